@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import { applyMigrations } from '@shop/database';
+import { createLogger, type Logger } from '@shop/platform';
+import type { BaseContext } from './request-context';
+import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
+
+/** What every subgraph's config.ts yields, whatever else it adds. */
+export interface SubgraphSettings {
+  production: boolean;
+  logLevel: string;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  poolSize: number;
+}
+
+interface PrismaLike {
+  $queryRawUnsafe(query: string): Promise<unknown>;
+  $disconnect(): Promise<void>;
+}
+
+/** A subgraph, described by what differs between subgraphs. */
+export interface SubgraphDefinition<Db extends { prisma: PrismaLike }, Context extends BaseContext> {
+  name: string;
+  migrationsDir: string;
+  connect(databaseUrl: string, poolSize: number): Db;
+  buildSchema(): Promise<GraphQLSchema>;
+  context(db: Db, log: Logger): (req: IncomingMessage) => Promise<Context>;
+  /** Loads the demo data when the database is empty. */
+  seed?(db: Db, log: Logger): Promise<unknown>;
+}
+
+export interface LaunchedSubgraph<Db> extends RunningSubgraph {
+  db: Db;
+}
+
+/**
+ * Migrates the subgraph's schema, connects, optionally seeds, and serves it.
+ * The same path runs a subgraph as its own process (main.ts) and inside the
+ * embedded stack.
+ */
+export async function launchSubgraph<Db extends { prisma: PrismaLike }, Context extends BaseContext>(
+  definition: SubgraphDefinition<Db, Context>,
+  settings: SubgraphSettings,
+  options: { log?: Logger; seed?: boolean } = {},
+): Promise<LaunchedSubgraph<Db>> {
+  const log = options.log ?? createLogger(definition.name, settings.logLevel);
+  await applyMigrations(settings.databaseUrl, definition.migrationsDir, log);
+  const db = definition.connect(settings.databaseUrl, settings.poolSize);
+  try {
+    if (options.seed && definition.seed) await definition.seed(db, log);
+    const running = await startSubgraphServer({
+      name: definition.name,
+      schema: await definition.buildSchema(),
+      host: settings.host,
+      port: settings.port,
+      log,
+      production: settings.production,
+      context: definition.context(db, log),
+      health: async () => {
+        await db.prisma.$queryRawUnsafe('SELECT 1');
+      },
+    });
+    return {
+      ...running,
+      db,
+      async stop() {
+        await running.stop();
+        await db.prisma.$disconnect();
+      },
+    };
+  } catch (error) {
+    await db.prisma.$disconnect();
+    throw error;
+  }
+}

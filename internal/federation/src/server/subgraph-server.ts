@@ -1,0 +1,85 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import {
+  apolloHandler,
+  close,
+  createHttpServer,
+  listen,
+  sendJson,
+  type Logger,
+} from '@shop/platform';
+import { createErrorFormatter } from './format-error';
+import type { BaseContext } from './request-context';
+
+export interface SubgraphServerOptions<Context extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  log: Logger;
+  context: (req: IncomingMessage) => Promise<Context>;
+  /** Resolves when the subgraph's dependencies (its database) answer; throws otherwise. */
+  health: () => Promise<void>;
+  production: boolean;
+  maxBodyBytes?: number;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/** Serves one subgraph: POST/GET /graphql through Apollo Server, GET /health. */
+export async function startSubgraphServer<Context extends BaseContext>(
+  options: SubgraphServerOptions<Context>,
+): Promise<RunningSubgraph> {
+  const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
+  const httpServer = createHttpServer({ routes, log: options.log });
+
+  const apollo = new ApolloServer<Context>({
+    schema: options.schema,
+    // Subgraphs are called by the router, which serves introspection to people.
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createErrorFormatter(options.log, !options.production),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    logger: options.log,
+  });
+  await apollo.start();
+
+  routes['/graphql'] = apolloHandler(apollo, {
+    context: options.context,
+    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+  });
+  routes['/health'] = async (_req, res) => {
+    try {
+      await options.health();
+      sendJson(res, 200, { status: 'ok', service: options.name });
+    } catch (error) {
+      options.log.warn({ err: error }, 'health check failed');
+      sendJson(res, 503, { status: 'unavailable', service: options.name });
+    }
+  };
+
+  const port = await listen(httpServer, options.port, options.host);
+  const url = `http://${options.host}:${port}/graphql`;
+  options.log.info({ url }, 'subgraph listening');
+
+  return {
+    name: options.name,
+    url,
+    port,
+    httpServer,
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await close(httpServer);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+
+@Directive('@shareable')
+@ObjectType({ description: 'Relay cursor pagination state.' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Edge<Node> {
+  cursor: string;
+  node: Node;
+}
+
+export interface Connection<Node> {
+  edges: Edge<Node>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/**
+ * Declares `<Name>Edge` and `<Name>Connection` object types for a node type,
+ * e.g. `@ObjectType() class ProductConnection extends ConnectionType(Product, 'Product') {}`.
+ */
+export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: Node;
+  }
+
+  // Registered under its own name so the subclass inherits its fields; never
+  // referenced by a field, so type-graphql leaves it out of the schema.
+  @ObjectType(`${name}ConnectionFields`)
+  abstract class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges!: Edge<Node>[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'All items matching, across every page.' })
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}

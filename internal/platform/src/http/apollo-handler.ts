@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { BodyTooLargeError, readBody } from './body';
+import { sendGraphQLError } from './respond';
+
+export interface ApolloHandlerOptions<Context extends BaseContext> {
+  context: (req: IncomingMessage) => Promise<Context>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/**
+ * Serves an ApolloServer on a plain node:http request: Apollo does the GraphQL
+ * over HTTP work (content negotiation, status codes, CSRF prevention), this
+ * turns node's request into Apollo's and streams Apollo's answer back. No web
+ * framework sits in between, so the same http.Server also carries /health,
+ * /metrics and the graphql-ws upgrade.
+ */
+export function apolloHandler<Context extends BaseContext>(
+  server: ApolloServer<Context>,
+  options: ApolloHandlerOptions<Context>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    let body: unknown;
+    try {
+      body = await parseBody(req, options.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendGraphQLError(res, 413, error.message, 'PAYLOAD_TOO_LARGE');
+      } else {
+        sendGraphQLError(res, 400, 'Malformed JSON in the request body', 'BAD_REQUEST');
+      }
+      return;
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        search: queryStart === -1 ? '' : url.slice(queryStart),
+        body,
+      },
+      context: () => options.context(req),
+    });
+
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const raw = await readBody(req, limit);
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('json')) return raw.length === 0 ? undefined : (JSON.parse(raw) as unknown);
+  // Apollo answers other content types itself (415, or CSRF prevention).
+  return raw;
+}

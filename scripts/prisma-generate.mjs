@@ -1,0 +1,19 @@
+// Generates each subgraph's Prisma client when its schema changed since the
+// last run (a hash beside the output), so `npm start` stays fast.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { root, runPrisma } from './prisma-cli.mjs';
+
+const force = process.argv.includes('--force');
+
+for (const entry of readdirSync(path.join(root, 'prisma'), { withFileTypes: true })) {
+  const schema = path.join(root, 'prisma', entry.name, 'schema.prisma');
+  if (!entry.isDirectory() || !existsSync(schema)) continue;
+  const stamp = path.join(root, 'subgraphs', entry.name, 'generated', 'prisma', '.schema-hash');
+  const hash = createHash('sha256').update(readFileSync(schema)).digest('hex');
+  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
+  runPrisma(entry.name, ['generate', '--schema', schema]);
+  writeFileSync(stamp, hash);
+  console.log(`prisma: generated the ${entry.name} client`);
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { baseContext, type BaseContext } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import { createCategoryLoaders } from './category/category.loader';
+import { CategoryService } from './category/category.service';
+import type { Database } from './db';
+import { createProductLoaders } from './product/product.loader';
+import { ProductService } from './product/product.service';
+import { createReviewLoaders } from './review/review.loader';
+import { ReviewService } from './review/review.service';
+
+/** Services are per process; loaders are per request, so nothing is cached across users. */
+export function createServices(db: Database) {
+  const categories = new CategoryService(db);
+  return {
+    categories,
+    products: new ProductService(db, categories),
+    reviews: new ReviewService(db),
+  };
+}
+
+export type ProductsServices = ReturnType<typeof createServices>;
+
+function createLoaders(services: ProductsServices) {
+  return {
+    ...createCategoryLoaders(services.categories),
+    ...createProductLoaders(services.products),
+    ...createReviewLoaders(services.reviews),
+  };
+}
+
+export interface ProductsContext extends BaseContext {
+  services: ProductsServices;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+export function contextFactory(services: ProductsServices, log: Logger) {
+  return async (req: IncomingMessage): Promise<ProductsContext> => ({
+    ...baseContext(req, log),
+    services,
+    loaders: createLoaders(services),
+  });
+}

@@ -1,0 +1,42 @@
+import { Money } from '@shop/federation';
+import type { Product } from './product.type';
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  slug: string;
+  description: string;
+  categoryId: string;
+  priceAmount: number;
+  priceCurrency: string;
+  ratingSum: number;
+  reviewCount: number;
+  createdAt: Date;
+}
+
+export const productColumns = {
+  id: true,
+  name: true,
+  slug: true,
+  description: true,
+  categoryId: true,
+  priceAmount: true,
+  priceCurrency: true,
+  ratingSum: true,
+  reviewCount: true,
+  createdAt: true,
+} as const;
+
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    categoryId: row.categoryId,
+    price: Money.of(row.priceAmount, row.priceCurrency),
+    averageRating: row.reviewCount === 0 ? null : Math.round((row.ratingSum / row.reviewCount) * 100) / 100,
+    reviewCount: row.reviewCount,
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,32 @@
+import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Money } from '@shop/federation';
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'Something the store sells.' })
+export class Product {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'Unique, URL-safe.' })
+  slug!: string;
+
+  @Field()
+  description!: string;
+
+  @Field(() => Money)
+  price!: Money;
+
+  @Field(() => Float, { nullable: true, description: 'Mean rating 1..5, null before the first review.' })
+  averageRating!: number | null;
+
+  @Field(() => Int)
+  reviewCount!: number;
+
+  @Field()
+  createdAt!: Date;
+
+  categoryId!: string;
+}

@@ -1,0 +1,25 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { UserReference } from '../user/user.stub';
+
+@ObjectType({ description: 'A verified buyer’s review of a product.' })
+export class Review {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: '1..5' })
+  rating!: number;
+
+  @Field(() => String, { nullable: true })
+  title!: string | null;
+
+  @Field()
+  body!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => UserReference)
+  author!: UserReference;
+
+  productId!: string;
+}
