@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './schema/build-federated-schema';
 export * from './server/format-error';
 export * from './server/launch-subgraph';
+export * from './server/subgraph-settings';
 export * from './server/request-context';
 export * from './server/subgraph-server';
 export * from './types/connection';

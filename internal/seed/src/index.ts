@@ -69,6 +69,29 @@ export interface SeedReview {
   readonly createdAt: string;
 }
 
+export interface SeedAddress {
+  readonly id: string;
+  readonly userId: string;
+  readonly line1: string;
+  readonly line2: string | null;
+  readonly city: string;
+  readonly postalCode: string;
+  /** ISO 3166-1 alpha-2 */
+  readonly country: string;
+  readonly isDefault: true;
+}
+
+/** A card already tokenized by the processor: never a number or a CVC. */
+export interface SeedPaymentMethod {
+  readonly id: string;
+  readonly userId: string;
+  readonly token: string;
+  readonly brand: 'VISA' | 'MASTERCARD' | 'AMEX';
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
 export interface SeedData {
   readonly categories: readonly SeedCategory[];
   readonly products: readonly SeedProduct[];
@@ -77,6 +100,8 @@ export interface SeedData {
   readonly stock: readonly SeedStock[];
   readonly deliveredOrders: readonly SeedDeliveredOrder[];
   readonly reviews: readonly SeedReview[];
+  readonly addresses: readonly SeedAddress[];
+  readonly paymentMethods: readonly SeedPaymentMethod[];
 }
 
 /** The admin is created from configuration by the users subgraph; this keeps its id predictable. */
@@ -750,6 +775,44 @@ export const reviews: readonly SeedReview[] = [
   ),
 ];
 
+const streets: Record<string, readonly [string, string, string, string]> = {
+  'ada@shop.local': ['12 Byron Terrace', 'London', 'NW1 6XE', 'GB'],
+  'grace@shop.local': ['300 Navy Yard Road', 'Arlington', '22202', 'US'],
+  'alan@shop.local': ['5 Bletchley Park Lane', 'Milton Keynes', 'MK3 6EB', 'GB'],
+  'katherine@shop.local': ['47 Langley Avenue', 'Hampton', '23681', 'US'],
+};
+
+/** One default shipping address per customer; orders copy it at checkout. */
+export const addresses: readonly SeedAddress[] = users.map((user) => {
+  const [line1, city, postalCode, country] = streets[user.email] ?? [
+    '1 Main Street',
+    'Springfield',
+    '00001',
+    'US',
+  ];
+  return {
+    id: seedId('address', user.email),
+    userId: user.id,
+    line1,
+    line2: null,
+    city,
+    postalCode,
+    country,
+    isDefault: true,
+  };
+});
+
+/** One saved card per customer (the approving test card), as the processor's token. */
+export const paymentMethods: readonly SeedPaymentMethod[] = users.map((user) => ({
+  id: seedId('payment-method', user.email),
+  userId: user.id,
+  token: `tok_seed_${seedId('card-token', user.email).replace(/-/g, '')}`,
+  brand: 'VISA',
+  last4: '4242',
+  expMonth: 12,
+  expYear: 2030,
+}));
+
 export const seedData: SeedData = {
   categories,
   products,
@@ -758,4 +821,6 @@ export const seedData: SeedData = {
   stock,
   deliveredOrders,
   reviews,
+  addresses,
+  paymentMethods,
 };

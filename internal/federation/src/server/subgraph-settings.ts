@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
+import type { SubgraphSettings } from './launch-subgraph';
+
+/** Default ports, 4001–4006, so a developer can reach each subgraph directly. */
+export const DEFAULT_SUBGRAPH_PORTS = {
+  users: 4001,
+  products: 4002,
+  orders: 4003,
+  payments: 4004,
+  inventory: 4005,
+  search: 4006,
+} as const;
+
+export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
+
+/**
+ * The settings every subgraph reads, named after it: <NAME>_PORT and
+ * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
+ * shared NODE_ENV, LOG_LEVEL, HOST and DATABASE_POOL_SIZE.
+ */
+export function loadSubgraphSettings(name: SubgraphName, env?: Record<string, string | undefined>): SubgraphSettings {
+  const upper = name.toUpperCase();
+  const config = loadConfig(
+    {
+      NODE_ENV: nodeEnv,
+      LOG_LEVEL: logLevel,
+      HOST: z.string().default('127.0.0.1'),
+      [`${upper}_PORT`]: port(DEFAULT_SUBGRAPH_PORTS[name]),
+      [`DATABASE_URL_${upper}`]: z.string().url(),
+      DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    },
+    env,
+  ) as Record<string, unknown>;
+  return {
+    production: config.NODE_ENV === 'production',
+    logLevel: config.LOG_LEVEL as string,
+    host: config.HOST as string,
+    port: config[`${upper}_PORT`] as number,
+    databaseUrl: config[`DATABASE_URL_${upper}`] as string,
+    poolSize: config.DATABASE_POOL_SIZE as number,
+  };
+}

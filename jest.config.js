@@ -1,0 +1,30 @@
+// One jest run over every workspace. Tests import workspace packages from
+// their TypeScript sources (the moduleNameMapper), so no build is needed to
+// test; @swc/jest compiles with decorator metadata, as type-graphql requires.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/internal', '<rootDir>/subgraphs', '<rootDir>/router', '<rootDir>/stack'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/generated/'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@shop/(platform|federation|database|composition|seed|testing)$': '<rootDir>/internal/$1/src',
+    '^@shop/(users|products|inventory|orders|payments|search)$': '<rootDir>/subgraphs/$1/src',
+    '^@shop/(router|stack)$': '<rootDir>/$1/src',
+  },
+  maxWorkers: 2,
+  testTimeout: 30_000,
+};
