@@ -15,6 +15,9 @@ export default defineConfig({
   schema: process.env.PRISMA_SCHEMA,
   experimental: { adapter: true },
   async adapter() {
-    return new PrismaPg({ connectionString: process.env.PRISMA_CLI_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
+    return new PrismaPg({
+      connectionString:
+        process.env.PRISMA_CLI_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
   },
 });

@@ -14,7 +14,9 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'public';
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
-    throw new Error(`Invalid schema "${schema}" in a database URL: use lower-case letters, digits and _`);
+    throw new Error(
+      `Invalid schema "${schema}" in a database URL: use lower-case letters, digits and _`,
+    );
   }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };

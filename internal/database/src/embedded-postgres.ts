@@ -19,9 +19,7 @@ export interface EmbeddedPostgres {
 }
 
 type WorkerMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'stopped' }
-  | { type: 'error'; message: string };
+  { type: 'ready'; port: number } | { type: 'stopped' } | { type: 'error'; message: string };
 
 /**
  * One PGlite database served over the Postgres wire protocol, so the embedded
@@ -30,7 +28,9 @@ type WorkerMessage =
  * keeps a transaction's statements together. One instance costs ~800 MB RSS,
  * so the six subgraphs share it with a schema each.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
   mkdirSync(options.dataDir, { recursive: true });
   const settings: Required<EmbeddedPostgresOptions> = {
     dataDir: path.resolve(options.dataDir),
@@ -38,16 +38,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 100,
   };
-  const worker = new Worker(path.join(__dirname, 'embedded-postgres.worker.js'), { workerData: settings });
+  const worker = new Worker(path.join(__dirname, 'embedded-postgres.worker.js'), {
+    workerData: settings,
+  });
 
   const port = await new Promise<number>((resolve, reject) => {
     const onMessage = (message: WorkerMessage): void => {
       if (message.type === 'ready') resolve(message.port);
-      if (message.type === 'error') reject(new Error(`Embedded PostgreSQL failed to start: ${message.message}`));
+      if (message.type === 'error')
+        reject(new Error(`Embedded PostgreSQL failed to start: ${message.message}`));
     };
     worker.on('message', onMessage);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`Embedded PostgreSQL exited with code ${code}`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`Embedded PostgreSQL exited with code ${code}`)),
+    );
   });
 
   return {

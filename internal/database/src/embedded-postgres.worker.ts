@@ -30,5 +30,8 @@ async function main(options: Required<EmbeddedPostgresOptions>): Promise<void> {
 }
 
 main(workerData as Required<EmbeddedPostgresOptions>).catch((error: unknown) => {
-  parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
+  parentPort?.postMessage({
+    type: 'error',
+    message: error instanceof Error ? error.stack : String(error),
+  });
 });

@@ -2,3 +2,4 @@ export * from './database-url';
 export * from './embedded-postgres';
 export * from './migrations';
 export * from './prisma-adapter';
+export * from './prisma-database';

@@ -58,7 +58,9 @@ export async function applyMigrations(
       );
     }
     const done = new Map(
-      rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row.checksum]),
+      rows
+        .filter((row) => row.finished_at !== null)
+        .map((row) => [row.migration_name, row.checksum]),
     );
 
     const applied: string[] = [];
@@ -66,7 +68,10 @@ export async function applyMigrations(
       const recorded = done.get(migration.name);
       if (recorded !== undefined) {
         if (recorded !== migration.checksum) {
-          log.warn({ migration: migration.name, schema }, 'migration file changed after it was applied');
+          log.warn(
+            { migration: migration.name, schema },
+            'migration file changed after it was applied',
+          );
         }
         continue;
       }

@@ -35,7 +35,8 @@ export const nodeEnv = z.enum(['development', 'test', 'production']).default('de
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
 export const optionalUrl = z.string().url().optional();
 /** A comma-separated list, e.g. CORS_ORIGINS=https://a.example,https://b.example */
 export const commaList = z

@@ -19,7 +19,12 @@ type Details = Record<string, unknown>;
 export abstract class DomainError extends GraphQLError {
   abstract readonly code: ErrorCode;
 
-  protected constructor(message: string, code: ErrorCode, details: Details = {}, options?: GraphQLErrorOptions) {
+  protected constructor(
+    message: string,
+    code: ErrorCode,
+    details: Details = {},
+    options?: GraphQLErrorOptions,
+  ) {
     super(message, { ...options, extensions: { ...details, code } });
   }
 }

@@ -15,7 +15,11 @@ export async function graphqlRequest<Data = Record<string, unknown>>(
 ): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
@@ -25,6 +29,15 @@ export async function graphqlRequest<Data = Record<string, unknown>>(
   } catch {
     // not JSON: keep the text for the assertion message
   }
-  const parsed = (typeof body === 'object' && body !== null ? body : {}) as Pick<GraphQLResponse<Data>, 'data' | 'errors'>;
-  return { status: response.status, contentType: response.headers.get('content-type'), data: parsed.data, errors: parsed.errors, body };
+  const parsed = (typeof body === 'object' && body !== null ? body : {}) as Pick<
+    GraphQLResponse<Data>,
+    'data' | 'errors'
+  >;
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    data: parsed.data,
+    errors: parsed.errors,
+    body,
+  };
 }

@@ -46,7 +46,11 @@ export async function resetTestDatabase(url: string): Promise<void> {
 }
 
 /** Runs SQL against a test database, for assertions on what was stored. */
-export async function queryTestDatabase<Row extends object>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+export async function queryTestDatabase<Row extends object>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const { connectionString, schema } = parseDatabaseUrl(url);
   const client = new pg.Client({ connectionString, options: `-c search_path=${schema}` });
   await client.connect();
@@ -62,7 +66,9 @@ async function createDatabaseIfMissing(url: string): Promise<void> {
   const admin = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
     if (rowCount === 0) {
       await admin.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
         // Another process created it between the check and here.
@@ -74,11 +80,35 @@ async function createDatabaseIfMissing(url: string): Promise<void> {
   }
 }
 
-export const SUBGRAPHS = ['users', 'products', 'inventory', 'orders', 'payments', 'search'] as const;
+export const SUBGRAPHS = [
+  'users',
+  'products',
+  'inventory',
+  'orders',
+  'payments',
+  'search',
+] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 /** The migration folders of a subgraph, for checks over the migration history. */
 export async function migrationNames(subgraph: string): Promise<string[]> {
-  const entries = await readdir(path.join(repoRoot, 'prisma', subgraph, 'migrations'), { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const entries = await readdir(path.join(repoRoot, 'prisma', subgraph, 'migrations'), {
+    withFileTypes: true,
+  });
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Settings that boot a subgraph on a free port against its prepared test database. */
+export function testSubgraphSettings(databaseUrl: string) {
+  return {
+    production: false,
+    logLevel: 'silent',
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl,
+    poolSize: 4,
+  };
 }

@@ -18,6 +18,9 @@ export const productsSubgraph: SubgraphDefinition<Database, ProductsContext> = {
   seed: (db) => seedProducts(db),
 };
 
-export function startProductsSubgraph(config: ProductsConfig, options: { log?: Logger; seed?: boolean } = {}) {
+export function startProductsSubgraph(
+  config: ProductsConfig,
+  options: { log?: Logger; seed?: boolean } = {},
+) {
   return launchSubgraph(productsSubgraph, config, options);
 }

@@ -35,7 +35,10 @@ export async function seedProducts(db: Database): Promise<boolean> {
       }),
     });
     await tx.review.createMany({
-      data: seedData.reviews.map((review) => ({ ...review, createdAt: new Date(review.createdAt) })),
+      data: seedData.reviews.map((review) => ({
+        ...review,
+        createdAt: new Date(review.createdAt),
+      })),
     });
     await tx.productStock.createMany({
       data: seedData.products.map((product) => ({

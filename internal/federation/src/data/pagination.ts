@@ -6,7 +6,9 @@ export const MAX_PAGE_SIZE = 100;
 /** `first` must be 1..100: larger pages are refused, not silently cut. */
 export function assertPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
+    throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, {
+      argument: 'first',
+    });
   }
 }
 
@@ -18,7 +20,10 @@ export function encodeCursor(position: readonly (string | number)[]): string {
 export function decodeCursor(cursor: string): (string | number)[] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.every((part) => typeof part === 'string' || typeof part === 'number')) {
+    if (
+      Array.isArray(value) &&
+      value.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
       return value as (string | number)[];
     }
   } catch {

@@ -24,8 +24,14 @@ export function translatePrismaError(error: unknown): DomainError | undefined {
   switch (error.code) {
     case 'P2002': {
       const target = error.meta?.target;
-      const fields = Array.isArray(target) ? target.join(', ') : typeof target === 'string' ? target : 'a unique field';
-      return new ConflictError(`A record with the same ${fields} already exists`, { fields: target });
+      const fields = Array.isArray(target)
+        ? target.join(', ')
+        : typeof target === 'string'
+          ? target
+          : 'a unique field';
+      return new ConflictError(`A record with the same ${fields} already exists`, {
+        fields: target,
+      });
     }
     case 'P2025':
       return new NotFoundError(`${error.meta?.modelName ?? 'Record'} not found`);

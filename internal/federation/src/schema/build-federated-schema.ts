@@ -39,7 +39,9 @@ export interface FederatedSchemaOptions {
  * @apollo/subgraph adds _service/_entities, and the class resolvers plus the
  * reference resolvers are attached to the result.
  */
-export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
+export async function buildFederatedSchema(
+  options: FederatedSchemaOptions,
+): Promise<GraphQLSchema> {
   const typeGraphQLSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,

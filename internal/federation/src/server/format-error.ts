@@ -13,12 +13,17 @@ export function createErrorFormatter(log: Logger, exposeDetails: boolean) {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) return formatted;
     const translated = translatePrismaError(original);
-    if (translated) return { ...formatted, message: translated.message, extensions: translated.extensions };
+    if (translated)
+      return { ...formatted, message: translated.message, extensions: translated.extensions };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
 
     log.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
     if (exposeDetails) return formatted;
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

@@ -21,7 +21,10 @@ interface PrismaLike {
 }
 
 /** A subgraph, described by what differs between subgraphs. */
-export interface SubgraphDefinition<Db extends { prisma: PrismaLike }, Context extends BaseContext> {
+export interface SubgraphDefinition<
+  Db extends { prisma: PrismaLike },
+  Context extends BaseContext,
+> {
   name: string;
   migrationsDir: string;
   connect(databaseUrl: string, poolSize: number): Db;
@@ -40,7 +43,10 @@ export interface LaunchedSubgraph<Db> extends RunningSubgraph {
  * The same path runs a subgraph as its own process (main.ts) and inside the
  * embedded stack.
  */
-export async function launchSubgraph<Db extends { prisma: PrismaLike }, Context extends BaseContext>(
+export async function launchSubgraph<
+  Db extends { prisma: PrismaLike },
+  Context extends BaseContext,
+>(
   definition: SubgraphDefinition<Db, Context>,
   settings: SubgraphSettings,
   options: { log?: Logger; seed?: boolean } = {},

@@ -49,7 +49,12 @@ export async function startSubgraphServer<Context extends BaseContext>(
     introspection: !options.production,
     includeStacktraceInErrorResponses: !options.production,
     formatError: createErrorFormatter(options.log, !options.production),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+    // Shutdown is the process's to run (stopOnSignals), in order, once.
+    stopOnTerminationSignals: false,
     logger: options.log,
   });
   await apollo.start();

@@ -19,7 +19,10 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
  * shared NODE_ENV, LOG_LEVEL, HOST and DATABASE_POOL_SIZE.
  */
-export function loadSubgraphSettings(name: SubgraphName, env?: Record<string, string | undefined>): SubgraphSettings {
+export function loadSubgraphSettings(
+  name: SubgraphName,
+  env?: Record<string, string | undefined>,
+): SubgraphSettings {
   const upper = name.toUpperCase();
   const config = loadConfig(
     {

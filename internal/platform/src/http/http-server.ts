@@ -32,7 +32,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       Promise.resolve(handler(req, res)).catch((error: unknown) => {
         options.log.error({ err: error, path }, 'request handler failed');
-        if (!res.headersSent) sendGraphQLError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+        if (!res.headersSent)
+          sendGraphQLError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
         else res.end();
       });
     });

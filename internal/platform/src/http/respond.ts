@@ -1,6 +1,11 @@
 import type { ServerResponse } from 'node:http';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': `${contentType}; charset=utf-8`,
@@ -10,6 +15,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
 }
 
 /** A GraphQL-shaped error document for failures that happen before GraphQL runs. */
-export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string): void {
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }

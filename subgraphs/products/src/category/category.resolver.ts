@@ -4,14 +4,18 @@ import { Category } from './category.type';
 
 @Resolver(() => Category)
 export class CategoryResolver {
-  @Query(() => [Category], { description: 'Every category, by name; follow parent/children for the tree.' })
+  @Query(() => [Category], {
+    description: 'Every category, by name; follow parent/children for the tree.',
+  })
   categories(@Ctx() ctx: ProductsContext): Promise<Category[]> {
     return ctx.services.categories.list();
   }
 
   @FieldResolver(() => Category, { nullable: true })
   parent(@Root() category: Category, @Ctx() ctx: ProductsContext): Promise<Category | null> {
-    return category.parentId ? ctx.loaders.categoryById.load(category.parentId) : Promise.resolve(null);
+    return category.parentId
+      ? ctx.loaders.categoryById.load(category.parentId)
+      : Promise.resolve(null);
   }
 
   @FieldResolver(() => [Category])

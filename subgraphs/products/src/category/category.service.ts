@@ -14,11 +14,17 @@ export class CategoryService {
   constructor(private readonly db: Database) {}
 
   list(): Promise<CategoryRow[]> {
-    return this.db.prisma.category.findMany({ select: columns, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    return this.db.prisma.category.findMany({
+      select: columns,
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
   }
 
   byIds(ids: readonly string[]): Promise<CategoryRow[]> {
-    return this.db.prisma.category.findMany({ select: columns, where: { id: { in: ids.filter(isUuid) } } });
+    return this.db.prisma.category.findMany({
+      select: columns,
+      where: { id: { in: ids.filter(isUuid) } },
+    });
   }
 
   childrenOf(parentIds: readonly string[]): Promise<CategoryRow[]> {
@@ -34,7 +40,8 @@ export class CategoryService {
     const all = await this.db.prisma.category.findMany({ select: { id: true, parentId: true } });
     const children = new Map<string, string[]>();
     for (const category of all) {
-      if (category.parentId) children.set(category.parentId, [...(children.get(category.parentId) ?? []), category.id]);
+      if (category.parentId)
+        children.set(category.parentId, [...(children.get(category.parentId) ?? []), category.id]);
     }
     const result: string[] = [];
     const pending = [categoryId];

@@ -4,6 +4,9 @@ import type { Product } from './product.type';
 
 export function createProductLoaders(service: ProductService) {
   return {
-    productById: keyedLoader<string, Product>((ids) => service.byIds(ids), (product) => product.id),
+    productById: keyedLoader<string, Product>(
+      (ids) => service.byIds(ids),
+      (product) => product.id,
+    ),
   };
 }

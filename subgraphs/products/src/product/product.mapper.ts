@@ -35,7 +35,8 @@ export function toProduct(row: ProductRow): Product {
     description: row.description,
     categoryId: row.categoryId,
     price: Money.of(row.priceAmount, row.priceCurrency),
-    averageRating: row.reviewCount === 0 ? null : Math.round((row.ratingSum / row.reviewCount) * 100) / 100,
+    averageRating:
+      row.reviewCount === 0 ? null : Math.round((row.ratingSum / row.reviewCount) * 100) / 100,
     reviewCount: row.reviewCount,
     createdAt: row.createdAt,
   };

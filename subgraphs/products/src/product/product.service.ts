@@ -28,12 +28,19 @@ export class ProductService {
   }
 
   async bySlug(slug: string): Promise<Product | null> {
-    const row = await this.db.prisma.product.findUnique({ select: productColumns, where: { slug } });
+    const row = await this.db.prisma.product.findUnique({
+      select: productColumns,
+      where: { slug },
+    });
     return row ? toProduct(row) : null;
   }
 
   /** Products by name, cursor-paginated, with the filter applied to the whole set. */
-  async list(first: number, after: string | undefined, filter: ProductFilter = {}): Promise<Connection<Product>> {
+  async list(
+    first: number,
+    after: string | undefined,
+    filter: ProductFilter = {},
+  ): Promise<Connection<Product>> {
     assertPageSize(first);
     const where = await this.whereOf(filter);
     const position = after === undefined ? undefined : decodeCursor(after);
@@ -71,10 +78,13 @@ export class ProductService {
       if (!isUuid(categoryId)) return { id: { in: [] } };
       conditions.push({ categoryId: { in: await this.categories.withDescendants(categoryId) } });
     }
-    if (minPrice !== undefined && minPrice !== null) conditions.push({ priceAmount: { gte: minPrice } });
-    if (maxPrice !== undefined && maxPrice !== null) conditions.push({ priceAmount: { lte: maxPrice } });
+    if (minPrice !== undefined && minPrice !== null)
+      conditions.push({ priceAmount: { gte: minPrice } });
+    if (maxPrice !== undefined && maxPrice !== null)
+      conditions.push({ priceAmount: { lte: maxPrice } });
     if (inStock === true) conditions.push({ stock: { inStock: true } });
-    if (inStock === false) conditions.push({ OR: [{ stock: null }, { stock: { inStock: false } }] });
+    if (inStock === false)
+      conditions.push({ OR: [{ stock: null }, { stock: { inStock: false } }] });
     return { AND: conditions };
   }
 }

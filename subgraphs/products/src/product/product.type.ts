@@ -19,7 +19,10 @@ export class Product {
   @Field(() => Money)
   price!: Money;
 
-  @Field(() => Float, { nullable: true, description: 'Mean rating 1..5, null before the first review.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean rating 1..5, null before the first review.',
+  })
   averageRating!: number | null;
 
   @Field(() => Int)

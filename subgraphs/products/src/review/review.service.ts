@@ -39,7 +39,10 @@ export class ReviewService {
    * The newest `first` reviews of each product, in one query for all of them:
    * a product list asking for reviews costs one statement, not one per product.
    */
-  async firstPages(productIds: readonly string[], first: number): Promise<Map<string, ReviewRow[]>> {
+  async firstPages(
+    productIds: readonly string[],
+    first: number,
+  ): Promise<Map<string, ReviewRow[]>> {
     assertPageSize(first);
     const table = Prisma.raw(`"${this.db.schema}"."Review"`);
     const rows = await this.db.prisma.$queryRaw<ReviewRow[]>`
@@ -52,7 +55,8 @@ export class ReviewService {
       WHERE position <= ${first + 1}
       ORDER BY "productId", position`;
     const pages = new Map<string, ReviewRow[]>(productIds.map((id) => [id, []]));
-    for (const row of rows) pages.get(row.productId)?.push({ ...row, createdAt: new Date(row.createdAt) });
+    for (const row of rows)
+      pages.get(row.productId)?.push({ ...row, createdAt: new Date(row.createdAt) });
     return pages;
   }
 
@@ -69,7 +73,12 @@ export class ReviewService {
     });
   }
 
-  toConnection(rows: ReviewRow[], first: number, totalCount: number, after?: string): Connection<Review> {
+  toConnection(
+    rows: ReviewRow[],
+    first: number,
+    totalCount: number,
+    after?: string,
+  ): Connection<Review> {
     return toConnection(rows, first, totalCount, after !== undefined, cursorOf, toReview);
   }
 }

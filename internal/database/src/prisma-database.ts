@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import { parseDatabaseUrl } from './database-url';
+import { createPrismaAdapter } from './prisma-adapter';
+
+/** A subgraph's Prisma client with the PostgreSQL schema it lives in. */
+export interface PrismaDatabase<Client> {
+  prisma: Client;
+  /** For the few raw queries, which must name their tables with it. */
+  schema: string;
+}
+
+/** Connects a subgraph's generated PrismaClient through the pg driver adapter. */
+export function connectPrismaDatabase<Client>(
+  PrismaClient: new (options: { adapter: PrismaPg }) => Client,
+  databaseUrl: string,
+  poolSize: number,
+): PrismaDatabase<Client> {
+  return {
+    prisma: new PrismaClient({ adapter: createPrismaAdapter(databaseUrl, { poolSize }) }),
+    schema: parseDatabaseUrl(databaseUrl).schema,
+  };
+}
+
+/** prisma/<subgraph>/migrations, from a subgraph's compiled or source folder. */
+export function migrationsDirOf(subgraph: string): string {
+  return path.resolve(__dirname, '../../../prisma', subgraph, 'migrations');
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { booleanFlag, commaList, loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
+
+/** Apollo Studio's Explorer runs in this origin and calls a local router from the browser. */
+export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
+
+const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
+
+/**
+ * The router's settings. SUPERGRAPH_PATH names any composed Federation 2
+ * supergraph; SUBGRAPH_URL_<NAME> overrides the routing URL of subgraph
+ * <name> (upper-cased, non-alphanumerics as _), e.g. SUBGRAPH_URL_PRODUCTS.
+ */
+export function loadRouterConfig(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(
+    {
+      NODE_ENV: nodeEnv,
+      LOG_LEVEL: logLevel,
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port(4000),
+      SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
+      CORS_ORIGINS: commaList,
+      INTROSPECTION: booleanFlag(false).optional(),
+      MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+    },
+    env,
+  );
+  const production = config.NODE_ENV === 'production';
+  const subgraphUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith(SUBGRAPH_URL_PREFIX) && value) {
+      subgraphUrls[key.slice(SUBGRAPH_URL_PREFIX.length)] = z.string().url().parse(value);
+    }
+  }
+  return {
+    production,
+    logLevel: config.LOG_LEVEL,
+    host: config.HOST,
+    port: config.PORT,
+    supergraphPath: config.SUPERGRAPH_PATH,
+    // Introspection and the Sandbox landing page are for development; production opts in.
+    introspection: config.INTROSPECTION ?? !production,
+    corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, APOLLO_STUDIO_ORIGIN],
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
+    subgraphUrls,
+  };
+}
+
+export type RouterConfig = ReturnType<typeof loadRouterConfig>;
+
+/** The env-var key of a subgraph name, for SUBGRAPH_URL_<NAME>. */
+export function subgraphEnvKey(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

@@ -1,0 +1,44 @@
+import { ApolloGateway } from '@apollo/gateway';
+import type { Logger } from '@shop/platform';
+import { subgraphEnvKey } from './config';
+import type { SubgraphHttpClient } from './datasources/http-client';
+import { SubgraphDataSource } from './datasources/subgraph-data-source';
+import { subgraphsOf, type SupergraphSubgraph } from './supergraph';
+
+export interface GatewaySetup {
+  gateway: ApolloGateway;
+  /** Every subgraph with the URL the router really calls. */
+  subgraphs: SupergraphSubgraph[];
+}
+
+/**
+ * The query planner and executor of @apollo/gateway over a static supergraph,
+ * calling subgraphs through the shared keep-alive client. A URL in
+ * `urlOverrides` (keyed by upper-cased subgraph name) wins over the one the
+ * supergraph was composed with, so one supergraph file serves every
+ * environment.
+ */
+export function createGateway(
+  supergraphSdl: string,
+  http: SubgraphHttpClient,
+  urlOverrides: Record<string, string>,
+  log: Logger,
+): GatewaySetup {
+  const routeOf = (name: string, url: string | undefined): string => {
+    const resolved = urlOverrides[subgraphEnvKey(name)] ?? url;
+    if (!resolved)
+      throw new Error(`Subgraph ${name} has no URL: set SUBGRAPH_URL_${subgraphEnvKey(name)}`);
+    return resolved;
+  };
+  const subgraphs = subgraphsOf(supergraphSdl).map((subgraph) => ({
+    name: subgraph.name,
+    url: routeOf(subgraph.name, subgraph.url),
+  }));
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: log,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ url: routeOf(name, url), fetcher: http.fetch as never }),
+  });
+  return { gateway, subgraphs };
+}

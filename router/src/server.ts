@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  apolloHandler,
+  close,
+  createHttpServer,
+  listen,
+  sendJson,
+  type Logger,
+} from '@shop/platform';
+import type { RouterConfig } from './config';
+import { createRouterContext, type RouterContext } from './context';
+import { createSubgraphHttpClient } from './datasources/http-client';
+import { createGateway } from './gateway';
+import { checkSubgraphs } from './health/subgraph-health';
+
+export interface RunningRouter {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/** Serves a supergraph on one port: /graphql (GraphQL over HTTP) and /health. */
+export async function startRouter(
+  config: RouterConfig,
+  supergraphSdl: string,
+  log: Logger,
+): Promise<RunningRouter> {
+  const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
+  const { gateway, subgraphs } = createGateway(supergraphSdl, http, config.subgraphUrls, log);
+
+  const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
+  const httpServer = createHttpServer({ routes, corsOrigins: config.corsOrigins, log });
+
+  const apollo = new ApolloServer<RouterContext>({
+    gateway,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: !config.production,
+    // Shutdown is the process's to run (stopOnSignals), in order, once.
+    stopOnTerminationSignals: false,
+    logger: log,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  routes['/graphql'] = apolloHandler(apollo, {
+    context: async (req) => createRouterContext(req, log),
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  routes['/health'] = async (_req, res) => {
+    const report = await checkSubgraphs(subgraphs, http.fetch, config.healthTimeoutMs);
+    sendJson(res, report.status === 'ok' ? 200 : 503, report);
+  };
+
+  const port = await listen(httpServer, config.port, config.host);
+  const url = `http://${config.host}:${port}/graphql`;
+  log.info({ url, subgraphs: subgraphs.map((subgraph) => subgraph.name) }, 'router listening');
+
+  return {
+    url,
+    port,
+    httpServer,
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await close(httpServer);
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { booleanFlag, currentEnvironment, loadConfig, logLevel } from '@shop/platform';
+
+/** The repository root, where .data/ and supergraph.yaml live. */
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * What the stack itself decides; each subgraph and the router read their own
+ * variables from the same environment. Without DATABASE_URL_<SUBGRAPH> the
+ * stack serves the embedded PGlite database from DATA_DIR.
+ */
+export function loadStackConfig(env: Record<string, string | undefined> = currentEnvironment()) {
+  const config = loadConfig(
+    {
+      LOG_LEVEL: logLevel,
+      DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+      SEED_DEMO_DATA: booleanFlag(true),
+      EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    },
+    env,
+  );
+  return {
+    env,
+    logLevel: config.LOG_LEVEL,
+    dataDir: path.resolve(config.DATA_DIR),
+    seed: config.SEED_DEMO_DATA,
+    embeddedDbPort: config.EMBEDDED_DB_PORT,
+  };
+}
+
+export type StackConfig = ReturnType<typeof loadStackConfig>;

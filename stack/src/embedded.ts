@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { startEmbeddedPostgres, withSchema, type EmbeddedPostgres } from '@shop/database';
+import type { LaunchedSubgraph } from '@shop/federation';
+import { composeSupergraph } from '@shop/composition';
+import { createLogger, type Logger } from '@shop/platform';
+import { loadRouterConfig, startRouter, subgraphEnvKey, type RunningRouter } from '@shop/router';
+import type { StackConfig } from './config';
+import { subgraphSdls } from './subgraph-sdl';
+import { SUBGRAPHS } from './subgraphs';
+
+export interface RunningStack {
+  router: RunningRouter;
+  subgraphs: LaunchedSubgraph<unknown>[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole supergraph in one process: the six subgraphs on their own ports
+ * (each with its own schema, Prisma client and loaders), and the router over
+ * a supergraph composed from the running subgraphs. A subgraph with
+ * DATABASE_URL_<NAME> set uses that server; the others share one embedded
+ * PGlite database, a PostgreSQL schema each.
+ */
+export async function startStack(
+  config: StackConfig,
+  log: Logger = createLogger('stack', config.logLevel),
+): Promise<RunningStack> {
+  const needsEmbedded = SUBGRAPHS.some(
+    (subgraph) => !config.env[`DATABASE_URL_${subgraphEnvKey(subgraph.name)}`],
+  );
+  let embedded: EmbeddedPostgres | undefined;
+  if (needsEmbedded) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'pglite'),
+      port: config.embeddedDbPort,
+    });
+    log.info({ url: embedded.url }, 'embedded PostgreSQL (PGlite) ready');
+  }
+
+  const env: Record<string, string | undefined> = { ...config.env };
+  for (const subgraph of SUBGRAPHS) {
+    const key = `DATABASE_URL_${subgraphEnvKey(subgraph.name)}`;
+    if (!env[key] && embedded) env[key] = withSchema(embedded.url, subgraph.name);
+  }
+
+  const started: LaunchedSubgraph<unknown>[] = [];
+  try {
+    // One after another: on the embedded database every migration and seed
+    // runs on one PGlite session anyway, and the log reads in order.
+    for (const subgraph of SUBGRAPHS) {
+      started.push(
+        await subgraph.start(env, {
+          log: createLogger(subgraph.name, config.logLevel),
+          seed: config.seed,
+        }),
+      );
+    }
+
+    const urls = Object.fromEntries(started.map((subgraph) => [subgraph.name, subgraph.url]));
+    const { supergraphSdl } = composeSupergraph(
+      (await subgraphSdls()).map(({ name, sdl }) => ({ name, sdl, url: urls[name] as string })),
+    );
+    const routerConfig = loadRouterConfig(env);
+    const router = await startRouter(
+      routerConfig,
+      supergraphSdl,
+      createLogger('router', routerConfig.logLevel),
+    );
+
+    return {
+      router,
+      subgraphs: started,
+      async stop() {
+        await router.stop();
+        await Promise.all(started.map((subgraph) => subgraph.stop()));
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((subgraph) => subgraph.stop().catch(() => undefined)));
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+export { loadStackConfig, REPO_ROOT, type StackConfig } from './config';
+export { startStack, type RunningStack } from './embedded';
+export { subgraphSdls } from './subgraph-sdl';
+export { SUBGRAPHS, type SubgraphEntry } from './subgraphs';

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import {
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { contractFiles, contractOperations } from './contract-operations';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+/**
+ * Operations of the contract that the supergraph cannot serve yet, with the
+ * issue that brings them. The test fails when one of them starts validating,
+ * so this list only ever shrinks and always tells the truth.
+ */
+const PENDING_SCHEMA: Record<string, string> = {
+  Register: 'accounts (#3)',
+  Login: 'accounts (#3)',
+  RefreshToken: 'accounts (#3)',
+  AddAddress: 'accounts (#3)',
+  Me: 'accounts (#3)',
+  AddReview: 'catalog (#4)',
+  CreateProduct: 'catalog (#4)',
+  UpdatePrice: 'catalog (#4)',
+  Restock: 'inventory (#4)',
+  AddToCart: 'cart (#5)',
+  UpdateCartItem: 'cart (#5)',
+  Cart: 'cart (#5)',
+  Checkout: 'checkout saga (#5)',
+  CancelOrder: 'orders (#5)',
+  AdvanceOrder: 'orders (#5)',
+  AddPaymentMethod: 'payments (#5)',
+  OrderStatusChanged: 'subscriptions (#6)',
+  InventoryChanged: 'subscriptions (#6)',
+  PriceChanged: 'subscriptions (#6)',
+  LowStockAlert: 'subscriptions (#6)',
+};
+
+/** Operations that validate but whose comment promises access rules that come later. */
+const PENDING_BEHAVIOUR: Record<string, string> = {
+  Warehouses: 'ADMIN only, with accounts (#3)',
+  Order: 'visible to its buyer and ADMINs only, with accounts (#3)',
+};
+
+/**
+ * graphql-js 16 does not check that the schema has the operation's root type
+ * (a mutation against a schema without Mutation passes validate), so that is
+ * checked here too.
+ */
+function problemsOf(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  if (!schema.getRootType(operation.operation))
+    return [`the schema has no ${operation.operation} type`];
+  return validate(schema, document).map((error) => error.message);
+}
+
+describe('client operations contract', () => {
+  const apiSchema = Supergraph.build(
+    readFileSync(path.join(repoRoot, 'supergraph.graphql'), 'utf8'),
+  )
+    .apiSchema()
+    .toGraphQLJSSchema();
+  const operations = contractOperations();
+
+  it('is the same contract as the architecture’s shared copy', () => {
+    const shared = path.resolve(repoRoot, '../shared/contract');
+    if (!existsSync(shared)) return; // a checkout without shared/ beside it has only its own copy
+    for (const { file, source } of contractFiles) {
+      expect(source).toBe(readFileSync(path.join(shared, file), 'utf8'));
+    }
+  });
+
+  it.each([...operations.keys()].filter((name) => !(name in PENDING_SCHEMA)))(
+    '%s validates against the composed supergraph',
+    (name) => {
+      expect(problemsOf(apiSchema, operations.get(name)!)).toEqual([]);
+    },
+  );
+
+  it.each(Object.keys(PENDING_SCHEMA))('%s is pending: it does not validate yet', (name) => {
+    expect(operations.has(name)).toBe(true);
+    expect(problemsOf(apiSchema, operations.get(name)!).length).toBeGreaterThan(0);
+  });
+
+  afterAll(() => {
+    const pending = { ...PENDING_SCHEMA, ...PENDING_BEHAVIOUR };
+    const served = operations.size - Object.keys(pending).length;
+    // Printed on purpose: the gap between the contract and the graph stays visible in every run.
+    process.stdout.write(
+      `\ncontract: ${served} of ${operations.size} operations served end to end; ` +
+        `${Object.keys(pending).length} pending:\n` +
+        Object.entries(pending)
+          .map(([name, reason]) => `  - ${name}: ${reason}`)
+          .join('\n') +
+        '\n',
+    );
+  });
+});

@@ -1,0 +1,19 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildFederatedSchema } from '@shop/federation';
+import { ProductInventoryResolver } from './product/product-inventory.resolver';
+import { productReference } from './product/product.reference';
+import { ProductReference } from './product/product.stub';
+import { warehouseReference } from './warehouse/warehouse.reference';
+import { WarehouseResolver } from './warehouse/warehouse.resolver';
+
+export function buildInventorySchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: [ProductInventoryResolver, WarehouseResolver],
+    // Product is reached only through _entities, which type-graphql does not see.
+    orphanedTypes: [ProductReference],
+    referenceResolvers: {
+      Product: productReference,
+      Warehouse: warehouseReference,
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+import { baseContext, type BaseContext } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import type { Database } from './db';
+import { createOrderLoaders } from './order/order.loader';
+import { OrderService } from './order/order.service';
+
+/** Services are per process; loaders are per request, so nothing is cached across users. */
+export function createServices(db: Database) {
+  return {
+    orders: new OrderService(db),
+  };
+}
+
+export type OrdersServices = ReturnType<typeof createServices>;
+
+function createLoaders(services: OrdersServices) {
+  return {
+    ...createOrderLoaders(services.orders),
+  };
+}
+
+export interface OrdersContext extends BaseContext {
+  services: OrdersServices;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+export function contextFactory(services: OrdersServices, log: Logger) {
+  return async (req: IncomingMessage): Promise<OrdersContext> => ({
+    ...baseContext(req, log),
+    services,
+    loaders: createLoaders(services),
+  });
+}

@@ -1,0 +1,23 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { OrdersContext } from '../context';
+import { OrderItem } from './order-item.type';
+import { OrderStatusChange } from './order-status-change.type';
+import { Order } from './order.type';
+
+@Resolver(() => Order)
+export class OrderResolver {
+  @Query(() => Order, { nullable: true, description: 'null when no order has this id.' })
+  order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order | null> {
+    return ctx.services.orders.byId(id);
+  }
+
+  @FieldResolver(() => [OrderItem])
+  items(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<OrderItem[]> {
+    return ctx.loaders.itemsByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => [OrderStatusChange], { description: 'Oldest first.' })
+  statusHistory(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<OrderStatusChange[]> {
+    return ctx.loaders.statusHistoryByOrderId.load(order.id);
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  assertPageSize,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  toConnection,
+  type Connection,
+} from '@shop/federation';
+import { Prisma, type Database } from '../db';
+import type { OrderItem } from './order-item.type';
+import type { OrderStatusChange } from './order-status-change.type';
+import {
+  orderColumns,
+  orderItemColumns,
+  statusChangeColumns,
+  toOrder,
+  toOrderItem,
+  type OrderRow,
+} from './order.mapper';
+import type { Order } from './order.type';
+
+const cursorOf = (row: OrderRow): string => encodeCursor([row.createdAt.toISOString(), row.id]);
+
+export class OrderService {
+  constructor(private readonly db: Database) {}
+
+  /** One order by id, null when unknown. */
+  async byId(id: string): Promise<Order | null> {
+    const [order] = await this.byIds([id]);
+    return order ?? null;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Order[]> {
+    const rows = await this.db.prisma.order.findMany({
+      select: orderColumns,
+      where: { id: { in: ids.filter(isUuid) } },
+    });
+    return rows.map(toOrder);
+  }
+
+  async itemsOf(orderIds: readonly string[]): Promise<OrderItem[]> {
+    const rows = await this.db.prisma.orderItem.findMany({
+      select: orderItemColumns,
+      where: { orderId: { in: [...orderIds] } },
+      orderBy: [{ productName: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toOrderItem);
+  }
+
+  /** The status changes of the orders, oldest first. */
+  statusHistoryOf(orderIds: readonly string[]): Promise<OrderStatusChange[]> {
+    return this.db.prisma.orderStatusHistory.findMany({
+      select: statusChangeColumns,
+      where: { orderId: { in: [...orderIds] } },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /**
+   * The newest `first` orders of each user, in one query for all of them: a
+   * list of users asking for their orders costs one statement, not one per user.
+   */
+  async firstPagesOfUsers(
+    userIds: readonly string[],
+    first: number,
+  ): Promise<Map<string, OrderRow[]>> {
+    assertPageSize(first);
+    const pages = new Map<string, OrderRow[]>(userIds.map((id) => [id, []]));
+    const ids = userIds.filter(isUuid);
+    if (ids.length === 0) return pages;
+    const table = Prisma.raw(`"${this.db.schema}"."Order"`);
+    const rows = await this.db.prisma.$queryRaw<OrderRow[]>`
+      SELECT "id", "userId", "status", "totalAmount", "totalCurrency",
+             "shipLine1", "shipLine2", "shipCity", "shipPostalCode", "shipCountry", "createdAt"
+      FROM (
+        SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o."userId" ORDER BY o."createdAt" DESC, o."id" DESC) AS position
+        FROM ${table} o
+        WHERE o."userId" = ANY(${ids}::uuid[])
+      ) ranked
+      WHERE position <= ${first + 1}
+      ORDER BY "userId", position`;
+    for (const row of rows) {
+      pages.get(row.userId)?.push({ ...row, createdAt: new Date(row.createdAt) });
+    }
+    return pages;
+  }
+
+  /** A later page of one user's orders, newest first. */
+  async pageOfUser(userId: string, first: number, after: string): Promise<OrderRow[]> {
+    assertPageSize(first);
+    const [createdAt, id] = decodeCursor(after);
+    if (!isUuid(userId) || typeof createdAt !== 'string' || typeof id !== 'string') return [];
+    const at = new Date(createdAt);
+    if (Number.isNaN(at.getTime()) || !isUuid(id)) return [];
+    return this.db.prisma.order.findMany({
+      select: orderColumns,
+      where: { userId, OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+    });
+  }
+
+  async countsOfUsers(userIds: readonly string[]): Promise<Map<string, number>> {
+    const groups = await this.db.prisma.order.groupBy({
+      by: ['userId'],
+      where: { userId: { in: userIds.filter(isUuid) } },
+      _count: { _all: true },
+    });
+    return new Map(groups.map((group) => [group.userId, group._count._all]));
+  }
+
+  toConnection(
+    rows: OrderRow[],
+    first: number,
+    totalCount: number,
+    after?: string,
+  ): Connection<Order> {
+    return toConnection(rows, first, totalCount, after !== undefined, cursorOf, toOrder);
+  }
+}

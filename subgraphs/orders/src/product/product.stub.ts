@@ -1,0 +1,9 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+/** A reference to a product of the products subgraph; the router fills in the rest. */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('Product')
+export class ProductReference {
+  @Field(() => ID)
+  id!: string;
+}

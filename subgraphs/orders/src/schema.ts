@@ -1,0 +1,16 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildFederatedSchema } from '@shop/federation';
+import { orderReference } from './order/order.reference';
+import { OrderResolver } from './order/order.resolver';
+import { UserOrdersResolver } from './user/user-orders.resolver';
+import { userReference } from './user/user.reference';
+
+export function buildOrdersSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: [OrderResolver, UserOrdersResolver],
+    referenceResolvers: {
+      Order: orderReference,
+      User: userReference,
+    },
+  });
+}

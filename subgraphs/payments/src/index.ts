@@ -1,0 +1,26 @@
+import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import type { PaymentsConfig } from './config';
+import { contextFactory, createServices, type PaymentsContext } from './context';
+import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import { buildPaymentsSchema } from './schema';
+import { seedPayments } from './seed';
+
+export { loadPaymentsConfig, type PaymentsConfig } from './config';
+export { buildPaymentsSchema } from './schema';
+
+export const paymentsSubgraph: SubgraphDefinition<Database, PaymentsContext> = {
+  name: 'payments',
+  migrationsDir: MIGRATIONS_DIR,
+  connect: connectDatabase,
+  buildSchema: buildPaymentsSchema,
+  context: (db, log) => contextFactory(createServices(db), log),
+  seed: (db) => seedPayments(db),
+};
+
+export function startPaymentsSubgraph(
+  config: PaymentsConfig,
+  options: { log?: Logger; seed?: boolean } = {},
+) {
+  return launchSubgraph(paymentsSubgraph, config, options);
+}

@@ -1,0 +1,9 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+/** An order of the orders subgraph, to which this subgraph adds payment. */
+@Directive('@key(fields: "id")')
+@ObjectType('Order')
+export class OrderReference {
+  @Field(() => ID)
+  id!: string;
+}

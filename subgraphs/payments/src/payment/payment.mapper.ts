@@ -1,0 +1,38 @@
+import { Money } from '@shop/federation';
+import type { PaymentStatus as StoredPaymentStatus } from '../db';
+import { PaymentStatus } from './payment-status.enum';
+import type { Payment } from './payment.type';
+
+export const paymentColumns = {
+  id: true,
+  orderId: true,
+  paymentMethodId: true,
+  status: true,
+  amount: true,
+  refundedAmount: true,
+  currency: true,
+  createdAt: true,
+} as const;
+
+export interface PaymentRow {
+  id: string;
+  orderId: string;
+  paymentMethodId: string;
+  status: StoredPaymentStatus;
+  amount: number;
+  refundedAmount: number;
+  currency: string;
+  createdAt: Date;
+}
+
+export function toPayment(row: PaymentRow): Payment {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    paymentMethodId: row.paymentMethodId,
+    status: PaymentStatus[row.status],
+    amount: Money.of(row.amount, row.currency),
+    refundedAmount: Money.of(row.refundedAmount, row.currency),
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,31 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildFederatedSchema } from '@shop/federation';
+import { orderReference } from './order/order.reference';
+import { OrderPaymentResolver } from './order/order-payment.resolver';
+import { OrderReference } from './order/order.stub';
+import { paymentMethodReference } from './payment-method/payment-method.reference';
+import { paymentReference } from './payment/payment.reference';
+import { PaymentResolver } from './payment/payment.resolver';
+import { PaymentRefundsResolver } from './refund/payment-refunds.resolver';
+import { userReference } from './user/user.reference';
+import { UserPaymentMethodsResolver } from './user/user-payment-methods.resolver';
+import { UserReference } from './user/user.stub';
+
+export function buildPaymentsSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: [
+      OrderPaymentResolver,
+      PaymentResolver,
+      PaymentRefundsResolver,
+      UserPaymentMethodsResolver,
+    ],
+    // No Query of its own reaches them: every type hangs off these two foreign entities.
+    orphanedTypes: [OrderReference, UserReference],
+    referenceResolvers: {
+      Order: orderReference,
+      Payment: paymentReference,
+      PaymentMethod: paymentMethodReference,
+      User: userReference,
+    },
+  });
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import {
+  graphqlRequest,
+  prepareTestDatabase,
+  queryTestDatabase,
+  testSubgraphSettings,
+} from '@shop/testing';
+import { seedData, seedId } from '@shop/seed';
+import { startPaymentsSubgraph } from '@shop/payments';
+import { seedPayments } from '../src/seed';
+
+type Running = Awaited<ReturnType<typeof startPaymentsSubgraph>>;
+
+interface PaymentView {
+  id: string;
+  status: string;
+  amount: { amount: number; currency: string };
+  refundedAmount: { amount: number; currency: string };
+  method: { id: string; brand: string; last4: string };
+  refunds: { id: string; amount: { amount: number }; reason: string | null; createdAt: string }[];
+}
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const PAYMENT_FIELDS =
+  'id status amount { amount currency } refundedAmount { amount currency } method { id brand last4 } refunds { id amount { amount } reason createdAt }';
+
+const totalOf = (order: (typeof seedData.deliveredOrders)[number]) =>
+  order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice.amount, 0);
+
+describe('payments subgraph (real PostgreSQL)', () => {
+  let subgraph: Running;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    databaseUrl = await prepareTestDatabase('payments');
+    subgraph = await startPaymentsSubgraph(
+      {
+        ...testSubgraphSettings(databaseUrl),
+      },
+      { seed: true },
+    );
+  });
+  afterAll(() => subgraph.stop());
+  afterEach(() => jest.restoreAllMocks());
+
+  const query = (text: string, variables?: Record<string, unknown>) =>
+    graphqlRequest(subgraph.url, text, variables);
+
+  const entities = async <T>(selection: string, reps: Record<string, unknown>[]) => {
+    const result = await query(
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ${selection} } }`,
+      { reps },
+    );
+    expect(result.errors).toBeUndefined();
+    return (result.data as { _entities: T[] })._entities;
+  };
+
+  const orderPayments = (orderIds: string[]) =>
+    entities<{ id: string; payment: PaymentView | null }>(
+      `... on Order { id payment { ${PAYMENT_FIELDS} } }`,
+      orderIds.map((id) => ({ __typename: 'Order', id })),
+    );
+
+  it('publishes the contract’s PaymentStatus and never a token or card number', async () => {
+    const result = await query('{ _service { sdl } }');
+    const sdl = (result.data as { _service: { sdl: string } })._service.sdl;
+    expect(sdl).toMatch(/type User @key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type Order @key\(fields: "id"\)/);
+    const statuses = /enum PaymentStatus \{([^}]*)\}/.exec(sdl)?.[1]?.match(/^\s*[A-Z_]+$/gm);
+    expect(statuses?.map((value) => value.trim())).toEqual([
+      'PENDING',
+      'SUCCEEDED',
+      'DECLINED',
+      'REFUNDED',
+      'PARTIALLY_REFUNDED',
+    ]);
+    expect(sdl).not.toMatch(/^\s*\w*(token|cardNumber|cvc)\w*\s*[:(]/im);
+  });
+
+  it('lists each user’s saved cards through the User entity', async () => {
+    const users = await entities<{ id: string; paymentMethods: Record<string, unknown>[] }>(
+      '... on User { id paymentMethods { id brand last4 expMonth expYear } }',
+      [
+        ...seedData.users.map((user) => ({ __typename: 'User', id: user.id })),
+        { __typename: 'User', id: UNKNOWN_ID },
+      ],
+    );
+    expect(users).toEqual([
+      ...seedData.users.map((user) => {
+        const method = seedData.paymentMethods.find((candidate) => candidate.userId === user.id)!;
+        return {
+          id: user.id,
+          paymentMethods: [
+            {
+              id: method.id,
+              brand: method.brand,
+              last4: method.last4,
+              expMonth: method.expMonth,
+              expYear: method.expYear,
+            },
+          ],
+        };
+      }),
+      { id: UNKNOWN_ID, paymentMethods: [] },
+    ]);
+  });
+
+  it('leaves removed cards out and puts the newest first, in one query for all users', async () => {
+    const user = seedData.users[3]!;
+    const [newer, removed] = [randomUUID(), randomUUID()];
+    await queryTestDatabase(
+      databaseUrl,
+      `INSERT INTO "PaymentMethod" ("id", "userId", "token", "brand", "last4", "expMonth", "expYear", "createdAt", "removedAt")
+       VALUES ($1, $3, $4, 'MASTERCARD', '4444', 1, 2031, now() + interval '1 hour', NULL),
+              ($2, $3, $5, 'AMEX', '0005', 2, 2032, now() + interval '2 hours', now())`,
+      [newer, removed, user.id, `tok_${newer}`, `tok_${removed}`],
+    );
+    const findMany = jest.spyOn(subgraph.db.prisma.paymentMethod, 'findMany');
+    const users = await entities<{ id: string; paymentMethods: { id: string }[] }>(
+      '... on User { id paymentMethods { id } }',
+      [user, seedData.users[0]!].map(({ id }) => ({ __typename: 'User', id })),
+    );
+    expect(users[0]!.paymentMethods.map((method) => method.id)).toEqual([
+      newer,
+      seedId('payment-method', user.email),
+    ]);
+    expect(users[1]!.paymentMethods).toHaveLength(1);
+    expect(findMany).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers Order.payment with the seeded capture of every delivered order, batched', async () => {
+    const spies = {
+      payment: jest.spyOn(subgraph.db.prisma.payment, 'findMany'),
+      paymentMethod: jest.spyOn(subgraph.db.prisma.paymentMethod, 'findMany'),
+      refund: jest.spyOn(subgraph.db.prisma.refund, 'findMany'),
+    };
+    const orders = await orderPayments(seedData.deliveredOrders.map((order) => order.id));
+    expect(orders).toEqual(
+      seedData.deliveredOrders.map((order) => {
+        const method = seedData.paymentMethods.find(
+          (candidate) => candidate.userId === order.userId,
+        )!;
+        return {
+          id: order.id,
+          payment: {
+            id: seedId('payment', order.id),
+            status: 'SUCCEEDED',
+            amount: { amount: totalOf(order), currency: 'USD' },
+            refundedAmount: { amount: 0, currency: 'USD' },
+            method: { id: method.id, brand: 'VISA', last4: '4242' },
+            refunds: [],
+          },
+        };
+      }),
+    );
+    for (const spy of Object.values(spies)) expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers null for an order without a payment, whatever its id looks like', async () => {
+    const orders = await entities<{ id: string; payment: unknown }>(
+      '... on Order { id payment { id } }',
+      [
+        { __typename: 'Order', id: UNKNOWN_ID },
+        { __typename: 'Order', id: 'not-a-uuid' },
+      ],
+    );
+    expect(orders).toEqual([
+      { id: UNKNOWN_ID, payment: null },
+      { id: 'not-a-uuid', payment: null },
+    ]);
+  });
+
+  it('resolves Payment and PaymentMethod references, null for unknown ids', async () => {
+    const order = seedData.deliveredOrders[0]!;
+    const method = seedData.paymentMethods[0]!;
+    const result = await entities<Record<string, unknown> | null>(
+      '... on Payment { id status amount { amount } } ... on PaymentMethod { id last4 }',
+      [
+        { __typename: 'Payment', id: seedId('payment', order.id) },
+        { __typename: 'Payment', id: UNKNOWN_ID },
+        { __typename: 'Payment', id: 'x' },
+        { __typename: 'PaymentMethod', id: method.id },
+        { __typename: 'PaymentMethod', id: UNKNOWN_ID },
+      ],
+    );
+    expect(result).toEqual([
+      { id: seedId('payment', order.id), status: 'SUCCEEDED', amount: { amount: totalOf(order) } },
+      null,
+      null,
+      { id: method.id, last4: method.last4 },
+      null,
+    ]);
+  });
+
+  it('shows the latest payment of an order and its refunds oldest first', async () => {
+    const order = seedData.deliveredOrders[5]!;
+    const paymentId = seedId('payment', order.id);
+    await queryTestDatabase(
+      databaseUrl,
+      `INSERT INTO "Payment" ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey", "amount", "currency", "status", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, 'USD', 'DECLINED', $7::timestamptz - interval '1 minute', now())`,
+      [
+        randomUUID(),
+        order.id,
+        order.userId,
+        seedId('payment-method', seedData.users.find((u) => u.id === order.userId)!.email),
+        randomUUID(),
+        totalOf(order),
+        order.createdAt,
+      ],
+    );
+    const [later, earlier] = [randomUUID(), randomUUID()];
+    await queryTestDatabase(
+      databaseUrl,
+      `INSERT INTO "Refund" ("id", "paymentId", "idempotencyKey", "amount", "currency", "reason", "createdAt")
+       VALUES ($1, $3, $4, 200, 'USD', NULL, now()), ($2, $3, $5, 100, 'USD', 'damaged', now() - interval '1 day')`,
+      [later, earlier, paymentId, randomUUID(), randomUUID()],
+    );
+    await queryTestDatabase(
+      databaseUrl,
+      `UPDATE "Payment" SET "refundedAmount" = 300, "status" = 'PARTIALLY_REFUNDED' WHERE "id" = $1`,
+      [paymentId],
+    );
+
+    const payment = (await orderPayments([order.id]))[0]!.payment!;
+    expect(payment).toMatchObject({
+      id: paymentId,
+      status: 'PARTIALLY_REFUNDED',
+      refundedAmount: { amount: 300, currency: 'USD' },
+    });
+    expect(
+      payment.refunds.map((refund) => [refund.id, refund.amount.amount, refund.reason]),
+    ).toEqual([
+      [earlier, 100, 'damaged'],
+      [later, 200, null],
+    ]);
+  });
+
+  it('logs an authorize and a capture per seeded payment and seeds only once', async () => {
+    const rows = await queryTestDatabase<{ kind: string; count: string }>(
+      databaseUrl,
+      `SELECT "kind", count(*) FROM "PaymentTransaction" WHERE "success" AND "paymentId" IS NOT NULL GROUP BY "kind" ORDER BY "kind"`,
+    );
+    expect(rows.map((row) => [row.kind, Number(row.count)])).toEqual([
+      ['AUTHORIZE', seedData.deliveredOrders.length],
+      ['CAPTURE', seedData.deliveredOrders.length],
+    ]);
+    await expect(seedPayments(subgraph.db)).resolves.toBe(false);
+  });
+
+  it('keeps the transaction log append-only', async () => {
+    await expect(
+      queryTestDatabase(databaseUrl, `UPDATE "PaymentTransaction" SET "success" = false`),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      queryTestDatabase(databaseUrl, `DELETE FROM "PaymentTransaction"`),
+    ).rejects.toThrow(/append-only/);
+    const [row] = await queryTestDatabase<{ count: string }>(
+      databaseUrl,
+      `SELECT count(*) FROM "PaymentTransaction" WHERE "success"`,
+    );
+    expect(Number(row!.count)).toBe(seedData.deliveredOrders.length * 2);
+  });
+
+  it('refuses a refunded amount above the payment amount', async () => {
+    const paymentId = seedId('payment', seedData.deliveredOrders[1]!.id);
+    await expect(
+      queryTestDatabase(
+        databaseUrl,
+        `UPDATE "Payment" SET "refundedAmount" = "amount" + 1 WHERE "id" = $1`,
+        [paymentId],
+      ),
+    ).rejects.toThrow(/Payment_refund_within_amount/);
+    const [row] = await queryTestDatabase<{ refundedAmount: number }>(
+      databaseUrl,
+      `SELECT "refundedAmount" FROM "Payment" WHERE "id" = $1`,
+      [paymentId],
+    );
+    expect(row!.refundedAmount).toBe(0);
+  });
+});

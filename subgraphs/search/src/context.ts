@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import { baseContext, type BaseContext } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import type { Database } from './db';
+import { SearchService } from './search/search.service';
+import { SuggestionService } from './suggestion/suggestion.service';
+
+/**
+ * Services are per process. There are no loaders: every query answers from one
+ * statement over the index, and the nodes are references the router completes.
+ */
+export function createServices(db: Database) {
+  return {
+    search: new SearchService(db),
+    suggestions: new SuggestionService(db),
+  };
+}
+
+export type SearchServices = ReturnType<typeof createServices>;
+
+export interface SearchContext extends BaseContext {
+  services: SearchServices;
+}
+
+export function contextFactory(services: SearchServices, log: Logger) {
+  return async (req: IncomingMessage): Promise<SearchContext> => ({
+    ...baseContext(req, log),
+    services,
+  });
+}

@@ -1,0 +1,26 @@
+import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import type { SearchConfig } from './config';
+import { contextFactory, createServices, type SearchContext } from './context';
+import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import { buildSearchSchema } from './schema';
+import { seedSearch } from './seed';
+
+export { loadSearchConfig, type SearchConfig } from './config';
+export { buildSearchSchema } from './schema';
+
+export const searchSubgraph: SubgraphDefinition<Database, SearchContext> = {
+  name: 'search',
+  migrationsDir: MIGRATIONS_DIR,
+  connect: connectDatabase,
+  buildSchema: buildSearchSchema,
+  context: (db, log) => contextFactory(createServices(db), log),
+  seed: (db) => seedSearch(db),
+};
+
+export function startSearchSubgraph(
+  config: SearchConfig,
+  options: { log?: Logger; seed?: boolean } = {},
+) {
+  return launchSubgraph(searchSubgraph, config, options);
+}

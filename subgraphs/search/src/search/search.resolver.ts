@@ -1,0 +1,21 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { SearchContext } from '../context';
+import { SearchResultConnection } from './search.connection';
+import { SearchFilter } from './search.input';
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => SearchResultConnection, {
+    description:
+      'Full-text search over names and descriptions, most relevant first; first is 1..100.',
+  })
+  search(
+    @Arg('query') query: string,
+    @Arg('filter', () => SearchFilter, { nullable: true }) filter: SearchFilter | undefined,
+    @Arg('first', () => Int) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: SearchContext,
+  ): Promise<SearchResultConnection> {
+    return ctx.services.search.search(query, first, after ?? undefined, filter ?? undefined);
+  }
+}

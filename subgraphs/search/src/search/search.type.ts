@@ -1,0 +1,51 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { CategoryReference } from '../category/category.stub';
+
+@ObjectType({ description: 'How many matching products are in a category.' })
+export class CategoryFacet {
+  @Field(() => CategoryReference)
+  category!: CategoryReference;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({
+  description: 'How many matching products cost from min (inclusive) to max (exclusive).',
+})
+export class PriceRangeFacet {
+  @Field(() => Int, { description: 'Minor units, inclusive.' })
+  min!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Minor units, exclusive; null for no upper bound.',
+  })
+  max!: number | null;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'How many matching products are, or are not, in stock.' })
+export class StockFacet {
+  @Field()
+  value!: boolean;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({
+  description: 'Counts over every matching product, not only the page; empty groups are left out.',
+})
+export class SearchFacets {
+  @Field(() => [CategoryFacet], { description: 'Most products first.' })
+  categories!: CategoryFacet[];
+
+  @Field(() => [PriceRangeFacet], { description: 'Cheapest range first.' })
+  priceRanges!: PriceRangeFacet[];
+
+  @Field(() => [StockFacet], { description: 'In stock first.' })
+  inStock!: StockFacet[];
+}

@@ -1,0 +1,49 @@
+import { BadUserInputError } from '@shop/platform';
+import { Prisma, type Database } from '../db';
+
+export const DEFAULT_SUGGESTIONS = 5;
+export const MAX_SUGGESTIONS = 20;
+
+/** LIKE treats %, _ and its escape character (backslash by default) specially. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+export class SuggestionService {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Distinct product names that start with the prefix (case-insensitively) or
+   * have words starting with it, names starting with it first, then shorter
+   * names first.
+   */
+  async suggest(prefix: string, limit = DEFAULT_SUGGESTIONS): Promise<string[]> {
+    const text = prefix.trim();
+    if (text === '') {
+      throw new BadUserInputError('prefix must not be empty', { argument: 'prefix' });
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SUGGESTIONS) {
+      throw new BadUserInputError(`limit must be between 1 and ${MAX_SUGGESTIONS}`, {
+        argument: 'limit',
+      });
+    }
+    const table = Prisma.raw(`"${this.db.schema}"."SearchDocument"`);
+    const startsWith = `${escapeLike(text)}%`;
+    // Words of letters and digits only, so nothing the user typed is tsquery syntax; `:*A` is a
+    // prefix match limited to weight A, the name, since the suggestions are names.
+    const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+    const wordMatch =
+      words.length === 0
+        ? Prisma.empty
+        : Prisma.sql`OR d."searchVector" @@ to_tsquery('english', ${words.map((word) => `${word}:*A`).join(' & ')}::text)`;
+    const rows = await this.db.prisma.$queryRaw<{ name: string }[]>`
+      SELECT name FROM (
+        SELECT DISTINCT d."name" AS name, d."name" ILIKE ${startsWith} AS "startsWith"
+        FROM ${table} d
+        WHERE d."name" ILIKE ${startsWith} ${wordMatch}
+      ) candidates
+      ORDER BY "startsWith" DESC, length(name), name
+      LIMIT ${limit}`;
+    return rows.map((row) => row.name);
+  }
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import { baseContext, type BaseContext } from '@shop/federation';
+import type { Logger } from '@shop/platform';
+import { createAddressLoaders } from './address/address.loader';
+import { AddressService } from './address/address.service';
+import type { Database } from './db';
+import { createUserLoaders } from './user/user.loader';
+import { UserService } from './user/user.service';
+
+/** Services are per process; loaders are per request, so nothing is cached across users. */
+export function createServices(db: Database) {
+  return {
+    users: new UserService(db),
+    addresses: new AddressService(db),
+  };
+}
+
+export type UsersServices = ReturnType<typeof createServices>;
+
+function createLoaders(services: UsersServices) {
+  return {
+    ...createUserLoaders(services.users),
+    ...createAddressLoaders(services.addresses),
+  };
+}
+
+export interface UsersContext extends BaseContext {
+  services: UsersServices;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+export function contextFactory(services: UsersServices, log: Logger) {
+  return async (req: IncomingMessage): Promise<UsersContext> => ({
+    ...baseContext(req, log),
+    services,
+    loaders: createLoaders(services),
+  });
+}
