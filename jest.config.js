@@ -1,6 +1,6 @@
 // One jest run over every workspace. Tests import workspace packages from
 // their TypeScript sources (the moduleNameMapper), so no build is needed to
-// test; @swc/jest compiles with decorator metadata, as type-graphql requires.
+// test.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -8,21 +8,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/generated/'],
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: {
-            legacyDecorator: true,
-            decoratorMetadata: true,
-            useDefineForClassFields: false,
-          },
-          target: 'es2022',
-        },
-        module: { type: 'commonjs' },
-      },
-    ],
+    // Transpile only (type checking is `tsc -b` in npm test): fast, and it
+    // emits the decorator metadata type-graphql reads.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
     '^@shop/(platform|federation|database|composition|seed|testing)$': '<rootDir>/internal/$1/src',
