@@ -10,11 +10,23 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 if (!process.argv.includes('--keep-build')) {
   // As after `npm ci`: no compiled output, no generated Prisma clients.
-  execFileSync('bash', ['-c', 'rm -rf internal/*/dist subgraphs/*/dist subgraphs/*/generated router/dist stack/dist'], { cwd: root });
+  execFileSync(
+    'bash',
+    ['-c', 'rm -rf internal/*/dist subgraphs/*/dist subgraphs/*/generated router/dist stack/dist'],
+    { cwd: root },
+  );
 }
 const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-measure-'));
 const ports = Object.fromEntries(
-  ['PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT', 'PAYMENTS_PORT', 'INVENTORY_PORT', 'SEARCH_PORT'].map((k) => [k, '0']),
+  [
+    'PORT',
+    'USERS_PORT',
+    'PRODUCTS_PORT',
+    'ORDERS_PORT',
+    'PAYMENTS_PORT',
+    'INVENTORY_PORT',
+    'SEARCH_PORT',
+  ].map((k) => [k, '0']),
 );
 const started = performance.now();
 const child = spawn('npm', ['start', '--silent'], {
