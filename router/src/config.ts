@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { booleanFlag, commaList, loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
+import {
+  commaList,
+  loadConfig,
+  logLevel,
+  nodeEnv,
+  optionalBooleanFlag,
+  port,
+} from '@shop/platform';
 
 /** Apollo Studio's Explorer runs in this origin and calls a local router from the browser. */
 export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
@@ -20,7 +27,7 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       PORT: port(4000),
       SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
       CORS_ORIGINS: commaList,
-      INTROSPECTION: booleanFlag(false).optional(),
+      INTROSPECTION: optionalBooleanFlag,
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),

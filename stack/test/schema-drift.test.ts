@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { composeSupergraph, readSubgraphSdls, readSupergraphConfig } from '@shop/composition';
+import {
+  apiSchemaSdl,
+  composeSupergraph,
+  readSubgraphSdls,
+  readSupergraphConfig,
+} from '@shop/composition';
 import { subgraphSdls } from '@shop/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -24,5 +29,11 @@ describe('generated schemas are up to date', () => {
     const { supergraphSdl } = composeSupergraph(await readSubgraphSdls(config));
     const committed = await readFile(path.join(repoRoot, 'supergraph.graphql'), 'utf8');
     expect({ file: committed, fix }).toEqual({ file: `${supergraphSdl.trim()}\n`, fix });
+  });
+
+  it('clients/schema.graphql is the API schema of the committed supergraph', async () => {
+    const supergraph = await readFile(path.join(repoRoot, 'supergraph.graphql'), 'utf8');
+    const committed = await readFile(path.join(repoRoot, 'clients', 'schema.graphql'), 'utf8');
+    expect({ file: committed, fix }).toEqual({ file: apiSchemaSdl(supergraph), fix });
   });
 });

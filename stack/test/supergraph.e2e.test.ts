@@ -1,8 +1,17 @@
 import { graphqlRequest } from '@shop/testing';
 import { productBySlug, seedData } from '@shop/seed';
 import type { RunningStack } from '@shop/stack';
-import { operationText } from './contract-operations';
+import {
+  CategoriesDocument,
+  ProductPageDocument,
+  ProductsDocument,
+} from '../../clients/generated/operations';
 import { startTestStack } from './support/test-stack';
+
+const stockOf = (productId: string) =>
+  seedData.stock
+    .filter((row) => row.productId === productId)
+    .reduce((sum, row) => sum + row.onHand, 0);
 
 describe('the supergraph through the router (six subgraphs, real PostgreSQL)', () => {
   let stack: RunningStack;
@@ -11,100 +20,93 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
   }, 60_000);
   afterAll(() => stack.stop());
 
-  const run = (operation: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(stack.router.url, operationText(operation), variables);
+  const url = () => stack.router.url;
 
   it('answers ProductPage with fields from products, inventory and users', async () => {
     const reviewed = seedData.reviews[0]!;
     const product = seedData.products.find((candidate) => candidate.id === reviewed.productId)!;
     const author = seedData.users.find((user) => user.id === reviewed.authorId)!;
-    const onHand = seedData.stock
-      .filter((row) => row.productId === product.id)
-      .reduce((sum, row) => sum + row.onHand, 0);
 
-    const result = await run('ProductPage', { id: product.id });
+    const result = await graphqlRequest(url(), ProductPageDocument, { id: product.id });
 
     expect(result.status).toBe(200);
     expect(result.errors).toBeUndefined();
-    const page = (result.data as { product: Record<string, unknown> }).product;
+    const page = result.data!.product!;
     expect(page).toMatchObject({
       id: product.id,
       name: product.name,
       description: product.description,
       price: product.price,
-      inventory: { available: onHand, inStock: onHand > 0 },
+      inventory: { available: stockOf(product.id), inStock: stockOf(product.id) > 0 },
     });
-    const reviews = page.reviews as { edges: { node: { author: { id: string; name: string } } }[] };
-    expect(reviews.edges.map((edge) => edge.node.author)).toContainEqual({
+    expect(page.reviews.edges.map((edge) => edge.node.author)).toContainEqual({
       id: author.id,
       name: author.name,
     });
-  });
-
-  it('answers Categories with the tree', async () => {
-    const result = await run('Categories');
-    expect(result.errors).toBeUndefined();
-    const categories = (
-      result.data as { categories: { slug: string; parent: unknown; children: unknown[] }[] }
-    ).categories;
-    expect(categories.map((category) => category.slug).sort()).toEqual(
-      seedData.categories.map((category) => category.slug).sort(),
+    expect(page.reviewCount).toBe(
+      seedData.reviews.filter((review) => review.productId === product.id).length,
     );
   });
 
+  it('answers Categories with the tree', async () => {
+    const result = await graphqlRequest(url(), CategoriesDocument);
+    expect(result.errors).toBeUndefined();
+    const categories = result.data!.categories;
+    expect(categories.map((category) => category.slug).sort()).toEqual(
+      seedData.categories.map((category) => category.slug).sort(),
+    );
+    const child = categories.find((category) => category.parent !== null)!;
+    expect(
+      categories.find((category) => category.id === child.parent!.id)!.children,
+    ).toContainEqual(expect.objectContaining({ id: child.id }));
+  });
+
   it('answers Products with stock from inventory and filters by stock', async () => {
-    const all = await run('Products', { first: 100 });
+    const all = await graphqlRequest(url(), ProductsDocument, { first: 100 });
     expect(all.errors).toBeUndefined();
-    const connection = (
-      all.data as {
-        products: {
-          totalCount: number;
-          edges: { node: { id: string; inventory: { available: number; inStock: boolean } } }[];
-        };
-      }
-    ).products;
+    const connection = all.data!.products;
     expect(connection.totalCount).toBe(seedData.products.length);
     for (const { node } of connection.edges) {
-      const onHand = seedData.stock
-        .filter((row) => row.productId === node.id)
-        .reduce((sum, row) => sum + row.onHand, 0);
-      expect(node.inventory).toEqual({ available: onHand, inStock: onHand > 0 });
+      expect(node.inventory).toEqual({
+        available: stockOf(node.id),
+        inStock: stockOf(node.id) > 0,
+      });
     }
 
-    const inStock = await run('Products', { first: 100, filter: { inStock: true } });
-    const stocked = (
-      inStock.data as { products: { edges: { node: { inventory: { inStock: boolean } } }[] } }
-    ).products;
-    expect(stocked.edges.length).toBeGreaterThan(0);
-    expect(stocked.edges.every((edge) => edge.node.inventory.inStock)).toBe(true);
+    const inStock = await graphqlRequest(url(), ProductsDocument, {
+      first: 100,
+      filter: { inStock: true },
+    });
+    const stocked = inStock.data!.products.edges;
+    expect(stocked.length).toBe(
+      seedData.products.filter((product) => stockOf(product.id) > 0).length,
+    );
+    expect(stocked.every((edge) => edge.node.inventory.inStock)).toBe(true);
   });
 
   it('pages Products with cursors', async () => {
-    const first = await run('Products', { first: 5 });
-    const page = (
-      first.data as {
-        products: {
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-          edges: { node: { id: string } }[];
-        };
-      }
-    ).products;
+    const first = await graphqlRequest(url(), ProductsDocument, { first: 5 });
+    const page = first.data!.products;
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await run('Products', { first: 5, after: page.pageInfo.endCursor });
-    const next = (second.data as { products: { edges: { node: { id: string } }[] } }).products;
-    const ids = [...page.edges, ...next.edges].map((edge) => edge.node.id);
+    const second = await graphqlRequest(url(), ProductsDocument, {
+      first: 5,
+      after: page.pageInfo.endCursor,
+    });
+    const ids = [...page.edges, ...second.data!.products.edges].map((edge) => edge.node.id);
     expect(new Set(ids).size).toBe(10);
   });
 
   it('answers an unknown product id with null, not an error', async () => {
-    const result = await run('ProductPage', { id: '00000000-0000-4000-8000-000000000000' });
+    const result = await graphqlRequest(url(), ProductPageDocument, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(result.status).toBe(200);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ product: null });
   });
 
   it('answers malformed JSON with 400 and a GraphQL error', async () => {
-    const response = await fetch(stack.router.url, {
+    const response = await fetch(url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"query": "{ categories { id } ',
@@ -116,7 +118,7 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
 
   it('answers an invalid query with 400 and a validation error', async () => {
     const result = await graphqlRequest(
-      stack.router.url,
+      url(),
       '{ products(first: 1) { edges { node { nope } } } }',
     );
     expect(result.status).toBe(400);
@@ -124,13 +126,13 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
   });
 
   it('answers a syntax error with 400', async () => {
-    const result = await graphqlRequest(stack.router.url, '{ products(first: ');
+    const result = await graphqlRequest(url(), '{ products(first: ');
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
   it('reports every subgraph healthy on /health', async () => {
-    const response = await fetch(new URL('/health', stack.router.url));
+    const response = await fetch(new URL('/health', url()));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ok',
@@ -147,7 +149,7 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
 
   it('admits Apollo Studio’s origin in development, and no unknown origin', async () => {
     const preflight = (origin: string) =>
-      fetch(stack.router.url, {
+      fetch(url(), {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -163,14 +165,18 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('resolves a product by slug lookup used by the storefront', async () => {
+  it('serves the Sandbox landing page to a browser in development', async () => {
+    const response = await fetch(url(), { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/sandbox/i);
+  });
+
+  it('finds a product by slug', async () => {
     const product = productBySlug(seedData.products[3]!.slug)!;
-    const result = await graphqlRequest(
-      stack.router.url,
+    const result = await graphqlRequest<{ productBySlug: { id: string; name: string } | null }>(
+      url(),
       'query($slug: String!) { productBySlug(slug: $slug) { id name } }',
-      {
-        slug: product.slug,
-      },
+      { slug: product.slug },
     );
     expect(result.data).toEqual({ productBySlug: { id: product.id, name: product.name } });
   });

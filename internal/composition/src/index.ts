@@ -1,2 +1,3 @@
 export * from './compose';
 export * from './supergraph-config';
+export * from './api-schema';

@@ -1,3 +1,6 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
   contentType: string | null;
@@ -6,11 +9,17 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
   body: unknown;
 }
 
-/** POSTs one GraphQL operation and returns the status with the parsed body. */
-export async function graphqlRequest<Data = Record<string, unknown>>(
+/**
+ * POSTs one GraphQL operation and returns the status with the parsed body.
+ * Given a typed document (clients/generated), data and variables are typed.
+ */
+export async function graphqlRequest<
+  Data = Record<string, unknown>,
+  Variables = Record<string, unknown>,
+>(
   url: string,
-  query: string,
-  variables?: Record<string, unknown>,
+  query: string | TypedDocumentNode<Data, Variables>,
+  variables?: Variables,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
@@ -20,7 +29,7 @@ export async function graphqlRequest<Data = Record<string, unknown>>(
       accept: 'application/graphql-response+json, application/json',
       ...headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
   });
   const text = await response.text();
   let body: unknown = text;

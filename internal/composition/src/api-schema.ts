@@ -1,0 +1,10 @@
+import { Supergraph } from '@apollo/federation-internals';
+import { printSchema } from 'graphql';
+
+/**
+ * The schema clients see: the supergraph without its join/link machinery and
+ * without @inaccessible elements. Client tooling (codegen, editors) reads it.
+ */
+export function apiSchemaSdl(supergraphSdl: string): string {
+  return `${printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema()).trim()}\n`;
+}
