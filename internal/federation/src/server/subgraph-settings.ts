@@ -17,15 +17,19 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
 /**
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
- * shared NODE_ENV, LOG_LEVEL, HOST and DATABASE_POOL_SIZE.
+ * shared NODE_ENV, LOG_LEVEL, HOST and DATABASE_POOL_SIZE. A subgraph's own
+ * variables come in `extra` and are parsed with the rest, so one start names
+ * every bad variable; they come back under `own`.
  */
-export function loadSubgraphSettings(
+export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never, z.ZodType>>(
   name: SubgraphName,
   env?: Record<string, string | undefined>,
-): SubgraphSettings {
+  extra?: Extra,
+): SubgraphSettings & { own: z.infer<z.ZodObject<Extra>> } {
   const upper = name.toUpperCase();
   const config = loadConfig(
     {
+      ...extra,
       NODE_ENV: nodeEnv,
       LOG_LEVEL: logLevel,
       HOST: z.string().default('127.0.0.1'),
@@ -35,6 +39,7 @@ export function loadSubgraphSettings(
     },
     env,
   ) as Record<string, unknown>;
+  const own = Object.fromEntries(Object.keys(extra ?? {}).map((key) => [key, config[key]]));
   return {
     production: config.NODE_ENV === 'production',
     logLevel: config.LOG_LEVEL as string,
@@ -42,5 +47,6 @@ export function loadSubgraphSettings(
     port: config[`${upper}_PORT`] as number,
     databaseUrl: config[`DATABASE_URL_${upper}`] as string,
     poolSize: config.DATABASE_POOL_SIZE as number,
+    own: own as z.infer<z.ZodObject<Extra>>,
   };
 }
