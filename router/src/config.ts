@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessTokenVerifyingSettings, identitySettings, requireSecret } from '@shop/identity';
 import {
   commaList,
   loadConfig,
@@ -31,6 +32,8 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+      ...identitySettings,
+      ...accessTokenVerifyingSettings,
     },
     env,
   );
@@ -54,6 +57,12 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
     subgraphUrls,
+    auth: {
+      identitySecret: requireSecret('IDENTITY_SECRET', config.IDENTITY_SECRET, production),
+      jwtPublicKey: requireSecret('JWT_PUBLIC_KEY', config.JWT_PUBLIC_KEY, production),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
   };
 }
 

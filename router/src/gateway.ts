@@ -22,6 +22,7 @@ export function createGateway(
   supergraphSdl: string,
   http: SubgraphHttpClient,
   urlOverrides: Record<string, string>,
+  identitySecret: string,
   log: Logger,
 ): GatewaySetup {
   const routeOf = (name: string, url: string | undefined): string => {
@@ -38,7 +39,10 @@ export function createGateway(
     supergraphSdl,
     logger: log,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ url: routeOf(name, url), fetcher: http.fetch as never }),
+      new SubgraphDataSource(
+        { url: routeOf(name, url), fetcher: http.fetch as never },
+        identitySecret,
+      ),
   });
   return { gateway, subgraphs };
 }

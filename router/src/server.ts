@@ -11,6 +11,7 @@ import {
   sendJson,
   type Logger,
 } from '@shop/platform';
+import { createAccessTokenVerifier } from '@shop/identity';
 import type { RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
@@ -31,7 +32,14 @@ export async function startRouter(
   log: Logger,
 ): Promise<RunningRouter> {
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
-  const { gateway, subgraphs } = createGateway(supergraphSdl, http, config.subgraphUrls, log);
+  const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
+  const { gateway, subgraphs } = createGateway(
+    supergraphSdl,
+    http,
+    config.subgraphUrls,
+    config.auth.identitySecret,
+    log,
+  );
 
   const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
   const httpServer = createHttpServer({ routes, corsOrigins: config.corsOrigins, log });
@@ -53,7 +61,7 @@ export async function startRouter(
   await apollo.start();
 
   routes['/graphql'] = apolloHandler(apollo, {
-    context: async (req) => createRouterContext(req, log),
+    context: (req) => createRouterContext(req, log, verifier),
     maxBodyBytes: config.maxBodyBytes,
   });
   routes['/health'] = async (_req, res) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { createLogger } from '@shop/platform';
 import { graphqlRequest } from '@shop/testing';
 import { loadRouterConfig, startRouter, subgraphsOf, type RunningRouter } from '@shop/router';
@@ -22,6 +23,8 @@ describe('the router in production mode', () => {
     const config = loadRouterConfig({
       NODE_ENV: 'production',
       PORT: '0',
+      IDENTITY_SECRET: developmentIdentitySecret(),
+      JWT_PUBLIC_KEY: developmentKeyPair().publicKeyPem,
       ...unreachableSubgraphs(),
     });
     router = await startRouter(config, supergraphSdl, createLogger('router', 'silent'));

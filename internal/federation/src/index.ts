@@ -12,3 +12,4 @@ export * from './data/ids';
 export * from './data/loaders';
 export * from './data/pagination';
 export * from './data/prisma-errors';
+export * from './auth/guards';

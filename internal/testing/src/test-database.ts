@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { applyMigrations, parseDatabaseUrl } from '@shop/database';
+import { TEST_IDENTITY_SECRET } from './identities';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -110,5 +111,6 @@ export function testSubgraphSettings(databaseUrl: string) {
     port: 0,
     databaseUrl,
     poolSize: 4,
+    identitySecret: TEST_IDENTITY_SECRET,
   };
 }

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import type { Database } from './db';
 import { createStockLoaders } from './stock/stock.loader';
 import { StockService } from './stock/stock.service';
@@ -29,9 +27,10 @@ export interface InventoryContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function contextFactory(services: InventoryServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<InventoryContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: InventoryServices) {
+  return (base: BaseContext): InventoryContext => ({
+    ...base,
     services,
     loaders: createLoaders(services),
   });

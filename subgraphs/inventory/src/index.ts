@@ -14,7 +14,7 @@ export const inventorySubgraph: SubgraphDefinition<Database, InventoryContext> =
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildInventorySchema,
-  context: (db, log) => contextFactory(createServices(db), log),
+  context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedInventory(db),
 };
 

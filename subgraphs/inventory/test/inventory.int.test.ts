@@ -5,6 +5,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { startInventorySubgraph } from '@shop/inventory';
@@ -66,7 +68,7 @@ describe('inventory subgraph (real PostgreSQL)', () => {
   afterAll(() => subgraph.stop());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
 
   const inventories = async (productIds: readonly string[]): Promise<InventoryResult[]> => {
     const result = await query(INVENTORY, { reps: productReps(productIds) });

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import type { Database } from './db';
 import { createOrderLoaders } from './order/order.loader';
 import { OrderService } from './order/order.service';
@@ -25,9 +23,10 @@ export interface OrdersContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function contextFactory(services: OrdersServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<OrdersContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: OrdersServices) {
+  return (base: BaseContext): OrdersContext => ({
+    ...base,
     services,
     loaders: createLoaders(services),
   });

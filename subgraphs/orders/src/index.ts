@@ -14,7 +14,7 @@ export const ordersSubgraph: SubgraphDefinition<Database, OrdersContext> = {
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildOrdersSchema,
-  context: (db, log) => contextFactory(createServices(db), log),
+  context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedOrders(db),
 };
 

@@ -5,6 +5,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { buildOrdersSchema, startOrdersSubgraph } from '@shop/orders';
@@ -83,7 +85,7 @@ describe('orders subgraph (real PostgreSQL)', () => {
   afterAll(() => subgraph.stop());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
 
   const userOrders = async (userIds: string[], first: number, after?: string) => {
     const result = await query(USER_ORDERS, {

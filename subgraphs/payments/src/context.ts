@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import type { Database } from './db';
 import { createPaymentMethodLoaders } from './payment-method/payment-method.loader';
 import { PaymentMethodService } from './payment-method/payment-method.service';
@@ -33,9 +31,10 @@ export interface PaymentsContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function contextFactory(services: PaymentsServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<PaymentsContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: PaymentsServices) {
+  return (base: BaseContext): PaymentsContext => ({
+    ...base,
     services,
     loaders: createLoaders(services),
   });

@@ -14,7 +14,7 @@ export const paymentsSubgraph: SubgraphDefinition<Database, PaymentsContext> = {
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildPaymentsSchema,
-  context: (db, log) => contextFactory(createServices(db), log),
+  context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedPayments(db),
 };
 

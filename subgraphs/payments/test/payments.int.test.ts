@@ -5,6 +5,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { seedData, seedId } from '@shop/seed';
 import { startPaymentsSubgraph } from '@shop/payments';
@@ -45,7 +47,7 @@ describe('payments subgraph (real PostgreSQL)', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
 
   const entities = async <T>(selection: string, reps: Record<string, unknown>[]) => {
     const result = await query(

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import { createCategoryLoaders } from './category/category.loader';
 import { CategoryService } from './category/category.service';
 import type { Database } from './db';
@@ -34,9 +32,10 @@ export interface ProductsContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function contextFactory(services: ProductsServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<ProductsContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: ProductsServices) {
+  return (base: BaseContext): ProductsContext => ({
+    ...base,
     services,
     loaders: createLoaders(services),
   });

@@ -14,7 +14,7 @@ export const productsSubgraph: SubgraphDefinition<Database, ProductsContext> = {
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildProductsSchema,
-  context: (db, log) => contextFactory(createServices(db), log),
+  context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedProducts(db),
 };
 

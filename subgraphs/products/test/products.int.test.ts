@@ -3,6 +3,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { productBySlug, seedData } from '@shop/seed';
 import { startProductsSubgraph } from '@shop/products';
@@ -25,7 +27,7 @@ describe('products subgraph (real PostgreSQL)', () => {
   afterAll(() => subgraph.stop());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
 
   it('serves the category tree', async () => {
     const result = await query('{ categories { id slug parent { id } children { id } } }');

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import type { Database } from './db';
 import { SearchService } from './search/search.service';
 import { SuggestionService } from './suggestion/suggestion.service';
@@ -22,9 +20,10 @@ export interface SearchContext extends BaseContext {
   services: SearchServices;
 }
 
-export function contextFactory(services: SearchServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<SearchContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: SearchServices) {
+  return (base: BaseContext): SearchContext => ({
+    ...base,
     services,
   });
 }

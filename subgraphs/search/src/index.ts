@@ -14,7 +14,7 @@ export const searchSubgraph: SubgraphDefinition<Database, SearchContext> = {
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildSearchSchema,
-  context: (db, log) => contextFactory(createServices(db), log),
+  context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedSearch(db),
 };
 

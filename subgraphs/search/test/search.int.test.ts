@@ -4,6 +4,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { startSearchSubgraph } from '@shop/search';
@@ -140,7 +142,7 @@ describe('search subgraph (real PostgreSQL)', () => {
   afterAll(() => subgraph.stop());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
 
   async function search(variables: {
     query: string;

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { baseContext, type BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { BaseContext } from '@shop/federation';
 import { createAddressLoaders } from './address/address.loader';
 import { AddressService } from './address/address.service';
 import type { Database } from './db';
@@ -29,9 +27,10 @@ export interface UsersContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function contextFactory(services: UsersServices, log: Logger) {
-  return async (req: IncomingMessage): Promise<UsersContext> => ({
-    ...baseContext(req, log),
+/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+export function contextFactory(services: UsersServices) {
+  return (base: BaseContext): UsersContext => ({
+    ...base,
     services,
     loaders: createLoaders(services),
   });

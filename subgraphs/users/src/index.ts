@@ -16,7 +16,7 @@ export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Database,
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildUsersSchema,
-    context: (db, log) => contextFactory(createServices(db), log),
+    context: (db) => contextFactory(createServices(db)),
     seed: (db) => seedUsers(db, config.seedAdmin),
   };
 }

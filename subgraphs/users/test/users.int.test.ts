@@ -4,6 +4,8 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  ADMIN_IDENTITY,
+  identityHeaders,
 } from '@shop/testing';
 import { seedAdminId, seedData } from '@shop/seed';
 import { startUsersSubgraph, type UsersConfig } from '@shop/users';
@@ -60,7 +62,7 @@ describe('users subgraph (real PostgreSQL)', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables);
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
   const entities = async (ids: string[]): Promise<(UserResult | null)[]> => {
     const result = await query(USER_ENTITIES, {
       reps: ids.map((id) => ({ __typename: 'User', id })),

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { applyMigrations } from '@shop/database';
 import { createLogger, type Logger } from '@shop/platform';
@@ -13,6 +12,8 @@ export interface SubgraphSettings {
   port: number;
   databaseUrl: string;
   poolSize: number;
+  /** Verifies the identity header the router signs; requests without it are refused. */
+  identitySecret: string;
 }
 
 interface PrismaLike {
@@ -29,7 +30,8 @@ export interface SubgraphDefinition<
   migrationsDir: string;
   connect(databaseUrl: string, poolSize: number): Db;
   buildSchema(): Promise<GraphQLSchema>;
-  context(db: Db, log: Logger): (req: IncomingMessage) => Promise<Context>;
+  /** Builds the context from what every subgraph's context starts from. */
+  context(db: Db, log: Logger): (base: BaseContext) => Promise<Context> | Context;
   /** Loads the demo data when the database is empty. */
   seed?(db: Db, log: Logger): Promise<unknown>;
 }
@@ -64,6 +66,7 @@ export async function launchSubgraph<
       log,
       production: settings.production,
       context: definition.context(db, log),
+      identitySecret: settings.identitySecret,
       health: async () => {
         await db.prisma.$queryRawUnsafe('SELECT 1');
       },

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import {
+  IDENTITY_HEADER,
+  InvalidIdentityError,
+  verifyIdentity,
+  type Identity,
+} from '@shop/identity';
 import type { Logger } from '@shop/platform';
 
 /** What every subgraph's resolver context starts from. */
 export interface BaseContext {
   requestId: string;
   log: Logger;
+  /** Who the request acts for, as the router signed it. */
+  identity: Identity;
 }
 
 /** Request ids come from the router (x-request-id) so one id follows a request everywhere. */
@@ -15,7 +24,27 @@ export function requestIdOf(req: IncomingMessage): string {
   return id && /^[\w-]{1,128}$/.test(id) ? id : randomUUID();
 }
 
-export function baseContext(req: IncomingMessage, log: Logger): BaseContext {
+/**
+ * The request's id, logger and identity. A request without a correctly
+ * signed identity header did not come through the router (or a sibling
+ * subgraph): it is refused before anything runs, `_entities` included.
+ */
+export function baseContext(
+  req: IncomingMessage,
+  log: Logger,
+  identitySecret: string,
+): BaseContext {
   const requestId = requestIdOf(req);
-  return { requestId, log: log.child({ requestId }) };
+  const header = req.headers[IDENTITY_HEADER];
+  let identity: Identity;
+  try {
+    identity = verifyIdentity(Array.isArray(header) ? header[0] : header, identitySecret);
+  } catch (error) {
+    if (!(error instanceof InvalidIdentityError)) throw error;
+    log.warn({ requestId, reason: error.message }, 'request refused: no valid identity');
+    throw new GraphQLError('Requests must come through the router with a signed identity', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  return { requestId, log: log.child({ requestId }), identity };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
-import type { BaseContext } from './request-context';
+import { baseContext, type BaseContext } from './request-context';
 
 export interface SubgraphServerOptions<Context extends BaseContext> {
   name: string;
@@ -21,7 +21,8 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   /** 0 picks a free port. */
   port: number;
   log: Logger;
-  context: (req: IncomingMessage) => Promise<Context>;
+  context: (base: BaseContext) => Promise<Context> | Context;
+  identitySecret: string;
   /** Resolves when the subgraph's dependencies (its database) answer; throws otherwise. */
   health: () => Promise<void>;
   production: boolean;
@@ -60,7 +61,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
   await apollo.start();
 
   routes['/graphql'] = apolloHandler(apollo, {
-    context: options.context,
+    context: async (req) => options.context(baseContext(req, options.log, options.identitySecret)),
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
   });
   routes['/health'] = async (_req, res) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identitySettings, requireSecret } from '@shop/identity';
 import { loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
 import type { SubgraphSettings } from './launch-subgraph';
 
@@ -17,7 +18,7 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
 /**
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
- * shared NODE_ENV, LOG_LEVEL, HOST and DATABASE_POOL_SIZE. A subgraph's own
+ * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE and IDENTITY_SECRET. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
  * every bad variable; they come back under `own`.
  */
@@ -36,17 +37,24 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       [`${upper}_PORT`]: port(DEFAULT_SUBGRAPH_PORTS[name]),
       [`DATABASE_URL_${upper}`]: z.string().url(),
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+      IDENTITY_SECRET: identitySettings.IDENTITY_SECRET,
     },
     env,
   ) as Record<string, unknown>;
   const own = Object.fromEntries(Object.keys(extra ?? {}).map((key) => [key, config[key]]));
+  const production = config.NODE_ENV === 'production';
   return {
-    production: config.NODE_ENV === 'production',
+    production,
     logLevel: config.LOG_LEVEL as string,
     host: config.HOST as string,
     port: config[`${upper}_PORT`] as number,
     databaseUrl: config[`DATABASE_URL_${upper}`] as string,
     poolSize: config.DATABASE_POOL_SIZE as number,
+    identitySecret: requireSecret(
+      'IDENTITY_SECRET',
+      config.IDENTITY_SECRET as string | undefined,
+      production,
+    ),
     own: own as z.infer<z.ZodObject<Extra>>,
   };
 }
