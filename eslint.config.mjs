@@ -32,7 +32,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['scripts/**/*.mjs', 'jest.config.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'jest.config.js'],
     languageOptions: {
       globals: {
         process: 'readonly',

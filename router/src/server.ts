@@ -12,10 +12,12 @@ import {
   type Logger,
 } from '@shop/platform';
 import { createAccessTokenVerifier } from '@shop/identity';
+import { prepareSupergraph } from './auth/security-features';
 import type { RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createGateway } from './gateway';
+import { authorizationPlugin } from './plugins/authorization.plugin';
 import { checkSubgraphs } from './health/subgraph-health';
 
 export interface RunningRouter {
@@ -33,8 +35,9 @@ export async function startRouter(
 ): Promise<RunningRouter> {
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
   const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
+  const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
   const { gateway, subgraphs } = createGateway(
-    supergraphSdl,
+    gatewaySdl,
     http,
     config.subgraphUrls,
     config.auth.identitySecret,
@@ -53,6 +56,7 @@ export async function startRouter(
     logger: log,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      authorizationPlugin(requirements),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
+import { apiSchemaSdl } from '@shop/composition';
 import {
+  buildSchema,
   validate,
   type DocumentNode,
   type GraphQLSchema,
@@ -31,11 +32,9 @@ function problemsOf(schema: GraphQLSchema, document: DocumentNode): string[] {
 }
 
 describe('client operations contract', () => {
-  const apiSchema = Supergraph.build(
-    readFileSync(path.join(repoRoot, 'supergraph.graphql'), 'utf8'),
-  )
-    .apiSchema()
-    .toGraphQLJSSchema();
+  const apiSchema = buildSchema(
+    apiSchemaSdl(readFileSync(path.join(repoRoot, 'supergraph.graphql'), 'utf8')),
+  );
   const operations = contractOperations();
 
   it('is the same contract as the architecture’s shared copy', () => {

@@ -5,6 +5,7 @@ import {
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  userIdentity,
   ADMIN_IDENTITY,
   identityHeaders,
 } from '@shop/testing';
@@ -101,6 +102,42 @@ describe('inventory subgraph (real PostgreSQL)', () => {
     expect(result.errors).toBeUndefined();
     const expected = [...seedData.warehouses].sort((a, b) => a.name.localeCompare(b.name));
     expect((result.data as { warehouses: unknown[] }).warehouses).toEqual(expected);
+  });
+
+  it('lists warehouses to ADMINs only: FORBIDDEN for customers, UNAUTHENTICATED anonymously', async () => {
+    const customer = userIdentity(seedData.users[0]!.id);
+    for (const [identity, code] of [
+      [customer, 'FORBIDDEN'],
+      [{ kind: 'anonymous' }, 'UNAUTHENTICATED'],
+    ] as const) {
+      const result = await graphqlRequest(
+        subgraph.url,
+        '{ warehouses { id name } }',
+        undefined,
+        identityHeaders(identity),
+      );
+      expect(result.data).toBeNull();
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    }
+  });
+
+  it('answers Product.inventory and the warehouses in it to anonymous callers', async () => {
+    const product = seedData.products.find((candidate) => seededTotalOf(candidate.id) > 0)!;
+    const result = await graphqlRequest(
+      subgraph.url,
+      INVENTORY,
+      { reps: productReps([product.id]) },
+      identityHeaders({ kind: 'anonymous' }),
+    );
+    expect(result.errors).toBeUndefined();
+    const [entity] = (result.data as { _entities: { inventory: InventoryResult }[] })._entities;
+    expect(entity!.inventory.available).toBe(seededTotalOf(product.id));
+    expect(entity!.inventory.warehouses.map((stock) => stock.warehouse.name).sort()).toEqual(
+      seededRowsOf(product.id)
+        .map((row) => seedData.warehouses.find((warehouse) => warehouse.id === row.warehouseId)!)
+        .map((warehouse) => warehouse.name)
+        .sort(),
+    );
   });
 
   it('resolves warehouse references, null for unknown or malformed ids', async () => {

@@ -1,10 +1,12 @@
 import { parse, print } from 'graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
+import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
 import {
   graphqlRequest,
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  userIdentity,
   ADMIN_IDENTITY,
   identityHeaders,
 } from '@shop/testing';
@@ -84,17 +86,19 @@ describe('orders subgraph (real PostgreSQL)', () => {
   });
   afterAll(() => subgraph.stop());
 
+  const queryAs = (identity: Identity, text: string, variables?: Record<string, unknown>) =>
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(identity));
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
+    queryAs(ADMIN_IDENTITY, text, variables);
 
-  const userOrders = async (userIds: string[], first: number, after?: string) => {
-    const result = await query(USER_ORDERS, {
+  const userOrdersAs = (identity: Identity, userIds: string[], first: number, after?: string) =>
+    queryAs(identity, USER_ORDERS, {
       reps: userIds.map((id) => ({ __typename: 'User', id })),
       first,
       after,
     });
-    return result;
-  };
+  const userOrders = (userIds: string[], first: number, after?: string) =>
+    userOrdersAs(ADMIN_IDENTITY, userIds, first, after);
 
   it('prints a subgraph schema with the entities it owns and extends', async () => {
     // Through graphql's printer, so the assertions read the schema, not one printer's layout.
@@ -103,7 +107,8 @@ describe('orders subgraph (real PostgreSQL)', () => {
     expect(sdl).toContain('type User @key(fields: "id")');
     expect(sdl).toContain('type Product @key(fields: "id", resolvable: false)');
     expect(sdl).toContain('enum OrderStatus {');
-    expect(sdl).toMatch(/orders\(after: String, first: Int!\): OrderConnection!/);
+    expect(sdl).toMatch(/orders\(after: String, first: Int!\): OrderConnection @authenticated/);
+    expect(sdl).toMatch(/order\(id: ID!\): Order @authenticated/);
     expect(sdl).not.toMatch(/type Address\b/);
   });
 
@@ -166,12 +171,19 @@ describe('orders subgraph (real PostgreSQL)', () => {
     });
   });
 
-  it('answers unknown or malformed order ids with null', async () => {
+  it('answers unknown or malformed order ids with NOT_FOUND, and references to them with null', async () => {
     const direct = await query(
       `{ a: order(id: "${UNKNOWN_ID}") { id } b: order(id: "x") { id } c: order(id: "${seedData.deliveredOrders[0]!.id}") { id } }`,
     );
-    expect(direct.errors).toBeUndefined();
     expect(direct.data).toEqual({ a: null, b: null, c: { id: seedData.deliveredOrders[0]!.id } });
+    expect(
+      direct.errors
+        ?.map((error) => [error.path, error.message, error.extensions?.code])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    ).toEqual([
+      [['a'], 'Order not found', 'NOT_FOUND'],
+      [['b'], 'Order not found', 'NOT_FOUND'],
+    ]);
 
     const references = await query(
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id } } }',
@@ -304,5 +316,122 @@ describe('orders subgraph (real PostgreSQL)', () => {
         [order.id, order.items[0]!.productId],
       ),
     ).rejects.toThrow(/OrderItem_quantity_positive/);
+  });
+
+  describe('who may see an order', () => {
+    const [own, other] = seedData.deliveredOrders.filter(
+      (order, index, all) => all.findIndex((first) => first.userId === order.userId) === index,
+    );
+    const buyer = userIdentity(own!.userId);
+    const stranger = userIdentity(other!.userId);
+    const ORDER = 'query($id: ID!) { order(id: $id) { id buyer { id } items { productName } } }';
+    const ORDER_REFS =
+      'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id buyer { id } } } }';
+
+    const refusal = (result: Awaited<ReturnType<typeof query>>) => ({
+      data: result.data,
+      errors: result.errors?.map((error) => ({
+        message: error.message,
+        code: error.extensions?.code,
+        path: error.path,
+      })),
+    });
+
+    it('shows the buyer their own order', async () => {
+      const result = await queryAs(buyer, ORDER, { id: own!.id });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toMatchObject({ order: { id: own!.id, buyer: { id: own!.userId } } });
+    });
+
+    it('answers another customer’s order exactly as an unknown one: NOT_FOUND', async () => {
+      const foreign = await queryAs(stranger, ORDER, { id: own!.id });
+      const unknown = await queryAs(stranger, ORDER, { id: UNKNOWN_ID });
+      expect(refusal(foreign)).toEqual({
+        data: { order: null },
+        errors: [{ message: 'Order not found', code: 'NOT_FOUND', path: ['order'] }],
+      });
+      expect(refusal(unknown)).toEqual(refusal(foreign));
+    });
+
+    it('refuses order(id) without a signed-in user: UNAUTHENTICATED', async () => {
+      const result = await queryAs({ kind: 'anonymous' }, ORDER, { id: own!.id });
+      expect(result.data).toEqual({ order: null });
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('shows any order to an ADMIN and to an internal service', async () => {
+      const service: Identity = { kind: 'service', service: 'payments', scopes: [] };
+      for (const identity of [ADMIN_IDENTITY, service]) {
+        const result = await queryAs(identity, ORDER, { id: other!.id });
+        expect(result.errors).toBeUndefined();
+        expect(result.data).toMatchObject({ order: { id: other!.id } });
+      }
+    });
+
+    it('resolves forged Order references of another customer to null, in one batch', async () => {
+      const byIds = jest.spyOn(OrderService.prototype, 'byIds');
+      try {
+        const result = await queryAs(buyer, ORDER_REFS, {
+          reps: [own!.id, other!.id, UNKNOWN_ID].map((id) => ({ __typename: 'Order', id })),
+        });
+        expect(result.errors).toBeUndefined();
+        expect(result.data).toEqual({
+          _entities: [{ id: own!.id, buyer: { id: own!.userId } }, null, null],
+        });
+        expect(byIds).toHaveBeenCalledTimes(1);
+      } finally {
+        byIds.mockRestore();
+      }
+    });
+
+    it('gives User.orders to the user and ADMINs; to others null with NOT_FOUND', async () => {
+      const mine = await userOrdersAs(buyer, [own!.userId, other!.userId], 10);
+      const users = (mine.data as { _entities: { id: string; orders: OrdersPage | null }[] })
+        ._entities;
+      expect(users[0]!.orders!.edges.map((edge) => edge.node.id)).toEqual(
+        ordersOf(own!.userId).map((order) => order.id),
+      );
+      expect(users[1]).toEqual({ id: other!.userId, orders: null });
+      expect(refusal(mine).errors).toEqual([
+        { message: 'User not found', code: 'NOT_FOUND', path: ['_entities', 1, 'orders'] },
+      ]);
+
+      const admin = await userOrdersAs(ADMIN_IDENTITY, [other!.userId], 10);
+      expect(admin.errors).toBeUndefined();
+      expect(
+        (admin.data as { _entities: { orders: OrdersPage }[] })._entities[0]!.orders.totalCount,
+      ).toBe(ordersOf(other!.userId).length);
+
+      const later = await userOrdersAs(
+        buyer,
+        [other!.userId],
+        1,
+        users[0]!.orders!.pageInfo.endCursor!,
+      );
+      expect(later.data).toEqual({ _entities: [{ id: other!.userId, orders: null }] });
+      expect(later.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+      const anonymous = await userOrdersAs({ kind: 'anonymous' }, [own!.userId], 10);
+      expect(anonymous.data).toEqual({ _entities: [{ id: own!.userId, orders: null }] });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses requests without a signed identity with HTTP 401 and no data', async () => {
+      const unsigned = await graphqlRequest(subgraph.url, ORDER_REFS, {
+        reps: [{ __typename: 'Order', id: own!.id }],
+      });
+      const wrongSecret = await graphqlRequest(
+        subgraph.url,
+        ORDER_REFS,
+        { reps: [{ __typename: 'Order', id: own!.id }] },
+        { [IDENTITY_HEADER]: signIdentity(ADMIN_IDENTITY, 'not-the-shared-secret') },
+      );
+      for (const result of [unsigned, wrongSecret]) {
+        expect(result.status).toBe(401);
+        expect(result.data ?? null).toBeNull();
+        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+        expect(JSON.stringify(result.body)).not.toContain(own!.userId);
+      }
+    });
   });
 });

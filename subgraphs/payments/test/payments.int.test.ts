@@ -1,10 +1,12 @@
 import { parse, print } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
 import {
   graphqlRequest,
   prepareTestDatabase,
   queryTestDatabase,
   testSubgraphSettings,
+  userIdentity,
   ADMIN_IDENTITY,
   identityHeaders,
 } from '@shop/testing';
@@ -46,14 +48,20 @@ describe('payments subgraph (real PostgreSQL)', () => {
   afterAll(() => subgraph.stop());
   afterEach(() => jest.restoreAllMocks());
 
+  const queryAs = (identity: Identity, text: string, variables?: Record<string, unknown>) =>
+    graphqlRequest(subgraph.url, text, variables, identityHeaders(identity));
   const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
+    queryAs(ADMIN_IDENTITY, text, variables);
 
-  const entities = async <T>(selection: string, reps: Record<string, unknown>[]) => {
-    const result = await query(
+  const entitiesAs = (identity: Identity, selection: string, reps: Record<string, unknown>[]) =>
+    queryAs(
+      identity,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ${selection} } }`,
       { reps },
     );
+
+  const entities = async <T>(selection: string, reps: Record<string, unknown>[]) => {
+    const result = await entitiesAs(ADMIN_IDENTITY, selection, reps);
     expect(result.errors).toBeUndefined();
     return (result.data as { _entities: T[] })._entities;
   };
@@ -281,5 +289,129 @@ describe('payments subgraph (real PostgreSQL)', () => {
       [paymentId],
     );
     expect(row!.refundedAmount).toBe(0);
+  });
+
+  describe('who may see cards and payments', () => {
+    const [own, other] = seedData.deliveredOrders.filter(
+      (order, index, all) => all.findIndex((first) => first.userId === order.userId) === index,
+    );
+    const payer = userIdentity(own!.userId);
+    const methodOf = (userId: string) =>
+      seedData.paymentMethods.find((method) => method.userId === userId)!;
+    const errorsOf = (result: Awaited<ReturnType<typeof query>>) =>
+      result.errors?.map((error) => ({
+        message: error.message,
+        code: error.extensions?.code,
+        path: error.path,
+      }));
+
+    it('gives User.paymentMethods to the user and ADMINs; to others null with NOT_FOUND', async () => {
+      const users = [own!.userId, other!.userId].map((id) => ({ __typename: 'User', id }));
+      const selection = '... on User { id paymentMethods { id last4 } }';
+
+      const mine = await entitiesAs(payer, selection, users);
+      expect(mine.data).toEqual({
+        _entities: [
+          {
+            id: own!.userId,
+            paymentMethods: [{ id: methodOf(own!.userId).id, last4: methodOf(own!.userId).last4 }],
+          },
+          { id: other!.userId, paymentMethods: null },
+        ],
+      });
+      expect(errorsOf(mine)).toEqual([
+        { message: 'User not found', code: 'NOT_FOUND', path: ['_entities', 1, 'paymentMethods'] },
+      ]);
+
+      const admin = await entitiesAs(ADMIN_IDENTITY, selection, users);
+      expect(admin.errors).toBeUndefined();
+      expect(
+        (admin.data as { _entities: { paymentMethods: unknown[] }[] })._entities.map(
+          (user) => user.paymentMethods.length,
+        ),
+      ).toEqual([1, 1]);
+
+      const anonymous = await entitiesAs({ kind: 'anonymous' }, selection, users.slice(0, 1));
+      expect(anonymous.data).toEqual({ _entities: [{ id: own!.userId, paymentMethods: null }] });
+      expect(errorsOf(anonymous)?.map((error) => error.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('gives Order.payment to its payer and ADMINs; to others null exactly like no payment, batched', async () => {
+      const orders = [own!.id, other!.id, UNKNOWN_ID].map((id) => ({ __typename: 'Order', id }));
+      const selection = '... on Order { id payment { id method { id } } }';
+      const findMany = jest.spyOn(subgraph.db.prisma.payment, 'findMany');
+
+      const mine = await entitiesAs(payer, selection, orders);
+      expect(findMany).toHaveBeenCalledTimes(1);
+      expect(mine.data).toEqual({
+        _entities: [
+          {
+            id: own!.id,
+            payment: { id: seedId('payment', own!.id), method: { id: methodOf(own!.userId).id } },
+          },
+          { id: other!.id, payment: null },
+          { id: UNKNOWN_ID, payment: null },
+        ],
+      });
+      // Someone else's payment and no payment at all look the same.
+      expect(mine.errors).toBeUndefined();
+
+      const admin = await entitiesAs(ADMIN_IDENTITY, selection, orders.slice(1, 2));
+      expect(admin.errors).toBeUndefined();
+      expect(admin.data).toMatchObject({
+        _entities: [{ id: other!.id, payment: { id: seedId('payment', other!.id) } }],
+      });
+
+      const anonymous = await entitiesAs({ kind: 'anonymous' }, selection, orders.slice(0, 1));
+      expect(anonymous.data).toEqual({ _entities: [{ id: own!.id, payment: null }] });
+      expect(errorsOf(anonymous)?.map((error) => error.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('resolves forged Payment and PaymentMethod references of another customer to null', async () => {
+      const reps = [own!, other!].flatMap((order) => [
+        { __typename: 'Payment', id: seedId('payment', order.id) },
+        { __typename: 'PaymentMethod', id: methodOf(order.userId).id },
+      ]);
+      const selection = '... on Payment { id amount { amount } } ... on PaymentMethod { id last4 }';
+      const findMany = jest.spyOn(subgraph.db.prisma.paymentMethod, 'findMany');
+
+      const mine = await entitiesAs(payer, selection, reps);
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data).toEqual({
+        _entities: [
+          { id: seedId('payment', own!.id), amount: { amount: totalOf(own!) } },
+          { id: methodOf(own!.userId).id, last4: methodOf(own!.userId).last4 },
+          null,
+          null,
+        ],
+      });
+      expect(findMany).toHaveBeenCalledTimes(1);
+
+      const anonymous = await entitiesAs({ kind: 'anonymous' }, selection, reps);
+      expect(anonymous.data).toEqual({ _entities: [null, null, null, null] });
+
+      const service = await entitiesAs(
+        { kind: 'service', service: 'orders', scopes: [] },
+        selection,
+        reps,
+      );
+      expect((service.data as { _entities: unknown[] })._entities.every(Boolean)).toBe(true);
+    });
+
+    it('refuses requests without a correctly signed identity with HTTP 401 and no data', async () => {
+      const body = [
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on PaymentMethod { id last4 } } }',
+        { reps: [{ __typename: 'PaymentMethod', id: methodOf(own!.userId).id }] },
+      ] as const;
+      const unsigned = await graphqlRequest(subgraph.url, ...body);
+      const wrongSecret = await graphqlRequest(subgraph.url, ...body, {
+        [IDENTITY_HEADER]: signIdentity(ADMIN_IDENTITY, 'not-the-shared-secret'),
+      });
+      for (const result of [unsigned, wrongSecret]) {
+        expect(result.status).toBe(401);
+        expect(result.data ?? null).toBeNull();
+        expect(JSON.stringify(result.body)).not.toContain(methodOf(own!.userId).last4);
+      }
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
+import { createAccessTokenIssuer } from '@shop/identity';
 import type { Logger } from '@shop/platform';
 import type { UsersConfig } from './config';
 import { contextFactory, createServices, type UsersContext } from './context';
@@ -6,24 +7,36 @@ import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
 import { buildUsersSchema } from './schema';
 import { seedUsers } from './seed';
 
-export { loadUsersConfig, type SeedAdmin, type UsersConfig } from './config';
+export { loadUsersConfig, type SeedAdmin, type TokenSettings, type UsersConfig } from './config';
 export { buildUsersSchema } from './schema';
 
-/** A function of the config because the seed creates the configured admin. */
-export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Database, UsersContext> {
+/**
+ * Async because the signing key is imported once, at start: a process signs
+ * every access token with the same issuer, and a bad key stops the start.
+ */
+export async function usersSubgraph(
+  config: UsersConfig,
+): Promise<SubgraphDefinition<Database, UsersContext>> {
+  const { tokens } = config;
+  const accessTokens = await createAccessTokenIssuer(tokens.privateKeyPem, {
+    issuer: tokens.issuer,
+    audience: tokens.audience,
+    ttlSeconds: tokens.accessTokenTtlSeconds,
+  });
+  const sessions = { accessTokens, refreshTokenTtlDays: tokens.refreshTokenTtlDays };
   return {
     name: 'users',
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildUsersSchema,
-    context: (db) => contextFactory(createServices(db)),
+    context: (db, log) => contextFactory(createServices(db, sessions, log)),
     seed: (db) => seedUsers(db, config.seedAdmin),
   };
 }
 
-export function startUsersSubgraph(
+export async function startUsersSubgraph(
   config: UsersConfig,
   options: { log?: Logger; seed?: boolean } = {},
 ) {
-  return launchSubgraph(usersSubgraph(config), config, options);
+  return launchSubgraph(await usersSubgraph(config), config, options);
 }

@@ -1,14 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
+import { AddressResolver } from './address/address.resolver';
 import { UserAddressesResolver } from './address/user-addresses.resolver';
+import { AuthResolver } from './auth/auth.resolver';
 import { userReference } from './user/user.reference';
-import { User } from './user/user.type';
+import { UserResolver } from './user/user.resolver';
 
 export function buildUsersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [UserAddressesResolver],
-    // No root field returns User yet; the router reaches it through _entities.
-    orphanedTypes: [User],
+    resolvers: [UserResolver, UserAddressesResolver, AddressResolver, AuthResolver],
     referenceResolvers: {
       User: userReference,
     },

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  graphqlRequest,
-  prepareTestDatabase,
-  queryTestDatabase,
-  testSubgraphSettings,
-  ADMIN_IDENTITY,
-  identityHeaders,
-} from '@shop/testing';
+import type { Identity } from '@shop/identity';
+import { ADMIN_IDENTITY, queryTestDatabase, userIdentity } from '@shop/testing';
 import { seedAdminId, seedData } from '@shop/seed';
-import { startUsersSubgraph, type UsersConfig } from '@shop/users';
 import { AddressService } from '../src/address/address.service';
 import { verifyPassword } from '../src/password/password.service';
 import { seedUsers } from '../src/seed';
 import { UserService } from '../src/user/user.service';
-
-type Running = Awaited<ReturnType<typeof startUsersSubgraph>>;
+import { ANONYMOUS, errorCodes, startTestUsersSubgraph } from './users-subgraph';
 
 interface AddressResult {
   id: string;
@@ -27,48 +19,44 @@ interface AddressResult {
 }
 interface UserResult {
   id: string;
-  email: string;
+  email: string | null;
   name: string;
-  role: string;
+  role: string | null;
   createdAt: string;
-  addresses: AddressResult[];
+  addresses: AddressResult[] | null;
 }
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const USER_FIELDS =
+  'id email name role createdAt addresses { id line1 line2 city postalCode country isDefault }';
 const USER_ENTITIES = `query($reps: [_Any!]!) {
-  _entities(representations: $reps) {
-    ... on User { id email name role createdAt addresses { id line1 line2 city postalCode country isDefault } }
-  }
+  _entities(representations: $reps) { ... on User { ${USER_FIELDS} } }
 }`;
+const ME = `{ me { ${USER_FIELDS} } }`;
 
 describe('users subgraph (real PostgreSQL)', () => {
   // Spaces and capitals in the configured email prove the seed normalises it.
   const seedAdmin = { email: '  Owner@Shop.Local ', password: 'owner-test-password' };
   const adminEmail = 'owner@shop.local';
   const adminId = seedAdminId(adminEmail);
-  let subgraph: Running;
+  let users: Awaited<ReturnType<typeof startTestUsersSubgraph>>;
   let databaseUrl: string;
-  let config: UsersConfig;
 
   beforeAll(async () => {
-    databaseUrl = await prepareTestDatabase('users');
-    config = {
-      ...testSubgraphSettings(databaseUrl),
-      seedAdmin,
-    };
-    subgraph = await startUsersSubgraph(config, { seed: true });
+    users = await startTestUsersSubgraph(seedAdmin);
+    databaseUrl = users.databaseUrl;
   });
-  afterAll(() => subgraph.stop());
+  afterAll(() => users.subgraph.stop());
   afterEach(() => jest.restoreAllMocks());
 
-  const query = (text: string, variables?: Record<string, unknown>) =>
-    graphqlRequest(subgraph.url, text, variables, identityHeaders(ADMIN_IDENTITY));
-  const entities = async (ids: string[]): Promise<(UserResult | null)[]> => {
-    const result = await query(USER_ENTITIES, {
+  const references = (ids: string[], identity: Identity = ADMIN_IDENTITY) =>
+    users.call<{ _entities: (UserResult | null)[] }>(identity, USER_ENTITIES, {
       reps: ids.map((id) => ({ __typename: 'User', id })),
     });
+  const entities = async (ids: string[]): Promise<(UserResult | null)[]> => {
+    const result = await references(ids);
     expect(result.errors).toBeUndefined();
-    return (result.data as { _entities: (UserResult | null)[] })._entities;
+    return result.data!._entities;
   };
 
   it('resolves user references with their addresses, null for unknown or malformed ids', async () => {
@@ -115,10 +103,10 @@ describe('users subgraph (real PostgreSQL)', () => {
     const byUserIds = jest.spyOn(AddressService.prototype, 'byUserIds');
     const ids = [adminId, ...seedData.users.map((user) => user.id)];
 
-    const users = await entities(ids);
+    const found = await entities(ids);
 
-    expect(users.map((user) => user?.id)).toEqual(ids);
-    expect(users.slice(1).every((user) => user?.addresses.length === 1)).toBe(true);
+    expect(found.map((user) => user?.id)).toEqual(ids);
+    expect(found.slice(1).every((user) => user?.addresses?.length === 1)).toBe(true);
     expect(byIds).toHaveBeenCalledTimes(1);
     expect(byUserIds).toHaveBeenCalledTimes(1);
     expect(byUserIds.mock.calls[0]![0]).toHaveLength(ids.length);
@@ -151,7 +139,7 @@ describe('users subgraph (real PostgreSQL)', () => {
 
   it('seeds once: a second run leaves the users alone', async () => {
     await expect(
-      seedUsers(subgraph.db, { email: 'other@shop.local', password: 'other-password' }),
+      seedUsers(users.subgraph.db, { email: 'other@shop.local', password: 'other-password' }),
     ).resolves.toBe(false);
     const [count] = await queryTestDatabase<{ count: string }>(
       databaseUrl,
@@ -199,7 +187,94 @@ describe('users subgraph (real PostgreSQL)', () => {
     );
     const [user] = await entities([customer.id]);
     const seeded = seedData.addresses.find((row) => row.userId === customer.id)!;
-    expect(user!.addresses.map((address) => address.id)).toEqual([seeded.id, newer, older]);
-    expect(user!.addresses.map((address) => address.isDefault)).toEqual([true, false, false]);
+    expect(user!.addresses!.map((address) => address.id)).toEqual([seeded.id, newer, older]);
+    expect(user!.addresses!.map((address) => address.isDefault)).toEqual([true, false, false]);
+  });
+
+  describe('me', () => {
+    it("is the signed-in customer's own profile, private fields included", async () => {
+      const customer = seedData.users[0]!;
+      const response = await users.call<{ me: UserResult }>(userIdentity(customer.id), ME);
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.me).toMatchObject({
+        id: customer.id,
+        email: customer.email,
+        name: customer.name,
+        role: 'CUSTOMER',
+        addresses: [expect.objectContaining({ isDefault: true })],
+      });
+    });
+
+    it('requires a signed-in user', async () => {
+      const response = await users.call(ANONYMOUS, ME);
+      expect(response.data).toEqual({ me: null });
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('is null when the signed-in account no longer exists', async () => {
+      const response = await users.call(userIdentity(randomUUID()), ME);
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({ me: null });
+    });
+  });
+
+  describe('privacy of email, role and addresses', () => {
+    const [alice, bob] = seedData.users;
+
+    it("hides another user's private fields with NOT_FOUND, and shows the name", async () => {
+      const response = await references([bob!.id], userIdentity(alice!.id));
+
+      expect(response.data!._entities).toEqual([
+        {
+          id: bob!.id,
+          email: null,
+          name: bob!.name,
+          role: null,
+          createdAt: expect.any(String),
+          addresses: null,
+        },
+      ]);
+      expect(
+        response.errors!.map((error) => [error.path!.join('.'), error.extensions?.code]).sort(),
+      ).toEqual([
+        ['_entities.0.addresses', 'NOT_FOUND'],
+        ['_entities.0.email', 'NOT_FOUND'],
+        ['_entities.0.role', 'NOT_FOUND'],
+      ]);
+      expect(response.errors!.every((error) => error.message === 'User not found')).toBe(true);
+    });
+
+    it('cannot be talked out of it by fields added to the representation', async () => {
+      const response = await users.call<{ _entities: UserResult[] }>(
+        userIdentity(alice!.id),
+        USER_ENTITIES,
+        { reps: [{ __typename: 'User', id: bob!.id, viewedBySelf: true, email: 'x@y.z' }] },
+      );
+      expect(response.data!._entities[0]).toMatchObject({ email: null, role: null });
+      expect(errorCodes(response)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    });
+
+    it('hides them from an anonymous caller too', async () => {
+      const response = await references([bob!.id], ANONYMOUS);
+      expect(response.data!._entities[0]).toMatchObject({ name: bob!.name, email: null });
+      expect(new Set(errorCodes(response))).toEqual(new Set(['NOT_FOUND']));
+    });
+
+    it('shows them to the user themself, to ADMINs and to internal services', async () => {
+      const identities: Identity[] = [
+        userIdentity(bob!.id),
+        ADMIN_IDENTITY,
+        { kind: 'service', service: 'orders', scopes: [] },
+      ];
+      for (const identity of identities) {
+        const response = await references([bob!.id], identity);
+        expect(response.errors).toBeUndefined();
+        expect(response.data!._entities[0]).toMatchObject({
+          email: bob!.email,
+          role: 'CUSTOMER',
+          addresses: [expect.objectContaining({ isDefault: true })],
+        });
+      }
+    });
   });
 });

@@ -16,6 +16,16 @@ export function requireAdmin(identity: Identity): UserIdentity {
   return user;
 }
 
+/** Anyone but an anonymous caller: a signed-in user, or a service acting for the system. */
+export function requireUserOrService(identity: Identity): void {
+  if (identity.kind !== 'service') requireUser(identity);
+}
+
+/** An ADMIN, or a service acting for the system. */
+export function requireAdminOrService(identity: Identity): void {
+  if (identity.kind !== 'service') requireAdmin(identity);
+}
+
 /** Whether this identity may see what `ownerId` owns: the owner, an ADMIN, or an internal service. */
 export function mayAccess(identity: Identity, ownerId: string): boolean {
   if (identity.kind === 'service') return true;

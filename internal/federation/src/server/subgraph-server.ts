@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import {
   apolloHandler,
@@ -53,6 +56,8 @@ export async function startSubgraphServer<Context extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces would tell any caller how long each resolver took.
+      ApolloServerPluginInlineTraceDisabled(),
     ],
     // Shutdown is the process's to run (stopOnSignals), in order, once.
     stopOnTerminationSignals: false,

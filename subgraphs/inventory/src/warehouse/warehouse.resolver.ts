@@ -1,11 +1,15 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Ctx, Directive, Query, Resolver } from 'type-graphql';
+import { requireAdminOrService } from '@shop/federation';
 import type { InventoryContext } from '../context';
 import { Warehouse } from './warehouse.type';
 
 @Resolver(() => Warehouse)
 export class WarehouseResolver {
-  @Query(() => [Warehouse], { description: 'Every warehouse, by name.' })
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Query(() => [Warehouse], { description: 'Every warehouse, by name. ADMIN only.' })
   warehouses(@Ctx() ctx: InventoryContext): Promise<Warehouse[]> {
+    // Services act for the system and may list them too.
+    requireAdminOrService(ctx.identity);
     return ctx.services.warehouses.list();
   }
 }

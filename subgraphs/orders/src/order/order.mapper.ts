@@ -45,6 +45,7 @@ export function toOrder(row: OrderRow): Order {
       country: row.shipCountry,
     },
     buyer: { id: row.userId },
+    userId: row.userId,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { OrdersContext } from '../context';
 import { OrderItem } from './order-item.type';
 import { OrderStatusChange } from './order-status-change.type';
@@ -6,9 +6,13 @@ import { Order } from './order.type';
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @Query(() => Order, { nullable: true, description: 'null when no order has this id.' })
-  order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order | null> {
-    return ctx.services.orders.byId(id);
+  @Directive('@authenticated')
+  @Query(() => Order, {
+    nullable: true,
+    description: 'For its buyer and ADMINs; NOT_FOUND for anyone else, as for an unknown id.',
+  })
+  order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order> {
+    return ctx.services.orders.visibleById(ctx.identity, id);
   }
 
   @FieldResolver(() => [OrderItem])

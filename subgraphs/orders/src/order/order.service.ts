@@ -3,9 +3,13 @@ import {
   decodeCursor,
   encodeCursor,
   isUuid,
+  mayAccess,
   toConnection,
+  type BaseContext,
   type Connection,
+  requireUserOrService,
 } from '@shop/federation';
+import { NotFoundError } from '@shop/platform';
 import { Prisma, type Database } from '../db';
 import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
@@ -24,10 +28,16 @@ const cursorOf = (row: OrderRow): string => encodeCursor([row.createdAt.toISOStr
 export class OrderService {
   constructor(private readonly db: Database) {}
 
-  /** One order by id, null when unknown. */
-  async byId(id: string): Promise<Order | null> {
+  /**
+   * One order for its buyer, an ADMIN or a service. Anyone else gets the
+   * NOT_FOUND of an unknown or malformed id, so whether an order exists does
+   * not leak.
+   */
+  async visibleById(identity: BaseContext['identity'], id: string): Promise<Order> {
+    requireUserOrService(identity);
     const [order] = await this.byIds([id]);
-    return order ?? null;
+    if (!order || !mayAccess(identity, order.userId)) throw new NotFoundError('Order not found');
+    return order;
   }
 
   async byIds(ids: readonly string[]): Promise<Order[]> {

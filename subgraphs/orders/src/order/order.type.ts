@@ -24,4 +24,7 @@ export class Order {
 
   @Field(() => UserReference)
   buyer!: UserReference;
+
+  /** The buyer's id: who, besides ADMINs, may see the order. */
+  userId!: string;
 }

@@ -1,11 +1,17 @@
+import { mayAccess } from '@shop/federation';
 import type { PaymentsContext } from '../context';
 import type { PaymentMethod } from './payment-method.type';
 
 export const paymentMethodReference = {
-  __resolveReference(
+  /**
+   * Loaded in one batch with the other references, then filtered: a card the
+   * caller may not see resolves to null, as an unknown one does.
+   */
+  async __resolveReference(
     reference: { id: string },
     ctx: PaymentsContext,
   ): Promise<PaymentMethod | null> {
-    return ctx.loaders.paymentMethodById.load(reference.id);
+    const method = await ctx.loaders.paymentMethodById.load(reference.id);
+    return method && mayAccess(ctx.identity, method.userId) ? method : null;
   },
 };

@@ -6,6 +6,7 @@ import type { Payment } from './payment.type';
 export const paymentColumns = {
   id: true,
   orderId: true,
+  userId: true,
   paymentMethodId: true,
   status: true,
   amount: true,
@@ -17,6 +18,7 @@ export const paymentColumns = {
 export interface PaymentRow {
   id: string;
   orderId: string;
+  userId: string;
   paymentMethodId: string;
   status: StoredPaymentStatus;
   amount: number;
@@ -29,6 +31,7 @@ export function toPayment(row: PaymentRow): Payment {
   return {
     id: row.id,
     orderId: row.orderId,
+    userId: row.userId,
     paymentMethodId: row.paymentMethodId,
     status: PaymentStatus[row.status],
     amount: Money.of(row.amount, row.currency),

@@ -21,5 +21,7 @@ export class Payment {
   createdAt!: Date;
 
   orderId!: string;
+  /** Who paid: who, besides ADMINs, may see the payment. */
+  userId!: string;
   paymentMethodId!: string;
 }

@@ -1,15 +1,24 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { assertMayAccess, requireUserOrService } from '@shop/federation';
 import type { PaymentsContext } from '../context';
 import { PaymentMethod } from '../payment-method/payment-method.type';
 import { UserReference } from './user.stub';
 
 @Resolver(() => UserReference)
 export class UserPaymentMethodsResolver {
-  @FieldResolver(() => [PaymentMethod], { description: 'Saved cards not removed, newest first.' })
+  @Directive('@authenticated')
+  @FieldResolver(() => [PaymentMethod], {
+    // Nullable so that refusing another user's cards nulls this field, not the whole user.
+    nullable: true,
+    description:
+      'Saved cards not removed, newest first. For the user and ADMINs; NOT_FOUND for others.',
+  })
   paymentMethods(
     @Root() user: UserReference,
     @Ctx() ctx: PaymentsContext,
   ): Promise<PaymentMethod[]> {
+    requireUserOrService(ctx.identity);
+    assertMayAccess(ctx.identity, user.id, 'User');
     return ctx.loaders.paymentMethodsByUserId.load(user.id);
   }
 }

@@ -1,4 +1,9 @@
-import { hashPassword, parsePasswordHash, verifyPassword } from './password.service';
+import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  parsePasswordHash,
+  verifyPassword,
+} from './password.service';
 
 describe('password hashing (scrypt)', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -46,5 +51,13 @@ describe('password hashing (scrypt)', () => {
       expect(() => parsePasswordHash(bad)).toThrow('scrypt$N$r$p$salt$hash');
       await expect(verifyPassword('password', bad)).rejects.toThrow();
     }
+  });
+
+  it('keeps the dummy hash at the cost of real hashes, so unknown emails take as long', async () => {
+    const { N, r, p, salt, hash } = parsePasswordHash(await hashPassword('any password'));
+    expect(parsePasswordHash(DUMMY_PASSWORD_HASH)).toMatchObject({ N, r, p });
+    expect(parsePasswordHash(DUMMY_PASSWORD_HASH).salt).toHaveLength(salt.length);
+    expect(parsePasswordHash(DUMMY_PASSWORD_HASH).hash).toHaveLength(hash.length);
+    await expect(verifyPassword('admin-dev-password', DUMMY_PASSWORD_HASH)).resolves.toBe(false);
   });
 });

@@ -11,6 +11,14 @@ const KEY_BYTES = 32;
  */
 const LIMITS = { maxN: 2 ** 20, maxR: 32, maxP: 16 } as const;
 
+/**
+ * A hash of a random password nobody knows, at the same cost as real hashes:
+ * login verifies against it when the email is unknown, so an unknown email
+ * takes as long as a wrong password and the timing does not tell them apart.
+ */
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$16384$8$1$BXO+GGRpNr2eBv1x/sbxNA==$0t+sZAsHzvmNflfWGfhWQW+OJ5J+S9lItqVVmIh3InE=';
+
 export interface ScryptParameters {
   N: number;
   r: number;

@@ -2,7 +2,14 @@ import { isUuid } from '@shop/federation';
 import type { Database } from '../db';
 import type { User } from './user.type';
 
-const userColumns = { id: true, email: true, name: true, role: true, createdAt: true } as const;
+/** What a User is read with; never the password hash. */
+export const userColumns = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  createdAt: true,
+} as const;
 
 export class UserService {
   constructor(private readonly db: Database) {}

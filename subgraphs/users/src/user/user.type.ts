@@ -9,21 +9,26 @@ registerEnumType(Role, {
   },
 });
 
+/** email, role and addresses are private: UserResolver and UserAddressesResolver guard them. */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A person with an account in the store.' })
 export class User {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'Trimmed and lower-cased; unique.' })
   email!: string;
 
-  @Field()
+  @Field({ description: 'Public: reviews show their author by name.' })
   name!: string;
 
-  @Field(() => Role)
   role!: Role;
 
   @Field()
   createdAt!: Date;
+
+  /**
+   * Set only on the user of a session register, login or refreshToken just
+   * opened: the request is anonymous, yet its reader is this user.
+   */
+  viewedBySelf?: true;
 }

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import {
+  answerRefusals,
+  authorizeOperation,
+  type Authorization,
+} from '../auth/authorize-operation';
+import type { AuthRequirements } from '../auth/requirements';
+import type { RouterContext } from '../context';
+
+/**
+ * Runs @authenticated and @requiresScopes before the query planner sees the
+ * operation: the gateway plans and executes only what the caller may see,
+ * so a refused mutation never reaches a subgraph.
+ */
+export function authorizationPlugin(
+  requirements: AuthRequirements,
+): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      let authorization: Authorization | undefined;
+      return {
+        async didResolveOperation(requestContext) {
+          if (!requestContext.document) return;
+          authorization = authorizeOperation(
+            requestContext.schema,
+            requestContext.document,
+            requestContext.operationName,
+            requestContext.contextValue.identity,
+            requirements,
+          );
+          if (!authorization?.document) return;
+          // The gateway caches plans by query hash: a filtered operation must not share one.
+          const mutable = requestContext as {
+            document: typeof authorization.document;
+            queryHash?: string;
+          };
+          mutable.document = authorization.document;
+          mutable.queryHash = createHash('sha256')
+            .update(`${requestContext.queryHash ?? ''}\n${authorization.signature}`)
+            .digest('hex');
+        },
+        async responseForOperation() {
+          if (!authorization || authorization.document) return null;
+          const data = authorization.rootNulls
+            ? Object.fromEntries(authorization.rootNulls.map((key) => [key, null]))
+            : null;
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { data, errors: authorization.errors } },
+          };
+        },
+        async willSendResponse({ response }) {
+          if (!authorization?.document || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (result.data)
+            result.data = answerRefusals(
+              result.data,
+              authorization.placeholders,
+            ) as typeof result.data;
+          result.errors = [...authorization.errors, ...(result.errors ?? [])];
+        },
+      };
+    },
+  };
+}
