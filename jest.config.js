@@ -13,7 +13,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
-    '^@shop/(platform|identity|federation|database|composition|seed|testing)$':
+    '^@shop/(platform|identity|events|federation|database|composition|seed|testing)$':
       '<rootDir>/internal/$1/src',
     '^@shop/(users|products|inventory|orders|payments|search)$': '<rootDir>/subgraphs/$1/src',
     '^@shop/(router|stack)$': '<rootDir>/$1/src',

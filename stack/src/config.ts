@@ -16,6 +16,8 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
       LOG_LEVEL: logLevel,
       DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
       SEED_DEMO_DATA: booleanFlag(true),
+      REDIS_URL: z.string().url().optional(),
+      EVENT_STREAM_PREFIX: z.string().default(''),
       EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     },
     env,
@@ -26,6 +28,7 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
     dataDir: path.resolve(config.DATA_DIR),
     seed: config.SEED_DEMO_DATA,
     embeddedDbPort: config.EMBEDDED_DB_PORT,
+    events: { redisUrl: config.REDIS_URL, streamPrefix: config.EVENT_STREAM_PREFIX },
   };
 }
 

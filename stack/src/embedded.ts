@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres, withSchema, type EmbeddedPostgres } from '@shop/database';
 import type { LaunchedSubgraph } from '@shop/federation';
 import { composeSupergraph } from '@shop/composition';
+import { createEventBus } from '@shop/events';
 import { createLogger, type Logger } from '@shop/platform';
 import { loadRouterConfig, startRouter, subgraphEnvKey, type RunningRouter } from '@shop/router';
 import type { StackConfig } from './config';
@@ -43,6 +44,8 @@ export async function startStack(
     if (!env[key] && embedded) env[key] = withSchema(embedded.url, subgraph.name);
   }
 
+  // One bus for the whole process: Redis Streams with REDIS_URL, in memory otherwise.
+  const bus = createEventBus(config.events, log);
   const started: LaunchedSubgraph<unknown>[] = [];
   try {
     // One after another: on the embedded database every migration and seed
@@ -73,11 +76,13 @@ export async function startStack(
       async stop() {
         await router.stop();
         await Promise.all(started.map((subgraph) => subgraph.stop()));
+        await bus.close();
         await embedded?.stop();
       },
     };
   } catch (error) {
     await Promise.all(started.map((subgraph) => subgraph.stop().catch(() => undefined)));
+    await bus.close();
     await embedded?.stop();
     throw error;
   }

@@ -1,6 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { LaunchedSubgraph, SubgraphName } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { LaunchedSubgraph, LaunchOptions, SubgraphName } from '@shop/federation';
 import * as inventory from '@shop/inventory';
 import * as orders from '@shop/orders';
 import * as payments from '@shop/payments';
@@ -14,7 +13,7 @@ type Env = Record<string, string | undefined>;
 export interface SubgraphEntry {
   name: SubgraphName;
   buildSchema(): Promise<GraphQLSchema>;
-  start(env: Env, options: { log: Logger; seed: boolean }): Promise<LaunchedSubgraph<unknown>>;
+  start(env: Env, options: LaunchOptions): Promise<LaunchedSubgraph<unknown>>;
 }
 
 export const SUBGRAPHS: SubgraphEntry[] = [

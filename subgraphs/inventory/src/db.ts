@@ -1,5 +1,5 @@
 import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
-import { PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -11,3 +11,23 @@ export type Database = PrismaDatabase<PrismaClient>;
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
+
+/** A table of this subgraph's schema, for the raw statements (row locks, atomic upserts). */
+export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
+  return Prisma.raw(`"${db.schema}"."${name}"`);
+}
+
+/** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
+export const SQL_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * For the transactions that change stock. They rely on READ COMMITTED: a
+ * statement that waited for a row lock sees what the other transaction
+ * committed. The waits are generous because stock changes of one product
+ * queue behind each other's row locks.
+ */
+export const STOCK_TRANSACTION = {
+  isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
+  maxWait: 10_000,
+  timeout: 15_000,
+} as const;

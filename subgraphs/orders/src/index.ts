@@ -1,5 +1,4 @@
-import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import type { OrdersConfig } from './config';
 import { contextFactory, createServices, type OrdersContext } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
@@ -18,9 +17,6 @@ export const ordersSubgraph: SubgraphDefinition<Database, OrdersContext> = {
   seed: (db) => seedOrders(db),
 };
 
-export function startOrdersSubgraph(
-  config: OrdersConfig,
-  options: { log?: Logger; seed?: boolean } = {},
-) {
+export function startOrdersSubgraph(config: OrdersConfig, options: LaunchOptions = {}) {
   return launchSubgraph(ordersSubgraph, config, options);
 }

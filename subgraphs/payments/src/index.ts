@@ -1,5 +1,4 @@
-import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import type { PaymentsConfig } from './config';
 import { contextFactory, createServices, type PaymentsContext } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
@@ -18,9 +17,6 @@ export const paymentsSubgraph: SubgraphDefinition<Database, PaymentsContext> = {
   seed: (db) => seedPayments(db),
 };
 
-export function startPaymentsSubgraph(
-  config: PaymentsConfig,
-  options: { log?: Logger; seed?: boolean } = {},
-) {
+export function startPaymentsSubgraph(config: PaymentsConfig, options: LaunchOptions = {}) {
   return launchSubgraph(paymentsSubgraph, config, options);
 }

@@ -2,17 +2,21 @@ import type { BaseContext } from '@shop/federation';
 import { createCategoryLoaders } from './category/category.loader';
 import { CategoryService } from './category/category.service';
 import type { Database } from './db';
+import type { RelayWaker } from './events/product-events';
 import { createProductLoaders } from './product/product.loader';
 import { ProductService } from './product/product.service';
 import { createReviewLoaders } from './review/review.loader';
 import { ReviewService } from './review/review.service';
 
-/** Services are per process; loaders are per request, so nothing is cached across users. */
-export function createServices(db: Database) {
+/**
+ * Services are per process; loaders are per request, so nothing is cached
+ * across users. `relay` lets the writing services wake the outbox relay.
+ */
+export function createServices(db: Database, relay: RelayWaker) {
   const categories = new CategoryService(db);
   return {
     categories,
-    products: new ProductService(db, categories),
+    products: new ProductService(db, categories, relay),
     reviews: new ReviewService(db),
   };
 }

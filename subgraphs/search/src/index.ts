@@ -1,8 +1,8 @@
-import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import type { SearchConfig } from './config';
 import { contextFactory, createServices, type SearchContext } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import { startIndexing } from './indexing/indexing.consumers';
 import { buildSearchSchema } from './schema';
 import { seedSearch } from './seed';
 
@@ -16,11 +16,9 @@ export const searchSubgraph: SubgraphDefinition<Database, SearchContext> = {
   buildSchema: buildSearchSchema,
   context: (db) => contextFactory(createServices(db)),
   seed: (db) => seedSearch(db),
+  background: (db, runtime) => startIndexing(db, runtime),
 };
 
-export function startSearchSubgraph(
-  config: SearchConfig,
-  options: { log?: Logger; seed?: boolean } = {},
-) {
+export function startSearchSubgraph(config: SearchConfig, options: LaunchOptions = {}) {
   return launchSubgraph(searchSubgraph, config, options);
 }

@@ -9,6 +9,8 @@ import {
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { startSearchSubgraph } from '@shop/search';
+import { Prisma } from '../src/db';
+import { suggestionsQuery } from '../src/suggestion/suggestion.service';
 
 type Running = Awaited<ReturnType<typeof startSearchSubgraph>>;
 
@@ -381,6 +383,20 @@ describe('search subgraph (real PostgreSQL)', () => {
         .filter((product) => /\bsmartph/i.test(product.name))
         .map((product) => product.name);
       expect(new Set(names)).toEqual(new Set(expected));
+    });
+
+    it('matches the name prefix as lower(name) LIKE, which the trigram index answers', async () => {
+      const plan = await subgraph.db.prisma.$transaction(async (tx) => {
+        // The table is too small for the planner to prefer an index on its own.
+        await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+        return tx.$queryRaw<{ 'QUERY PLAN': string }[]>(
+          Prisma.sql`EXPLAIN ${suggestionsQuery(subgraph.db.schema, 'quas', 5)}`,
+        );
+      });
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toMatch(
+        /Bitmap Index Scan on "SearchDocument_name_trgm_idx".*\n\s*Index Cond: \(lower\(name\) ~~ 'quas%'/,
+      );
     });
 
     it('takes LIKE wildcards literally', async () => {

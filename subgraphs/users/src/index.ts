@@ -1,6 +1,5 @@
-import { launchSubgraph, type SubgraphDefinition } from '@shop/federation';
+import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import { createAccessTokenIssuer } from '@shop/identity';
-import type { Logger } from '@shop/platform';
 import type { UsersConfig } from './config';
 import { contextFactory, createServices, type UsersContext } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
@@ -34,9 +33,6 @@ export async function usersSubgraph(
   };
 }
 
-export async function startUsersSubgraph(
-  config: UsersConfig,
-  options: { log?: Logger; seed?: boolean } = {},
-) {
+export async function startUsersSubgraph(config: UsersConfig, options: LaunchOptions = {}) {
   return launchSubgraph(await usersSubgraph(config), config, options);
 }

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMigrations } from '@shop/database';
+import { createEventBus, type EventBus } from '@shop/events';
 import { createLogger, type Logger } from '@shop/platform';
 import type { BaseContext } from './request-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
@@ -14,6 +15,20 @@ export interface SubgraphSettings {
   poolSize: number;
   /** Verifies the identity header the router signs; requests without it are refused. */
   identitySecret: string;
+  /** Redis for domain events between processes; without it events stay in this process. */
+  redisUrl?: string;
+  /** Prefixed to every event stream key in Redis. */
+  streamPrefix?: string;
+}
+
+/** What a subgraph runs beside its server: outbox relay, event consumers, sweepers. */
+export interface SubgraphRuntime {
+  bus: EventBus;
+  log: Logger;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
 }
 
 interface PrismaLike {
@@ -34,10 +49,21 @@ export interface SubgraphDefinition<
   context(db: Db, log: Logger): (base: BaseContext) => Promise<Context> | Context;
   /** Loads the demo data when the database is empty. */
   seed?(db: Db, log: Logger): Promise<unknown>;
+  /** Starts the background work (relay, consumers, jobs); stopped before the database closes. */
+  background?(db: Db, runtime: SubgraphRuntime): Promise<Stoppable> | Stoppable;
+}
+
+export interface LaunchOptions {
+  log?: Logger;
+  /** Load the demo data when the database is empty. */
+  seed?: boolean;
+  /** A bus shared with other subgraphs in this process; otherwise one from REDIS_URL. */
+  bus?: EventBus;
 }
 
 export interface LaunchedSubgraph<Db> extends RunningSubgraph {
   db: Db;
+  bus: EventBus;
 }
 
 /**
@@ -51,13 +77,18 @@ export async function launchSubgraph<
 >(
   definition: SubgraphDefinition<Db, Context>,
   settings: SubgraphSettings,
-  options: { log?: Logger; seed?: boolean } = {},
+  options: LaunchOptions = {},
 ): Promise<LaunchedSubgraph<Db>> {
   const log = options.log ?? createLogger(definition.name, settings.logLevel);
   await applyMigrations(settings.databaseUrl, definition.migrationsDir, log);
   const db = definition.connect(settings.databaseUrl, settings.poolSize);
+  // A bus given by the caller (the embedded stack shares one) is the caller's to close.
+  const bus = options.bus ?? createEventBus(settings, log);
+  const closeBus = options.bus ? async () => undefined : () => bus.close();
+  let background: Stoppable | undefined;
   try {
     if (options.seed && definition.seed) await definition.seed(db, log);
+    background = await definition.background?.(db, { bus, log });
     const running = await startSubgraphServer({
       name: definition.name,
       schema: await definition.buildSchema(),
@@ -74,12 +105,17 @@ export async function launchSubgraph<
     return {
       ...running,
       db,
+      bus,
       async stop() {
         await running.stop();
+        await background?.stop();
+        await closeBus();
         await db.prisma.$disconnect();
       },
     };
   } catch (error) {
+    await background?.stop();
+    await closeBus();
     await db.prisma.$disconnect();
     throw error;
   }

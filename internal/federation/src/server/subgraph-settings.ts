@@ -18,7 +18,8 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
 /**
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
- * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE and IDENTITY_SECRET. A subgraph's own
+ * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET and
+ * REDIS_URL. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
  * every bad variable; they come back under `own`.
  */
@@ -38,6 +39,8 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       [`DATABASE_URL_${upper}`]: z.string().url(),
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
       IDENTITY_SECRET: identitySettings.IDENTITY_SECRET,
+      REDIS_URL: z.string().url().optional(),
+      EVENT_STREAM_PREFIX: z.string().default(''),
     },
     env,
   ) as Record<string, unknown>;
@@ -50,6 +53,8 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     port: config[`${upper}_PORT`] as number,
     databaseUrl: config[`DATABASE_URL_${upper}`] as string,
     poolSize: config.DATABASE_POOL_SIZE as number,
+    redisUrl: config.REDIS_URL as string | undefined,
+    streamPrefix: config.EVENT_STREAM_PREFIX as string,
     identitySecret: requireSecret(
       'IDENTITY_SECRET',
       config.IDENTITY_SECRET as string | undefined,

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { MoneyInput } from '@shop/federation';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class ProductFilter {
@@ -13,4 +14,19 @@ export class ProductFilter {
 
   @Field({ nullable: true })
   inStock?: boolean;
+}
+
+@InputType({ description: 'A new product; text is trimmed before it is checked.' })
+export class CreateProductInput {
+  @Field({ description: '1..200 characters; the slug is made from it.' })
+  name!: string;
+
+  @Field({ description: '1..5000 characters.' })
+  description!: string;
+
+  @Field(() => ID, { description: 'An existing category.' })
+  categoryId!: string;
+
+  @Field(() => MoneyInput, { description: '0..100000000 minor units, ISO 4217 currency.' })
+  price!: MoneyInput;
 }

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import { keyedLoader } from '@shop/federation';
 import type { ProductService } from './product.service';
 import type { Product } from './product.type';
@@ -9,4 +10,16 @@ export function createProductLoaders(service: ProductService) {
       (product) => product.id,
     ),
   };
+}
+
+/**
+ * After a write: later fields of the same request (a review's product, a
+ * second mutation) see the product as written, not as loaded before it.
+ */
+export function cacheWritten(
+  loader: DataLoader<string, Product | null>,
+  product: Product,
+): Product {
+  loader.clear(product.id).prime(product.id, product);
+  return product;
 }

@@ -1,3 +1,4 @@
+import type { ProductSnapshot } from '@shop/events';
 import { Money } from '@shop/federation';
 import type { Product } from './product.type';
 
@@ -39,5 +40,18 @@ export function toProduct(row: ProductRow): Product {
       row.reviewCount === 0 ? null : Math.round((row.ratingSum / row.reviewCount) * 100) / 100,
     reviewCount: row.reviewCount,
     createdAt: row.createdAt,
+  };
+}
+
+/** The product as its events carry it to other domains. */
+export function toSnapshot(row: ProductRow, categoryName: string): ProductSnapshot {
+  return {
+    productId: row.id,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    categoryId: row.categoryId,
+    categoryName,
+    price: { amount: row.priceAmount, currency: row.priceCurrency },
   };
 }

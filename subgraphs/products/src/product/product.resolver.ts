@@ -1,8 +1,21 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { MoneyInput, requireAdmin } from '@shop/federation';
 import { Category } from '../category/category.type';
 import type { ProductsContext } from '../context';
 import { ProductConnection } from './product.connection';
-import { ProductFilter } from './product.input';
+import { CreateProductInput, ProductFilter } from './product.input';
+import { cacheWritten } from './product.loader';
 import { Product } from './product.type';
 
 @Resolver(() => Product)
@@ -25,6 +38,38 @@ export class ProductResolver {
     @Ctx() ctx: ProductsContext,
   ): Promise<ProductConnection> {
     return ctx.services.products.list(first, after ?? undefined, filter ?? undefined);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Product, {
+    description:
+      'ADMIN only. A new product, out of stock until restocked; announces ProductCreated.',
+  })
+  async createProduct(
+    @Arg('input', () => CreateProductInput) input: CreateProductInput,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<Product> {
+    requireAdmin(ctx.identity);
+    return cacheWritten(
+      ctx.loaders.productById,
+      await ctx.services.products.create(input, ctx.requestId),
+    );
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Product, {
+    description: "ADMIN only. Sets a product's price; announces ProductPriceChanged.",
+  })
+  async updatePrice(
+    @Arg('productId', () => ID) productId: string,
+    @Arg('price', () => MoneyInput) price: MoneyInput,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<Product> {
+    requireAdmin(ctx.identity);
+    return cacheWritten(
+      ctx.loaders.productById,
+      await ctx.services.products.updatePrice(productId, price, ctx.requestId),
+    );
   }
 
   @FieldResolver(() => Category)

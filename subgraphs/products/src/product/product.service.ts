@@ -4,20 +4,139 @@ import {
   encodeCursor,
   isUuid,
   toConnection,
+  translatePrismaError,
   type Connection,
+  type MoneyInput,
 } from '@shop/federation';
-import { BadUserInputError } from '@shop/platform';
+import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
 import type { CategoryService } from '../category/category.service';
-import type { Database, Prisma } from '../db';
-import { productColumns, toProduct } from './product.mapper';
-import type { ProductFilter } from './product.input';
+import { Prisma, type Database } from '../db';
+import { productEvents, type RelayWaker } from '../events/product-events';
+import { trimmedText } from '../text';
+import { validPrice } from './price';
+import { productColumns, toProduct, toSnapshot } from './product.mapper';
+import type { CreateProductInput, ProductFilter } from './product.input';
 import type { Product } from './product.type';
+import { firstFreeSlug, slugify } from './slug';
+
+/** How often createProduct picks a slug again after a concurrent create took it. */
+const SLUG_ATTEMPTS = 5;
+
+/** A product row as events need it: with its version and its category's name. */
+const eventColumns = {
+  ...productColumns,
+  version: true,
+  category: { select: { name: true } },
+} as const;
 
 export class ProductService {
   constructor(
     private readonly db: Database,
     private readonly categories: CategoryService,
+    private readonly relay: RelayWaker,
   ) {}
+
+  /**
+   * Creates a product, out of stock until inventory says otherwise, and
+   * announces it (ProductCreated) in the same transaction. The slug comes
+   * from the name, with -2, -3 … when taken; when a concurrent create takes
+   * the same slug first, the unique index refuses this one and it starts over.
+   */
+  async create(input: CreateProductInput, correlationId: string): Promise<Product> {
+    const name = trimmedText(input.name, 'name', 1, 200);
+    const description = trimmedText(input.description, 'description', 1, 5000);
+    const price = validPrice(input.price);
+    const unknownCategory = () =>
+      new BadUserInputError('categoryId does not name a category', { field: 'categoryId' });
+    if (!isUuid(input.categoryId)) throw unknownCategory();
+    const base = slugify(name);
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const product = await this.db.prisma.$transaction(async (tx) => {
+          const category = await tx.category.findUnique({
+            where: { id: input.categoryId },
+            select: { name: true },
+          });
+          if (!category) throw unknownCategory();
+          const taken = await tx.product.findMany({
+            where: { slug: { startsWith: base } },
+            select: { slug: true },
+          });
+          const slug = firstFreeSlug(
+            base,
+            taken.map((product) => product.slug),
+          );
+          const row = await tx.product.create({
+            data: {
+              name,
+              slug,
+              description,
+              categoryId: input.categoryId,
+              priceAmount: price.amount,
+              priceCurrency: price.currency,
+              stock: { create: { inStock: false } },
+            },
+            select: eventColumns,
+          });
+          await productEvents.record(tx, 'ProductCreated', row.id, toSnapshot(row, category.name), {
+            version: row.version,
+            correlationId,
+          });
+          return toProduct(row);
+        });
+        this.relay.wake();
+        return product;
+      } catch (error) {
+        const slugTaken = translatePrismaError(error) instanceof ConflictError;
+        if (!slugTaken || attempt >= SLUG_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Sets a product's price and announces it (ProductPriceChanged, with the
+   * price before) in the same transaction. The row is locked first, so of
+   * two concurrent changes the second sees the first's price as the
+   * previous one. The same price again changes nothing and announces nothing.
+   */
+  async updatePrice(productId: string, price: MoneyInput, correlationId: string): Promise<Product> {
+    const next = validPrice(price);
+    if (!isUuid(productId)) throw new NotFoundError('Product not found');
+    const table = Prisma.raw(`"${this.db.schema}"."Product"`);
+    const product = await this.db.prisma.$transaction(async (tx) => {
+      const [current] = await tx.$queryRaw<{ priceAmount: number; priceCurrency: string }[]>`
+        SELECT "priceAmount", "priceCurrency" FROM ${table} WHERE id = ${productId}::uuid FOR UPDATE`;
+      if (!current) throw new NotFoundError('Product not found');
+      if (current.priceAmount === next.amount && current.priceCurrency === next.currency) {
+        return toProduct(
+          await tx.product.findUniqueOrThrow({ where: { id: productId }, select: productColumns }),
+        );
+      }
+      const row = await tx.product.update({
+        where: { id: productId },
+        data: {
+          priceAmount: next.amount,
+          priceCurrency: next.currency,
+          version: { increment: 1 },
+        },
+        select: eventColumns,
+      });
+      await productEvents.record(
+        tx,
+        'ProductPriceChanged',
+        row.id,
+        {
+          ...toSnapshot(row, row.category.name),
+          previousPrice: { amount: current.priceAmount, currency: current.priceCurrency },
+        },
+        { version: row.version, correlationId },
+      );
+      return toProduct(row);
+    });
+    this.relay.wake();
+    return product;
+  }
 
   async byIds(ids: readonly string[]): Promise<Product[]> {
     const rows = await this.db.prisma.product.findMany({

@@ -1,10 +1,29 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { requireUser } from '@shop/federation';
 import type { ProductsContext } from '../context';
+import { cacheWritten } from '../product/product.loader';
 import { Product } from '../product/product.type';
+import { AddReviewInput } from './review.input';
 import { Review } from './review.type';
 
 @Resolver(() => Review)
 export class ReviewResolver {
+  @Directive('@authenticated')
+  @Mutation(() => Review, {
+    description:
+      'Reviews a product from one of your delivered orders (FORBIDDEN otherwise); one review per product.',
+  })
+  async addReview(
+    @Arg('input', () => AddReviewInput) input: AddReviewInput,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<Review> {
+    const { userId } = requireUser(ctx.identity);
+    const { review, product } = await ctx.services.reviews.add(userId, input);
+    // review.product then shows the totals this review changed.
+    cacheWritten(ctx.loaders.productById, product);
+    return review;
+  }
+
   @FieldResolver(() => Product)
   async product(@Root() review: Review, @Ctx() ctx: ProductsContext): Promise<Product> {
     const product = await ctx.loaders.productById.load(review.productId);

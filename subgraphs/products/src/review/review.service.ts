@@ -2,10 +2,17 @@ import {
   assertPageSize,
   decodeCursor,
   encodeCursor,
+  isUuid,
   toConnection,
+  translatePrismaError,
   type Connection,
 } from '@shop/federation';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '@shop/platform';
 import { Prisma, type Database } from '../db';
+import { productColumns, toProduct } from '../product/product.mapper';
+import type { Product } from '../product/product.type';
+import { trimmedText } from '../text';
+import type { AddReviewInput } from './review.input';
 import type { Review } from './review.type';
 
 export interface ReviewRow {
@@ -34,6 +41,54 @@ const cursorOf = (row: ReviewRow): string => encodeCursor([row.createdAt.toISOSt
 
 export class ReviewService {
   constructor(private readonly db: Database) {}
+
+  /**
+   * Adds the author's review of a product they received (a DeliveredPurchase
+   * from orders' events), one per product and author, and adds its rating to
+   * the product's totals in the same transaction. The totals are incremented
+   * in SQL, so concurrent reviews all count. Returns the product as updated.
+   */
+  async add(
+    authorId: string,
+    input: AddReviewInput,
+  ): Promise<{ review: Review; product: Product }> {
+    const { productId, rating } = input;
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) {
+      throw new BadUserInputError('rating must be a whole number from 1 to 5', { field: 'rating' });
+    }
+    const title = trimmedText(input.title ?? '', 'title', 0, 200);
+    const body = trimmedText(input.body, 'body', 1, 5000);
+    if (!isUuid(productId)) throw new NotFoundError('Product not found');
+    try {
+      return await this.db.prisma.$transaction(async (tx) => {
+        const product = await tx.product.findUnique({
+          where: { id: productId },
+          select: { id: true },
+        });
+        if (!product) throw new NotFoundError('Product not found');
+        const purchase = await tx.deliveredPurchase.findFirst({
+          where: { userId: authorId, productId },
+          select: { orderId: true },
+        });
+        if (!purchase) throw new ForbiddenError('Only buyers of a delivered order may review it');
+        const review = await tx.review.create({
+          data: { productId, authorId, rating, title: title === '' ? null : title, body },
+        });
+        const updated = await tx.product.update({
+          where: { id: productId },
+          data: { ratingSum: { increment: rating }, reviewCount: { increment: 1 } },
+          select: productColumns,
+        });
+        return { review: toReview(review), product: toProduct(updated) };
+      });
+    } catch (error) {
+      // The unique (product, author) index decides, so two concurrent reviews cannot both pass.
+      if (translatePrismaError(error) instanceof ConflictError) {
+        throw new ConflictError('You have already reviewed this product', { field: 'productId' });
+      }
+      throw error;
+    }
+  }
 
   /**
    * The newest `first` reviews of each product, in one query for all of them:

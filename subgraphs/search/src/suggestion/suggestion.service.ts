@@ -27,23 +27,35 @@ export class SuggestionService {
         argument: 'limit',
       });
     }
-    const table = Prisma.raw(`"${this.db.schema}"."SearchDocument"`);
-    const startsWith = `${escapeLike(text)}%`;
-    // Words of letters and digits only, so nothing the user typed is tsquery syntax; `:*A` is a
-    // prefix match limited to weight A, the name, since the suggestions are names.
-    const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
-    const wordMatch =
-      words.length === 0
-        ? Prisma.empty
-        : Prisma.sql`OR d."searchVector" @@ to_tsquery('english', ${words.map((word) => `${word}:*A`).join(' & ')}::text)`;
-    const rows = await this.db.prisma.$queryRaw<{ name: string }[]>`
-      SELECT name FROM (
-        SELECT DISTINCT d."name" AS name, d."name" ILIKE ${startsWith} AS "startsWith"
-        FROM ${table} d
-        WHERE d."name" ILIKE ${startsWith} ${wordMatch}
-      ) candidates
-      ORDER BY "startsWith" DESC, length(name), name
-      LIMIT ${limit}`;
+    const rows = await this.db.prisma.$queryRaw<{ name: string }[]>(
+      suggestionsQuery(this.db.schema, text, limit),
+    );
     return rows.map((row) => row.name);
   }
+}
+
+/**
+ * Names that start with the text, case-insensitively, or have a word starting
+ * with it. The start is matched as `lower(name) LIKE lower(text) || '%'`, the
+ * form the trigram index on lower(name) answers; the words through the name's
+ * part (weight A) of the tsvector and its GIN index.
+ */
+export function suggestionsQuery(schema: string, text: string, limit: number): Prisma.Sql {
+  const table = Prisma.raw(`"${schema}"."SearchDocument"`);
+  const startsWith = Prisma.sql`lower(d."name") LIKE lower(${escapeLike(text)}::text) || '%'`;
+  // Words of letters and digits only, so nothing the user typed is tsquery syntax; `:*A` is a
+  // prefix match limited to weight A, the name, since the suggestions are names.
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const wordMatch =
+    words.length === 0
+      ? Prisma.empty
+      : Prisma.sql`OR d."searchVector" @@ to_tsquery('english', ${words.map((word) => `${word}:*A`).join(' & ')}::text)`;
+  return Prisma.sql`
+    SELECT name FROM (
+      SELECT DISTINCT d."name" AS name, ${startsWith} AS "startsWith"
+      FROM ${table} d
+      WHERE ${startsWith} ${wordMatch}
+    ) candidates
+    ORDER BY "startsWith" DESC, length(name), name
+    LIMIT ${limit}`;
 }

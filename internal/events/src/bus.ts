@@ -1,0 +1,23 @@
+import type { EventEnvelope } from './envelope';
+
+export interface SubscribeOptions {
+  stream: string;
+  /** A consumer group: each event reaches each group once, whichever instance takes it. */
+  group: string;
+  handler: (event: EventEnvelope) => Promise<void>;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivery of domain events between subgraphs: Redis Streams between
+ * processes, or in memory when everything runs in one process. Delivery is
+ * at least once; consumers make handling idempotent (consumeEvents).
+ */
+export interface EventBus {
+  publish(stream: string, events: EventEnvelope[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}

@@ -1,0 +1,158 @@
+import { hostname } from 'node:os';
+import Redis from 'ioredis';
+import type { Logger } from '@shop/platform';
+import type { EventBus, SubscribeOptions, Subscription } from './bus';
+import type { EventEnvelope } from './envelope';
+
+/** Streams keep about this many entries; consumers are expected to keep up. */
+const MAX_LENGTH = 100_000;
+const BLOCK_MS = 2_000;
+const BATCH = 50;
+const RETRY_MS = 1_000;
+/** Pending entries idle this long belong to a consumer that died; another takes them over. */
+const CLAIM_IDLE_MS = 30_000;
+
+type StreamEntries = [id: string, fields: string[]][];
+
+/** Subscriptions made so far in this process, per stream and group. */
+const subscriptionsInProcess = new Map<string, number>();
+
+/**
+ * A consumer name that is the same after a restart of the same pod (host
+ * name and pid 1 in a container), so a restarted consumer re-reads what it
+ * had taken, and different for a second subscription in the same process,
+ * so two never share pending entries.
+ */
+function consumerName(stream: string, group: string): string {
+  const key = `${stream}\u0000${group}`;
+  const sequence = (subscriptionsInProcess.get(key) ?? 0) + 1;
+  subscriptionsInProcess.set(key, sequence);
+  return `${group}-${hostname()}-${process.pid}-${sequence}`;
+}
+
+/**
+ * Redis Streams: XADD to `<domain>.events`, consumer groups with XREADGROUP,
+ * XACK only after the handler succeeded. A consumer first re-reads its own
+ * pending entries (what it took before a crash), and periodically claims
+ * entries another instance left pending for too long.
+ */
+export class RedisStreamsEventBus implements EventBus {
+  private readonly publisher: Redis;
+  private readonly subscriptions = new Set<Subscription>();
+
+  /**
+   * @param namespace prefixed to every stream key, so deployments or test runs
+   * sharing one Redis do not read each other's events (EVENT_STREAM_PREFIX).
+   */
+  constructor(
+    private readonly url: string,
+    private readonly log: Logger,
+    private readonly namespace = '',
+  ) {
+    this.publisher = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  }
+
+  async publish(stream: string, events: EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.publisher.pipeline();
+    for (const event of events) {
+      pipeline.xadd(
+        this.namespace + stream,
+        'MAXLEN',
+        '~',
+        MAX_LENGTH,
+        '*',
+        'event',
+        JSON.stringify(event),
+      );
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    // Blocking reads need a connection of their own.
+    const connection = new Redis(this.url, { maxRetriesPerRequest: null });
+    const key = this.namespace + options.stream;
+    const consumer = consumerName(key, options.group);
+    const log = this.log.child({ stream: key, group: options.group });
+    let stopped = false;
+    let lastClaim = 0;
+
+    const handle = async (entries: StreamEntries): Promise<boolean> => {
+      for (const [id, fields] of entries) {
+        const raw = fields[fields.indexOf('event') + 1];
+        if (raw) await options.handler(JSON.parse(raw) as EventEnvelope);
+        await connection.xack(key, options.group, id);
+      }
+      return entries.length > 0;
+    };
+
+    const loop = async (): Promise<void> => {
+      await connection
+        .xgroup('CREATE', key, options.group, '0', 'MKSTREAM')
+        .catch((error: Error) => {
+          if (!error.message.includes('BUSYGROUP')) throw error;
+        });
+      let backlog = true;
+      while (!stopped) {
+        try {
+          if (Date.now() - lastClaim > CLAIM_IDLE_MS) {
+            lastClaim = Date.now();
+            const [, claimed] = (await connection.xautoclaim(
+              key,
+              options.group,
+              consumer,
+              CLAIM_IDLE_MS,
+              '0',
+              'COUNT',
+              BATCH,
+            )) as [string, StreamEntries];
+            await handle(claimed);
+          }
+          // "0" re-reads this consumer's pending entries; ">" asks for new ones.
+          const reply = (await connection.xreadgroup(
+            'GROUP',
+            options.group,
+            consumer,
+            'COUNT',
+            BATCH,
+            'BLOCK',
+            BLOCK_MS,
+            'STREAMS',
+            key,
+            backlog ? '0' : '>',
+          )) as [string, StreamEntries][] | null;
+          const entries = reply?.[0]?.[1] ?? [];
+          const handled = await handle(entries);
+          if (backlog && !handled) backlog = false;
+        } catch (error) {
+          if (stopped) break;
+          log.error({ err: error }, 'event consumer failed; retrying');
+          backlog = true;
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        }
+      }
+    };
+    const running = loop().catch((error: unknown) =>
+      log.error({ err: error }, 'event consumer stopped'),
+    );
+
+    const subscription: Subscription = {
+      stop: async () => {
+        stopped = true;
+        connection.disconnect();
+        await running;
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.publisher.quit();
+  }
+}

@@ -1,0 +1,77 @@
+import pg from 'pg';
+import { graphqlRequest } from '@shop/testing';
+import type { RunningStack } from '@shop/stack';
+import { startTestStack } from './support/test-stack';
+
+/**
+ * Counts the statements node-postgres sends, per database: each subgraph has
+ * its own (shop_test_<subgraph>_w<worker>), so the count says which subgraph
+ * ran how many queries for one request. The outbox relays poll in the
+ * background, in transactions of their own; their statements and transaction
+ * control (which no read of this request uses) are not the request's.
+ */
+function countStatements() {
+  const counts = new Map<string, number>();
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (
+    this: pg.Client & { database?: string },
+    ...args: unknown[]
+  ) {
+    const database = (this as unknown as { connectionParameters: { database: string } })
+      .connectionParameters.database;
+    const subgraph = /^shop_test_([a-z]+)_w/.exec(database)?.[1] ?? database;
+    const first = args[0] as string | { text?: string };
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    if (!/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(text) && !text.includes('"OutboxEvent"')) {
+      counts.set(subgraph, (counts.get(subgraph) ?? 0) + 1);
+    }
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  return {
+    counts,
+    restore: () => {
+      pg.Client.prototype.query = original;
+    },
+  };
+}
+
+const PRODUCTS = `query($first: Int!) { products(first: $first) { totalCount edges { node {
+  id name price { amount currency } inventory { available inStock warehouses { warehouse { name } onHand } }
+  reviews(first: 5) { edges { node { rating author { id name } } } } } } } }`;
+
+describe('no N+1: the statements per subgraph for a Products page do not grow with the page', () => {
+  let stack: RunningStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  }, 60_000);
+  afterAll(() => stack.stop());
+
+  async function statementsFor(first: number) {
+    // A warm-up request, so connection set-up is not counted.
+    await graphqlRequest(stack.router.url, PRODUCTS, { first });
+    const counter = countStatements();
+    try {
+      const result = await graphqlRequest(stack.router.url, PRODUCTS, { first });
+      expect(result.errors).toBeUndefined();
+      const edges = (result.data as { products: { edges: unknown[] } }).products.edges;
+      expect(edges).toHaveLength(first);
+      return Object.fromEntries(counter.counts);
+    } finally {
+      counter.restore();
+    }
+  }
+
+  it('runs the same small number of statements for 10 and for 40 products with inventory and review authors', async () => {
+    const ten = await statementsFor(10);
+    const forty = await statementsFor(40);
+    expect(forty).toEqual(ten);
+    for (const subgraph of ['products', 'inventory', 'users']) {
+      expect(forty[subgraph]).toBeGreaterThan(0);
+      expect(forty[subgraph]).toBeLessThanOrEqual(6);
+    }
+    // Printed on purpose: the figure is part of what this test shows.
+    process.stdout.write(
+      `statements per subgraph for one Products page: ${JSON.stringify(forty)}\n`,
+    );
+  });
+});

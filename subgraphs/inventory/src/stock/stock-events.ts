@@ -1,0 +1,85 @@
+import { outboxFor, type OutboxRelay } from '@shop/events';
+import { tableOf, type Database, type Prisma } from '../db';
+import { DEFAULT_LOW_STOCK_THRESHOLD } from './stock.mapper';
+
+const outbox = outboxFor('inventory.events');
+
+export interface StockChangeOptions {
+  /** Replaces the products' low-stock threshold in the same statement. */
+  lowStockThreshold?: number;
+  correlationId?: string | null;
+}
+
+/**
+ * Records what a change of stock means for each product touched, in the
+ * changing transaction: StockChanged with the new availability and, when it
+ * is at or below the product's threshold, LowStock.
+ */
+export class StockEvents {
+  private relay: Pick<OutboxRelay, 'wake'> | undefined;
+
+  constructor(private readonly db: Database) {}
+
+  /** The relay background() started: a committed change is then published at once, not at its next poll. */
+  attachRelay(relay: Pick<OutboxRelay, 'wake'> | undefined): void {
+    this.relay = relay;
+  }
+
+  /** To be called after the commit of a transaction that recorded events. */
+  committed(): void {
+    this.relay?.wake();
+  }
+
+  /**
+   * Call after the stock rows are written. Bumping each product's version
+   * locks its settings row (in id order, as every writer does), so two
+   * transactions changing one product take turns here; the availability is
+   * read by the next statement, which sees the other's committed rows, so the
+   * events of a product carry increasing versions and the last one is right.
+   */
+  async record(
+    tx: Prisma.TransactionClient,
+    productIds: readonly string[],
+    options: StockChangeOptions = {},
+  ): Promise<void> {
+    const ids = [...new Set(productIds)].sort();
+    if (ids.length === 0) return;
+    const settings = tableOf(this.db, 'ProductStockSettings');
+    const levels = tableOf(this.db, 'StockLevel');
+    const threshold = options.lowStockThreshold ?? null;
+    const versions = await tx.$queryRaw<
+      { productId: string; lowStockThreshold: number; version: number }[]
+    >`
+      INSERT INTO ${settings} AS s ("productId", "lowStockThreshold", "version")
+      SELECT id, COALESCE(${threshold}::int, ${DEFAULT_LOW_STOCK_THRESHOLD}::int), 1
+        FROM unnest(${ids}::uuid[]) AS id ORDER BY id
+      ON CONFLICT ("productId") DO UPDATE SET
+        "version" = s."version" + 1,
+        "lowStockThreshold" = COALESCE(${threshold}::int, s."lowStockThreshold")
+      RETURNING "productId"::text, "lowStockThreshold", "version"`;
+    const sums = await tx.$queryRaw<{ productId: string; available: number }[]>`
+      SELECT "productId"::text, SUM(GREATEST("onHand" - "reserved", 0))::int AS available
+        FROM ${levels} WHERE "productId" = ANY(${ids}::uuid[]) GROUP BY "productId"`;
+    const available = new Map(sums.map((row) => [row.productId, row.available]));
+    for (const { productId, lowStockThreshold, version } of versions) {
+      const now = available.get(productId) ?? 0;
+      const recordOptions = { version, correlationId: options.correlationId ?? null };
+      await outbox.record(
+        tx,
+        'StockChanged',
+        productId,
+        { productId, available: now, inStock: now > 0, lowStockThreshold },
+        recordOptions,
+      );
+      if (now <= lowStockThreshold) {
+        await outbox.record(
+          tx,
+          'LowStock',
+          productId,
+          { productId, available: now, threshold: lowStockThreshold },
+          recordOptions,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import { requireAdmin } from '@shop/federation';
+import type { InventoryContext } from '../context';
+import { RestockInput } from './restock.input';
+import { ProductInventory } from './stock.type';
+
+@Resolver(() => ProductInventory)
+export class StockResolver {
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => ProductInventory, {
+    description:
+      "Adds stock of a product to one warehouse; answers the product's inventory. ADMIN only.",
+  })
+  restock(
+    @Arg('input', () => RestockInput) input: RestockInput,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<ProductInventory> {
+    requireAdmin(ctx.identity);
+    return ctx.services.stock.restock(input, ctx.requestId);
+  }
+}

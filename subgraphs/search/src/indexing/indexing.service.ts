@@ -1,0 +1,80 @@
+import type { ProductSnapshot } from '@shop/events';
+import { Prisma, type Database } from '../db';
+
+/**
+ * The database's clock as Prisma stores DateTime (UTC in a timestamp without
+ * time zone), so rows written here and rows written through the client
+ * compare correctly, and a rebuild's start time comes from the same clock.
+ */
+export const NOW_UTC = Prisma.raw(`(now() AT TIME ZONE 'UTC')`);
+
+/**
+ * Applies product and stock events to the index, inside the consumer's
+ * transaction. Every write is conditional on the event's version being newer
+ * than the one applied, so a late or redelivered event never rolls a
+ * document back.
+ */
+export class IndexingService {
+  private readonly documents: Prisma.Sql;
+  private readonly stock: Prisma.Sql;
+
+  constructor(db: Pick<Database, 'schema'>) {
+    this.documents = Prisma.raw(`"${db.schema}"."SearchDocument"`);
+    this.stock = Prisma.raw(`"${db.schema}"."StockProjection"`);
+  }
+
+  /**
+   * Creates or updates the product's document from the snapshot. A new
+   * document takes its stock from the projection, in case the product's
+   * StockChanged arrived first; an existing one keeps its own.
+   */
+  async applyProduct(
+    tx: Prisma.TransactionClient,
+    product: ProductSnapshot,
+    version: number,
+  ): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO ${this.documents} AS d
+        ("productId", "name", "description", "categoryId", "categoryName", "priceAmount",
+         "priceCurrency", "inStock", "productVersion", "stockVersion", "updatedAt")
+      SELECT p.id, ${product.name}, ${product.description}, ${product.categoryId}::uuid,
+             ${product.categoryName}, ${product.price.amount}::int, ${product.price.currency},
+             coalesce(s."inStock", false), ${version}::int, coalesce(s."version", 0), ${NOW_UTC}
+      FROM (SELECT ${product.productId}::uuid AS id) p
+      LEFT JOIN ${this.stock} s ON s."productId" = p.id
+      ON CONFLICT ("productId") DO UPDATE SET
+        "name" = excluded."name",
+        "description" = excluded."description",
+        "categoryId" = excluded."categoryId",
+        "categoryName" = excluded."categoryName",
+        "priceAmount" = excluded."priceAmount",
+        "priceCurrency" = excluded."priceCurrency",
+        "productVersion" = excluded."productVersion",
+        "updatedAt" = excluded."updatedAt"
+      WHERE d."productVersion" < excluded."productVersion"`;
+  }
+
+  /**
+   * Records the product's stock in the projection (whether or not its
+   * document exists yet) and sets the document's flag when it has one.
+   */
+  async applyStock(
+    tx: Prisma.TransactionClient,
+    productId: string,
+    inStock: boolean,
+    version: number,
+  ): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO ${this.stock} AS s ("productId", "inStock", "version", "updatedAt")
+      VALUES (${productId}::uuid, ${inStock}, ${version}::int, ${NOW_UTC})
+      ON CONFLICT ("productId") DO UPDATE SET
+        "inStock" = excluded."inStock",
+        "version" = excluded."version",
+        "updatedAt" = excluded."updatedAt"
+      WHERE s."version" < excluded."version"`;
+    await tx.$executeRaw`
+      UPDATE ${this.documents}
+      SET "inStock" = ${inStock}, "stockVersion" = ${version}::int, "updatedAt" = ${NOW_UTC}
+      WHERE "productId" = ${productId}::uuid AND "stockVersion" < ${version}::int`;
+  }
+}
