@@ -55,6 +55,7 @@ export async function startStack(
         await subgraph.start(env, {
           log: createLogger(subgraph.name, config.logLevel),
           seed: config.seed,
+          bus,
         }),
       );
     }

@@ -89,6 +89,33 @@ describe('the embedded default (npm start: one process, PGlite)', () => {
       expect(authors.length).toBeGreaterThan(0);
       expect(authors.every((edge) => typeof edge.node.author.name === 'string')).toBe(true);
 
+      // A new product is searchable within 2 s here too (events in memory).
+      const login = await graphqlRequest<{ login: { accessToken: string } }>(
+        first.url,
+        'mutation { login(email: "admin@shop.local", password: "admin-dev-password") { accessToken } }',
+      );
+      const admin = { authorization: `Bearer ${login.data!.login.accessToken}` };
+      const created = await graphqlRequest<{ createProduct: { id: string } }>(
+        first.url,
+        `mutation { createProduct(input: { name: "Platypus Dry Bag", description: "Roll-top dry bag.",
+           categoryId: "${seedData.products[0]!.categoryId}", price: { amount: 1500, currency: "USD" } }) { id } }`,
+        undefined,
+        admin,
+      );
+      const started = Date.now();
+      let found = false;
+      while (!found && Date.now() - started < 2_000) {
+        const search = await graphqlRequest<{ search: { edges: { node: { id: string } }[] } }>(
+          first.url,
+          '{ search(query: "platypus", first: 5) { edges { node { id } } } }',
+        );
+        found = search.data!.search.edges.some(
+          (edge) => edge.node.id === created.data!.createProduct.id,
+        );
+        if (!found) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(found).toBe(true);
+
       // Write a row straight into the embedded database: it must be there after a restart.
       const client = new pg.Client({
         connectionString: `postgresql://postgres@127.0.0.1:${dbPort}/postgres`,

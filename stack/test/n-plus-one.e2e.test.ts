@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { graphqlRequest } from '@shop/testing';
+import { seedData } from '@shop/seed';
 import type { RunningStack } from '@shop/stack';
 import { startTestStack } from './support/test-stack';
 
@@ -43,6 +44,22 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
   let stack: RunningStack;
   beforeAll(async () => {
     stack = await startTestStack();
+    // The seed has 48 products; two more make a page of 50.
+    const login = await graphqlRequest<{ login: { accessToken: string } }>(
+      stack.router.url,
+      'mutation { login(email: "admin@shop.local", password: "admin-dev-password") { accessToken } }',
+    );
+    const admin = { authorization: `Bearer ${login.data!.login.accessToken}` };
+    const categoryId = seedData.products[0]!.categoryId;
+    for (const name of ['Counting Probe One', 'Counting Probe Two']) {
+      await graphqlRequest(
+        stack.router.url,
+        `mutation($name: String!, $categoryId: ID!) { createProduct(input: { name: $name, description: "A probe.",
+           categoryId: $categoryId, price: { amount: 100, currency: "USD" } }) { id } }`,
+        { name, categoryId },
+        admin,
+      );
+    }
   }, 60_000);
   afterAll(() => stack.stop());
 
@@ -61,17 +78,17 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
     }
   }
 
-  it('runs the same small number of statements for 10 and for 40 products with inventory and review authors', async () => {
+  it('runs the same small number of statements for 10 and for 50 products with inventory and review authors', async () => {
     const ten = await statementsFor(10);
-    const forty = await statementsFor(40);
-    expect(forty).toEqual(ten);
+    const fifty = await statementsFor(50);
+    expect(fifty).toEqual(ten);
     for (const subgraph of ['products', 'inventory', 'users']) {
-      expect(forty[subgraph]).toBeGreaterThan(0);
-      expect(forty[subgraph]).toBeLessThanOrEqual(6);
+      expect(fifty[subgraph]).toBeGreaterThan(0);
+      expect(fifty[subgraph]).toBeLessThanOrEqual(6);
     }
     // Printed on purpose: the figure is part of what this test shows.
     process.stdout.write(
-      `statements per subgraph for one Products page: ${JSON.stringify(forty)}\n`,
+      `statements per subgraph for one Products page: ${JSON.stringify(fifty)}\n`,
     );
   });
 });
