@@ -6,3 +6,4 @@ export * from './http/body';
 export * from './http/http-server';
 export * from './http/respond';
 export * from './process';
+export * from './validation/text';

@@ -8,11 +8,10 @@ import {
   type Connection,
   type MoneyInput,
 } from '@shop/federation';
-import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
+import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
 import type { CategoryService } from '../category/category.service';
 import { Prisma, type Database } from '../db';
 import { productEvents, type RelayWaker } from '../events/product-events';
-import { trimmedText } from '../text';
 import { validPrice } from './price';
 import { productColumns, toProduct, toSnapshot } from './product.mapper';
 import type { CreateProductInput, ProductFilter } from './product.input';

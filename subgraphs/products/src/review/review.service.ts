@@ -7,11 +7,16 @@ import {
   translatePrismaError,
   type Connection,
 } from '@shop/federation';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '@shop/platform';
+import {
+  BadUserInputError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  trimmedText,
+} from '@shop/platform';
 import { Prisma, type Database } from '../db';
 import { productColumns, toProduct } from '../product/product.mapper';
 import type { Product } from '../product/product.type';
-import { trimmedText } from '../text';
 import type { AddReviewInput } from './review.input';
 import type { Review } from './review.type';
 

@@ -1,7 +1,6 @@
 import { isUuid } from '@shop/federation';
-import { BadUserInputError, NotFoundError } from '@shop/platform';
+import { BadUserInputError, NotFoundError, trimmedText } from '@shop/platform';
 import { Prisma, type Database } from '../db';
-import { trimmedText } from '../text';
 import type { AddressInput } from './address.input';
 import type { Address } from './address.type';
 

@@ -7,10 +7,11 @@ import {
   ConflictError,
   UnauthenticatedError,
   type Logger,
+  characterCount,
+  trimmedText,
 } from '@shop/platform';
 import { Role, type Database, type Prisma } from '../db';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../password/password.service';
-import { characterCount, trimmedText } from '../text';
 import { normalizeEmail } from '../user/email';
 import { userColumns } from '../user/user.service';
 import type { User } from '../user/user.type';

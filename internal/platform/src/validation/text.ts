@@ -1,4 +1,4 @@
-import { BadUserInputError } from '@shop/platform';
+import { BadUserInputError } from '../errors';
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
 export function characterCount(value: string): number {
