@@ -1,16 +1,41 @@
 import type { BaseContext } from '@shop/federation';
+import { CartService } from './cart/cart.service';
 import type { Database } from './db';
+import { RelayWaker } from './events/order-events';
 import { createOrderLoaders } from './order/order.loader';
 import { OrderService } from './order/order.service';
+import { ProductPriceService } from './price/product-price.service';
 
-/** Services are per process; loaders are per request, so nothing is cached across users. */
+/**
+ * Services are per process; loaders are per request, so nothing is cached
+ * across users. `relay` lets the writing services wake the outbox relay.
+ */
 export function createServices(db: Database) {
+  const relay = new RelayWaker();
   return {
-    orders: new OrderService(db),
+    relay,
+    orders: new OrderService(db, relay),
+    carts: new CartService(db),
+    prices: new ProductPriceService(db),
   };
 }
 
 export type OrdersServices = ReturnType<typeof createServices>;
+
+const servicesByDatabase = new WeakMap<Database, OrdersServices>();
+
+/**
+ * The services of a database, made once: the resolvers and the background
+ * work share them, so a write wakes the relay background() attached.
+ */
+export function servicesOf(db: Database): OrdersServices {
+  let services = servicesByDatabase.get(db);
+  if (!services) {
+    services = createServices(db);
+    servicesByDatabase.set(db, services);
+  }
+  return services;
+}
 
 function createLoaders(services: OrdersServices) {
   return {

@@ -1,5 +1,5 @@
 import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
-import { PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -11,3 +11,11 @@ export type Database = PrismaDatabase<PrismaClient>;
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
+
+/** A table of this subgraph's schema, for the raw statements (atomic upserts, windowed reads). */
+export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
+  return Prisma.raw(`"${db.schema}"."${name}"`);
+}
+
+/** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
+export const SQL_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;

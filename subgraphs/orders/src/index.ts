@@ -1,6 +1,7 @@
 import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
+import { startOrdersBackground } from './background';
 import type { OrdersConfig } from './config';
-import { contextFactory, createServices, type OrdersContext } from './context';
+import { contextFactory, servicesOf, type OrdersContext } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
 import { buildOrdersSchema } from './schema';
 import { seedOrders } from './seed';
@@ -13,8 +14,9 @@ export const ordersSubgraph: SubgraphDefinition<Database, OrdersContext> = {
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildOrdersSchema,
-  context: (db) => contextFactory(createServices(db)),
+  context: (db) => contextFactory(servicesOf(db)),
   seed: (db) => seedOrders(db),
+  background: (db, runtime) => startOrdersBackground(db, servicesOf(db), runtime),
 };
 
 export function startOrdersSubgraph(config: OrdersConfig, options: LaunchOptions = {}) {

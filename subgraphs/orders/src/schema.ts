@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
+import { CartResolver } from './cart/cart.resolver';
 import { orderReference } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
 import { UserOrdersResolver } from './user/user-orders.resolver';
@@ -7,7 +8,7 @@ import { userReference } from './user/user.reference';
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [OrderResolver, UserOrdersResolver],
+    resolvers: [CartResolver, OrderResolver, UserOrdersResolver],
     referenceResolvers: {
       Order: orderReference,
       User: userReference,

@@ -1,8 +1,52 @@
+import { z } from 'zod';
 import { loadSubgraphSettings, type SubgraphSettings } from '@shop/federation';
 
-/** The payments subgraph's settings: PAYMENTS_PORT, DATABASE_URL_PAYMENTS and the shared ones. */
-export function loadPaymentsConfig(env?: Record<string, string | undefined>): PaymentsConfig {
-  return loadSubgraphSettings('payments', env);
+/** When charges are refused without asking the processor. */
+export interface FraudSettings {
+  /** More declined attempts than this by one user within the window block the user. */
+  maxDeclines: number;
+  windowMinutes: number;
+  blockMinutes: number;
+  /** Charges above this amount (minor units) wait for an ADMIN's review instead. */
+  reviewThreshold: number;
 }
 
-export type PaymentsConfig = SubgraphSettings;
+export interface PaymentsConfig extends SubgraphSettings {
+  fraud: FraudSettings;
+}
+
+export const DEFAULT_FRAUD_SETTINGS: FraudSettings = {
+  maxDeclines: 5,
+  windowMinutes: 10,
+  blockMinutes: 30,
+  reviewThreshold: 500_000,
+};
+
+/**
+ * The payments subgraph's settings: PAYMENTS_PORT, DATABASE_URL_PAYMENTS and
+ * the shared ones, plus the fraud rules: FRAUD_MAX_DECLINES,
+ * FRAUD_WINDOW_MINUTES, FRAUD_BLOCK_MINUTES and PAYMENT_REVIEW_THRESHOLD.
+ */
+export function loadPaymentsConfig(env?: Record<string, string | undefined>): PaymentsConfig {
+  const minutes = z.coerce.number().int().min(1).max(10_080);
+  const { own, ...settings } = loadSubgraphSettings('payments', env, {
+    FRAUD_MAX_DECLINES: z.coerce.number().int().min(1).max(1_000).default(5),
+    FRAUD_WINDOW_MINUTES: minutes.default(DEFAULT_FRAUD_SETTINGS.windowMinutes),
+    FRAUD_BLOCK_MINUTES: minutes.default(DEFAULT_FRAUD_SETTINGS.blockMinutes),
+    PAYMENT_REVIEW_THRESHOLD: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .default(DEFAULT_FRAUD_SETTINGS.reviewThreshold),
+  });
+  return {
+    ...settings,
+    fraud: {
+      maxDeclines: own.FRAUD_MAX_DECLINES,
+      windowMinutes: own.FRAUD_WINDOW_MINUTES,
+      blockMinutes: own.FRAUD_BLOCK_MINUTES,
+      reviewThreshold: own.PAYMENT_REVIEW_THRESHOLD,
+    },
+  };
+}

@@ -1,18 +1,25 @@
 import type { BaseContext } from '@shop/federation';
+import type { FraudSettings } from './config';
 import type { Database } from './db';
 import { createPaymentMethodLoaders } from './payment-method/payment-method.loader';
 import { PaymentMethodService } from './payment-method/payment-method.service';
+import { ChargeService } from './payment/charge.service';
+import { PaymentEvents } from './payment/payment-events';
 import { createPaymentLoaders } from './payment/payment.loader';
 import { PaymentService } from './payment/payment.service';
+import type { CardProcessor } from './processor/card-processor';
 import { createRefundLoaders } from './refund/refund.loader';
 import { RefundService } from './refund/refund.service';
 
 /** Services are per process; loaders are per request, so nothing is cached across users. */
-export function createServices(db: Database) {
+export function createServices(db: Database, processor: CardProcessor, fraud: FraudSettings) {
+  const events = new PaymentEvents();
   return {
-    paymentMethods: new PaymentMethodService(db),
+    events,
+    paymentMethods: new PaymentMethodService(db, processor),
     payments: new PaymentService(db),
-    refunds: new RefundService(db),
+    charges: new ChargeService(db, processor, events, fraud),
+    refunds: new RefundService(db, processor, events),
   };
 }
 

@@ -1,5 +1,5 @@
 import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
-import { PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -11,3 +11,20 @@ export type Database = PrismaDatabase<PrismaClient>;
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
+
+/** A table of this subgraph's schema, for the raw statements (row locks). */
+export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
+  return Prisma.raw(`"${db.schema}"."${name}"`);
+}
+
+/**
+ * For the transactions that charge and refund. They call the processor
+ * inside (its idempotency key makes a call repeated after a rollback settle
+ * once) and rely on READ COMMITTED: a statement that waited for a lock or a
+ * unique index sees what the other transaction committed.
+ */
+export const PAYMENT_TRANSACTION = {
+  isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
+  maxWait: 10_000,
+  timeout: 15_000,
+} as const;

@@ -4,9 +4,11 @@ import { orderReference } from './order/order.reference';
 import { OrderPaymentResolver } from './order/order-payment.resolver';
 import { OrderReference } from './order/order.stub';
 import { paymentMethodReference } from './payment-method/payment-method.reference';
+import { PaymentMethodResolver } from './payment-method/payment-method.resolver';
 import { paymentReference } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
 import { PaymentRefundsResolver } from './refund/payment-refunds.resolver';
+import { RefundResolver } from './refund/refund.resolver';
 import { userReference } from './user/user.reference';
 import { UserPaymentMethodsResolver } from './user/user-payment-methods.resolver';
 import { UserReference } from './user/user.stub';
@@ -15,8 +17,10 @@ export function buildPaymentsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
       OrderPaymentResolver,
+      PaymentMethodResolver,
       PaymentResolver,
       PaymentRefundsResolver,
+      RefundResolver,
       UserPaymentMethodsResolver,
     ],
     // No Query of its own reaches them: every type hangs off these two foreign entities.

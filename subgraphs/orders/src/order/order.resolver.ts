@@ -1,6 +1,17 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { OrdersContext } from '../context';
 import { OrderItem } from './order-item.type';
+import { OrderStatus } from './order-status';
 import { OrderStatusChange } from './order-status-change.type';
 import { Order } from './order.type';
 
@@ -13,6 +24,19 @@ export class OrderResolver {
   })
   order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order> {
     return ctx.services.orders.visibleById(ctx.identity, id);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Order, {
+    description:
+      'ADMIN only: PAID -> SHIPPED -> DELIVERED, announcing OrderShipped / OrderDelivered. Any other move is a CONFLICT.',
+  })
+  advanceOrder(
+    @Arg('id', () => ID) id: string,
+    @Arg('to', () => OrderStatus) to: OrderStatus,
+    @Ctx() ctx: OrdersContext,
+  ): Promise<Order> {
+    return ctx.services.orders.advance(ctx.identity, id, to);
   }
 
   @FieldResolver(() => [OrderItem])

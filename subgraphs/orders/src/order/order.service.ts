@@ -7,10 +7,12 @@ import {
   toConnection,
   type BaseContext,
   type Connection,
+  requireAdmin,
   requireUserOrService,
 } from '@shop/federation';
-import { NotFoundError } from '@shop/platform';
+import { ConflictError, NotFoundError } from '@shop/platform';
 import { Prisma, type Database } from '../db';
+import { orderEvents, type RelayWaker } from '../events/order-events';
 import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
 import {
@@ -21,12 +23,17 @@ import {
   toOrderItem,
   type OrderRow,
 } from './order.mapper';
+import { mayAdvance } from './order-state-machine';
+import type { OrderStatus } from './order-status';
 import type { Order } from './order.type';
 
 const cursorOf = (row: OrderRow): string => encodeCursor([row.createdAt.toISOString(), row.id]);
 
 export class OrderService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly relay: RelayWaker,
+  ) {}
 
   /**
    * One order for its buyer, an ADMIN or a service. Anyone else gets the
@@ -38,6 +45,63 @@ export class OrderService {
     const [order] = await this.byIds([id]);
     if (!order || !mayAccess(identity, order.userId)) throw new NotFoundError('Order not found');
     return order;
+  }
+
+  /**
+   * An ADMIN's fulfilment step (PAID -> SHIPPED -> DELIVERED), in one
+   * transaction with its history row and its event. The update is conditional
+   * on the status read, so of two concurrent advances of one order the second
+   * waits for the first's row lock, then matches nothing and gets CONFLICT.
+   */
+  async advance(identity: BaseContext['identity'], id: string, to: OrderStatus): Promise<Order> {
+    const admin = requireAdmin(identity);
+    if (!isUuid(id)) throw new NotFoundError('Order not found');
+    const order = await this.db.prisma.$transaction(async (tx) => {
+      const current = await tx.order.findUnique({ select: { status: true }, where: { id } });
+      if (!current) throw new NotFoundError('Order not found');
+      const from = current.status;
+      if (!mayAdvance(from, to)) throw cannotMove(from, to);
+      const { count } = await tx.order.updateMany({
+        where: { id, status: from },
+        data: { status: to },
+      });
+      if (count === 0) {
+        const now = await tx.order.findUnique({ select: { status: true }, where: { id } });
+        throw cannotMove(now?.status ?? from, to);
+      }
+      await tx.orderStatusHistory.create({
+        data: { orderId: id, status: to, actor: admin.userId },
+      });
+      const row = await tx.order.findUniqueOrThrow({ select: orderColumns, where: { id } });
+      // The history only grows, and transitions of one order are serialized by
+      // its row lock, so its length orders the order's events.
+      const version = await tx.orderStatusHistory.count({ where: { orderId: id } });
+      if (to === 'SHIPPED') {
+        await orderEvents.record(
+          tx,
+          'OrderShipped',
+          id,
+          { orderId: id, userId: row.userId },
+          { version },
+        );
+      } else if (to === 'DELIVERED') {
+        const items = await tx.orderItem.findMany({
+          select: { productId: true, quantity: true },
+          where: { orderId: id },
+          orderBy: { productId: 'asc' },
+        });
+        await orderEvents.record(
+          tx,
+          'OrderDelivered',
+          id,
+          { orderId: id, userId: row.userId, items },
+          { version },
+        );
+      }
+      return row;
+    });
+    this.relay.wake();
+    return toOrder(order);
   }
 
   async byIds(ids: readonly string[]): Promise<Order[]> {
@@ -127,4 +191,8 @@ export class OrderService {
   ): Connection<Order> {
     return toConnection(rows, first, totalCount, after !== undefined, cursorOf, toOrder);
   }
+}
+
+function cannotMove(from: OrderStatus, to: OrderStatus): ConflictError {
+  return new ConflictError(`Cannot move an order from ${from} to ${to}`, { from, to });
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ProductPrice" ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,27 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Money } from '@shop/federation';
+import { ProductReference } from '../product/product.stub';
+
+@ObjectType({ description: 'One product in the cart.' })
+export class CartItem {
+  @Field(() => ProductReference)
+  product!: ProductReference;
+
+  @Field(() => Int, { description: '1..999.' })
+  quantity!: number;
+}
+
+@ObjectType({ description: "The caller's cart: one per user, kept until checkout." })
+export class Cart {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => [CartItem], { description: 'In the order they were first added.' })
+  items!: CartItem[];
+
+  @Field(() => Money, {
+    description:
+      "The sum of quantity × current price over the items, in the first item's currency (items priced in another currency are left out); 0 USD when empty.",
+  })
+  subtotal!: Money;
+}
