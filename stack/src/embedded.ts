@@ -51,13 +51,14 @@ export async function startStack(
     // One after another: on the embedded database every migration and seed
     // runs on one PGlite session anyway, and the log reads in order.
     for (const subgraph of SUBGRAPHS) {
-      started.push(
-        await subgraph.start(env, {
-          log: createLogger(subgraph.name, config.logLevel),
-          seed: config.seed,
-          bus,
-        }),
-      );
+      const launched = await subgraph.start(env, {
+        log: createLogger(subgraph.name, config.logLevel),
+        seed: config.seed,
+        bus,
+      });
+      started.push(launched);
+      // Subgraphs started later call this one here (e.g. orders → INVENTORY_URL), unless configured.
+      env[`${subgraphEnvKey(subgraph.name)}_URL`] ??= launched.url;
     }
 
     const urls = Object.fromEntries(started.map((subgraph) => [subgraph.name, subgraph.url]));

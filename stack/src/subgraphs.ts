@@ -16,6 +16,10 @@ export interface SubgraphEntry {
   start(env: Env, options: LaunchOptions): Promise<LaunchedSubgraph<unknown>>;
 }
 
+/**
+ * In start order: orders calls users, inventory and payments during checkout,
+ * so it starts after them and is given their addresses.
+ */
 export const SUBGRAPHS: SubgraphEntry[] = [
   {
     name: 'users',
@@ -27,11 +31,6 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     buildSchema: products.buildProductsSchema,
     start: (env, options) =>
       products.startProductsSubgraph(products.loadProductsConfig(env), options),
-  },
-  {
-    name: 'orders',
-    buildSchema: orders.buildOrdersSchema,
-    start: (env, options) => orders.startOrdersSubgraph(orders.loadOrdersConfig(env), options),
   },
   {
     name: 'payments',
@@ -49,5 +48,10 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     name: 'search',
     buildSchema: search.buildSearchSchema,
     start: (env, options) => search.startSearchSubgraph(search.loadSearchConfig(env), options),
+  },
+  {
+    name: 'orders',
+    buildSchema: orders.buildOrdersSchema,
+    start: (env, options) => orders.startOrdersSubgraph(orders.loadOrdersConfig(env), options),
   },
 ];

@@ -6,8 +6,10 @@ import {
   AddToCartDocument,
   AdvanceOrderDocument,
   CartDocument,
+  CheckoutDocument,
   LoginDocument,
   MeDocument,
+  OrderDocument,
   UpdateCartItemDocument,
 } from '../../clients/generated/operations';
 import { startTestStack } from './support/test-stack';
@@ -109,6 +111,84 @@ describe('the first parts of buying, through the router: cards, cart, fulfilment
       as('alan'),
     );
     expect(negative.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('checks out the cart: reserved, charged and PAID; the same key returns the same order', async () => {
+    const address = seedData.addresses.find((candidate) => candidate.userId === alan!.id)!;
+    const card = seedData.paymentMethods.find((candidate) => candidate.userId === alan!.id)!;
+    const input = {
+      addressId: address.id,
+      paymentMethodId: card.id,
+      idempotencyKey: 'alan-checkout-1',
+    };
+    const placed = await graphqlRequest(url(), CheckoutDocument, { input }, as('alan'));
+    expect(placed.errors).toBeUndefined();
+    const order = placed.data!.checkout;
+    expect(order).toMatchObject({
+      status: 'PAID',
+      total: { amount: 2 * first!.price.amount, currency: 'USD' },
+      items: [
+        { product: { id: first!.id, name: first!.name }, quantity: 2, unitPrice: first!.price },
+      ],
+      payment: {
+        status: 'SUCCEEDED',
+        amount: { amount: 2 * first!.price.amount },
+        method: { last4: '4242' },
+      },
+      shippingAddress: { line1: address.line1, country: address.country },
+    });
+    const again = await graphqlRequest(url(), CheckoutDocument, { input }, as('alan'));
+    expect(again.data!.checkout.id).toBe(order.id);
+    expect(again.data!.checkout.payment!.id).toBe(order.payment!.id);
+    const cart = await graphqlRequest(url(), CartDocument, undefined, as('alan'));
+    expect(cart.data!.cart!.items).toEqual([]);
+
+    // The ADMIN ships and delivers it; the buyer sees the history.
+    for (const to of ['SHIPPED', 'DELIVERED'] as const) {
+      const advanced = await graphqlRequest(
+        url(),
+        AdvanceOrderDocument,
+        { id: order.id, to },
+        as('admin'),
+      );
+      expect(advanced.data!.advanceOrder.status).toBe(to);
+    }
+    const seen = await graphqlRequest(url(), OrderDocument, { id: order.id }, as('alan'));
+    expect(seen.data!.order!.statusHistory.map((change) => change.status)).toEqual([
+      'PENDING',
+      'PAID',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
+  });
+
+  it('answers a declined card with PAYMENT_DECLINED and leaves nothing charged or held', async () => {
+    const declining = await graphqlRequest(
+      url(),
+      AddPaymentMethodDocument,
+      { input: { cardNumber: '4000000000000002', expMonth: 1, expYear: 2032, cvc: '999' } },
+      as('alan'),
+    );
+    await graphqlRequest(
+      url(),
+      AddToCartDocument,
+      { productId: second!.id, quantity: 1 },
+      as('alan'),
+    );
+    const address = seedData.addresses.find((candidate) => candidate.userId === alan!.id)!;
+    const result = await graphqlRequest(
+      url(),
+      CheckoutDocument,
+      {
+        input: {
+          addressId: address.id,
+          paymentMethodId: declining.data!.addPaymentMethod.id,
+          idempotencyKey: 'alan-declined-1',
+        },
+      },
+      as('alan'),
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('PAYMENT_DECLINED');
   });
 
   it('lets only ADMINs advance orders, and only along PAID → SHIPPED → DELIVERED', async () => {

@@ -8,8 +8,6 @@ export interface EmbeddedPostgresOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Client connections the wire-protocol multiplexer accepts at once. */
-  maxConnections?: number;
 }
 
 export interface EmbeddedPostgres {
@@ -24,8 +22,8 @@ type WorkerMessage =
 /**
  * One PGlite database served over the Postgres wire protocol, so the embedded
  * mode uses the same `pg` driver, Prisma adapter and migrations as production.
- * PGlite is single-session; pglite-socket multiplexes connections onto it and
- * keeps a transaction's statements together. One instance costs ~800 MB RSS,
+ * PGlite is single-session; PGliteWireServer multiplexes connections onto it
+ * a whole batch at a time and keeps a transaction's batches together. One instance costs ~800 MB RSS,
  * so the six subgraphs share it with a schema each.
  */
 export async function startEmbeddedPostgres(
@@ -36,7 +34,6 @@ export async function startEmbeddedPostgres(
     dataDir: path.resolve(options.dataDir),
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 100,
   };
   const worker = new Worker(path.join(__dirname, 'embedded-postgres.worker.js'), {
     workerData: settings,

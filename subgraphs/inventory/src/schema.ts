@@ -3,13 +3,14 @@ import { buildFederatedSchema } from '@shop/federation';
 import { ProductInventoryResolver } from './product/product-inventory.resolver';
 import { productReference } from './product/product.reference';
 import { ProductReference } from './product/product.stub';
+import { ReservationResolver } from './reservation/reservation.resolver';
 import { StockResolver } from './stock/stock.resolver';
 import { warehouseReference } from './warehouse/warehouse.reference';
 import { WarehouseResolver } from './warehouse/warehouse.resolver';
 
 export function buildInventorySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [ProductInventoryResolver, StockResolver, WarehouseResolver],
+    resolvers: [ProductInventoryResolver, ReservationResolver, StockResolver, WarehouseResolver],
     // Product is reached only through _entities, which type-graphql does not see.
     orphanedTypes: [ProductReference],
     referenceResolvers: {

@@ -1,15 +1,20 @@
 import { consumeEvents, startOutboxRelay } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
+import type { Logger } from '@shop/platform';
 import type { OrdersServices } from './context';
 import type { Database, Prisma } from './db';
 
 /** The consumer group of this subgraph on other domains' streams. */
 const GROUP = 'orders';
 
+/** How often the recovery job looks for checkout sagas that lost their driver. */
+const RECOVERY_INTERVAL_MS = 5_000;
+
 /**
  * What runs beside the server: the relay publishing this subgraph's outbox to
  * orders.events (attached to the services' waker, so a write publishes at
- * once), and the price projection fed by products.events.
+ * once), the price projection fed by products.events, and the recovery of
+ * checkout sagas interrupted by a crash (once at start, then periodically).
  */
 export function startOrdersBackground(
   db: Database,
@@ -34,11 +39,36 @@ export function startOrdersBackground(
     },
     log,
   });
+  const recovery = startSagaRecovery(services, log.child({ job: 'saga-recovery' }));
   return {
     async stop() {
+      await recovery.stop();
       await prices.stop();
       services.relay.detach();
       await relay.stop();
+    },
+  };
+}
+
+/** Runs the recovery now and then every RECOVERY_INTERVAL_MS, one run at a time. */
+function startSagaRecovery(services: OrdersServices, log: Logger): Stoppable {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => services.checkout.recover(log))
+      .then(
+        (count) => {
+          if (count > 0) log.info({ count }, 'resumed interrupted checkout sagas');
+        },
+        (error: unknown) => log.warn({ err: error }, 'checkout saga recovery failed'),
+      );
+  };
+  run();
+  const timer = setInterval(run, RECOVERY_INTERVAL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

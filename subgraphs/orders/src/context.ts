@@ -1,5 +1,8 @@
 import type { BaseContext } from '@shop/federation';
 import { CartService } from './cart/cart.service';
+import { CheckoutService } from './checkout/checkout.service';
+import { ServiceClient } from './checkout/service-client';
+import type { OrdersConfig } from './config';
 import type { Database } from './db';
 import { RelayWaker } from './events/order-events';
 import { createOrderLoaders } from './order/order.loader';
@@ -10,13 +13,15 @@ import { ProductPriceService } from './price/product-price.service';
  * Services are per process; loaders are per request, so nothing is cached
  * across users. `relay` lets the writing services wake the outbox relay.
  */
-export function createServices(db: Database) {
+export function createServices(db: Database, config: OrdersConfig) {
   const relay = new RelayWaker();
+  const client = new ServiceClient(config.services, { identitySecret: config.identitySecret });
   return {
     relay,
     orders: new OrderService(db, relay),
     carts: new CartService(db),
     prices: new ProductPriceService(db),
+    checkout: new CheckoutService(db, relay, client),
   };
 }
 
@@ -28,10 +33,10 @@ const servicesByDatabase = new WeakMap<Database, OrdersServices>();
  * The services of a database, made once: the resolvers and the background
  * work share them, so a write wakes the relay background() attached.
  */
-export function servicesOf(db: Database): OrdersServices {
+export function servicesOf(db: Database, config: OrdersConfig): OrdersServices {
   let services = servicesByDatabase.get(db);
   if (!services) {
-    services = createServices(db);
+    services = createServices(db, config);
     servicesByDatabase.set(db, services);
   }
   return services;

@@ -6,19 +6,22 @@ import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
 import { buildOrdersSchema } from './schema';
 import { seedOrders } from './seed';
 
-export { loadOrdersConfig, type OrdersConfig } from './config';
+export { loadOrdersConfig, type OrdersConfig, type ServiceUrls } from './config';
 export { buildOrdersSchema } from './schema';
 
-export const ordersSubgraph: SubgraphDefinition<Database, OrdersContext> = {
-  name: 'orders',
-  migrationsDir: MIGRATIONS_DIR,
-  connect: connectDatabase,
-  buildSchema: buildOrdersSchema,
-  context: (db) => contextFactory(servicesOf(db)),
-  seed: (db) => seedOrders(db),
-  background: (db, runtime) => startOrdersBackground(db, servicesOf(db), runtime),
-};
+/** The orders subgraph; its checkout calls the siblings at `config.services`, read at each call. */
+export function ordersSubgraph(config: OrdersConfig): SubgraphDefinition<Database, OrdersContext> {
+  return {
+    name: 'orders',
+    migrationsDir: MIGRATIONS_DIR,
+    connect: connectDatabase,
+    buildSchema: buildOrdersSchema,
+    context: (db) => contextFactory(servicesOf(db, config)),
+    seed: (db) => seedOrders(db),
+    background: (db, runtime) => startOrdersBackground(db, servicesOf(db, config), runtime),
+  };
+}
 
 export function startOrdersSubgraph(config: OrdersConfig, options: LaunchOptions = {}) {
-  return launchSubgraph(ordersSubgraph, config, options);
+  return launchSubgraph(ordersSubgraph(config), config, options);
 }

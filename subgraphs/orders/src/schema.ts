@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
 import { CartResolver } from './cart/cart.resolver';
+import { CheckoutResolver } from './checkout/checkout.resolver';
 import { orderReference } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
 import { UserOrdersResolver } from './user/user-orders.resolver';
@@ -8,7 +9,7 @@ import { userReference } from './user/user.reference';
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [CartResolver, OrderResolver, UserOrdersResolver],
+    resolvers: [CartResolver, CheckoutResolver, OrderResolver, UserOrdersResolver],
     referenceResolvers: {
       Order: orderReference,
       User: userReference,

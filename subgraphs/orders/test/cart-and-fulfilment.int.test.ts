@@ -7,7 +7,7 @@ import {
   type Stream,
 } from '@shop/events';
 import type { Identity } from '@shop/identity';
-import { startOrdersSubgraph } from '@shop/orders';
+import { loadOrdersConfig, startOrdersSubgraph } from '@shop/orders';
 import { createLogger } from '@shop/platform';
 import { seedData } from '@shop/seed';
 import {
@@ -94,7 +94,13 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
 
   beforeAll(async () => {
     databaseUrl = await prepareTestDatabase('orders');
-    subgraph = await startOrdersSubgraph(testSubgraphSettings(databaseUrl), { seed: true, bus });
+    subgraph = await startOrdersSubgraph(
+      {
+        ...loadOrdersConfig({ DATABASE_URL_ORDERS: databaseUrl }),
+        ...testSubgraphSettings(databaseUrl),
+      },
+      { seed: true, bus },
+    );
   });
   afterAll(async () => {
     await subgraph.stop();

@@ -11,7 +11,7 @@ import {
   identityHeaders,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import { buildOrdersSchema, startOrdersSubgraph } from '@shop/orders';
+import { buildOrdersSchema, loadOrdersConfig, startOrdersSubgraph } from '@shop/orders';
 import { OrderService } from '../src/order/order.service';
 
 type Running = Awaited<ReturnType<typeof startOrdersSubgraph>>;
@@ -79,6 +79,7 @@ describe('orders subgraph (real PostgreSQL)', () => {
     databaseUrl = await prepareTestDatabase('orders');
     subgraph = await startOrdersSubgraph(
       {
+        ...loadOrdersConfig({ DATABASE_URL_ORDERS: databaseUrl }),
         ...testSubgraphSettings(databaseUrl),
       },
       { seed: true },

@@ -1,0 +1,51 @@
+import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
+import { requireService } from '@shop/federation';
+import type { InventoryContext } from '../context';
+import { ReserveStockInput } from './reserve-stock.input';
+import { Reservation } from './reservation.type';
+
+/** The scope the orders subgraph's checkout saga signs its calls with. */
+const RESERVE_SCOPE = 'inventory:reserve';
+
+// Not in the public supergraph: only the checkout saga holds, commits and releases stock.
+@Resolver(() => Reservation)
+export class ReservationResolver {
+  @Directive('@inaccessible')
+  @Mutation(() => Reservation, {
+    description:
+      'Holds every line or none (OUT_OF_STOCK with the productId short); idempotent by key. Services with inventory:reserve only.',
+  })
+  reserveStock(
+    @Arg('input', () => ReserveStockInput) input: ReserveStockInput,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<Reservation> {
+    requireService(ctx.identity, RESERVE_SCOPE);
+    return ctx.services.reservations.reserve({ ...input, correlationId: ctx.requestId });
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Reservation, {
+    description:
+      'Gives a held reservation back; releasing again changes nothing. Services with inventory:reserve only.',
+  })
+  releaseReservation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<Reservation> {
+    requireService(ctx.identity, RESERVE_SCOPE);
+    return ctx.services.reservations.release(id, ctx.requestId);
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Reservation, {
+    description:
+      'The held units leave the stock; committing again changes nothing. Services with inventory:reserve only.',
+  })
+  commitReservation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<Reservation> {
+    requireService(ctx.identity, RESERVE_SCOPE);
+    return ctx.services.reservations.commit(id, ctx.requestId);
+  }
+}

@@ -1,0 +1,500 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isUuid, requireUser, type BaseContext } from '@shop/federation';
+import {
+  BadUserInputError,
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  OutOfStockError,
+  PaymentDeclinedError,
+  type Logger,
+} from '@shop/platform';
+import { Prisma, type Database, type SagaStep } from '../db';
+import { orderEvents, type RelayWaker } from '../events/order-events';
+import { orderColumns, toOrder } from '../order/order.mapper';
+import type { Order } from '../order/order.type';
+import type { CheckoutInput } from './checkout.input';
+import type { ServiceClient } from './service-client';
+
+const MAX_KEY_LENGTH = 200;
+/** How long stock stays held for a checkout; a saga still unfinished then has failed. */
+const RESERVATION_TTL_SECONDS = 15 * 60;
+/**
+ * An unfinished saga whose last step is older than this has lost its driver
+ * (a crash, a killed request): recovery, or a repeated checkout, takes it
+ * over. It is longer than a live step can take (ServiceClient's timeout ×
+ * attempts), so two drivers seldom overlap, and when they do every call is
+ * idempotent by key and every step's write is conditional on the step read.
+ */
+export const STALE_SAGA_MS = 10_000;
+const POLL_MS = 50;
+
+const UNFINISHED: SagaStep[] = ['CREATED', 'STOCK_RESERVED', 'PAYMENT_CAPTURED', 'COMPENSATING'];
+
+const sagaColumns = {
+  ...orderColumns,
+  sagaStep: true,
+  reservationId: true,
+  paymentId: true,
+  paymentMethodId: true,
+  failureCode: true,
+  updatedAt: true,
+  items: { select: { productId: true, quantity: true }, orderBy: { productId: 'asc' } },
+} as const satisfies Prisma.OrderSelect;
+
+type SagaOrder = Prisma.OrderGetPayload<{ select: typeof sagaColumns }>;
+
+interface ShippingAddressRow {
+  id: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+interface PaymentAnswer {
+  id: string;
+  status: string;
+}
+
+interface ReservationAnswer {
+  id: string;
+  status: string;
+}
+
+/** What one step ended in: go on with the next, stop with an error, or wait (a payment under review). */
+type StepOutcome = { next: true } | { failure: Error } | { waiting: true };
+const NEXT: StepOutcome = { next: true };
+
+const RESERVE_STOCK = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`;
+const RELEASE_RESERVATION = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
+const COMMIT_RESERVATION = `mutation($id: ID!) { commitReservation(id: $id) { id status } }`;
+const CHARGE_PAYMENT = `mutation($input: ChargeInput!) { chargePayment(input: $input) { id status } }`;
+const REFUND_PAYMENT = `mutation($input: RefundInput!) { refundPayment(input: $input) { id status } }`;
+const USER_ADDRESSES = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on User { addresses { id line1 line2 city postalCode country } }
+  }
+}`;
+
+/**
+ * The checkout saga. Orders orchestrates; inventory and payments take part
+ * through their own (internal) GraphQL operations, never their databases.
+ * Every step's outcome is written to the order (sagaStep) before the next
+ * call, so a saga interrupted anywhere is picked up from where it stopped by
+ * a repeated checkout or by the recovery job, and every call carries a key
+ * derived from the order, so re-running a step never holds or charges twice.
+ */
+export class CheckoutService {
+  constructor(
+    private readonly db: Database,
+    private readonly relay: RelayWaker,
+    private readonly client: ServiceClient,
+  ) {}
+
+  async checkout(
+    identity: BaseContext['identity'],
+    input: CheckoutInput,
+    requestId?: string,
+  ): Promise<Order> {
+    const { userId } = requireUser(identity);
+    const idempotencyKey = input.idempotencyKey;
+    if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH) {
+      throw new BadUserInputError(`idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters long`, {
+        field: 'idempotencyKey',
+      });
+    }
+    const existing = await this.orderIdOfKey(userId, idempotencyKey);
+    if (existing) return this.settle(existing, requestId);
+
+    if (!isUuid(input.paymentMethodId)) throw new NotFoundError('Payment method not found');
+    const lines = await this.cartLines(userId);
+    const currency = lines[0]?.currency;
+    if (!currency) throw new BadUserInputError('The cart is empty', { field: 'cart' });
+    if (lines.some((line) => line.currency !== currency)) {
+      throw new BadUserInputError('The cart mixes currencies', { field: 'cart' });
+    }
+    const address = await this.addressOf(userId, input.addressId, requestId);
+    let orderId: string;
+    try {
+      const order = await this.db.prisma.order.create({
+        select: { id: true },
+        data: {
+          userId,
+          idempotencyKey,
+          status: 'PENDING',
+          sagaStep: 'CREATED',
+          totalAmount: lines.reduce((sum, line) => sum + line.quantity * line.amount, 0),
+          totalCurrency: currency,
+          addressId: address.id,
+          paymentMethodId: input.paymentMethodId,
+          shipLine1: address.line1,
+          shipLine2: address.line2,
+          shipCity: address.city,
+          shipPostalCode: address.postalCode,
+          shipCountry: address.country,
+          items: {
+            create: lines.map((line) => ({
+              productId: line.productId,
+              productName: line.name,
+              quantity: line.quantity,
+              unitPriceAmount: line.amount,
+              unitPriceCurrency: line.currency,
+            })),
+          },
+          statusHistory: { create: { status: 'PENDING', actor: userId } },
+        },
+      });
+      orderId = order.id;
+    } catch (error) {
+      // The same checkout racing this one created the order first: answer its outcome.
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.orderIdOfKey(userId, idempotencyKey);
+      if (!winner) throw error;
+      return this.settle(winner, requestId);
+    }
+    return this.drive(orderId, requestId);
+  }
+
+  /**
+   * Drives every saga whose driver is gone (unfinished, no step for
+   * STALE_SAGA_MS) to COMPLETED or COMPENSATED; answers how many it took up.
+   */
+  async recover(log: Logger, batchSize = 50): Promise<number> {
+    const stale = await this.db.prisma.order.findMany({
+      select: { id: true },
+      where: {
+        sagaStep: { in: UNFINISHED },
+        updatedAt: { lt: new Date(Date.now() - STALE_SAGA_MS) },
+      },
+      orderBy: { updatedAt: 'asc' },
+      take: batchSize,
+    });
+    for (const { id } of stale) {
+      try {
+        await this.drive(id);
+      } catch (error) {
+        // A domain error is the order's own failure, already recorded on it.
+        if (!(error instanceof DomainError)) {
+          log.warn({ err: error, orderId: id }, 'checkout saga recovery failed; retried later');
+        }
+      }
+    }
+    return stale.length;
+  }
+
+  /**
+   * The outcome of an order another request created: its result once its
+   * saga has finished; if the saga went stale meanwhile, this request drives it.
+   */
+  private async settle(orderId: string, requestId?: string): Promise<Order> {
+    for (;;) {
+      const order = await this.sagaState(orderId);
+      if (order.sagaStep === 'COMPLETED' || order.sagaStep === 'COMPENSATED') {
+        return this.drive(orderId, requestId);
+      }
+      if (Date.now() - order.updatedAt.getTime() >= STALE_SAGA_MS) {
+        return this.drive(orderId, requestId);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Runs the saga from the order's current step to its end (or to a payment under review). */
+  private async drive(orderId: string, requestId?: string): Promise<Order> {
+    let failure: Error | undefined;
+    for (;;) {
+      const order = await this.sagaState(orderId);
+      let outcome: StepOutcome;
+      switch (order.sagaStep) {
+        case 'COMPLETED':
+          return toOrder(order);
+        case 'COMPENSATED':
+          throw failure ?? failureOf(order);
+        case 'CREATED':
+          outcome = await this.reserve(order, requestId);
+          break;
+        case 'STOCK_RESERVED':
+          outcome = await this.charge(order, requestId);
+          break;
+        case 'PAYMENT_CAPTURED':
+          outcome = await this.complete(order, requestId);
+          break;
+        case 'COMPENSATING':
+          outcome = await this.compensate(order, requestId);
+          break;
+      }
+      if ('waiting' in outcome) return toOrder(order);
+      if ('failure' in outcome) failure = outcome.failure;
+    }
+  }
+
+  private async reserve(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+    let reservation: ReservationAnswer;
+    try {
+      ({ reserveStock: reservation } = await this.client.call<{
+        reserveStock: ReservationAnswer;
+      }>(
+        'inventory',
+        RESERVE_STOCK,
+        {
+          input: {
+            orderId: order.id,
+            idempotencyKey: `order:${order.id}:reserve`,
+            lines: order.items,
+            ttlSeconds: RESERVATION_TTL_SECONDS,
+          },
+        },
+        requestId,
+      ));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Nothing was held (reserving is all or nothing): the order just ends.
+      await this.cancel(order, 'CREATED', error.code);
+      return { failure: error };
+    }
+    if (reservation.status !== 'HELD' && reservation.status !== 'COMMITTED') {
+      // A saga resumed after its hold expired: the stock may be gone.
+      await this.cancel(order, 'CREATED', 'RESERVATION_EXPIRED');
+      return { failure: new ConflictError('The stock held for this order expired') };
+    }
+    await this.step(order.id, 'CREATED', {
+      sagaStep: 'STOCK_RESERVED',
+      reservationId: reservation.id,
+    });
+    return NEXT;
+  }
+
+  private async charge(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+    let payment: PaymentAnswer;
+    try {
+      ({ chargePayment: payment } = await this.client.call<{ chargePayment: PaymentAnswer }>(
+        'payments',
+        CHARGE_PAYMENT,
+        {
+          input: {
+            orderId: order.id,
+            userId: order.userId,
+            paymentMethodId: order.paymentMethodId,
+            amount: order.totalAmount,
+            currency: order.totalCurrency,
+            idempotencyKey: `order:${order.id}:charge`,
+          },
+        },
+        requestId,
+      ));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await this.step(order.id, 'STOCK_RESERVED', {
+        sagaStep: 'COMPENSATING',
+        failureCode: error.code,
+      });
+      return { failure: error };
+    }
+    // Held for an ADMIN's review: the order stays PENDING; recovery asks again (same key) later.
+    if (payment.status === 'PENDING') return { waiting: true };
+    await this.step(order.id, 'STOCK_RESERVED', {
+      sagaStep: 'PAYMENT_CAPTURED',
+      paymentId: payment.id,
+    });
+    return NEXT;
+  }
+
+  /** Ships the held stock and marks the order PAID, with its history, OrderPaid and the cart emptied. */
+  private async complete(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+    try {
+      await this.client.call(
+        'inventory',
+        COMMIT_RESERVATION,
+        { id: requiredId(order.reservationId, order.id) },
+        requestId,
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // The hold expired before the charge finished: refund and cancel.
+      await this.step(order.id, 'PAYMENT_CAPTURED', {
+        sagaStep: 'COMPENSATING',
+        failureCode: 'RESERVATION_EXPIRED',
+      });
+      return { failure: new ConflictError('The stock held for this order expired') };
+    }
+    const paid = await this.db.prisma.$transaction(async (tx) => {
+      const { count } = await tx.order.updateMany({
+        where: { id: order.id, sagaStep: 'PAYMENT_CAPTURED' },
+        data: { status: 'PAID', sagaStep: 'COMPLETED' },
+      });
+      if (count === 0) return false;
+      await tx.orderStatusHistory.create({
+        data: { orderId: order.id, status: 'PAID', actor: 'system' },
+      });
+      await orderEvents.record(
+        tx,
+        'OrderPaid',
+        order.id,
+        {
+          orderId: order.id,
+          userId: order.userId,
+          total: { amount: order.totalAmount, currency: order.totalCurrency },
+          items: order.items,
+        },
+        { version: await this.versionOf(tx, order.id), correlationId: requestId ?? null },
+      );
+      // Only the products bought leave the cart: a line added since checkout began stays.
+      await tx.cartItem.deleteMany({
+        where: {
+          cart: { userId: order.userId },
+          productId: { in: order.items.map((item) => item.productId) },
+        },
+      });
+      return true;
+    });
+    if (paid) this.relay.wake();
+    return NEXT;
+  }
+
+  /** Gives the held stock back, refunds a captured payment, and cancels the order. */
+  private async compensate(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+    if (order.reservationId) {
+      await this.client.call(
+        'inventory',
+        RELEASE_RESERVATION,
+        { id: order.reservationId },
+        requestId,
+      );
+    }
+    if (order.paymentId) {
+      await this.client.call(
+        'payments',
+        REFUND_PAYMENT,
+        {
+          input: {
+            paymentId: order.paymentId,
+            amount: order.totalAmount,
+            idempotencyKey: `order:${order.id}:refund`,
+            reason: `Checkout failed: ${order.failureCode ?? 'unknown'}`,
+          },
+        },
+        requestId,
+      );
+    }
+    await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED');
+    return NEXT;
+  }
+
+  /** CANCELLED and COMPENSATED from `from`, with the history row and OrderCancelled. */
+  private async cancel(order: SagaOrder, from: SagaStep, failureCode: string): Promise<void> {
+    const cancelled = await this.db.prisma.$transaction(async (tx) => {
+      const { count } = await tx.order.updateMany({
+        where: { id: order.id, sagaStep: from },
+        data: { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode },
+      });
+      if (count === 0) return false;
+      await tx.orderStatusHistory.create({
+        data: { orderId: order.id, status: 'CANCELLED', actor: 'system', reason: failureCode },
+      });
+      await orderEvents.record(
+        tx,
+        'OrderCancelled',
+        order.id,
+        { orderId: order.id, userId: order.userId, reason: failureCode },
+        { version: await this.versionOf(tx, order.id) },
+      );
+      return true;
+    });
+    if (cancelled) this.relay.wake();
+  }
+
+  /**
+   * Moves the saga on, only from the step it was read at: a second driver of
+   * the same order (a stale one taken over) changes nothing twice.
+   */
+  private async step(id: string, from: SagaStep, data: Prisma.OrderUpdateManyMutationInput) {
+    await this.db.prisma.order.updateMany({ where: { id, sagaStep: from }, data });
+  }
+
+  // The history only grows and an order's writes are serialized by its row lock.
+  private versionOf(tx: Prisma.TransactionClient, orderId: string): Promise<number> {
+    return tx.orderStatusHistory.count({ where: { orderId } });
+  }
+
+  private sagaState(id: string): Promise<SagaOrder> {
+    return this.db.prisma.order.findUniqueOrThrow({ select: sagaColumns, where: { id } });
+  }
+
+  private async orderIdOfKey(userId: string, idempotencyKey: string): Promise<string | null> {
+    const order = await this.db.prisma.order.findUnique({
+      select: { id: true },
+      where: { userId_idempotencyKey: { userId, idempotencyKey } },
+    });
+    return order?.id ?? null;
+  }
+
+  /** The cart's lines at the prices of the projection, snapshotted into the order. */
+  private async cartLines(userId: string) {
+    const items = await this.db.prisma.cartItem.findMany({
+      select: { productId: true, quantity: true },
+      where: { cart: { userId } },
+      orderBy: { productId: 'asc' },
+    });
+    const prices = await this.db.prisma.productPrice.findMany({
+      where: { productId: { in: items.map((item) => item.productId) } },
+    });
+    const priceOf = new Map(prices.map((price) => [price.productId, price]));
+    return items.map((item) => {
+      const price = priceOf.get(item.productId);
+      if (!price) throw new Error(`No price for product ${item.productId} in the cart`);
+      return { ...item, name: price.name, amount: price.amount, currency: price.currency };
+    });
+  }
+
+  /**
+   * One of the buyer's addresses, read from the users subgraph as a service
+   * (its privacy rule shows addresses to services): orders keeps no address
+   * book, only the copy in each order.
+   */
+  private async addressOf(
+    userId: string,
+    addressId: string,
+    requestId?: string,
+  ): Promise<ShippingAddressRow> {
+    const notFound = new NotFoundError('Address not found');
+    if (!isUuid(addressId)) throw notFound;
+    const { _entities } = await this.client.call<{
+      _entities: ({ addresses?: ShippingAddressRow[] | null } | null)[];
+    }>(
+      'users',
+      USER_ADDRESSES,
+      { representations: [{ __typename: 'User', id: userId }] },
+      requestId,
+    );
+    const address = _entities[0]?.addresses?.find((candidate) => candidate.id === addressId);
+    if (!address) throw notFound;
+    return address;
+  }
+}
+
+/** The error a finished, failed checkout answers when asked again. */
+function failureOf(order: SagaOrder): Error {
+  const details = { orderId: order.id };
+  switch (order.failureCode) {
+    case 'OUT_OF_STOCK':
+      return new OutOfStockError('Not enough stock for this order', details);
+    case 'PAYMENT_DECLINED':
+      return new PaymentDeclinedError('The payment was declined', details);
+    default:
+      return new ConflictError(`This checkout failed (${order.failureCode ?? 'unknown'})`, {
+        ...details,
+        failureCode: order.failureCode,
+      });
+  }
+}
+
+function requiredId(id: string | null, orderId: string): string {
+  if (!id) throw new Error(`Order ${orderId} passed a saga step without recording its id`);
+  return id;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
