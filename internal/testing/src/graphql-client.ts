@@ -50,3 +50,8 @@ export async function graphqlRequest<
     body,
   };
 }
+
+/** The extensions.code of every error of a response, in order. */
+export function errorCodes(response: { errors?: { extensions?: Record<string, unknown> }[] }) {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  InProcessEventBus,
-  type EventDataOf,
-  type EventEnvelope,
-  type EventTypeOf,
-  type Stream,
-} from '@shop/events';
+import { InProcessEventBus, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadOrdersConfig, startOrdersSubgraph } from '@shop/orders';
 import { createLogger } from '@shop/platform';
@@ -18,6 +12,9 @@ import {
   queryTestDatabase,
   testSubgraphSettings,
   userIdentity,
+  envelopeOf,
+  eventually,
+  errorCodes,
 } from '@shop/testing';
 
 type Running = Awaited<ReturnType<typeof startOrdersSubgraph>>;
@@ -38,42 +35,6 @@ const UPDATE_CART_ITEM = `mutation($productId: ID!, $quantity: Int!) {
   updateCartItem(productId: $productId, quantity: $quantity) { ${CART_FIELDS} } }`;
 const ADVANCE_ORDER = `mutation($id: ID!, $to: OrderStatus!) {
   advanceOrder(id: $id, to: $to) { id status statusHistory { status } } }`;
-
-/** An envelope as another domain's relay would publish it, typed by the event catalog. */
-function envelopeOf<S extends Stream, T extends EventTypeOf<S>>(
-  _stream: S,
-  type: T,
-  aggregateId: string,
-  data: EventDataOf<S, T>,
-  version: number,
-): EventEnvelope<T, EventDataOf<S, T>> {
-  return {
-    id: randomUUID(),
-    type,
-    aggregateId,
-    version,
-    occurredAt: new Date().toISOString(),
-    data,
-    correlationId: null,
-  };
-}
-
-/** Retries the assertion until it passes, for what arrives through the event bus. */
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
-function errorCodes(response: { errors?: { extensions?: Record<string, unknown> }[] }) {
-  return (response.errors ?? []).map((error) => error.extensions?.code);
-}
 
 const newCustomer = () => userIdentity(randomUUID());
 const [first, second, third] = seedData.products;

@@ -14,6 +14,7 @@ import {
   queryTestDatabase,
   testSubgraphSettings,
   userIdentity,
+  eventually,
 } from '@shop/testing';
 import { loadUsersConfig, startUsersSubgraph } from '@shop/users';
 
@@ -48,18 +49,6 @@ const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { avai
 const APPROVES = '4242424242424242';
 const DECLINES = '4000000000000002';
 const [warehouse] = seedData.warehouses;
-
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe('checkout saga across users, inventory, payments and orders (real PostgreSQL)', () => {
   const bus = new InProcessEventBus(createLogger('checkout-test', 'silent'));
