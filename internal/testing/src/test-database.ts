@@ -62,6 +62,21 @@ export async function queryTestDatabase<Row extends object>(
   }
 }
 
+/** Rows of a table of the subgraph's schema, optionally matching a condition. */
+export async function countRows(
+  url: string,
+  table: string,
+  where = 'true',
+  params: unknown[] = [],
+): Promise<number> {
+  const [row] = await queryTestDatabase<{ count: string }>(
+    url,
+    `SELECT count(*) FROM "${table}" WHERE ${where}`,
+    params,
+  );
+  return Number(row!.count);
+}
+
 async function createDatabaseIfMissing(url: string): Promise<void> {
   const database = new URL(url).pathname.slice(1);
   const admin = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });

@@ -15,6 +15,7 @@ import {
   envelopeOf,
   eventually,
   errorCodes,
+  countRows,
 } from '@shop/testing';
 
 type Running = Awaited<ReturnType<typeof startOrdersSubgraph>>;
@@ -78,13 +79,8 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
   const sql = <Row extends object>(text: string, params: unknown[] = []) =>
     queryTestDatabase<Row>(databaseUrl, text, params);
 
-  const count = async (table: string, where = 'true', params: unknown[] = []) => {
-    const [row] = await sql<{ count: string }>(
-      `SELECT count(*) FROM "${table}" WHERE ${where}`,
-      params,
-    );
-    return Number(row!.count);
-  };
+  const count = (table: string, where = 'true', params: unknown[] = []) =>
+    countRows(databaseUrl, table, where, params);
 
   /** Publishes into the bus as products would, and waits until orders handled it. */
   const deliver = async (...events: EventEnvelope[]) => {

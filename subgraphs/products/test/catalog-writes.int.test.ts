@@ -15,6 +15,7 @@ import {
   envelopeOf,
   eventually,
   errorCodes,
+  countRows,
 } from '@shop/testing';
 
 type Running = Awaited<ReturnType<typeof startProductsSubgraph>>;
@@ -90,13 +91,8 @@ describe('products: catalogue writes, reviews and event projections (real Postgr
   const sql = <Row extends object>(text: string, params: unknown[] = []) =>
     queryTestDatabase<Row>(databaseUrl, text, params);
 
-  const count = async (table: string, where = 'true', params: unknown[] = []) => {
-    const [row] = await sql<{ count: string }>(
-      `SELECT count(*) FROM "${table}" WHERE ${where}`,
-      params,
-    );
-    return Number(row!.count);
-  };
+  const count = (table: string, where = 'true', params: unknown[] = []) =>
+    countRows(databaseUrl, table, where, params);
 
   /** Rows of every table a catalogue write touches, to show a refused one wrote nothing. */
   const writtenRows = async () => ({

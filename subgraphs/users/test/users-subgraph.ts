@@ -3,8 +3,8 @@ import {
   graphqlRequest,
   identityHeaders,
   prepareTestDatabase,
-  queryTestDatabase,
   testSubgraphSettings,
+  countRows,
 } from '@shop/testing';
 import { loadUsersConfig, startUsersSubgraph, type SeedAdmin, type UsersConfig } from '@shop/users';
 
@@ -35,13 +35,8 @@ export async function startTestUsersSubgraph(seedAdmin?: SeedAdmin) {
       query: string,
       variables?: Record<string, unknown>,
     ) => graphqlRequest<Data>(subgraph.url, query, variables, identityHeaders(identity)),
-    count: async (table: 'User' | 'Address' | 'RefreshToken'): Promise<number> => {
-      const [row] = await queryTestDatabase<{ count: string }>(
-        databaseUrl,
-        `SELECT count(*) FROM "${table}"`,
-      );
-      return Number(row!.count);
-    },
+    count: (table: 'User' | 'Address' | 'RefreshToken'): Promise<number> =>
+      countRows(databaseUrl, table),
   };
 }
 
