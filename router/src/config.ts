@@ -32,6 +32,9 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+      SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+      SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(100),
+      MULTIPART_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
       ...identitySettings,
       ...accessTokenVerifyingSettings,
     },
@@ -57,6 +60,13 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
     subgraphUrls,
+    subscriptions: {
+      /** Pings to clients and to subgraphs; a peer that stops answering is dropped. */
+      keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
+      /** Events a client may fall behind by before its subscription ends. */
+      maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
+      multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
+    },
     auth: {
       identitySecret: requireSecret('IDENTITY_SECRET', config.IDENTITY_SECRET, production),
       jwtPublicKey: requireSecret('JWT_PUBLIC_KEY', config.JWT_PUBLIC_KEY, production),

@@ -1,4 +1,4 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import type { Logger } from '@shop/platform';
 import { subgraphEnvKey } from './config';
 import type { SubgraphHttpClient } from './datasources/http-client';
@@ -9,6 +9,8 @@ export interface GatewaySetup {
   gateway: ApolloGateway;
   /** Every subgraph with the URL the router really calls. */
   subgraphs: SupergraphSubgraph[];
+  /** The data source of every subgraph, shared by the gateway and the subscription executor. */
+  sources: ServiceMap;
 }
 
 /**
@@ -35,14 +37,20 @@ export function createGateway(
     name: subgraph.name,
     url: routeOf(subgraph.name, subgraph.url),
   }));
+  const sources: ServiceMap = Object.fromEntries(
+    subgraphs.map(({ name, url }) => [
+      name,
+      new SubgraphDataSource({ url, fetcher: http.fetch as never }, identitySecret),
+    ]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(
-        { url: routeOf(name, url), fetcher: http.fetch as never },
-        identitySecret,
-      ),
+    buildService: ({ name }) => {
+      const source = sources[name];
+      if (!source) throw new Error(`Subgraph ${name} is not in the supergraph`);
+      return source;
+    },
   });
-  return { gateway, subgraphs };
+  return { gateway, subgraphs, sources };
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -19,11 +20,13 @@ import { createSubgraphHttpClient } from './datasources/http-client';
 import { createGateway } from './gateway';
 import { authorizationPlugin } from './plugins/authorization.plugin';
 import { checkSubgraphs } from './health/subgraph-health';
+import { startSubscriptions, type SubscriptionService } from './subscriptions';
 
 export interface RunningRouter {
   url: string;
   port: number;
   httpServer: Server;
+  subscriptions: SubscriptionService;
   stop(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function startRouter(
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
   const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
   const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
-  const { gateway, subgraphs } = createGateway(
+  const { gateway, subgraphs, sources } = createGateway(
     gatewaySdl,
     http,
     config.subgraphUrls,
@@ -64,9 +67,36 @@ export async function startRouter(
   });
   await apollo.start();
 
+  const subscriptions = startSubscriptions({
+    gatewaySdl,
+    subgraphs,
+    sources,
+    requirements,
+    verifier,
+    httpServer,
+    path: '/graphql',
+    executeOperation: async (payload, contextValue) => {
+      const response = await apollo.executeOperation(
+        {
+          query: payload.query,
+          operationName: payload.operationName ?? undefined,
+          variables: payload.variables as Record<string, unknown> | undefined,
+        },
+        { contextValue },
+      );
+      if (response.body.kind !== 'single') {
+        return { errors: [new GraphQLError('Incremental delivery is not served over graphql-ws')] };
+      }
+      return response.body.singleResult as ExecutionResult;
+    },
+    config,
+    log,
+  });
+
   routes['/graphql'] = apolloHandler(apollo, {
     context: (req) => createRouterContext(req, log, verifier),
     maxBodyBytes: config.maxBodyBytes,
+    divert: subscriptions.multipart,
   });
   routes['/health'] = async (_req, res) => {
     const report = await checkSubgraphs(subgraphs, http.fetch, config.healthTimeoutMs);
@@ -81,7 +111,9 @@ export async function startRouter(
     url,
     port,
     httpServer,
+    subscriptions,
     async stop() {
+      await subscriptions.stop();
       await apollo.stop();
       if (httpServer.listening) await close(httpServer);
       await http.close();

@@ -7,6 +7,11 @@ export interface ApolloHandlerOptions<Context extends BaseContext> {
   context: (req: IncomingMessage) => Promise<Context>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Sees each parsed request first and answers true when it served it itself
+   * (the router serves subscriptions over multipart this way).
+   */
+  divert?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
 }
 
 /**
@@ -32,6 +37,7 @@ export function apolloHandler<Context extends BaseContext>(
       }
       return;
     }
+    if (options.divert && (await options.divert(req, res, body))) return;
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { AccessTokenVerifier } from '@shop/identity';
+import { sendJson, type Logger } from '@shop/platform';
+import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
+import type { AuthRequirements } from '../auth/requirements';
+import { requestIdOf } from '../context';
+import { prepareOperation, type IncomingOperation } from './prepare-subscription';
+import type { SubscriptionHub } from './subscription-hub';
+
+const BOUNDARY = 'graphql';
+const CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`;
+
+export interface MultipartSubscriptionOptions {
+  schema: GraphQLSchema;
+  requirements: AuthRequirements;
+  verifier: AccessTokenVerifier;
+  hub: SubscriptionHub;
+  /** Interval of the empty `{}` parts that keep proxies from closing an idle stream. */
+  heartbeatMs: number;
+  log: Logger;
+}
+
+/** Whether the client speaks Apollo's multipart subscription protocol. */
+export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('multipart/mixed') && accept.includes('subscriptionSpec');
+}
+
+/**
+ * Subscriptions over HTTP as Apollo Client and Sandbox speak them
+ * (multipart/mixed, subscriptionSpec 1.0): every event is a part
+ * `{"payload": <result>}`, `{}` parts are heartbeats, and the closing
+ * boundary ends the stream. Answers false for anything that is not a
+ * subscription, which the gateway serves as usual.
+ */
+export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> => {
+    if (!acceptsMultipartSubscriptions(req) || !isOperation(body)) return false;
+
+    let authentication: Authentication;
+    try {
+      authentication = await authenticate(authorizationOf(req), options.verifier);
+    } catch (error) {
+      const { message, extensions } = error as GraphQLFormattedError;
+      sendJson(res, 401, { errors: [{ message, extensions: { code: extensions?.code } }] });
+      return true;
+    }
+    const prepared = prepareOperation(
+      options.schema,
+      options.requirements,
+      authentication.identity,
+      body,
+    );
+    if (prepared.kind === 'operation') return false;
+    if (prepared.kind === 'refused') {
+      sendJson(res, prepared.unauthenticated ? 401 : 400, { errors: prepared.errors });
+      return true;
+    }
+
+    const requestId = requestIdOf(req);
+    const subscriber = options.hub.subscribe(
+      prepared.request,
+      prepared.refusals,
+      { requestId, log: options.log.child({ requestId }), identity: authentication.identity },
+      authentication.expiresAt,
+    );
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPE,
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const part = (json: string) =>
+      res.write(
+        `\r\n--${BOUNDARY}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}`,
+      );
+    part('{}');
+    const heartbeat = setInterval(() => part('{}'), options.heartbeatMs);
+    // The client went away: leave the subscription (the upstream one closes with its last client).
+    res.once('close', () => void subscriber.results.return?.());
+    try {
+      for await (const result of subscriber.results) part(JSON.stringify({ payload: result }));
+    } finally {
+      clearInterval(heartbeat);
+      if (!res.writableEnded) res.end(`\r\n--${BOUNDARY}--\r\n`);
+    }
+    return true;
+  };
+}
+
+function isOperation(body: unknown): body is IncomingOperation {
+  return typeof body === 'object' && body !== null && 'query' in body;
+}

@@ -1,0 +1,112 @@
+import {
+  getOperationAST,
+  type GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import type { Identity } from '@shop/identity';
+import { authorizeOperation } from '../auth/authorize-operation';
+import type { AuthRequirements } from '../auth/requirements';
+import type { SubscriptionRequest } from './event-executor';
+import type { Refusals } from './subscription-hub';
+
+export interface IncomingOperation {
+  query: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+}
+
+export type PreparedOperation =
+  | { kind: 'subscription'; request: SubscriptionRequest; refusals?: Refusals }
+  /** A query or mutation: the gateway's to execute. */
+  | { kind: 'operation'; document: DocumentNode }
+  /** Nothing runs; `unauthenticated` when what is missing is a signed-in caller. */
+  | { kind: 'refused'; errors: GraphQLFormattedError[]; unauthenticated: boolean };
+
+/**
+ * Everything checked before a subscription starts, whichever transport
+ * carries it: the document parses and validates, the variables coerce, and
+ * @authenticated / @requiresScopes allow it (refused fields come back as
+ * nulls with errors, as for queries; a refused root field refuses it all).
+ */
+export function prepareOperation(
+  schema: GraphQLSchema,
+  requirements: AuthRequirements,
+  identity: Identity,
+  incoming: IncomingOperation,
+): PreparedOperation {
+  if (typeof incoming.query !== 'string' || incoming.query.trim() === '') {
+    return refused('The request has no query', 'BAD_REQUEST');
+  }
+  const operationName =
+    typeof incoming.operationName === 'string' ? incoming.operationName : undefined;
+  const variables = isRecord(incoming.variables) ? incoming.variables : {};
+
+  let document: DocumentNode;
+  try {
+    document = parse(incoming.query);
+  } catch (error) {
+    return refused((error as GraphQLError).message, 'GRAPHQL_PARSE_FAILED');
+  }
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    return refused(
+      operationName ? `Unknown operation named "${operationName}"` : 'Name the operation to run',
+      'BAD_USER_INPUT',
+    );
+  }
+  const validationErrors = validate(schema, document);
+  if (validationErrors.length > 0) {
+    return {
+      kind: 'refused',
+      errors: validationErrors.map((error) => ({
+        ...error.toJSON(),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      })),
+      unauthenticated: false,
+    };
+  }
+  if (operation.operation !== 'subscription') return { kind: 'operation', document };
+
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) {
+    return {
+      kind: 'refused',
+      errors: coerced.errors.map((error) => ({
+        ...error.toJSON(),
+        extensions: { code: 'BAD_USER_INPUT' },
+      })),
+      unauthenticated: false,
+    };
+  }
+
+  const authorization = authorizeOperation(schema, document, operationName, identity, requirements);
+  const request = { document, operationName, variables: coerced.coerced };
+  if (!authorization) return { kind: 'subscription', request };
+  if (!authorization.document) {
+    return {
+      kind: 'refused',
+      errors: authorization.errors,
+      unauthenticated:
+        identity.kind === 'anonymous' &&
+        authorization.errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED'),
+    };
+  }
+  return {
+    kind: 'subscription',
+    request: { ...request, document: authorization.document },
+    refusals: { errors: authorization.errors, placeholders: authorization.placeholders },
+  };
+}
+
+function refused(message: string, code: string): PreparedOperation {
+  return { kind: 'refused', errors: [{ message, extensions: { code } }], unauthenticated: false };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
