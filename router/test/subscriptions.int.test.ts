@@ -439,6 +439,23 @@ describe('federated subscriptions through the router, on a supergraph it has nev
     await eventually(() => expect(ticker.listeners('ACME')).toBe(0));
   });
 
+  it('tells a plain HTTP client where subscriptions are served', async () => {
+    const response = await fetch(router.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: TICKS, variables: { symbol: 'ACME' } }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: expect.stringContaining('graphql-ws') as string,
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
   it('drains on shutdown: every subscriber gets an error and the upstream closes', async () => {
     const draining = await startRouter(
       loadRouterConfig({ PORT: '0', NODE_ENV: 'test', IDENTITY_SECRET }),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AccessTokenVerifier } from '@shop/identity';
 import { sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
@@ -36,7 +36,21 @@ export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
  */
 export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
   return async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> => {
-    if (!acceptsMultipartSubscriptions(req) || !isOperation(body)) return false;
+    // Most requests are not subscriptions; only those that might be are parsed here.
+    if (!isOperation(body) || !body.query.includes('subscription')) return false;
+    if (!acceptsMultipartSubscriptions(req)) {
+      if (!isSubscription(body)) return false;
+      sendJson(res, 400, {
+        errors: [
+          {
+            message:
+              'Subscriptions are served over graphql-ws on this URL, or over HTTP with Accept: multipart/mixed;subscriptionSpec="1.0"',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      });
+      return true;
+    }
 
     let authentication: Authentication;
     try {
@@ -88,6 +102,19 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
   };
 }
 
-function isOperation(body: unknown): body is IncomingOperation {
-  return typeof body === 'object' && body !== null && 'query' in body;
+function isOperation(body: unknown): body is IncomingOperation & { query: string } {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { query?: unknown }).query === 'string'
+  );
+}
+
+function isSubscription(body: IncomingOperation & { query: string }): boolean {
+  try {
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    return getOperationAST(parse(body.query), operationName)?.operation === 'subscription';
+  } catch {
+    return false; // the gateway answers the syntax error as usual
+  }
 }
