@@ -14,6 +14,8 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
   const config = loadConfig(
     {
       LOG_LEVEL: logLevel,
+      /** Append every log line of the stack to this file instead of stdout. */
+      LOG_FILE: z.string().optional(),
       DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
       SEED_DEMO_DATA: booleanFlag(true),
       REDIS_URL: z.string().url().optional(),
@@ -25,6 +27,7 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
   return {
     env,
     logLevel: config.LOG_LEVEL,
+    logFile: config.LOG_FILE,
     dataDir: path.resolve(config.DATA_DIR),
     seed: config.SEED_DEMO_DATA,
     embeddedDbPort: config.EMBEDDED_DB_PORT,

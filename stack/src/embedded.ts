@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres, withSchema, type EmbeddedPostgres } from '@shop/database';
 import type { LaunchedSubgraph } from '@shop/federation';
 import { composeSupergraph } from '@shop/composition';
-import { createEventBus } from '@shop/events';
+import { createEventBus, createLivePubSub } from '@shop/events';
 import { createLogger, type Logger } from '@shop/platform';
 import { loadRouterConfig, startRouter, subgraphEnvKey, type RunningRouter } from '@shop/router';
 import type { StackConfig } from './config';
@@ -24,7 +24,7 @@ export interface RunningStack {
  */
 export async function startStack(
   config: StackConfig,
-  log: Logger = createLogger('stack', config.logLevel),
+  log: Logger = createLogger('stack', config.logLevel, config.logFile),
 ): Promise<RunningStack> {
   const needsEmbedded = SUBGRAPHS.some(
     (subgraph) => !config.env[`DATABASE_URL_${subgraphEnvKey(subgraph.name)}`],
@@ -44,17 +44,19 @@ export async function startStack(
     if (!env[key] && embedded) env[key] = withSchema(embedded.url, subgraph.name);
   }
 
-  // One bus for the whole process: Redis Streams with REDIS_URL, in memory otherwise.
+  // One bus and one live pub/sub for the whole process: Redis with REDIS_URL, in memory otherwise.
   const bus = createEventBus(config.events, log);
+  const pubSub = createLivePubSub(config.events, log);
   const started: LaunchedSubgraph<unknown>[] = [];
   try {
     // One after another: on the embedded database every migration and seed
     // runs on one PGlite session anyway, and the log reads in order.
     for (const subgraph of SUBGRAPHS) {
       const launched = await subgraph.start(env, {
-        log: createLogger(subgraph.name, config.logLevel),
+        log: createLogger(subgraph.name, config.logLevel, config.logFile),
         seed: config.seed,
         bus,
+        pubSub,
       });
       started.push(launched);
       // Subgraphs started later call this one here (e.g. orders → INVENTORY_URL), unless configured.
@@ -69,7 +71,7 @@ export async function startStack(
     const router = await startRouter(
       routerConfig,
       supergraphSdl,
-      createLogger('router', routerConfig.logLevel),
+      createLogger('router', routerConfig.logLevel, config.logFile),
     );
 
     return {
@@ -78,12 +80,14 @@ export async function startStack(
       async stop() {
         await router.stop();
         await Promise.all(started.map((subgraph) => subgraph.stop()));
+        await pubSub.close();
         await bus.close();
         await embedded?.stop();
       },
     };
   } catch (error) {
     await Promise.all(started.map((subgraph) => subgraph.stop().catch(() => undefined)));
+    await pubSub.close();
     await bus.close();
     await embedded?.stop();
     throw error;

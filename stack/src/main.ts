@@ -5,7 +5,7 @@ import { startStack } from './embedded';
 
 const startedAt = performance.now();
 const config = loadStackConfig();
-const log = createLogger('stack', config.logLevel);
+const log = createLogger('stack', config.logLevel, config.logFile);
 
 startStack(config, log).then(
   (stack) => {

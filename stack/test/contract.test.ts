@@ -52,9 +52,16 @@ describe('client operations contract', () => {
     },
   );
 
-  it.each(Object.keys(PENDING_SCHEMA))('%s is pending: it does not validate yet', (name) => {
-    expect(operations.has(name)).toBe(true);
-    expect(problemsOf(apiSchema, operations.get(name)!).length).toBeGreaterThan(0);
+  // One test over the list (it.each refuses an empty one): a pending operation
+  // that starts validating must leave the list.
+  it('lists as pending only operations that do not validate yet', () => {
+    for (const name of Object.keys(PENDING_SCHEMA)) {
+      expect(operations.has(name)).toBe(true);
+      expect({ name, problems: problemsOf(apiSchema, operations.get(name)!).length > 0 }).toEqual({
+        name,
+        problems: true,
+      });
+    }
   });
 
   afterAll(() => {

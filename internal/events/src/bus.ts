@@ -5,6 +5,13 @@ export interface SubscribeOptions {
   /** A consumer group: each event reaches each group once, whichever instance takes it. */
   group: string;
   handler: (event: EventEnvelope) => Promise<void>;
+  /**
+   * Where a group seen for the first time starts: at the oldest event the
+   * stream keeps (the default: a projection wants the history), or at the
+   * next one published (a feed of what happens from now on). A group that
+   * exists resumes where it stopped either way.
+   */
+  startAt?: 'oldest' | 'newest';
 }
 
 export interface Subscription {

@@ -18,7 +18,8 @@ interface Group {
 /**
  * The bus of the embedded mode: a log per stream in memory, a cursor per
  * group. A group starts from the oldest retained event (as a Redis group made
- * at "0" does) and retries an event that failed until it succeeds.
+ * at "0" does), or after the newest when asked, and retries an event that
+ * failed until it succeeds.
  */
 export class InProcessEventBus implements EventBus {
   private readonly logs = new Map<string, { offset: number; events: EventEnvelope[] }>();
@@ -38,9 +39,10 @@ export class InProcessEventBus implements EventBus {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
+    const entry = this.logOf(options.stream);
     const group: Group = {
       options,
-      cursor: this.logOf(options.stream).offset,
+      cursor: options.startAt === 'newest' ? entry.offset + entry.events.length : entry.offset,
       running: false,
       stopped: false,
     };

@@ -90,8 +90,9 @@ export class RedisStreamsEventBus implements EventBus {
     };
 
     const loop = async (): Promise<void> => {
+      // "$": a new group that starts at the newest entry sees only what comes after it.
       await connection
-        .xgroup('CREATE', key, options.group, '0', 'MKSTREAM')
+        .xgroup('CREATE', key, options.group, options.startAt === 'newest' ? '$' : '0', 'MKSTREAM')
         .catch((error: Error) => {
           if (!error.message.includes('BUSYGROUP')) throw error;
         });

@@ -7,3 +7,4 @@ export * from './http/http-server';
 export * from './http/respond';
 export * from './process';
 export * from './validation/text';
+export * from './validation/luhn';

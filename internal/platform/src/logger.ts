@@ -1,13 +1,15 @@
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
 /**
  * Structured JSON logs, one line per event. Every process names itself in
- * `service`; request handlers derive `log.child({ requestId })`.
+ * `service`; request handlers derive `log.child({ requestId })`. Lines go to
+ * stdout, or are appended to `file` (written synchronously, so nothing is
+ * lost when the process ends: the test run scans these files).
  */
-export function createLogger(service: string, level: string = 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level: string = 'info', file?: string): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -26,5 +28,8 @@ export function createLogger(service: string, level: string = 'info'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return file
+    ? pino(options, pino.destination({ dest: file, append: true, mkdir: true, sync: true }))
+    : pino(options);
 }

@@ -11,10 +11,18 @@ const quiet = { info: () => undefined, warn: () => undefined };
 /**
  * Each jest worker gets its own database per subgraph on the machine's real
  * PostgreSQL (`shop_test_<subgraph>_w<worker>`), migrated like production, so
- * test files running in parallel never see each other's rows.
+ * test files running in parallel never see each other's rows. TEST_RUN_ID
+ * sets one jest run's databases apart from another's running at the same
+ * time (`shop_test_<subgraph>_w<run>_<worker>`): jest numbers workers from 1
+ * in every run, and sets JEST_WORKER_ID to 1 in every --runInBand run.
  */
 export function testDatabaseUrl(subgraph: string): string {
-  const worker = process.env.JEST_WORKER_ID ?? '0';
+  const jestWorker = process.env.JEST_WORKER_ID ?? '0';
+  const run = process.env.TEST_RUN_ID;
+  if (run !== undefined && !/^[a-z0-9]{1,16}$/i.test(run)) {
+    throw new Error('TEST_RUN_ID must be 1 to 16 letters or digits');
+  }
+  const worker = run ? `${run}_${jestWorker}` : jestWorker;
   return `${SERVER_URL}/shop_test_${subgraph}_w${worker}?schema=${subgraph}`;
 }
 

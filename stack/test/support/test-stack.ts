@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { prepareTestDatabase, SUBGRAPHS } from '@shop/testing';
+import { prepareTestDatabase, SUBGRAPHS, TEST_LOG_DIR_VARIABLE, testLogFile } from '@shop/testing';
 import { loadStackConfig, startStack, type RunningStack } from '@shop/stack';
+
+/** A running test stack and the environment it was started from (databases, Redis, streams). */
+export interface RunningTestStack extends RunningStack {
+  env: Record<string, string>;
+}
 
 /**
  * The six subgraphs and the router in this process, on free ports, each
@@ -9,10 +14,16 @@ import { loadStackConfig, startStack, type RunningStack } from '@shop/stack';
  * PostgreSQL, with domain events over the machine's Redis in streams of this
  * run's own (so parallel workers never share them).
  */
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<RunningStack> {
+export async function startTestStack(
+  extraEnv: Record<string, string> = {},
+): Promise<RunningTestStack> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    // Inside a jest run, every line (debug included) goes to a file the
+    // global teardown scans for card data; elsewhere the stack stays quiet.
+    ...(process.env[TEST_LOG_DIR_VARIABLE]
+      ? { LOG_LEVEL: 'debug', LOG_FILE: testLogFile('stack') }
+      : { LOG_LEVEL: 'silent' }),
     PORT: '0',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     EVENT_STREAM_PREFIX: `test-${randomUUID()}:`,
@@ -26,6 +37,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const stack = await startStack(loadStackConfig({ ...env, ...extraEnv }));
   return {
     ...stack,
+    env: { ...env, ...extraEnv },
     async stop() {
       await stack.stop();
       await deleteStreams(env.REDIS_URL!, env.EVENT_STREAM_PREFIX!);
@@ -42,4 +54,16 @@ async function deleteStreams(url: string, prefix: string): Promise<void> {
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * Stops one subgraph of the stack now, for another process to take its place
+ * (same database, same streams); the stack's own stop then passes it by, as
+ * a subgraph's stop runs once.
+ */
+export async function handOver(stack: RunningStack, name: string): Promise<void> {
+  const subgraph = stack.subgraphs.find((candidate) => candidate.name === name);
+  if (!subgraph) throw new Error(`The stack runs no ${name} subgraph`);
+  await subgraph.stop();
+  subgraph.stop = () => Promise.resolve();
 }

@@ -3,9 +3,13 @@ import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { ReservationSweepSettings } from './config';
 import type { InventoryServices } from './context';
 import type { Database } from './db';
+import { startStockLiveFeed } from './live/stock-live.feed';
 import { startReservationSweeper } from './reservation/reservation.sweeper';
 
-/** Publishes 'inventory.events' from the outbox, and releases expired reservations. */
+/**
+ * Publishes 'inventory.events' from the outbox, republishes its stock events
+ * for subscriptions, and releases expired reservations.
+ */
 export function startInventoryBackground(
   db: Database,
   services: InventoryServices,
@@ -19,6 +23,7 @@ export function startInventoryBackground(
     log: runtime.log.child({ job: 'outbox-relay' }),
   });
   services.stockEvents.attachRelay(relay);
+  const live = startStockLiveFeed(runtime);
   const sweeper = startReservationSweeper(
     services.reservations,
     sweep,
@@ -30,6 +35,7 @@ export function startInventoryBackground(
       await sweeper.stop();
       services.stockEvents.attachRelay(undefined);
       await relay.stop();
+      await live.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
+import { StockLiveResolver } from './live/stock-live.resolver';
 import { ProductInventoryResolver } from './product/product-inventory.resolver';
 import { productReference } from './product/product.reference';
 import { ProductReference } from './product/product.stub';
@@ -10,7 +11,13 @@ import { WarehouseResolver } from './warehouse/warehouse.resolver';
 
 export function buildInventorySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [ProductInventoryResolver, ReservationResolver, StockResolver, WarehouseResolver],
+    resolvers: [
+      ProductInventoryResolver,
+      ReservationResolver,
+      StockResolver,
+      StockLiveResolver,
+      WarehouseResolver,
+    ],
     // Product is reached only through _entities, which type-graphql does not see.
     orphanedTypes: [ProductReference],
     referenceResolvers: {

@@ -15,6 +15,7 @@ const RESERVE = `mutation($input: ReserveStockInput!) {
   reserveStock(input: $input) { id orderId status lines { productId quantity } } }`;
 const COMMIT = `mutation($id: ID!) { commitReservation(id: $id) { id status } }`;
 const RELEASE = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
+const RETURN = `mutation($id: ID!) { returnReservation(id: $id) { id status } }`;
 const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { available } }`;
 
 interface ReservationView {
@@ -75,6 +76,26 @@ describe('the reservation mutations the checkout saga calls (real PostgreSQL)', 
     expect(released.data?.releaseReservation.status).toBe('RELEASED');
   });
 
+  it('returns committed units for a service with inventory:reserve, CONFLICT for held ones', async () => {
+    const productId = await productWith(3);
+    const held = await as<{ reserveStock: ReservationView }>(ORDERS, RESERVE, {
+      input: reserveInput(productId, 2),
+    });
+    const id = held.data?.reserveStock.id;
+    const early = await as(ORDERS, RETURN, { id });
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', status: 'HELD' });
+    await as(ORDERS, COMMIT, { id });
+
+    const returned = await as<{ returnReservation: ReservationView }>(ORDERS, RETURN, { id });
+
+    expect(returned.errors).toBeUndefined();
+    expect(returned.data?.returnReservation).toEqual({ id, status: 'RETURNED' });
+    const stock = await as<{ restock: { available: number } }>(ADMIN_IDENTITY, RESTOCK, {
+      input: { productId, warehouseId: warehouse?.id, quantity: 1 },
+    });
+    expect(stock.data?.restock.available).toBe(4);
+  });
+
   it('answers OUT_OF_STOCK with the productId short', async () => {
     const productId = await productWith(1);
     const result = await as(ORDERS, RESERVE, { input: reserveInput(productId, 2) });
@@ -93,6 +114,8 @@ describe('the reservation mutations the checkout saga calls (real PostgreSQL)', 
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const release = await as(identity, RELEASE, { id: randomUUID() });
       expect(release.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const giveBack = await as(identity, RETURN, { id: randomUUID() });
+      expect(giveBack.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
   });
 });

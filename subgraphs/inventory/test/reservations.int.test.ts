@@ -211,12 +211,91 @@ describe('reservations (real PostgreSQL)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'StockChanged', version: 3 });
   });
 
+  it('return puts committed units back where they were taken; returning again changes nothing', async () => {
+    const productId = await stocked([berlin!.id, 4], [lyon!.id, 6]);
+    const reservation = await reserve([{ productId, quantity: 8 }]);
+    await services.reservations.commit(reservation.id);
+    await expect(availableOf(productId)).resolves.toBe(2);
+
+    const returned = await services.reservations.returnGoods(reservation.id);
+    const again = await services.reservations.returnGoods(reservation.id);
+
+    expect(returned.status).toBe('RETURNED');
+    expect(again).toEqual(returned);
+    const rows = await stockRowsOf(databaseUrl, productId);
+    expect(
+      Object.fromEntries(rows.map(({ warehouseId, ...stock }) => [warehouseId, stock])),
+    ).toEqual({
+      [berlin!.id]: { onHand: 4, reserved: 0 },
+      [lyon!.id]: { onHand: 6, reserved: 0 },
+    });
+    await expect(availableOf(productId)).resolves.toBe(10);
+    const events = await inventory.events.until(
+      productId,
+      (seen) => ofType(seen, 'StockChanged').length === 5,
+    );
+    expect(ofType(events, 'StockChanged').map((event) => event.data.available)).toEqual([
+      4, 10, 2, 2, 10,
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'StockChanged', version: 5 });
+    for (const settle of [services.reservations.release, services.reservations.commit]) {
+      await expect(settle.call(services.reservations, reservation.id)).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT', status: 'RETURNED' },
+      });
+    }
+  });
+
+  it('returns once when the same return arrives concurrently', async () => {
+    const productId = await stocked([berlin!.id, 5]);
+    const reservation = await reserve([{ productId, quantity: 3 }]);
+    await services.reservations.commit(reservation.id);
+
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => services.reservations.returnGoods(reservation.id)),
+    );
+
+    expect(results.map((result) => result.status)).toEqual(Array(6).fill('RETURNED'));
+    await expect(stockRowsOf(databaseUrl, productId)).resolves.toEqual([
+      { warehouseId: berlin!.id, onHand: 5, reserved: 0 },
+    ]);
+  });
+
+  it('returns only committed goods: CONFLICT for a held, released or expired reservation', async () => {
+    const productId = await stocked([berlin!.id, 10]);
+    const held = await reserve([{ productId, quantity: 1 }]);
+    const released = await reserve([{ productId, quantity: 1 }]);
+    await services.reservations.release(released.id);
+    const expired = await reserve([{ productId, quantity: 1 }]);
+    await queryTestDatabase(
+      databaseUrl,
+      `UPDATE "Reservation" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`,
+      [expired.id],
+    );
+    await services.reservations.expireDue(10);
+
+    for (const [reservation, status] of [
+      [held, 'HELD'],
+      [released, 'RELEASED'],
+      [expired, 'EXPIRED'],
+    ] as const) {
+      await expect(services.reservations.returnGoods(reservation.id)).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT', status },
+      });
+    }
+    await expect(stockRowsOf(databaseUrl, productId)).resolves.toEqual([
+      { warehouseId: berlin!.id, onHand: 10, reserved: 1 },
+    ]);
+  });
+
   it('answers NOT_FOUND for a reservation that does not exist', async () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
       await expect(services.reservations.release(id)).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND' },
       });
       await expect(services.reservations.commit(id)).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
+      await expect(services.reservations.returnGoods(id)).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND' },
       });
     }

@@ -3,6 +3,7 @@ import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { Logger } from '@shop/platform';
 import type { OrdersServices } from './context';
 import type { Database, Prisma } from './db';
+import { startOrderLiveFeed } from './live/order-live.feed';
 
 /** The consumer group of this subgraph on other domains' streams. */
 const GROUP = 'orders';
@@ -13,13 +14,14 @@ const RECOVERY_INTERVAL_MS = 5_000;
 /**
  * What runs beside the server: the relay publishing this subgraph's outbox to
  * orders.events (attached to the services' waker, so a write publishes at
- * once), the price projection fed by products.events, and the recovery of
- * checkout sagas interrupted by a crash (once at start, then periodically).
+ * once), the live feed of status moves for subscriptions, the price
+ * projection fed by products.events, and the recovery of checkout sagas
+ * interrupted by a crash (once at start, then periodically).
  */
 export function startOrdersBackground(
   db: Database,
   services: OrdersServices,
-  { bus, log }: SubgraphRuntime,
+  { bus, pubSub, log }: SubgraphRuntime,
 ): Stoppable {
   const relay = startOutboxRelay({
     db,
@@ -28,6 +30,7 @@ export function startOrdersBackground(
     log: log.child({ job: 'outbox-relay' }),
   });
   services.relay.attach(relay);
+  const live = startOrderLiveFeed({ bus, pubSub, log });
   const prices = consumeEvents<'products.events', Prisma.TransactionClient>({
     bus,
     stream: 'products.events',
@@ -46,6 +49,7 @@ export function startOrdersBackground(
       await prices.stop();
       services.relay.detach();
       await relay.stop();
+      await live.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BaseContext } from '@shop/federation';
 import { CartService } from './cart/cart.service';
+import { CancelOrderService } from './checkout/cancel-order.service';
 import { CheckoutService } from './checkout/checkout.service';
 import { ServiceClient } from './checkout/service-client';
 import type { OrdersConfig } from './config';
@@ -16,12 +17,14 @@ import { ProductPriceService } from './price/product-price.service';
 export function createServices(db: Database, config: OrdersConfig) {
   const relay = new RelayWaker();
   const client = new ServiceClient(config.services, { identitySecret: config.identitySecret });
+  const checkout = new CheckoutService(db, relay, client);
   return {
     relay,
     orders: new OrderService(db, relay),
     carts: new CartService(db),
     prices: new ProductPriceService(db),
-    checkout: new CheckoutService(db, relay, client),
+    checkout,
+    cancellation: new CancelOrderService(db, checkout),
   };
 }
 

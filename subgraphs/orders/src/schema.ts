@@ -1,7 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
 import { CartResolver } from './cart/cart.resolver';
+import { CancelOrderResolver } from './checkout/cancel-order.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
+import { OrderLiveResolver } from './live/order-live.resolver';
 import { orderReference } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
 import { UserOrdersResolver } from './user/user-orders.resolver';
@@ -9,7 +11,14 @@ import { userReference } from './user/user.reference';
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [CartResolver, CheckoutResolver, OrderResolver, UserOrdersResolver],
+    resolvers: [
+      CartResolver,
+      CancelOrderResolver,
+      CheckoutResolver,
+      OrderLiveResolver,
+      OrderResolver,
+      UserOrdersResolver,
+    ],
     referenceResolvers: {
       Order: orderReference,
       User: userReference,

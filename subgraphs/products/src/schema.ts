@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
 import { categoryReference } from './category/category.reference';
 import { CategoryResolver } from './category/category.resolver';
+import { ProductLiveResolver } from './live/product-live.resolver';
 import { productReference } from './product/product.reference';
 import { ProductResolver } from './product/product.resolver';
 import { ProductReviewsResolver } from './review/product-reviews.resolver';
@@ -9,7 +10,13 @@ import { ReviewResolver } from './review/review.resolver';
 
 export function buildProductsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [CategoryResolver, ProductResolver, ProductReviewsResolver, ReviewResolver],
+    resolvers: [
+      CategoryResolver,
+      ProductResolver,
+      ProductLiveResolver,
+      ProductReviewsResolver,
+      ReviewResolver,
+    ],
     referenceResolvers: {
       Category: categoryReference,
       Product: productReference,

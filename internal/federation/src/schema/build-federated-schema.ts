@@ -3,7 +3,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import {
+  buildSchema,
+  createResolversMap,
+  type BuildSchemaOptions,
+  type PubSub,
+} from 'type-graphql';
 
 /** The Federation version every subgraph links; 2.9 brings @cost and @listSize. */
 export const FEDERATION_VERSION = '2.9';
@@ -22,6 +27,22 @@ const FEDERATION_IMPORTS = [
   '@cost',
   '@listSize',
 ];
+
+/**
+ * type-graphql 2.0.0-rc.4 builds no schema with a @Subscription unless given
+ * a pubSub, even when every subscription brings its own `subscribe`. Ours
+ * do: they listen on the live pub/sub of their context (BaseContext.pubSub),
+ * which belongs to a launched subgraph, while a schema is also built without
+ * one (to print it). This one answers that check and refuses any use.
+ */
+const contextPubSubOnly: PubSub = {
+  publish() {
+    throw new Error('Publish on the live pub/sub (@shop/events), not through type-graphql');
+  },
+  subscribe() {
+    throw new Error('Give every @Subscription a `subscribe` over its context’s pubSub');
+  },
+};
 
 /** Resolvers by type and field, as @apollo/subgraph takes them. */
 export type ResolverMap = Record<string, Record<string, unknown>>;
@@ -48,6 +69,7 @@ export async function buildFederatedSchema(
     // Subgraphs may have no Query of their own, and type-graphql's check would refuse that.
     skipCheck: true,
     validate: false,
+    pubSub: contextPubSubOnly,
   });
 
   const link = `extend schema @link(url: "https://specs.apollo.dev/federation/v${FEDERATION_VERSION}", import: ${JSON.stringify(FEDERATION_IMPORTS)})`;

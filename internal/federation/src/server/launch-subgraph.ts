@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMigrations } from '@shop/database';
-import { createEventBus, type EventBus } from '@shop/events';
+import { createEventBus, createLivePubSub, type EventBus, type LivePubSub } from '@shop/events';
 import { createLogger, type Logger } from '@shop/platform';
 import type { BaseContext } from './request-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
@@ -17,13 +17,17 @@ export interface SubgraphSettings {
   identitySecret: string;
   /** Redis for domain events between processes; without it events stay in this process. */
   redisUrl?: string;
-  /** Prefixed to every event stream key in Redis. */
+  /** Prefixed to every event stream key in Redis, and to the live pub/sub's channels. */
   streamPrefix?: string;
+  /** How often graphql-ws sockets are pinged (DEFAULT_SUBSCRIPTION_KEEPALIVE_MS unless set). */
+  subscriptionKeepAliveMs?: number;
 }
 
-/** What a subgraph runs beside its server: outbox relay, event consumers, sweepers. */
+/** What a subgraph runs beside its server: outbox relay, event consumers, live feeds, sweepers. */
 export interface SubgraphRuntime {
   bus: EventBus;
+  /** Where live feeds publish what subscriptions listen to. */
+  pubSub: LivePubSub;
   log: Logger;
 }
 
@@ -59,12 +63,17 @@ export interface LaunchOptions {
   seed?: boolean;
   /** A bus shared with other subgraphs in this process; otherwise one from REDIS_URL. */
   bus?: EventBus;
+  /** A live pub/sub shared with other subgraphs in this process; otherwise one from REDIS_URL. */
+  pubSub?: LivePubSub;
 }
 
 export interface LaunchedSubgraph<Db> extends RunningSubgraph {
   db: Db;
   bus: EventBus;
+  pubSub: LivePubSub;
 }
+
+export const DEFAULT_SUBSCRIPTION_KEEPALIVE_MS = 12_000;
 
 /**
  * Migrates the subgraph's schema, connects, optionally seeds, and serves it.
@@ -85,10 +94,12 @@ export async function launchSubgraph<
   // A bus given by the caller (the embedded stack shares one) is the caller's to close.
   const bus = options.bus ?? createEventBus(settings, log);
   const closeBus = options.bus ? async () => undefined : () => bus.close();
+  const pubSub = options.pubSub ?? createLivePubSub(settings, log);
+  const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
   let background: Stoppable | undefined;
   try {
     if (options.seed && definition.seed) await definition.seed(db, log);
-    background = await definition.background?.(db, { bus, log });
+    background = await definition.background?.(db, { bus, pubSub, log });
     const running = await startSubgraphServer({
       name: definition.name,
       schema: await definition.buildSchema(),
@@ -98,6 +109,8 @@ export async function launchSubgraph<
       production: settings.production,
       context: definition.context(db, log),
       identitySecret: settings.identitySecret,
+      pubSub,
+      keepAliveMs: settings.subscriptionKeepAliveMs ?? DEFAULT_SUBSCRIPTION_KEEPALIVE_MS,
       health: async () => {
         await db.prisma.$queryRawUnsafe('SELECT 1');
       },
@@ -106,15 +119,18 @@ export async function launchSubgraph<
       ...running,
       db,
       bus,
+      pubSub,
       async stop() {
         await running.stop();
         await background?.stop();
+        await closePubSub();
         await closeBus();
         await db.prisma.$disconnect();
       },
     };
   } catch (error) {
     await background?.stop();
+    await closePubSub();
     await closeBus();
     await db.prisma.$disconnect();
     throw error;

@@ -7,6 +7,7 @@ import {
   verifyIdentity,
   type Identity,
 } from '@shop/identity';
+import type { LivePubSub } from '@shop/events';
 import type { Logger } from '@shop/platform';
 
 /** What every subgraph's resolver context starts from. */
@@ -15,13 +16,19 @@ export interface BaseContext {
   log: Logger;
   /** Who the request acts for, as the router signed it. */
   identity: Identity;
+  /** What subscriptions listen on: the subgraph's live pub/sub. */
+  pubSub: LivePubSub;
 }
 
 /** Request ids come from the router (x-request-id) so one id follows a request everywhere. */
 export function requestIdOf(req: IncomingMessage): string {
   const header = req.headers['x-request-id'];
-  const id = Array.isArray(header) ? header[0] : header;
-  return id && /^[\w-]{1,128}$/.test(id) ? id : randomUUID();
+  return validRequestId(Array.isArray(header) ? header[0] : header);
+}
+
+/** The given id when it is a plausible one, a new one otherwise. */
+export function validRequestId(id: unknown): string {
+  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? id : randomUUID();
 }
 
 /**
@@ -33,6 +40,7 @@ export function baseContext(
   req: IncomingMessage,
   log: Logger,
   identitySecret: string,
+  pubSub: LivePubSub,
 ): BaseContext {
   const requestId = requestIdOf(req);
   const header = req.headers[IDENTITY_HEADER];
@@ -46,5 +54,5 @@ export function baseContext(
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
   }
-  return { requestId, log: log.child({ requestId }), identity };
+  return { requestId, log: log.child({ requestId }), identity, pubSub };
 }

@@ -6,6 +6,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import type { LivePubSub } from '@shop/events';
 import {
   apolloHandler,
   close,
@@ -16,6 +17,10 @@ import {
 } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
 import { baseContext, type BaseContext } from './request-context';
+import { serveSubscriptions } from './subscription-server';
+
+/** The path of GraphQL, over HTTP and over graphql-ws alike. */
+const GRAPHQL_PATH = '/graphql';
 
 export interface SubgraphServerOptions<Context extends BaseContext> {
   name: string;
@@ -26,6 +31,10 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   log: Logger;
   context: (base: BaseContext) => Promise<Context> | Context;
   identitySecret: string;
+  /** What subscriptions listen on. */
+  pubSub: LivePubSub;
+  /** How often the server pings each graphql-ws socket; one silent until the next ping is cut off. */
+  keepAliveMs: number;
   /** Resolves when the subgraph's dependencies (its database) answer; throws otherwise. */
   health: () => Promise<void>;
   production: boolean;
@@ -40,7 +49,10 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-/** Serves one subgraph: POST/GET /graphql through Apollo Server, GET /health. */
+/**
+ * Serves one subgraph: POST/GET /graphql through Apollo Server, subscriptions
+ * over graphql-ws on the same path, GET /health.
+ */
 export async function startSubgraphServer<Context extends BaseContext>(
   options: SubgraphServerOptions<Context>,
 ): Promise<RunningSubgraph> {
@@ -65,9 +77,23 @@ export async function startSubgraphServer<Context extends BaseContext>(
   });
   await apollo.start();
 
-  routes['/graphql'] = apolloHandler(apollo, {
-    context: async (req) => options.context(baseContext(req, options.log, options.identitySecret)),
-    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  routes[GRAPHQL_PATH] = apolloHandler(apollo, {
+    context: async (req) =>
+      options.context(baseContext(req, options.log, options.identitySecret, options.pubSub)),
+    maxBodyBytes,
+  });
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    log: options.log,
+    identitySecret: options.identitySecret,
+    pubSub: options.pubSub,
+    context: options.context,
+    production: options.production,
+    keepAliveMs: options.keepAliveMs,
+    maxMessageBytes: maxBodyBytes,
   });
   routes['/health'] = async (_req, res) => {
     try {
@@ -80,7 +106,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
   };
 
   const port = await listen(httpServer, options.port, options.host);
-  const url = `http://${options.host}:${port}/graphql`;
+  const url = `http://${options.host}:${port}${GRAPHQL_PATH}`;
   options.log.info({ url }, 'subgraph listening');
 
   return {
@@ -89,6 +115,8 @@ export async function startSubgraphServer<Context extends BaseContext>(
     port,
     httpServer,
     async stop() {
+      // Sockets first: the HTTP server's close waits for every connection, upgraded ones too.
+      await subscriptions.stop();
       await apollo.stop();
       if (httpServer.listening) await close(httpServer);
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identitySettings, requireSecret } from '@shop/identity';
 import { loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
-import type { SubgraphSettings } from './launch-subgraph';
+import { DEFAULT_SUBSCRIPTION_KEEPALIVE_MS, type SubgraphSettings } from './launch-subgraph';
 
 /** Default ports, 4001–4006, so a developer can reach each subgraph directly. */
 export const DEFAULT_SUBGRAPH_PORTS = {
@@ -18,8 +18,8 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
 /**
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
- * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET and
- * REDIS_URL. A subgraph's own
+ * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET,
+ * REDIS_URL, EVENT_STREAM_PREFIX and SUBSCRIPTION_KEEPALIVE_MS. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
  * every bad variable; they come back under `own`.
  */
@@ -41,6 +41,12 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       IDENTITY_SECRET: identitySettings.IDENTITY_SECRET,
       REDIS_URL: z.string().url().optional(),
       EVENT_STREAM_PREFIX: z.string().default(''),
+      SUBSCRIPTION_KEEPALIVE_MS: z.coerce
+        .number()
+        .int()
+        .min(1_000)
+        .max(300_000)
+        .default(DEFAULT_SUBSCRIPTION_KEEPALIVE_MS),
     },
     env,
   ) as Record<string, unknown>;
@@ -55,6 +61,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     poolSize: config.DATABASE_POOL_SIZE as number,
     redisUrl: config.REDIS_URL as string | undefined,
     streamPrefix: config.EVENT_STREAM_PREFIX as string,
+    subscriptionKeepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS as number,
     identitySecret: requireSecret(
       'IDENTITY_SECRET',
       config.IDENTITY_SECRET as string | undefined,

@@ -7,7 +7,7 @@ import { Reservation } from './reservation.type';
 /** The scope the orders subgraph's checkout saga signs its calls with. */
 const RESERVE_SCOPE = 'inventory:reserve';
 
-// Not in the public supergraph: only the checkout saga holds, commits and releases stock.
+// Not in the public supergraph: only the checkout saga holds, commits, releases and returns stock.
 @Resolver(() => Reservation)
 export class ReservationResolver {
   @Directive('@inaccessible')
@@ -47,5 +47,18 @@ export class ReservationResolver {
   ): Promise<Reservation> {
     requireService(ctx.identity, RESERVE_SCOPE);
     return ctx.services.reservations.commit(id, ctx.requestId);
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Reservation, {
+    description:
+      'The committed units come back on hand (a paid order cancelled before it shipped); returning again changes nothing. Services with inventory:reserve only.',
+  })
+  returnReservation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<Reservation> {
+    requireService(ctx.identity, RESERVE_SCOPE);
+    return ctx.services.reservations.returnGoods(id, ctx.requestId);
   }
 }

@@ -40,6 +40,23 @@ interface StockAdjustment {
   reserved: number;
 }
 
+/** What one unit of a reservation's lines does to the stock when the reservation is settled. */
+type UnitEffect = Pick<StockAdjustment, 'onHand' | 'reserved'>;
+
+/**
+ * The ways a reservation ends: the status it must be in, and what each of
+ * its units does to the stock. Released (or expired) units are no longer
+ * held; committed ones leave the shelf; returned ones, of a paid order
+ * cancelled before it shipped, come back on it.
+ */
+const SETTLINGS = {
+  RELEASED: { from: 'HELD', unit: { onHand: 0, reserved: -1 } },
+  COMMITTED: { from: 'HELD', unit: { onHand: -1, reserved: -1 } },
+  RETURNED: { from: 'COMMITTED', unit: { onHand: 1, reserved: 0 } },
+} as const satisfies Record<string, { from: ReservationStatus; unit: UnitEffect }>;
+
+type Settlement = keyof typeof SETTLINGS;
+
 /**
  * Stock held for orders. Every transaction here locks the StockLevel rows it
  * changes before changing them, ordered by product then warehouse, and then
@@ -122,6 +139,15 @@ export class ReservationService {
   }
 
   /**
+   * The goods of a committed reservation come back on hand (COMMITTED →
+   * RETURNED): its order was cancelled before it shipped. Returning again
+   * changes nothing.
+   */
+  returnGoods(reservationId: string, correlationId: string | null = null): Promise<Reservation> {
+    return this.settle(reservationId, 'RETURNED', correlationId);
+  }
+
+  /**
    * Releases up to `batchSize` held reservations whose expiry has passed
    * (→ EXPIRED) in one transaction; answers how many. SKIP LOCKED lets
    * several instances sweep at once, each taking other reservations, and
@@ -138,7 +164,7 @@ export class ReservationService {
          FOR UPDATE SKIP LOCKED`;
       const ids = due.map((row) => row.id);
       if (ids.length === 0) return 0;
-      await this.giveBack(tx, ids, { shipped: false, correlationId: null });
+      await this.moveStock(tx, ids, SETTLINGS.RELEASED.unit, null);
       await tx.reservation.updateMany({ where: { id: { in: ids } }, data: { status: 'EXPIRED' } });
       return ids.length;
     }, STOCK_TRANSACTION);
@@ -148,9 +174,10 @@ export class ReservationService {
 
   private async settle(
     reservationId: string,
-    outcome: 'RELEASED' | 'COMMITTED',
+    outcome: Settlement,
     correlationId: string | null,
   ): Promise<Reservation> {
+    const { from, unit } = SETTLINGS[outcome];
     if (!isUuid(reservationId)) throw new NotFoundError('Reservation not found');
     const reservations = tableOf(this.db, 'Reservation');
     const { reservation, changed } = await this.db.prisma.$transaction(async (tx) => {
@@ -161,13 +188,13 @@ export class ReservationService {
       const alreadyDone =
         locked.status === outcome || (outcome === 'RELEASED' && locked.status === 'EXPIRED');
       if (alreadyDone) return { reservation: await this.byId(tx, reservationId), changed: false };
-      if (locked.status !== 'HELD') {
+      if (locked.status !== from) {
         throw new ConflictError(
           `The reservation is ${locked.status.toLowerCase()}; it cannot become ${outcome.toLowerCase()}`,
           { status: locked.status },
         );
       }
-      await this.giveBack(tx, [reservationId], { shipped: outcome === 'COMMITTED', correlationId });
+      await this.moveStock(tx, [reservationId], unit, correlationId);
       await tx.reservation.update({ where: { id: reservationId }, data: { status: outcome } });
       return { reservation: await this.byId(tx, reservationId), changed: true };
     }, STOCK_TRANSACTION);
@@ -176,33 +203,34 @@ export class ReservationService {
   }
 
   /**
-   * Takes the held units of these reservations off `reserved` (and, when
-   * the goods were shipped, off `onHand`), after locking the rows in the
-   * common order, and records the products' new availability.
+   * Applies `unit` once per unit of these reservations' lines to the stock
+   * they were taken from, after locking the rows in the common order, and
+   * records the products' new availability.
    */
-  private async giveBack(
+  private async moveStock(
     tx: Prisma.TransactionClient,
     reservationIds: string[],
-    options: { shipped: boolean; correlationId: string | null },
+    unit: UnitEffect,
+    correlationId: string | null,
   ): Promise<void> {
     const lines = await tx.reservationLine.findMany({
       select: { productId: true, warehouseId: true, quantity: true },
       where: { reservationId: { in: reservationIds } },
     });
-    const held = new Map<string, StockAdjustment>();
+    const byStock = new Map<string, StockAdjustment>();
     for (const line of lines) {
       const key = `${line.productId}/${line.warehouseId}`;
-      const adjustment = held.get(key) ?? {
+      const adjustment = byStock.get(key) ?? {
         productId: line.productId,
         warehouseId: line.warehouseId,
         onHand: 0,
         reserved: 0,
       };
-      adjustment.reserved -= line.quantity;
-      if (options.shipped) adjustment.onHand -= line.quantity;
-      held.set(key, adjustment);
+      adjustment.onHand += unit.onHand * line.quantity;
+      adjustment.reserved += unit.reserved * line.quantity;
+      byStock.set(key, adjustment);
     }
-    const adjustments = [...held.values()];
+    const adjustments = [...byStock.values()];
     const levels = tableOf(this.db, 'StockLevel');
     await tx.$queryRaw`
       SELECT 1 FROM ${levels} AS l
@@ -215,7 +243,7 @@ export class ReservationService {
     await this.events.record(
       tx,
       adjustments.map((a) => a.productId),
-      { correlationId: options.correlationId },
+      { correlationId },
     );
   }
 

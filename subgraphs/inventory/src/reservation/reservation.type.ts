@@ -23,7 +23,7 @@ export class Reservation {
   @Field(() => ID)
   orderId!: string;
 
-  @Field({ description: 'HELD, COMMITTED, RELEASED or EXPIRED.' })
+  @Field({ description: 'HELD, COMMITTED, RELEASED, EXPIRED or RETURNED.' })
   status!: string;
 
   @Field()

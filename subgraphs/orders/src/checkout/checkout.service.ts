@@ -31,6 +31,9 @@ const POLL_MS = 50;
 
 const UNFINISHED: SagaStep[] = ['CREATED', 'STOCK_RESERVED', 'PAYMENT_CAPTURED', 'COMPENSATING'];
 
+/** The failureCode of an order its buyer cancelled (cancelOrder): its saga compensates like a failed one. */
+export const CANCELLED_BY_BUYER = 'CANCELLED_BY_BUYER';
+
 const sagaColumns = {
   ...orderColumns,
   sagaStep: true,
@@ -43,6 +46,12 @@ const sagaColumns = {
 } as const satisfies Prisma.OrderSelect;
 
 type SagaOrder = Prisma.OrderGetPayload<{ select: typeof sagaColumns }>;
+
+/** Where a run of the saga stopped, and the error of the step that failed on the way, if one did. */
+export interface SagaRun {
+  order: SagaOrder;
+  failure?: Error;
+}
 
 interface ShippingAddressRow {
   id: string;
@@ -70,8 +79,12 @@ const NEXT: StepOutcome = { next: true };
 const RESERVE_STOCK = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`;
 const RELEASE_RESERVATION = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
 const COMMIT_RESERVATION = `mutation($id: ID!) { commitReservation(id: $id) { id status } }`;
+const RETURN_RESERVATION = `mutation($id: ID!) { returnReservation(id: $id) { id status } }`;
 const CHARGE_PAYMENT = `mutation($input: ChargeInput!) { chargePayment(input: $input) { id status } }`;
 const REFUND_PAYMENT = `mutation($input: RefundInput!) { refundPayment(input: $input) { id status } }`;
+const ORDER_PAYMENT = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Order { payment { id status } } }
+}`;
 const USER_ADDRESSES = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on User { addresses { id line1 line2 city postalCode country } }
@@ -85,6 +98,9 @@ const USER_ADDRESSES = `query($representations: [_Any!]!) {
  * call, so a saga interrupted anywhere is picked up from where it stopped by
  * a repeated checkout or by the recovery job, and every call carries a key
  * derived from the order, so re-running a step never holds or charges twice.
+ * The buyer's cancellation (CancelOrderService) is the same compensation,
+ * entered from outside: a driver still running then finds its next write
+ * refused, and undoes the call it just made.
  */
 export class CheckoutService {
   constructor(
@@ -173,12 +189,9 @@ export class CheckoutService {
     });
     for (const { id } of stale) {
       try {
-        await this.drive(id);
+        await this.run(id);
       } catch (error) {
-        // A domain error is the order's own failure, already recorded on it.
-        if (!(error instanceof DomainError)) {
-          log.warn({ err: error, orderId: id }, 'checkout saga recovery failed; retried later');
-        }
+        log.warn({ err: error, orderId: id }, 'checkout saga recovery failed; retried later');
       }
     }
     return stale.length;
@@ -201,17 +214,33 @@ export class CheckoutService {
     }
   }
 
-  /** Runs the saga from the order's current step to its end (or to a payment under review). */
+  /**
+   * The checkout's answer: the order once its saga has run, or the error it
+   * failed with. An order its buyer cancelled meanwhile is answered as it is.
+   */
   private async drive(orderId: string, requestId?: string): Promise<Order> {
+    const { order, failure } = await this.run(orderId, requestId);
+    if (order.sagaStep === 'COMPENSATED' && order.failureCode !== CANCELLED_BY_BUYER) {
+      throw failure ?? failureOf(order);
+    }
+    return toOrder(order);
+  }
+
+  /**
+   * Runs the saga from the order's current step to its end (or to a payment
+   * under review). A step's failure is the order's outcome, recorded on it,
+   * so it is answered rather than thrown; what is thrown left a step undone,
+   * for a later run to take up.
+   */
+  async run(orderId: string, requestId?: string): Promise<SagaRun> {
     let failure: Error | undefined;
     for (;;) {
       const order = await this.sagaState(orderId);
       let outcome: StepOutcome;
       switch (order.sagaStep) {
         case 'COMPLETED':
-          return toOrder(order);
         case 'COMPENSATED':
-          throw failure ?? failureOf(order);
+          return { order, failure };
         case 'CREATED':
           outcome = await this.reserve(order, requestId);
           break;
@@ -225,7 +254,7 @@ export class CheckoutService {
           outcome = await this.compensate(order, requestId);
           break;
       }
-      if ('waiting' in outcome) return toOrder(order);
+      if ('waiting' in outcome) return { order };
       if ('failure' in outcome) failure = outcome.failure;
     }
   }
@@ -259,10 +288,14 @@ export class CheckoutService {
       await this.cancel(order, 'CREATED', 'RESERVATION_EXPIRED');
       return { failure: new ConflictError('The stock held for this order expired') };
     }
-    await this.step(order.id, 'CREATED', {
+    const recorded = await this.step(order.id, 'CREATED', {
       sagaStep: 'STOCK_RESERVED',
       reservationId: reservation.id,
     });
+    // Cancelled while reserving: the compensation did not know this hold, so it is given back here.
+    if (!recorded && reservation.status === 'HELD' && (await this.compensatingNow(order.id))) {
+      await this.releaseUnrecorded(reservation.id, requestId);
+    }
     return NEXT;
   }
 
@@ -294,10 +327,13 @@ export class CheckoutService {
     }
     // Held for an ADMIN's review: the order stays PENDING; recovery asks again (same key) later.
     if (payment.status === 'PENDING') return { waiting: true };
-    await this.step(order.id, 'STOCK_RESERVED', {
+    const recorded = await this.step(order.id, 'STOCK_RESERVED', {
       sagaStep: 'PAYMENT_CAPTURED',
       paymentId: payment.id,
     });
+    // Cancelled while charging: the compensation may have looked for the payment too early.
+    const compensating = recorded ? null : await this.compensatingNow(order.id);
+    if (compensating) await this.refund(compensating, payment.id, requestId);
     return NEXT;
   }
 
@@ -353,33 +389,74 @@ export class CheckoutService {
     return NEXT;
   }
 
-  /** Gives the held stock back, refunds a captured payment, and cancels the order. */
+  /**
+   * Gives the stock back (released while held; returned once a PAID order
+   * committed it), refunds a captured payment, and cancels the order.
+   */
   private async compensate(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
     if (order.reservationId) {
       await this.client.call(
         'inventory',
-        RELEASE_RESERVATION,
+        order.status === 'PAID' ? RETURN_RESERVATION : RELEASE_RESERVATION,
         { id: order.reservationId },
         requestId,
       );
     }
-    if (order.paymentId) {
-      await this.client.call(
-        'payments',
-        REFUND_PAYMENT,
-        {
-          input: {
-            paymentId: order.paymentId,
-            amount: order.totalAmount,
-            idempotencyKey: `order:${order.id}:refund`,
-            reason: `Checkout failed: ${order.failureCode ?? 'unknown'}`,
-          },
-        },
-        requestId,
-      );
-    }
+    const paymentId =
+      order.paymentId ??
+      // Stock was reserved, so a charge may have been made that the order does not record
+      // (its driver died, or is still running, between charging and recording).
+      (order.reservationId ? await this.capturedPaymentOf(order.id, requestId) : null);
+    if (paymentId) await this.refund(order, paymentId, requestId);
     await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED');
     return NEXT;
+  }
+
+  /** The whole payment back, once: every refund of an order carries the same key. */
+  private async refund(order: SagaOrder, paymentId: string, requestId?: string): Promise<void> {
+    await this.client.call(
+      'payments',
+      REFUND_PAYMENT,
+      {
+        input: {
+          paymentId,
+          amount: order.totalAmount,
+          idempotencyKey: `order:${order.id}:refund`,
+          reason:
+            order.failureCode === CANCELLED_BY_BUYER
+              ? 'Cancelled by the buyer'
+              : `Checkout failed: ${order.failureCode ?? 'unknown'}`,
+        },
+      },
+      requestId,
+    );
+  }
+
+  /** The order's payment if payments captured it, asked as a service (which sees every payment). */
+  private async capturedPaymentOf(orderId: string, requestId?: string): Promise<string | null> {
+    const { _entities } = await this.client.call<{
+      _entities: ({ payment?: PaymentAnswer | null } | null)[];
+    }>(
+      'payments',
+      ORDER_PAYMENT,
+      { representations: [{ __typename: 'Order', id: orderId }] },
+      requestId,
+    );
+    const payment = _entities[0]?.payment;
+    return payment?.status === 'SUCCEEDED' ? payment.id : null;
+  }
+
+  /**
+   * Gives back a hold this driver got after the saga stopped needing it. A
+   * CONFLICT means another driver took the hold further meanwhile (the order
+   * went on to PAID before it was cancelled), and the compensation returns it.
+   */
+  private async releaseUnrecorded(reservationId: string, requestId?: string): Promise<void> {
+    try {
+      await this.client.call('inventory', RELEASE_RESERVATION, { id: reservationId }, requestId);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
   }
 
   /** CANCELLED and COMPENSATED from `from`, with the history row and OrderCancelled. */
@@ -391,7 +468,12 @@ export class CheckoutService {
       });
       if (count === 0) return false;
       await tx.orderStatusHistory.create({
-        data: { orderId: order.id, status: 'CANCELLED', actor: 'system', reason: failureCode },
+        data: {
+          orderId: order.id,
+          status: 'CANCELLED',
+          actor: failureCode === CANCELLED_BY_BUYER ? order.userId : 'system',
+          reason: failureCode,
+        },
       });
       await orderEvents.record(
         tx,
@@ -407,10 +489,28 @@ export class CheckoutService {
 
   /**
    * Moves the saga on, only from the step it was read at: a second driver of
-   * the same order (a stale one taken over) changes nothing twice.
+   * the same order (a stale one taken over) changes nothing twice. Answers
+   * whether it did: not when another driver or a cancellation moved it first.
    */
-  private async step(id: string, from: SagaStep, data: Prisma.OrderUpdateManyMutationInput) {
-    await this.db.prisma.order.updateMany({ where: { id, sagaStep: from }, data });
+  private async step(
+    id: string,
+    from: SagaStep,
+    data: Prisma.OrderUpdateManyMutationInput,
+  ): Promise<boolean> {
+    const { count } = await this.db.prisma.order.updateMany({
+      where: { id, sagaStep: from },
+      data,
+    });
+    return count > 0;
+  }
+
+  /**
+   * The order, if its saga is being (or has been) compensated: a step whose
+   * write was refused for that must undo its call itself.
+   */
+  private async compensatingNow(id: string): Promise<SagaOrder | null> {
+    const order = await this.sagaState(id);
+    return order.sagaStep === 'COMPENSATING' || order.sagaStep === 'COMPENSATED' ? order : null;
   }
 
   // The history only grows and an order's writes are serialized by its row lock.

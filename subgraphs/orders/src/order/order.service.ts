@@ -11,7 +11,7 @@ import {
   requireUserOrService,
 } from '@shop/federation';
 import { ConflictError, NotFoundError } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { Prisma, type Database, type SagaStep } from '../db';
 import { orderEvents, type RelayWaker } from '../events/order-events';
 import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
@@ -28,6 +28,7 @@ import type { OrderStatus } from './order-status';
 import type { Order } from './order.type';
 
 const cursorOf = (row: OrderRow): string => encodeCursor([row.createdAt.toISOString(), row.id]);
+const fulfilmentColumns = { status: true, sagaStep: true } as const;
 
 export class OrderService {
   constructor(
@@ -50,24 +51,25 @@ export class OrderService {
   /**
    * An ADMIN's fulfilment step (PAID -> SHIPPED -> DELIVERED), in one
    * transaction with its history row and its event. The update is conditional
-   * on the status read, so of two concurrent advances of one order the second
-   * waits for the first's row lock, then matches nothing and gets CONFLICT.
+   * on the status read and on a completed saga, so of two concurrent advances
+   * of one order, or an advance and the buyer's cancellation, the second waits
+   * for the first's row lock, then matches nothing and gets CONFLICT.
    */
   async advance(identity: BaseContext['identity'], id: string, to: OrderStatus): Promise<Order> {
     const admin = requireAdmin(identity);
     if (!isUuid(id)) throw new NotFoundError('Order not found');
     const order = await this.db.prisma.$transaction(async (tx) => {
-      const current = await tx.order.findUnique({ select: { status: true }, where: { id } });
+      const current = await tx.order.findUnique({ select: fulfilmentColumns, where: { id } });
       if (!current) throw new NotFoundError('Order not found');
       const from = current.status;
-      if (!mayAdvance(from, to)) throw cannotMove(from, to);
+      if (!mayAdvance(from, to)) throw cannotMove(current, to);
       const { count } = await tx.order.updateMany({
-        where: { id, status: from },
+        where: { id, status: from, sagaStep: 'COMPLETED' },
         data: { status: to },
       });
       if (count === 0) {
-        const now = await tx.order.findUnique({ select: { status: true }, where: { id } });
-        throw cannotMove(now?.status ?? from, to);
+        const now = await tx.order.findUnique({ select: fulfilmentColumns, where: { id } });
+        throw cannotMove(now ?? current, to);
       }
       await tx.orderStatusHistory.create({
         data: { orderId: id, status: to, actor: admin.userId },
@@ -193,6 +195,14 @@ export class OrderService {
   }
 }
 
-function cannotMove(from: OrderStatus, to: OrderStatus): ConflictError {
+function cannotMove(
+  order: { status: OrderStatus; sagaStep: SagaStep },
+  to: OrderStatus,
+): ConflictError {
+  const from = order.status;
+  // A PAID order whose saga runs again is being cancelled by its buyer.
+  if (order.sagaStep !== 'COMPLETED' && mayAdvance(from, to)) {
+    return new ConflictError(`The order is being cancelled; it cannot become ${to}`, { from, to });
+  }
   return new ConflictError(`Cannot move an order from ${from} to ${to}`, { from, to });
 }

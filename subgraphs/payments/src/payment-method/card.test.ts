@@ -1,4 +1,5 @@
-import { brandOf, passesLuhn, validCard, type CardInput } from './card';
+import { passesLuhn } from '@shop/platform';
+import { brandOf, validCard, type CardInput } from './card';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 const card = (overrides: Partial<CardInput> = {}): CardInput => ({

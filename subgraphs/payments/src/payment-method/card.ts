@@ -1,4 +1,4 @@
-import { BadUserInputError } from '@shop/platform';
+import { BadUserInputError, passesLuhn } from '@shop/platform';
 import type { CardDetails } from '../processor/card-processor';
 
 export type CardBrand = 'VISA' | 'MASTERCARD' | 'AMEX' | 'DISCOVER' | 'UNKNOWN';
@@ -19,20 +19,6 @@ export interface ValidCard {
 
 /** No card is valid for longer than this, so a typo in the year is caught. */
 const MAX_YEARS_AHEAD = 50;
-
-/** The Luhn checksum every card number carries in its last digit. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 /** The network, from the number's issuer prefix. */
 export function brandOf(digits: string): CardBrand {

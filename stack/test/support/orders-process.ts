@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { testLogFile } from '@shop/testing';
+import { REPO_ROOT } from '@shop/stack';
+
+/** The orders subgraph as production runs it: its own process, from the build. */
+const ORDERS_MAIN = path.join(REPO_ROOT, 'subgraphs', 'orders', 'dist', 'main.js');
+const START_TIMEOUT_MS = 30_000;
+
+export interface OrdersProcess {
+  /** Its GraphQL endpoint. */
+  url: string;
+  pid: number;
+  /** Ends it at once, as a crash or an OOM kill would: no shutdown, no draining. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `node subgraphs/orders/dist/main.js` with exactly this environment
+ * and answers once it listens. Its JSON logs (stdout and stderr) go to a file
+ * in the run's log directory, which the global teardown scans for card data.
+ */
+export async function startOrdersProcess(env: Record<string, string>): Promise<OrdersProcess> {
+  if (!existsSync(ORDERS_MAIN)) {
+    throw new Error(`${ORDERS_MAIN} is missing: build first (npm run build)`);
+  }
+  const child = spawn(process.execPath, [ORDERS_MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(testLogFile('orders'));
+  child.stderr!.pipe(log, { end: false });
+  // 'close': the process has ended and its output has been read to the end.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  try {
+    const url = await listeningUrl(child, log);
+    return {
+      url,
+      pid: child.pid!,
+      async kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+        log.end();
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    log.end();
+    throw error;
+  }
+}
+
+/** The URL of the "subgraph listening" line, while every line goes on to the log file. */
+function listeningUrl(child: ChildProcess, log: NodeJS.WritableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`orders did not listen within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`orders exited before listening (${signal ?? code}); see its log`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.write(`${line}\n`);
+      const entry = parsed(line);
+      if (entry?.msg === 'subgraph listening' && typeof entry.url === 'string') {
+        clearTimeout(timer);
+        resolve(entry.url);
+      }
+    });
+  });
+}
+
+function parsed(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

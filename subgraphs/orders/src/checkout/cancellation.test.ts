@@ -1,0 +1,50 @@
+import type { SagaStep } from '../db';
+import { OrderStatus } from '../order/order-status';
+import { cancelMoveOf } from './cancellation';
+
+const statuses = Object.values(OrderStatus);
+const steps: SagaStep[] = [
+  'CREATED',
+  'STOCK_RESERVED',
+  'PAYMENT_CAPTURED',
+  'COMPLETED',
+  'COMPENSATING',
+  'COMPENSATED',
+];
+
+describe('what cancelOrder does with an order', () => {
+  it('starts compensating a PAID order, and a PENDING one before its payment is recorded', () => {
+    expect(cancelMoveOf('PAID', 'COMPLETED')).toBe('start');
+    expect(cancelMoveOf('PENDING', 'CREATED')).toBe('start');
+    expect(cancelMoveOf('PENDING', 'STOCK_RESERVED')).toBe('start');
+  });
+
+  it('runs the saga on while it commits a captured payment or compensates already', () => {
+    expect(cancelMoveOf('PENDING', 'PAYMENT_CAPTURED')).toBe('run-saga');
+    expect(cancelMoveOf('PENDING', 'COMPENSATING')).toBe('run-saga');
+    expect(cancelMoveOf('PAID', 'COMPENSATING')).toBe('run-saga');
+  });
+
+  it('answers a cancelled order as it is, whatever cancelled it', () => {
+    for (const step of steps) expect(cancelMoveOf('CANCELLED', step)).toBe('answer');
+  });
+
+  it('refuses shipped and delivered orders, and states no saga leaves behind', () => {
+    for (const step of steps) {
+      expect(cancelMoveOf('SHIPPED', step)).toBe('refuse');
+      expect(cancelMoveOf('DELIVERED', step)).toBe('refuse');
+    }
+    expect(cancelMoveOf('PENDING', 'COMPLETED')).toBe('refuse');
+    expect(cancelMoveOf('PAID', 'CREATED')).toBe('refuse');
+  });
+
+  it('never runs the saga on from a state it cannot leave, so cancelOrder always ends', () => {
+    const endless = statuses.flatMap((status) =>
+      steps
+        .filter((step) => cancelMoveOf(status, step) === 'run-saga')
+        .filter((step) => step === 'COMPLETED' || step === 'COMPENSATED')
+        .map((step) => `${status}/${step}`),
+    );
+    expect(endless).toEqual([]);
+  });
+});

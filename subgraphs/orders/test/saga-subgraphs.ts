@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { InProcessEventBus, type EventEnvelope } from '@shop/events';
+import type { Identity } from '@shop/identity';
+import { loadInventoryConfig, startInventorySubgraph } from '@shop/inventory';
+import {
+  loadOrdersConfig,
+  startOrdersSubgraph,
+  type OrdersConfig,
+  type ServiceUrls,
+} from '@shop/orders';
+import { loadPaymentsConfig, startPaymentsSubgraph } from '@shop/payments';
+import { createLogger } from '@shop/platform';
+import { seedData } from '@shop/seed';
+import {
+  ADMIN_IDENTITY,
+  graphqlRequest,
+  identityHeaders,
+  prepareTestDatabase,
+  queryTestDatabase,
+  testSubgraphSettings,
+  userIdentity,
+} from '@shop/testing';
+import { loadUsersConfig, startUsersSubgraph } from '@shop/users';
+
+type Started = { url: string; stop(): Promise<void> };
+
+export const APPROVES = '4242424242424242';
+export const DECLINES = '4000000000000002';
+
+/** The saga's own service identity, for setting up the state a crash leaves behind. */
+export const ORDERS_SERVICE: Identity = {
+  kind: 'service',
+  service: 'orders',
+  scopes: ['inventory:reserve', 'payments:charge', 'payments:refund'],
+};
+
+const ADD_TO_CART = `mutation($productId: ID!, $quantity: Int!) {
+  addToCart(productId: $productId, quantity: $quantity) { id } }`;
+const ADD_CARD = `mutation($input: AddPaymentMethodInput!) { addPaymentMethod(input: $input) { id } }`;
+const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { available } }`;
+const [warehouse] = seedData.warehouses;
+
+export interface SagaSubgraphsOptions {
+  /**
+   * Where orders reaches its siblings, given where they are: a test may put
+   * something of its own between them (a proxy that holds a call).
+   */
+  route?: (siblings: ServiceUrls) => Promise<ServiceUrls>;
+}
+
+/**
+ * The checkout saga's participants, each a real subgraph on its own test
+ * database (users, inventory, payments, then orders calling them), sharing
+ * an in-process bus whose orders.events this records. The orders subgraph
+ * runs its background work, saga recovery included.
+ */
+export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
+  const bus = new InProcessEventBus(createLogger('saga-test', 'silent'));
+  const running: Started[] = [];
+  const published: EventEnvelope[] = [];
+  const usersDb = await prepareTestDatabase('users');
+  const ordersDb = await prepareTestDatabase('orders');
+  const inventoryDb = await prepareTestDatabase('inventory');
+  const paymentsDb = await prepareTestDatabase('payments');
+  const launch = { seed: true, bus };
+  const users = await startUsersSubgraph(
+    { ...loadUsersConfig({ DATABASE_URL_USERS: usersDb }), ...testSubgraphSettings(usersDb) },
+    launch,
+  );
+  running.push(users);
+  const inventory = await startInventorySubgraph(
+    {
+      ...loadInventoryConfig({ DATABASE_URL_INVENTORY: inventoryDb }),
+      ...testSubgraphSettings(inventoryDb),
+    },
+    launch,
+  );
+  running.push(inventory);
+  const payments = await startPaymentsSubgraph(
+    {
+      ...loadPaymentsConfig({ DATABASE_URL_PAYMENTS: paymentsDb }),
+      ...testSubgraphSettings(paymentsDb),
+      poolSize: 10,
+    },
+    launch,
+  );
+  running.push(payments);
+  const siblings = { users: users.url, inventory: inventory.url, payments: payments.url };
+  const ordersConfig: OrdersConfig = {
+    ...loadOrdersConfig({ DATABASE_URL_ORDERS: ordersDb }),
+    ...testSubgraphSettings(ordersDb),
+    poolSize: 10,
+    services: options.route ? await options.route(siblings) : siblings,
+  };
+  const orders = await startOrdersSubgraph(ordersConfig, launch);
+  running.push(orders);
+  const urls = { users: usersDb, orders: ordersDb, inventory: inventoryDb, payments: paymentsDb };
+  const watch = bus.subscribe({
+    stream: 'orders.events',
+    group: `saga-test-${randomUUID()}`,
+    handler: async (event: EventEnvelope) => {
+      published.push(event);
+    },
+  });
+
+  const as = <Data = Record<string, unknown>>(
+    url: string,
+    identity: Identity,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => graphqlRequest<Data>(url, query, variables, identityHeaders(identity));
+
+  /** A product only this test uses: priced in orders, `stock` units in one warehouse. */
+  async function newProduct(stock: number, amount = 1_250): Promise<string> {
+    const productId = randomUUID();
+    await queryTestDatabase(
+      urls.orders,
+      `INSERT INTO "ProductPrice" ("productId", "name", "amount", "currency", "updatedAt")
+       VALUES ($1, $2, $3, 'USD', now())`,
+      [productId, `Test product ${productId.slice(0, 8)}`, amount],
+    );
+    const restocked = await as(inventory.url, ADMIN_IDENTITY, RESTOCK, {
+      input: { productId, warehouseId: warehouse?.id, quantity: stock },
+    });
+    expect(restocked.errors).toBeUndefined();
+    return productId;
+  }
+
+  /** A customer with an address (in users), a card (in payments) and `productId` in the cart. */
+  async function newBuyer(productId: string, quantity = 1, card = APPROVES) {
+    const userId = randomUUID();
+    const addressId = randomUUID();
+    await queryTestDatabase(
+      urls.users,
+      `INSERT INTO "User" ("id", "email", "name", "passwordHash", "updatedAt")
+       VALUES ($1, $2, 'Buyer', 'scrypt$x', now())`,
+      [userId, `buyer-${userId}@example.test`],
+    );
+    await queryTestDatabase(
+      urls.users,
+      `INSERT INTO "Address" ("id", "userId", "line1", "city", "postalCode", "country")
+       VALUES ($1, $2, '1 Test Street', 'Testville', '12345', 'DE')`,
+      [addressId, userId],
+    );
+    const identity = userIdentity(userId);
+    const added = await as<{ addPaymentMethod: { id: string } }>(payments.url, identity, ADD_CARD, {
+      input: { cardNumber: card, expMonth: 12, expYear: 2031, cvc: '123' },
+    });
+    expect(added.errors).toBeUndefined();
+    const cart = await as(orders.url, identity, ADD_TO_CART, { productId, quantity });
+    expect(cart.errors).toBeUndefined();
+    const paymentMethodId = added.data?.addPaymentMethod.id;
+    return {
+      userId,
+      identity,
+      input: { addressId, paymentMethodId, idempotencyKey: randomUUID() },
+    };
+  }
+
+  async function availableOf(productId: string): Promise<number> {
+    const [row] = await queryTestDatabase<{ available: string | null }>(
+      urls.inventory,
+      `SELECT sum("onHand" - "reserved")::text AS available FROM "StockLevel" WHERE "productId" = $1`,
+      [productId],
+    );
+    return Number(row?.available ?? 0);
+  }
+
+  function paymentsOf(orderId: string) {
+    return queryTestDatabase<{ status: string; amount: number }>(
+      urls.payments,
+      `SELECT "status"::text, "amount" FROM "Payment" WHERE "orderId" = $1`,
+      [orderId],
+    );
+  }
+
+  function ordersOf(userId: string) {
+    return queryTestDatabase<{ id: string; status: string; sagaStep: string; failureCode: string }>(
+      urls.orders,
+      `SELECT "id"::text, "status"::text, "sagaStep"::text, "failureCode" FROM "Order" WHERE "userId" = $1`,
+      [userId],
+    );
+  }
+
+  return {
+    users,
+    inventory,
+    payments,
+    orders,
+    urls,
+    /** Every event of orders.events so far, in publishing order. */
+    published,
+    as,
+    newProduct,
+    newBuyer,
+    availableOf,
+    paymentsOf,
+    ordersOf,
+    async stop() {
+      await watch.stop();
+      for (const subgraph of running.reverse()) await subgraph.stop();
+      await bus.close();
+    },
+  };
+}
+
+export type SagaSubgraphs = Awaited<ReturnType<typeof startSagaSubgraphs>>;
