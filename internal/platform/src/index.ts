@@ -8,3 +8,4 @@ export * from './http/respond';
 export * from './process';
 export * from './validation/text';
 export * from './validation/luhn';
+export * from './async-queue';

@@ -5,11 +5,10 @@ import {
   type FormattedExecutionResult,
   type GraphQLFormattedError,
 } from 'graphql';
-import type { Logger } from '@shop/platform';
+import { AsyncQueue, type Logger } from '@shop/platform';
 import { answerRefusals, type Authorization } from '../auth/authorize-operation';
 import type { RouterContext } from '../context';
 import type { EventExecutor, SubscriptionRequest } from './event-executor';
-import { PushQueue } from './push-queue';
 import { endAtExpiry } from './token-expiry';
 import type { SubgraphSubscriptions } from './subgraph-subscriptions';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner';
@@ -35,7 +34,7 @@ interface Group {
   request: SubscriptionRequest;
   refusals: Refusals | undefined;
   context: RouterContext;
-  subscribers: Set<PushQueue<ExecutionResult>>;
+  subscribers: Set<AsyncQueue<ExecutionResult>>;
   /** Events are completed one after another, so every client sees them in the subgraph's order. */
   chain: Promise<void>;
   unsubscribe: () => void;
@@ -86,15 +85,18 @@ export class SubscriptionHub {
     const key = groupKey(request, context);
     const group = this.groups.get(key) ?? this.open(key, request, refusals, context);
     let stopWatchingExpiry = (): void => undefined;
-    const queue: PushQueue<ExecutionResult> = new PushQueue<ExecutionResult>(
+    // A client that falls this far behind is ended rather than buffered for.
+    const queue: AsyncQueue<ExecutionResult> = new AsyncQueue<ExecutionResult>(
       this.options.maxQueuedEvents,
-      () =>
-        resultOf([
-          {
-            message: 'The client fell too far behind; the subscription was ended',
-            extensions: { code: 'SUBSCRIPTION_OVERFLOW' },
-          },
-        ]),
+      {
+        end: () =>
+          resultOf([
+            {
+              message: 'The client fell too far behind; the subscription was ended',
+              extensions: { code: 'SUBSCRIPTION_OVERFLOW' },
+            },
+          ]),
+      },
       () => {
         stopWatchingExpiry();
         this.leave(group, queue);
@@ -183,7 +185,7 @@ export class SubscriptionHub {
     group.unsubscribe();
   }
 
-  private leave(group: Group, queue: PushQueue<ExecutionResult>): void {
+  private leave(group: Group, queue: AsyncQueue<ExecutionResult>): void {
     group.subscribers.delete(queue);
     if (group.subscribers.size > 0) return;
     if (this.groups.get(group.key) === group) this.groups.delete(group.key);

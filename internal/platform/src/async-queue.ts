@@ -1,11 +1,19 @@
+/** What a full queue does with one more value. */
+export type Overflow<T> =
+  /** Drop the oldest queued value (the consumer only misses intermediate ones). */
+  | { drop: 'oldest'; onDrop?: () => void }
+  /** End the queue with this last value (the consumer is told it fell behind). */
+  | { end: () => T };
+
 /**
  * An async iterator fed from outside: `push` queues a value for the
- * consumer, `end` finishes it (after what is queued, plus one last value if
- * given). A consumer that falls `capacity` values behind is ended with
- * `overflow()`'s value instead of holding an ever longer queue: one slow
- * client must not grow the router's memory without bound.
+ * consumer, `end` finishes it after what is queued (plus one last value, if
+ * given). At most `capacity` values wait; `overflow` says what happens
+ * beyond, so one slow consumer cannot grow memory without bound. `onFinish`
+ * runs once, when no more values are wanted: the queue ended, or the
+ * consumer left (`return`).
  */
-export class PushQueue<T> implements AsyncIterableIterator<T> {
+export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly values: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private ended = false;
@@ -13,13 +21,9 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly capacity: number,
-    private readonly overflow: () => T,
-    private readonly onReturn: () => void,
+    private readonly overflow: Overflow<T>,
+    private readonly onFinish: () => void = () => undefined,
   ) {}
-
-  get done(): boolean {
-    return this.ended;
-  }
 
   push(value: T): void {
     if (this.ended) return;
@@ -30,9 +34,13 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.values.length >= this.capacity) {
-      this.values.length = 0;
-      this.end(this.overflow());
-      return;
+      if ('end' in this.overflow) {
+        this.values.length = 0;
+        this.end(this.overflow.end());
+        return;
+      }
+      this.values.shift();
+      this.overflow.onDrop?.();
     }
     this.values.push(value);
   }
@@ -46,18 +54,15 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    const value = this.values.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
-    if (this.ended) {
-      this.settle();
-      return Promise.resolve({ value: undefined, done: true });
-    }
+    if (this.values.length > 0)
+      return Promise.resolve({ value: this.values.shift()!, done: false });
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
   }
 
-  /** The consumer left (unsubscribed, disconnected). */
+  /** The consumer left: what is queued is dropped, a pending next() ends. */
   return(): Promise<IteratorResult<T>> {
     this.values.length = 0;
     this.ended = true;
@@ -65,7 +70,7 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+  [Symbol.asyncIterator](): this {
     return this;
   }
 
@@ -77,7 +82,7 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
     }
     if (!this.finished) {
       this.finished = true;
-      this.onReturn();
+      this.onFinish();
     }
   }
 }
