@@ -1,9 +1,10 @@
 // One bounded load run with autocannon against 127.0.0.1, summarised the same
 // way for every scenario: requests/s, latency percentiles, errors.
+import { clearTimeout, setTimeout } from 'node:timers';
 import autocannon from 'autocannon';
 
 export async function load({ url, body, headers = {}, connections = 8, seconds = 10, isError }) {
-  let graphqlErrors = 0;
+  let failedAnswers = 0;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -11,19 +12,80 @@ export async function load({ url, body, headers = {}, connections = 8, seconds =
     body: JSON.stringify(body),
     connections,
     duration: seconds,
-    setupClient(client) {
-      if (!isError) return;
-      client.on('body', (raw) => {
-        if (isError(JSON.parse(raw.toString()))) graphqlErrors++;
-      });
-    },
+    requests: [
+      {
+        // The whole body of each answer ('body' events of a client come in chunks).
+        onResponse(_status, raw) {
+          if (isError && failed(raw, isError)) failedAnswers++;
+        },
+      },
+    ],
   });
+  return summary(
+    result,
+    isError ? failedAnswers : result.non2xx,
+    Math.round(result.requests.average),
+  );
+}
+
+/**
+ * Sends each of `requests` ({ headers, body }) at most once, `connections` at
+ * a time, for requests that must not repeat (a checkout empties its cart).
+ * Ends when all were answered or after `seconds`, whichever comes first.
+ */
+export async function loadEach({ url, requests, connections = 8, seconds = 10, isError }) {
+  let failedAnswers = 0;
+  let next = 0;
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    connections,
+    // A client builds its first request when it starts and each next one
+    // just before sending it, never past its share of `amount`: one build per
+    // request sent, so no request of the array is sent twice.
+    amount: requests.length,
+    requests: [
+      {
+        setupRequest(request) {
+          const { headers, body } = requests[next++];
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify(body),
+          };
+        },
+        onResponse(_status, raw) {
+          if (failed(raw, isError)) failedAnswers++;
+        },
+      },
+    ],
+  });
+  const deadline = setTimeout(() => instance.stop(), seconds * 1000);
+  const result = await instance;
+  clearTimeout(deadline);
+  // Per-second samples misstate a run that ends mid-second: count over the whole run.
+  const rps = Math.round(result.requests.total / ((result.finish - result.start) / 1000));
+  return { ...summary(result, failedAnswers, rps), sent: next };
+}
+
+/** Whether an answer (any status) is a failure: not JSON, or one `isError` refuses. */
+function failed(raw, isError) {
+  try {
+    return isError(JSON.parse(raw));
+  } catch {
+    return true;
+  }
+}
+
+/** `failedAnswers`: answers that failed, whatever their HTTP status; timeouts come on top. */
+function summary(result, failedAnswers, rps) {
   return {
-    rps: Math.round(result.requests.average),
+    rps,
     p50: result.latency.p50,
     p95: result.latency.p97_5 === undefined ? result.latency.p90 : percentile(result, 95),
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    // autocannon's `errors` are connection errors and timeouts.
+    errors: result.errors + failedAnswers,
     requests: result.requests.total,
   };
 }

@@ -4,8 +4,19 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export const root = path.resolve(import.meta.dirname, '../..');
+/** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = Number(
+  execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(),
+);
+
+/**
+ * Checkouts still in flight at SIGTERM have kept the stack from exiting for
+ * longer than this; a benchmark has its figures by then and need not wait.
+ */
+const STOP_GRACE_MS = 15_000;
 
 const FREE_PORTS = Object.fromEntries(
   [
@@ -44,32 +55,60 @@ export async function startStackProcess({
   });
   return {
     url,
+    pid: child.pid,
     startupSeconds: (performance.now() - startedAt) / 1000,
     /** Peak resident memory of every process of the group (VmHWM, summed). */
     peakRssBytes() {
-      const pids = execFileSync('bash', ['-c', `pgrep -g ${child.pid} || true`], {
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter(Boolean);
       let total = 0;
-      for (const pid of pids) {
-        try {
-          const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-          if (match) total += Number(match[1]) * 1024;
-        } catch {
-          // the process ended between the listing and the read
-        }
+      for (const status of groupFiles(child.pid, 'status')) {
+        const match = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (match) total += Number(match[1]) * 1024;
       }
       return total;
     },
+    /**
+     * CPU time (user + system, all threads) the group's processes have used
+     * so far: unlike latency, it does not grow when other work shares the cores.
+     */
+    cpuSeconds() {
+      let ticks = 0;
+      for (const stat of groupFiles(child.pid, 'stat')) {
+        // Fields after the parenthesised command; utime and stime are the 14th and 15th.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
+      return ticks / CLOCK_TICKS_PER_SECOND;
+    },
+    /**
+     * SIGTERM; after STOP_GRACE_MS a second one (the stack then exits at
+     * once, still writing a --cpu-prof profile), and SIGKILL as a last resort.
+     */
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
+      const exited = new Promise((resolve) => child.once('exit', () => resolve(true)));
+      for (const signal of ['SIGTERM', 'SIGTERM', 'SIGKILL']) {
+        process.kill(-child.pid, signal);
+        if (await Promise.race([exited, delay(STOP_GRACE_MS, false, { ref: false })])) break;
+        process.stderr.write(`The stack did not stop in ${STOP_GRACE_MS} ms after ${signal}\n`);
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** /proc/<pid>/<file> of every live process of the group. */
+function groupFiles(groupId, file) {
+  const pids = execFileSync('bash', ['-c', `pgrep -g ${groupId} || true`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const contents = [];
+  for (const pid of pids) {
+    try {
+      contents.push(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return contents;
 }
 
 export async function graphql(url, query, variables, headers = {}) {

@@ -1,0 +1,128 @@
+// Checkout: throughput and latency of Checkout mutations through the router,
+// each one a real checkout of a fresh cart (stock reserved, card charged,
+// order PAID). Shoppers and carts are made first and not measured.
+// Issue #5's target on this 2-core machine: ≥ 100 checkouts/s, p95 < 250 ms.
+import { loadavg } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { loadEach } from '../lib/load.mjs';
+import { startServices } from '../lib/services.mjs';
+import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
+import { startStackProcess } from '../lib/stack-process.mjs';
+
+const CHECKOUT = `mutation Checkout($input: CheckoutInput!) {
+  checkout(input: $input) {
+    id
+    status
+    total { amount currency }
+    items { product { id name } quantity unitPrice { amount currency } }
+    payment { id status amount { amount currency } method { brand last4 } }
+    shippingAddress { line1 city postalCode country }
+  }
+}`;
+
+const TARGET_RPS = 100;
+/** In flight at once: what the target needs at p95 = 250 ms (Little's law: 100/s × 0.25 s = 25). */
+const CONNECTIONS = 24;
+/** Warm-up checkouts, which also tell how many shoppers the measured run can use. */
+const WARMUP = 2 * CONNECTIONS;
+/** The longest wait for the stack to drain the work of one phase before the next. */
+const SETTLE_MAX_SECONDS = 60;
+
+const isError = (body) => body.data?.checkout?.status !== 'PAID';
+
+/** `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the in-process bus. */
+export async function checkout({ seconds = 10, postgres = false } = {}) {
+  const services = postgres ? await startServices() : undefined;
+  try {
+    const stack = await startStackProcess({ env: services?.env });
+    try {
+      const { url } = stack;
+      // What the stack spends doing nothing (its pollers), to tell when a phase's work has drained.
+      const idleCores = await cpuCores(stack, 3);
+      const setupStartedAt = performance.now();
+      // Stock for a run at the target, however many shoppers it ends up with.
+      const products = await stockUp(url, { checkouts: WARMUP + seconds * TARGET_RPS });
+      const warmup = await prepareShoppers(url, products, { count: WARMUP });
+      const probe = await loadEach({
+        url,
+        requests: warmup.map(checkoutOf),
+        connections: CONNECTIONS,
+        // Long enough for its checkouts to finish rather than run on into the measured one.
+        seconds: 3 * seconds,
+        isError,
+      });
+      // A shopper checks out once, and making one costs about as much as its checkout: make
+      // twice what the (still cold) warm-up's pace needs, and never more than the target's.
+      const count = Math.max(
+        WARMUP,
+        Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
+      );
+      const shoppers = await prepareShoppers(url, products, { count });
+      // Events of the setup (registrations, restocks, warm-up orders) are handled by now.
+      await settle(stack, idleCores);
+      const setupSeconds = (performance.now() - setupStartedAt) / 1000;
+
+      const loadAverage = loadavg()[0];
+      const cpuBefore = stack.cpuSeconds();
+      const startedAt = performance.now();
+      const result = await loadEach({
+        url,
+        requests: shoppers.map(checkoutOf),
+        connections: CONNECTIONS,
+        seconds,
+        isError,
+      });
+      // Checkouts still running (or timed out by the client) finish, and their events are handled.
+      await settle(stack, idleCores);
+      const busySeconds = stack.cpuSeconds() - cpuBefore;
+      const idleSeconds = (idleCores * (performance.now() - startedAt)) / 1000;
+      return {
+        scenario: `checkout (${postgres ? 'PostgreSQL + Redis' : 'embedded stack'})`,
+        setupSeconds: Number(setupSeconds.toFixed(1)),
+        ...result,
+        // The stack's own processes, beyond their idle use (PostgreSQL and Redis not included).
+        // Unlike latency, it does not grow when other work on the machine shares its cores.
+        stackCpuMsPerCheckout: Math.round(((busySeconds - idleSeconds) * 1000) / result.sent),
+        idleStackCpuPercent: Math.round(idleCores * 100),
+        loadAverage1m: Number(loadAverage.toFixed(1)),
+        peakRssMiB: Math.round(stack.peakRssBytes() / 2 ** 20),
+      };
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await services?.remove();
+  }
+}
+
+/** The stack's CPU use over the next `seconds`, in cores. */
+async function cpuCores(stack, seconds) {
+  const before = stack.cpuSeconds();
+  await delay(seconds * 1000);
+  return (stack.cpuSeconds() - before) / seconds;
+}
+
+/** Waits until the stack is back to about its idle CPU use, or SETTLE_MAX_SECONDS. */
+async function settle(stack, idleCores) {
+  const deadline = performance.now() + SETTLE_MAX_SECONDS * 1000;
+  while (performance.now() < deadline && (await cpuCores(stack, 1)) > idleCores * 1.5 + 0.05) {
+    // still draining
+  }
+}
+
+/** One shopper's checkout of the whole cart; the key is the shopper's, used once. */
+function checkoutOf(shopper) {
+  return {
+    headers: { authorization: `Bearer ${shopper.token}` },
+    body: {
+      query: CHECKOUT,
+      variables: {
+        input: {
+          addressId: shopper.addressId,
+          paymentMethodId: shopper.paymentMethodId,
+          idempotencyKey: `${shopper.name}-checkout`,
+        },
+      },
+    },
+  };
+}
