@@ -46,6 +46,8 @@ export interface SagaSubgraphsOptions {
    * something of its own between them (a proxy that holds a call).
    */
   route?: (siblings: ServiceUrls) => Promise<ServiceUrls>;
+  /** Payments' PAYMENT_REVIEW_THRESHOLD, when a test needs charges held for review. */
+  paymentReviewThreshold?: number;
 }
 
 /**
@@ -78,7 +80,10 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   running.push(inventory);
   const payments = await startPaymentsSubgraph(
     {
-      ...loadPaymentsConfig({ DATABASE_URL_PAYMENTS: paymentsDb }),
+      ...loadPaymentsConfig({
+        DATABASE_URL_PAYMENTS: paymentsDb,
+        PAYMENT_REVIEW_THRESHOLD: options.paymentReviewThreshold?.toString(),
+      }),
       ...testSubgraphSettings(paymentsDb),
       poolSize: 10,
     },
@@ -187,6 +192,8 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     inventory,
     payments,
     orders,
+    /** What orders was started with, for a test that drives its services itself. */
+    ordersConfig,
     urls,
     /** Every event of orders.events so far, in publishing order. */
     published,

@@ -7,6 +7,7 @@ import { ChargeService } from './payment/charge.service';
 import { PaymentEvents } from './payment/payment-events';
 import { createPaymentLoaders } from './payment/payment.loader';
 import { PaymentService } from './payment/payment.service';
+import { ReviewService } from './payment/review.service';
 import type { CardProcessor } from './processor/card-processor';
 import { createRefundLoaders } from './refund/refund.loader';
 import { RefundService } from './refund/refund.service';
@@ -19,6 +20,7 @@ export function createServices(db: Database, processor: CardProcessor, fraud: Fr
     paymentMethods: new PaymentMethodService(db, processor),
     payments: new PaymentService(db),
     charges: new ChargeService(db, processor, events, fraud),
+    reviews: new ReviewService(db, processor, events),
     refunds: new RefundService(db, processor, events),
   };
 }

@@ -43,7 +43,7 @@ export function paymentsSubgraph(
     buildSchema: buildPaymentsSchema,
     context: (db) => contextFactory(servicesOf(db)),
     seed: (db) => seedPayments(db),
-    background: (db, runtime) => startPaymentsBackground(db, servicesOf(db).events, runtime),
+    background: (db, runtime) => startPaymentsBackground(db, servicesOf(db), runtime),
   };
 }
 

@@ -7,6 +7,7 @@ import { paymentMethodReference } from './payment-method/payment-method.referenc
 import { PaymentMethodResolver } from './payment-method/payment-method.resolver';
 import { paymentReference } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
+import { ReviewResolver } from './payment/review.resolver';
 import { PaymentRefundsResolver } from './refund/payment-refunds.resolver';
 import { RefundResolver } from './refund/refund.resolver';
 import { userReference } from './user/user.reference';
@@ -21,9 +22,10 @@ export function buildPaymentsSchema(): Promise<GraphQLSchema> {
       PaymentResolver,
       PaymentRefundsResolver,
       RefundResolver,
+      ReviewResolver,
       UserPaymentMethodsResolver,
     ],
-    // No Query of its own reaches them: every type hangs off these two foreign entities.
+    // Only ADMINs' review queue is a Query of its own: every other type hangs off these two entities.
     orphanedTypes: [OrderReference, UserReference],
     referenceResolvers: {
       Order: orderReference,

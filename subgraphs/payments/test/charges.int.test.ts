@@ -421,12 +421,13 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
         chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold }),
       );
       expect(atThreshold.status).toBe('SUCCEEDED');
-      const error = errorOf(
-        await charge(chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 })),
+      const held = await charged(
+        chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 }),
       );
-      expect(error).toMatchObject({
-        extensions: { code: 'PAYMENT_DECLINED', declineCode: 'requires_review' },
-      });
+      expect(held.status).toBe('PENDING');
+      expect(await transactionsOf(held.id)).toEqual([
+        { kind: 'REVIEW', success: false, detail: 'requires_review' },
+      ]);
       expect(processorCharge).toHaveBeenCalledTimes(1);
     });
   });

@@ -325,8 +325,16 @@ export class CheckoutService {
       });
       return { failure: error };
     }
-    // Held for an ADMIN's review: the order stays PENDING; recovery asks again (same key) later.
-    if (payment.status === 'PENDING') return { waiting: true };
+    // Held for an ADMIN's review: the order stays PENDING, its stock held, and recovery asks
+    // again with the same key (answered, never charged twice) until the review is decided.
+    // Touching the order sends it to the back of recovery's queue, so held orders are asked
+    // once per STALE_SAGA_MS and never crowd out sagas that lost their driver. The review must
+    // come within the hold's RESERVATION_TTL_SECONDS: a payment approved after the hold expired
+    // is refunded and the order cancelled (RESERVATION_EXPIRED, in complete()).
+    if (payment.status === 'PENDING') {
+      await this.step(order.id, 'STOCK_RESERVED', { updatedAt: new Date() });
+      return { waiting: true };
+    }
     const recorded = await this.step(order.id, 'STOCK_RESERVED', {
       sagaStep: 'PAYMENT_CAPTURED',
       paymentId: payment.id,

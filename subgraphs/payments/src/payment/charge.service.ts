@@ -5,9 +5,16 @@ import { PAYMENT_TRANSACTION, type Database, type Prisma } from '../db';
 import type { CardProcessor } from '../processor/card-processor';
 import { amountOf, currencyOf, idempotencyKeyOf, uuidOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
-import { paymentsOutbox, type PaymentEvents } from './payment-events';
-import { paymentColumns, toPayment, type PaymentRow } from './payment.mapper';
+import type { PaymentEvents } from './payment-events';
+import { toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
+import {
+  chargeColumns,
+  recordCapture,
+  recordDecline,
+  type ChargeRow,
+  type DeclineReason,
+} from './settlement';
 
 export interface ChargeRequest {
   orderId: string;
@@ -18,19 +25,13 @@ export interface ChargeRequest {
   idempotencyKey: string;
 }
 
-/** Why a charge was refused: the processor's code, or one of the fraud rules'. */
-export type DeclineReason =
-  'card_declined' | 'insufficient_funds' | 'fraud_blocked' | 'requires_review';
-
 const DECLINE_MESSAGES: Record<DeclineReason, string> = {
   card_declined: 'The card was declined',
   insufficient_funds: 'The card has insufficient funds',
   fraud_blocked: 'Too many declined payments; try again later',
-  requires_review: 'The amount needs an ADMIN review before it can be charged',
+  review_rejected: 'An ADMIN rejected the payment on review',
+  order_cancelled: 'The order was cancelled before the payment was decided',
 };
-
-const chargeColumns = { ...paymentColumns, idempotencyKey: true, declineCode: true } as const;
-type ChargeRow = PaymentRow & { idempotencyKey: string; declineCode: string | null };
 
 /**
  * Charges orders to saved cards, once per idempotency key. The payment row is
@@ -38,6 +39,7 @@ type ChargeRow = PaymentRow & { idempotencyKey: string; declineCode: string | nu
  * the outcome: a second request with the key waits on the unique index until
  * the first commits, then answers its payment. Charges of one user take turns
  * (an advisory lock on the user), so the fraud rules count every decline.
+ * Amounts above the review threshold stay PENDING for an ADMIN (ReviewService).
  */
 export class ChargeService {
   constructor(
@@ -47,7 +49,10 @@ export class ChargeService {
     private readonly fraud: FraudSettings,
   ) {}
 
-  /** The captured payment, or PAYMENT_DECLINED (after the declined payment is committed). */
+  /**
+   * The captured payment, the PENDING one when the amount needs an ADMIN's review, or
+   * PAYMENT_DECLINED (after the declined payment is committed).
+   */
   async charge(request: ChargeRequest, correlationId: string | null = null): Promise<Payment> {
     const input = {
       orderId: uuidOf(request.orderId, 'orderId'),
@@ -97,31 +102,26 @@ export class ChargeService {
       data: { ...input, status: 'PENDING' },
     });
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${input.userId}, 0))`;
-    const log = { paymentId, userId: input.userId, amount: input.amount, currency: input.currency };
-    const event = { paymentId, orderId: input.orderId, userId: input.userId };
-    const decline = async (code: DeclineReason, kind: 'DECLINE' | 'FRAUD_BLOCK') => {
-      await tx.paymentTransaction.create({ data: { ...log, kind, success: false, detail: code } });
-      await paymentsOutbox.record(
-        tx,
-        'PaymentDeclined',
-        paymentId,
-        { ...event, code },
-        {
-          correlationId,
-        },
-      );
-      return tx.payment.update({
-        select: chargeColumns,
-        where: { id: paymentId },
-        data: { status: 'DECLINED', declineCode: code },
-      });
-    };
+    const settling = { paymentId, ...input };
 
-    if (await this.isBlocked(tx, input.userId)) return decline('fraud_blocked', 'FRAUD_BLOCK');
-    // Large amounts are not charged at all: the order waits for an ADMIN's review, after
-    // which the saga charges again under a new key. Nothing reaches the processor meanwhile.
+    if (await this.isBlocked(tx, input.userId)) {
+      return recordDecline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
+    }
+    // Large amounts are not charged yet: the payment stays PENDING until an ADMIN reviews it
+    // (ReviewService), and a charge repeated with the key answers it as it then is.
     if (input.amount > this.fraud.reviewThreshold) {
-      return decline('requires_review', 'FRAUD_BLOCK');
+      await tx.paymentTransaction.create({
+        data: {
+          paymentId,
+          userId: input.userId,
+          amount: input.amount,
+          currency: input.currency,
+          kind: 'REVIEW',
+          success: false,
+          detail: 'requires_review',
+        },
+      });
+      return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
     }
 
     const outcome = await this.processor.charge({
@@ -130,28 +130,10 @@ export class ChargeService {
       currency: input.currency,
       idempotencyKey: input.idempotencyKey,
     });
-    if (!outcome.approved) return decline(outcome.code, 'DECLINE');
-
-    await tx.paymentTransaction.createMany({
-      data: (['AUTHORIZE', 'CAPTURE'] as const).map((kind) => ({
-        ...log,
-        kind,
-        success: true,
-        detail: outcome.reference,
-      })),
-    });
-    await paymentsOutbox.record(
-      tx,
-      'PaymentCaptured',
-      paymentId,
-      { ...event, amount: { amount: input.amount, currency: input.currency } },
-      { correlationId },
-    );
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: paymentId },
-      data: { status: 'SUCCEEDED', processorRef: outcome.reference },
-    });
+    if (!outcome.approved) {
+      return recordDecline(tx, settling, outcome.code, 'DECLINE', correlationId);
+    }
+    return recordCapture(tx, settling, outcome.reference, correlationId);
   }
 
   /** Whether the user's recent declines have them blocked now. */

@@ -1,0 +1,176 @@
+import type { Identity } from '@shop/identity';
+import { createLogger } from '@shop/platform';
+import { ADMIN_IDENTITY, eventually, queryTestDatabase } from '@shop/testing';
+import { createServices } from '../src/context';
+import { connectDatabase, type Database } from '../src/db';
+import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
+
+interface GraphQLErrorView {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+const REVIEW_THRESHOLD = 10_000;
+const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id status } }`;
+const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
+const REVIEW = `mutation($id: ID!, $approve: Boolean!) {
+  reviewPayment(id: $id, approve: $approve) { id status }
+}`;
+
+describe('checkout of an order whose payment needs an ADMIN review (real PostgreSQL)', () => {
+  let saga: SagaSubgraphs;
+  let ordersDb: Database;
+  let services: ReturnType<typeof createServices>;
+  const log = createLogger('payment-review-test', 'silent');
+
+  beforeAll(async () => {
+    saga = await startSagaSubgraphs({ paymentReviewThreshold: REVIEW_THRESHOLD });
+    // A second driver of the sagas, as another orders instance's recovery job would be.
+    ordersDb = connectDatabase(saga.urls.orders, 2);
+    services = createServices(ordersDb, saga.ordersConfig);
+  });
+  afterAll(async () => {
+    await ordersDb.prisma.$disconnect();
+    await saga.stop();
+  });
+
+  /** A checkout of 2 × 6 000 (above the threshold): answered PENDING, stock held, charge held. */
+  async function heldCheckout(productId: string) {
+    const buyer = await saga.newBuyer(productId, 2);
+    const result = await saga.as<{ checkout: { id: string; status: string } }>(
+      saga.orders.url,
+      buyer.identity,
+      CHECKOUT,
+      { input: buyer.input },
+    );
+    expect(result.errors).toBeUndefined();
+    const orderId = result.data!.checkout.id;
+    expect(result.data!.checkout.status).toBe('PENDING');
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ id: orderId, status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
+    ]);
+    expect(await saga.availableOf(productId)).toBe(3);
+    const [payment] = await queryTestDatabase<{ id: string; status: string }>(
+      saga.urls.payments,
+      `SELECT "id"::text, "status"::text FROM "Payment" WHERE "orderId" = $1`,
+      [orderId],
+    );
+    expect(payment?.status).toBe('PENDING');
+    return { buyer, orderId, paymentId: payment!.id };
+  }
+
+  /** Makes the saga look abandoned, as it is after STALE_SAGA_MS, so recovery takes it up. */
+  const makeStale = (orderId: string) =>
+    queryTestDatabase(
+      saga.urls.orders,
+      `UPDATE "Order" SET "updatedAt" = now() - interval '1 minute' WHERE "id" = $1`,
+      [orderId],
+    );
+
+  const review = async (
+    paymentId: string,
+    approve: boolean,
+    identity: Identity = ADMIN_IDENTITY,
+  ) => {
+    const result = await saga.as<{ reviewPayment: { status: string } }>(
+      saga.payments.url,
+      identity,
+      REVIEW,
+      { id: paymentId, approve },
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data!.reviewPayment.status;
+  };
+
+  it('keeps the order PENDING with its stock held while the review is open, then PAID once approved', async () => {
+    const productId = await saga.newProduct(5, 6_000);
+    const { buyer, orderId, paymentId } = await heldCheckout(productId);
+
+    // Undecided: recovery asks again with the same key, charges nothing, and puts the order back.
+    await makeStale(orderId);
+    await services.checkout.recover(log);
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
+    ]);
+    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'PENDING', amount: 12_000 }]);
+    const [touched] = await queryTestDatabase<{ fresh: boolean }>(
+      saga.urls.orders,
+      `SELECT "updatedAt" > now() - interval '10 seconds' AS fresh FROM "Order" WHERE "id" = $1`,
+      [orderId],
+    );
+    expect(touched?.fresh).toBe(true);
+
+    expect(await review(paymentId, true)).toBe('SUCCEEDED');
+    await makeStale(orderId);
+    await services.checkout.recover(log);
+
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ status: 'PAID', sagaStep: 'COMPLETED' }),
+    ]);
+    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'SUCCEEDED', amount: 12_000 }]);
+    const [level] = await queryTestDatabase<{ onHand: number; reserved: number }>(
+      saga.urls.inventory,
+      `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
+      [productId],
+    );
+    expect(level).toEqual({ onHand: 3, reserved: 0 });
+    await eventually(() =>
+      expect(
+        saga.published.some((event) => event.type === 'OrderPaid' && event.aggregateId === orderId),
+      ).toBe(true),
+    );
+  });
+
+  it('cancels the order and gives the stock back once the payment is rejected', async () => {
+    const productId = await saga.newProduct(5, 6_000);
+    const { buyer, orderId, paymentId } = await heldCheckout(productId);
+
+    expect(await review(paymentId, false)).toBe('DECLINED');
+    await makeStale(orderId);
+    await services.checkout.recover(log);
+
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({
+        status: 'CANCELLED',
+        sagaStep: 'COMPENSATED',
+        failureCode: 'PAYMENT_DECLINED',
+      }),
+    ]);
+    expect(await saga.availableOf(productId)).toBe(5);
+    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'DECLINED', amount: 12_000 }]);
+    // The buyer's repeated checkout answers the outcome.
+    const again = await saga.as(saga.orders.url, buyer.identity, CHECKOUT, { input: buyer.input });
+    expect((again.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('PAYMENT_DECLINED');
+  });
+
+  it('declines a held payment when the buyer cancels, so a later approval charges nothing', async () => {
+    const productId = await saga.newProduct(5, 6_000);
+    const { buyer, orderId, paymentId } = await heldCheckout(productId);
+
+    const cancel = await saga.as<{ cancelOrder: { status: string } }>(
+      saga.orders.url,
+      buyer.identity,
+      CANCEL,
+      { id: orderId },
+    );
+    expect(cancel.errors).toBeUndefined();
+    expect(cancel.data!.cancelOrder.status).toBe('CANCELLED');
+    expect(await saga.availableOf(productId)).toBe(5);
+
+    // payments hears OrderCancelled and declines what it still held.
+    await eventually(async () =>
+      expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'DECLINED', amount: 12_000 }]),
+    );
+    const approval = await saga.as(saga.payments.url, ADMIN_IDENTITY, REVIEW, {
+      id: paymentId,
+      approve: true,
+    });
+    expect((approval.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('CONFLICT');
+    const captures = await queryTestDatabase<{ kind: string }>(
+      saga.urls.payments,
+      `SELECT "kind"::text FROM "PaymentTransaction" WHERE "paymentId" = $1 AND "kind" = 'CAPTURE'`,
+      [paymentId],
+    );
+    expect(captures).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { Arg, Ctx, Directive, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { requireAdmin } from '@shop/federation';
+import type { PaymentsContext } from '../context';
+import { Payment } from './payment.type';
+
+@Resolver(() => Payment)
+export class ReviewResolver {
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Query(() => [Payment], {
+    description: `Payments held for an ADMIN's review (above the review threshold), oldest first; first is 1 to 100. ADMIN only.`,
+  })
+  paymentsAwaitingReview(
+    @Arg('first', () => Int) first: number,
+    @Ctx() ctx: PaymentsContext,
+  ): Promise<Payment[]> {
+    requireAdmin(ctx.identity);
+    return ctx.services.reviews.awaitingReview(first);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Payment, {
+    description:
+      'Decides a payment held for review: approve charges the card now (SUCCEEDED, or DECLINED if the card is refused), reject declines it (review_rejected). CONFLICT unless it awaits review. ADMIN only.',
+  })
+  reviewPayment(
+    @Arg('id', () => ID) id: string,
+    @Arg('approve', () => Boolean) approve: boolean,
+    @Ctx() ctx: PaymentsContext,
+  ): Promise<Payment> {
+    const admin = requireAdmin(ctx.identity);
+    return ctx.services.reviews.review(admin.userId, id, approve, ctx.requestId);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Prisma } from '../db';
+import { paymentsOutbox } from './payment-events';
+import { paymentColumns, type PaymentRow } from './payment.mapper';
+
+/** Why a charge was refused: the processor's code, the fraud rules', or an ADMIN's review. */
+export type DeclineReason =
+  'card_declined' | 'insufficient_funds' | 'fraud_blocked' | 'review_rejected' | 'order_cancelled';
+
+export const chargeColumns = {
+  ...paymentColumns,
+  idempotencyKey: true,
+  declineCode: true,
+} as const;
+export type ChargeRow = PaymentRow & { idempotencyKey: string; declineCode: string | null };
+
+/** The payment being settled, as the log entries and events name it. */
+export interface Settling {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amount: number;
+  currency: string;
+}
+
+/**
+ * How a charge ends, written in the caller's transaction: the log entries, the
+ * event and the payment's final status. A charge at once and one an ADMIN
+ * approved later end alike.
+ */
+export async function recordCapture(
+  tx: Prisma.TransactionClient,
+  payment: Settling,
+  reference: string,
+  correlationId: string | null,
+): Promise<ChargeRow> {
+  const { paymentId, orderId, userId, amount, currency } = payment;
+  await tx.paymentTransaction.createMany({
+    data: (['AUTHORIZE', 'CAPTURE'] as const).map((kind) => ({
+      paymentId,
+      userId,
+      amount,
+      currency,
+      kind,
+      success: true,
+      detail: reference,
+    })),
+  });
+  await paymentsOutbox.record(
+    tx,
+    'PaymentCaptured',
+    paymentId,
+    { paymentId, orderId, userId, amount: { amount, currency } },
+    { correlationId },
+  );
+  return tx.payment.update({
+    select: chargeColumns,
+    where: { id: paymentId },
+    data: { status: 'SUCCEEDED', processorRef: reference },
+  });
+}
+
+/** DECLINED with its code, the log entry of `kind` (its detail the code unless given) and PaymentDeclined. */
+export async function recordDecline(
+  tx: Prisma.TransactionClient,
+  payment: Settling,
+  code: DeclineReason,
+  kind: 'DECLINE' | 'FRAUD_BLOCK' | 'REVIEW',
+  correlationId: string | null,
+  detail: string = code,
+): Promise<ChargeRow> {
+  const { paymentId, orderId, userId, amount, currency } = payment;
+  await tx.paymentTransaction.create({
+    data: { paymentId, userId, amount, currency, kind, success: false, detail },
+  });
+  await paymentsOutbox.record(
+    tx,
+    'PaymentDeclined',
+    paymentId,
+    { paymentId, orderId, userId, code },
+    { correlationId },
+  );
+  return tx.payment.update({
+    select: chargeColumns,
+    where: { id: paymentId },
+    data: { status: 'DECLINED', declineCode: code },
+  });
+}
