@@ -14,7 +14,7 @@ import { orderEvents, type RelayWaker } from '../events/order-events';
 import { orderColumns, toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { CheckoutInput } from './checkout.input';
-import type { ServiceClient } from './service-client';
+import { ServiceUnavailableError, type ServiceClient } from './service-client';
 
 const MAX_KEY_LENGTH = 200;
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
@@ -219,7 +219,19 @@ export class CheckoutService {
    * failed with. An order its buyer cancelled meanwhile is answered as it is.
    */
   private async drive(orderId: string, requestId?: string): Promise<Order> {
-    const { order, failure } = await this.run(orderId, requestId);
+    let run: SagaRun;
+    try {
+      run = await this.run(orderId, requestId);
+    } catch (error) {
+      // A sibling did not answer in time: whether that step happened is unknown
+      // until it is asked again (same key), which the recovery job will do. The
+      // order is answered as it stands, PENDING, rather than as an error the
+      // saga may yet contradict; the Order query, or this checkout repeated,
+      // tells the outcome.
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      return toOrder(await this.sagaState(orderId));
+    }
+    const { order, failure } = run;
     if (order.sagaStep === 'COMPENSATED' && order.failureCode !== CANCELLED_BY_BUYER) {
       throw failure ?? failureOf(order);
     }

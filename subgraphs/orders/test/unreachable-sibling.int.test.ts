@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:net';
+import { createLogger } from '@shop/platform';
+import { createServices } from '../src/context';
+import { connectDatabase, type Database } from '../src/db';
+import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
+
+/** A port that accepts connections and never answers: a sibling hung or overloaded. */
+async function silentPort(): Promise<{ url: string; server: Server }> {
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/graphql`, server };
+}
+
+describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
+  let saga: SagaSubgraphs;
+  let ordersDb: Database;
+  let silent: Awaited<ReturnType<typeof silentPort>>;
+  const log = createLogger('unreachable-sibling-test', 'silent');
+
+  beforeAll(async () => {
+    saga = await startSagaSubgraphs();
+    ordersDb = connectDatabase(saga.urls.orders, 2);
+    silent = await silentPort();
+  });
+  afterAll(async () => {
+    await ordersDb.prisma.$disconnect();
+    await saga.stop();
+    silent.server.close();
+  });
+
+  it('answers the order PENDING instead of an error, and recovery finishes it PAID', async () => {
+    const productId = await saga.newProduct(3);
+    const buyer = await saga.newBuyer(productId, 1);
+    // This orders instance reaches payments at a port that never answers.
+    const stuck = createServices(ordersDb, {
+      ...saga.ordersConfig,
+      services: { ...saga.ordersConfig.services, payments: silent.url },
+    });
+
+    const order = await stuck.checkout.checkout(buyer.identity, {
+      ...buyer.input,
+      paymentMethodId: buyer.input.paymentMethodId!,
+    });
+    expect(order).toMatchObject({ status: 'PENDING' });
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ id: order.id, status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
+    ]);
+    expect(await saga.paymentsOf(order.id)).toEqual([]);
+
+    // Another instance, which reaches payments, takes the saga up once it is stale.
+    const healthy = createServices(ordersDb, saga.ordersConfig);
+    await ordersDb.prisma.order.update({
+      where: { id: order.id },
+      data: { updatedAt: new Date(Date.now() - 60_000) },
+    });
+    await healthy.checkout.recover(log);
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ id: order.id, status: 'PAID', sagaStep: 'COMPLETED' }),
+    ]);
+    expect(await saga.paymentsOf(order.id)).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED' }),
+    ]);
+    expect(await saga.availableOf(productId)).toBe(2);
+  }, 30_000);
+});
