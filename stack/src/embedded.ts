@@ -79,7 +79,9 @@ export async function startStack(
       subgraphs: started,
       async stop() {
         await router.stop();
-        await Promise.all(started.map((subgraph) => subgraph.stop()));
+        // Callers first (orders calls users, inventory and payments): a checkout
+        // still running in orders finishes against siblings that still answer.
+        for (const subgraph of [...started].reverse()) await subgraph.stop();
         await pubSub.close();
         await bus.close();
         await embedded?.stop();
