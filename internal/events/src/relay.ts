@@ -50,12 +50,16 @@ export function startOutboxRelay(options: {
   batchSize?: number;
 }): OutboxRelay {
   const { db, stream, bus, log } = options;
-  const intervalMs = options.intervalMs ?? 200;
+  // Only a safety net: commits wake the relay of their own process at once, so
+  // polling catches what a crashed instance left behind, which need not be fast.
+  const intervalMs = options.intervalMs ?? 1_000;
   const batchSize = options.batchSize ?? 100;
   const table = `"${db.schema}"."OutboxEvent"`;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
+  // Woken while publishing: rows committed after this pass's read go in another pass at once.
+  let wokenDuringRun = false;
 
   const publishBatch = (): Promise<number> =>
     db.prisma.$transaction(async (tx) => {
@@ -74,19 +78,27 @@ export function startOutboxRelay(options: {
     });
 
   const run = (): Promise<void> => {
-    if (current) return current;
+    if (current) {
+      wokenDuringRun = true;
+      return current;
+    }
+    wokenDuringRun = false;
     current = (async () => {
+      let failed = false;
       try {
         while (!stopped && (await publishBatch()) === batchSize) {
           // a full batch: more may be waiting
         }
       } catch (error) {
+        failed = true;
         log.error({ err: error, stream }, 'outbox relay could not publish; will retry');
       } finally {
         current = undefined;
         if (!stopped) {
           clearTimeout(timer);
-          timer = setTimeout(() => void run(), intervalMs);
+          // After a failure, wait the interval whatever woke it: no tight retry loop.
+          const again = wokenDuringRun && !failed;
+          timer = setTimeout(() => void run(), again ? 0 : intervalMs);
         }
       }
     })();

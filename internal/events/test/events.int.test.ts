@@ -140,6 +140,52 @@ describe('domain events: outbox, relay, Redis Streams, idempotent consumers', ()
     await bus.close();
   });
 
+  it('publishes at once what is committed while it publishes, when woken meanwhile', async () => {
+    const stream = uniqueStream();
+    const bus = new RedisStreamsEventBus(REDIS_URL, log);
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let publishing!: () => void;
+    const publishingStarted = new Promise<void>((resolve) => {
+      publishing = resolve;
+    });
+    let passes = 0;
+    // The first pass stalls mid-publish until the test lets it go.
+    const slowBus: EventBus = {
+      publish: async (target, events) => {
+        if (passes++ === 0) {
+          publishing();
+          await firstHeld;
+        }
+        await bus.publish(target, events);
+      },
+      subscribe: (options) => bus.subscribe(options),
+      close: () => bus.close(),
+    };
+    const { handled, subscription } = countingConsumer(bus, stream);
+    const record = (productId: string) =>
+      db.prisma.$transaction((tx) =>
+        products.record(tx, 'ProductCreated', productId, snapshot(productId)),
+      );
+    const first = await record(randomUUID());
+    // A poll interval far beyond the test: only the wake can publish the second event in time.
+    const relay = startOutboxRelay({ db, stream, bus: slowBus, log, intervalMs: 60_000 });
+    try {
+      await publishingStarted;
+      const second = await record(randomUUID());
+      relay.wake();
+      releaseFirst();
+      await until(() => handled.get(first.id) === 1 && handled.get(second.id) === 1, 5_000);
+    } finally {
+      releaseFirst();
+      await relay.stop();
+      await subscription.stop();
+      await bus.close();
+    }
+  });
+
   it('handles an event once when a crash after publishing makes the relay publish it again', async () => {
     const stream = uniqueStream();
     const redisBus = new RedisStreamsEventBus(REDIS_URL, log);
