@@ -1,20 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccessTokenVerifier, Identity } from '@shop/identity';
-import type { Logger } from '@shop/platform';
+import { requestIdOf, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf } from './auth/authenticate';
 
 export interface RouterContext {
   requestId: string;
   log: Logger;
   identity: Identity;
-}
-
-/** Keeps a caller's request id when it is well-formed, so a trace can start at the client. */
-export function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  const given = Array.isArray(header) ? header[0] : header;
-  return given && /^[\w-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
 export async function createRouterContext(

@@ -9,3 +9,4 @@ export * from './process';
 export * from './validation/text';
 export * from './validation/luhn';
 export * from './async-queue';
+export * from './http/request-id';

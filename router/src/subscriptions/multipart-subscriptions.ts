@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AccessTokenVerifier } from '@shop/identity';
-import { sendJson, type Logger } from '@shop/platform';
+import { requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
 import type { AuthRequirements } from '../auth/requirements';
-import { requestIdOf } from '../context';
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import {
@@ -8,7 +7,7 @@ import {
   type Identity,
 } from '@shop/identity';
 import type { LivePubSub } from '@shop/events';
-import type { Logger } from '@shop/platform';
+import { requestIdOf, type Logger } from '@shop/platform';
 
 /** What every subgraph's resolver context starts from. */
 export interface BaseContext {
@@ -18,17 +17,6 @@ export interface BaseContext {
   identity: Identity;
   /** What subscriptions listen on: the subgraph's live pub/sub. */
   pubSub: LivePubSub;
-}
-
-/** Request ids come from the router (x-request-id) so one id follows a request everywhere. */
-export function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return validRequestId(Array.isArray(header) ? header[0] : header);
-}
-
-/** The given id when it is a plausible one, a new one otherwise. */
-export function validRequestId(id: unknown): string {
-  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? id : randomUUID();
 }
 
 /**

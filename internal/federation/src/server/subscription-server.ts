@@ -9,9 +9,9 @@ import {
   verifyIdentity,
   type Identity,
 } from '@shop/identity';
-import type { Logger } from '@shop/platform';
+import { validRequestId, type Logger } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
-import { validRequestId, type BaseContext } from './request-context';
+import type { BaseContext } from './request-context';
 
 /** How long stop() waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1_000;
