@@ -3,8 +3,25 @@
 import { clearTimeout, setTimeout } from 'node:timers';
 import autocannon from 'autocannon';
 
-export async function load({ url, body, headers = {}, connections = 8, seconds = 10, isError }) {
+/** Characters of the first failed answer kept, to tell what failed. */
+const FAILURE_SHOWN = 300;
+
+/**
+ * `isError(answer)` judges each parsed answer; `isErrorText(raw)` judges its
+ * text instead, for answers too large to parse at the rate they come without
+ * taking the CPU from what is measured (a non-200 status fails as well).
+ */
+export async function load({
+  url,
+  body,
+  headers = {},
+  connections = 8,
+  seconds = 10,
+  isError,
+  isErrorText,
+}) {
   let failedAnswers = 0;
+  let firstFailure;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -15,17 +32,41 @@ export async function load({ url, body, headers = {}, connections = 8, seconds =
     requests: [
       {
         // The whole body of each answer ('body' events of a client come in chunks).
-        onResponse(_status, raw) {
-          if (isError && failed(raw, isError)) failedAnswers++;
+        onResponse(status, raw) {
+          if (isErrorText ? status !== 200 || isErrorText(raw) : isError && failed(raw, isError)) {
+            failedAnswers++;
+            firstFailure ??= `${status} ${raw.slice(0, FAILURE_SHOWN)}`;
+          }
         },
       },
     ],
   });
-  return summary(
+  const figures = summary(
     result,
-    isError ? failedAnswers : result.non2xx,
+    isError || isErrorText ? failedAnswers : result.non2xx,
     Math.round(result.requests.average),
   );
+  return firstFailure ? { ...figures, firstFailure } : figures;
+}
+
+/**
+ * load() against a process started by stack-process.mjs, adding its peak
+ * resident memory during this load alone, the cores it kept busy, and its
+ * CPU time per request: unlike throughput and latency, that last one hardly
+ * changes when other work shares the machine.
+ */
+export async function loadProcess(served, options) {
+  served.resetPeakRss();
+  const cpuBefore = served.cpuSeconds();
+  const startedAt = performance.now();
+  const result = await load({ url: served.url, ...options });
+  const cpuSeconds = served.cpuSeconds() - cpuBefore;
+  return {
+    ...result,
+    peakRssMiB: Math.round(served.peakRssBytes() / 2 ** 20),
+    cpuCores: Number((cpuSeconds / ((performance.now() - startedAt) / 1000)).toFixed(2)),
+    cpuMsPerRequest: Number(((cpuSeconds * 1000) / Math.max(1, result.requests)).toFixed(1)),
+  };
 }
 
 /**

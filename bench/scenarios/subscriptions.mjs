@@ -2,7 +2,6 @@
 // be) subscribe to PriceChanged of one product through the router on the
 // embedded stack; one price change is timed from the mutation's send to its
 // arrival at every client. Also the router's memory per idle subscriber.
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -37,7 +36,7 @@ export async function subscriptions({ subscribers = 5_000 } = {}) {
         admin,
       );
 
-    const rssBefore = residentBytes(stack.pid);
+    const rssBefore = stack.rssBytes();
     const arrivals = new Array(subscribers).fill(undefined);
     let expected = amount;
     let received = 0;
@@ -87,7 +86,7 @@ export async function subscriptions({ subscribers = 5_000 } = {}) {
     };
     await deliver();
     await sleep(2_000);
-    const rssIdle = residentBytes(stack.pid);
+    const rssIdle = stack.rssBytes();
     const latencies = (await deliver()).sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     return {
@@ -104,12 +103,6 @@ export async function subscriptions({ subscribers = 5_000 } = {}) {
     await Promise.all(clients.map((client) => client.dispose()));
     await stack.stop();
   }
-}
-
-/** Current resident memory of one process (VmRSS). */
-function residentBytes(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match[1]) * 1024;
 }
 
 function round(value) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessTokenVerifyingSettings, identitySettings, requireSecret } from '@shop/identity';
 import {
+  booleanFlag,
   commaList,
   loadConfig,
   logLevel,
@@ -31,10 +32,31 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       INTROSPECTION: optionalBooleanFlag,
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      // Identical query calls to a subgraph in flight at once share one HTTP call.
+      SUBGRAPH_DEDUPLICATION: booleanFlag(true),
       HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
       SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
       SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(100),
       MULTIPART_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+      // Caching of public subgraph answers, plans and persisted queries (Redis with REDIS_URL).
+      ENTITY_CACHE: booleanFlag(true),
+      ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+      ENTITY_CACHE_MAX_BYTES: z.coerce.number().int().min(1024).default(67_108_864), // 64 MiB
+      CACHE_KEY_PREFIX: z.string().optional(),
+      EVENT_STREAM_PREFIX: z.string().default(''),
+      // Operation limits (0 turns one off) and the rate limit, on by default.
+      MAX_DEPTH: z.coerce.number().int().min(0).default(15),
+      MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+      MAX_ROOT_FIELDS: z.coerce.number().int().min(0).default(20),
+      MAX_SELECTIONS: z.coerce.number().int().min(0).default(1_000),
+      MAX_TOKENS: z.coerce.number().int().min(0).default(5_000),
+      MAX_COST: z.coerce.number().int().min(0).default(10_000),
+      DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+      RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
+      RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+      RATE_LIMIT_KEY_PREFIX: z.string().default('rate-limit:'),
+      REDIS_URL: z.string().url().optional(),
+      SAFELIST_PATH: z.string().optional(),
       ...identitySettings,
       ...accessTokenVerifyingSettings,
     },
@@ -58,8 +80,38 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, APOLLO_STUDIO_ORIGIN],
     maxBodyBytes: config.MAX_BODY_BYTES,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    subgraphDeduplication: config.SUBGRAPH_DEDUPLICATION,
     healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
     subgraphUrls,
+    limits: {
+      maxDepth: config.MAX_DEPTH,
+      maxAliases: config.MAX_ALIASES,
+      maxRootFields: config.MAX_ROOT_FIELDS,
+      maxSelections: config.MAX_SELECTIONS,
+      maxTokens: config.MAX_TOKENS,
+      maxCost: config.MAX_COST,
+      defaultListSize: config.DEFAULT_LIST_SIZE,
+      /** Only the operations of this manifest run (scripts/persisted-operations.mjs writes it). */
+      safelistPath: config.SAFELIST_PATH,
+    },
+    rateLimit: {
+      perSecond: config.RATE_LIMIT_PER_SECOND,
+      burst: config.RATE_LIMIT_BURST,
+      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+      redisUrl: config.REDIS_URL,
+    },
+    caching: {
+      /** Shared by every instance when set; in this process otherwise. */
+      redisUrl: config.REDIS_URL,
+      entityCache: config.ENTITY_CACHE,
+      maxEntries: config.ENTITY_CACHE_MAX_ENTRIES,
+      maxBytes: config.ENTITY_CACHE_MAX_BYTES,
+      // Under the event namespace by default: the invalidations a router hears
+      // (on EVENT_STREAM_PREFIX's channels) are for the entries it can see.
+      keyPrefix: config.CACHE_KEY_PREFIX ?? `${config.EVENT_STREAM_PREFIX}cache:`,
+      /** Where subgraphs announce changes (the live pub/sub's namespace). */
+      streamPrefix: config.EVENT_STREAM_PREFIX,
+    },
     subscriptions: {
       /** Pings to clients and to subgraphs; a peer that stops answering is dropped. */
       keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,

@@ -1,24 +1,45 @@
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import type { Logger } from '@shop/platform';
 import { subgraphEnvKey } from './config';
+import type { RouterContext } from './context';
 import type { SubgraphHttpClient } from './datasources/http-client';
 import { SubgraphDataSource } from './datasources/subgraph-data-source';
+import type { FetchCache, PlanStore } from './execution/caches';
+import { QueryPlanExecutor } from './execution/query-plan-executor';
+import { SubgraphClient } from './execution/subgraph-client';
+import { SupergraphPlanner } from './execution/supergraph-planner';
 import { subgraphsOf, type SupergraphSubgraph } from './supergraph';
 
+type GatewayInterface = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
+
+export interface GatewayOptions {
+  /** One HTTP call for identical query calls in flight (SUBGRAPH_DEDUPLICATION). */
+  deduplicate?: boolean;
+  /** Public subgraph answers of query operations. */
+  fetchCache?: FetchCache;
+  /** Plans shared by router instances, behind the executor's in-memory LRU. */
+  planStore?: PlanStore;
+}
+
 export interface GatewaySetup {
-  gateway: ApolloGateway;
+  /** What Apollo Server runs: the gateway's schema loading with this router's executor. */
+  gateway: GatewayInterface;
+  executor: QueryPlanExecutor;
+  /** The supergraph's schemas and its one query planner, shared with subscriptions. */
+  planner: SupergraphPlanner;
   /** Every subgraph with the URL the router really calls. */
   subgraphs: SupergraphSubgraph[];
-  /** The data source of every subgraph, shared by the gateway and the subscription executor. */
+  /** The gateway's data source of every subgraph, for plans the executor leaves to the gateway. */
   sources: ServiceMap;
 }
 
 /**
- * The query planner and executor of @apollo/gateway over a static supergraph,
- * calling subgraphs through the shared keep-alive client. A URL in
- * `urlOverrides` (keyed by upper-cased subgraph name) wins over the one the
- * supergraph was composed with, so one supergraph file serves every
- * environment.
+ * Apollo Server over a static supergraph: @apollo/gateway loads the schema;
+ * queries and mutations run on the router's QueryPlanExecutor, which calls
+ * subgraphs through the shared keep-alive pools. A URL in `urlOverrides`
+ * (keyed by upper-cased subgraph name) wins over the one the supergraph was
+ * composed with, so one supergraph file serves every environment.
  */
 export function createGateway(
   supergraphSdl: string,
@@ -26,6 +47,7 @@ export function createGateway(
   urlOverrides: Record<string, string>,
   identitySecret: string,
   log: Logger,
+  options: GatewayOptions = {},
 ): GatewaySetup {
   const routeOf = (name: string, url: string | undefined): string => {
     const resolved = urlOverrides[subgraphEnvKey(name)] ?? url;
@@ -43,7 +65,7 @@ export function createGateway(
       new SubgraphDataSource({ url, fetcher: http.fetch as never }, identitySecret),
     ]),
   );
-  const gateway = new ApolloGateway({
+  const loader = new ApolloGateway({
     supergraphSdl,
     logger: log,
     buildService: ({ name }) => {
@@ -52,5 +74,25 @@ export function createGateway(
       return source;
     },
   });
-  return { gateway, subgraphs, sources };
+  const planner = new SupergraphPlanner(supergraphSdl);
+  const executor = new QueryPlanExecutor({
+    planner,
+    client: new SubgraphClient(subgraphs, http.dispatcher, options.deduplicate ?? true),
+    sources,
+    identitySecret,
+    fetchCache: options.fetchCache,
+    planStore: options.planStore,
+    deduplicate: options.deduplicate ?? true,
+  });
+  const gateway: GatewayInterface = {
+    async load(loadOptions) {
+      const { schema } = await loader.load(loadOptions);
+      return { schema, executor: executor.executeRequest } as Awaited<
+        ReturnType<GatewayInterface['load']>
+      >;
+    },
+    onSchemaLoadOrUpdate: (callback) => loader.onSchemaLoadOrUpdate(callback),
+    stop: () => loader.stop(),
+  };
+  return { gateway, executor, planner, subgraphs, sources };
 }

@@ -12,13 +12,21 @@ import {
   sendJson,
   type Logger,
 } from '@shop/platform';
+import type { LivePubSub } from '@shop/events';
 import { createAccessTokenVerifier } from '@shop/identity';
 import { prepareSupergraph } from './auth/security-features';
+import { createRouterCaches } from './caching/router-caches';
 import type { RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
+import { createResultStringifier } from './execution/stringify-result';
 import { createGateway } from './gateway';
 import { authorizationPlugin } from './plugins/authorization.plugin';
+import { createRouterErrorFormatter } from './errors/format-error';
+import { operationLimitsPlugin } from './limits/limits.plugin';
+import { createOperationLimits } from './limits/operation-limits';
+import { loadSafelist, safelistPlugin, safelistQueryCache } from './limits/safelist';
+import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
 
@@ -30,21 +38,41 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-/** Serves a supergraph on one port: /graphql (GraphQL over HTTP) and /health. */
+export interface RouterOptions {
+  /**
+   * The live pub/sub subgraphs announce entity changes on, when they share
+   * this process (the embedded stack); otherwise the router opens its own.
+   */
+  pubSub?: LivePubSub;
+}
+
+/** Serves a supergraph on one port: /graphql (GraphQL over HTTP), /live, /ready and /health. */
 export async function startRouter(
   config: RouterConfig,
   supergraphSdl: string,
   log: Logger,
+  options: RouterOptions = {},
 ): Promise<RunningRouter> {
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
   const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
   const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
-  const { gateway, subgraphs, sources } = createGateway(
+  const limits = createOperationLimits(config.limits, supergraphSdl);
+  const safelist = config.limits.safelistPath
+    ? loadSafelist(config.limits.safelistPath)
+    : undefined;
+  const rateLimit = createRateLimitAdmission(config.rateLimit, log);
+  const caches = await createRouterCaches(config.caching, log, options.pubSub);
+  const { gateway, planner, subgraphs, sources } = createGateway(
     gatewaySdl,
     http,
     config.subgraphUrls,
     config.auth.identitySecret,
     log,
+    {
+      deduplicate: config.subgraphDeduplication,
+      fetchCache: caches.fetchCache,
+      planStore: caches.planStore,
+    },
   );
 
   const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
@@ -54,11 +82,21 @@ export async function startRouter(
     gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
+    formatError: createRouterErrorFormatter(log, config.production),
+    parseOptions: limits.parseOptions,
+    stringifyResult: createResultStringifier(),
+    // Batches would multiply every limit by their length; one operation per request.
+    allowBatchedHttpRequests: false,
+    // Persisted queries (and anything else Apollo Server caches), shared over Redis when set.
+    ...(caches.apolloCache ? { cache: caches.apolloCache } : {}),
+    ...(safelist ? { persistedQueries: { cache: safelistQueryCache(safelist) } } : {}),
     // Shutdown is the process's to run (stopOnSignals), in order, once.
     stopOnTerminationSignals: false,
     logger: log,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(safelist ? [safelistPlugin(safelist)] : []),
+      operationLimitsPlugin(limits),
       authorizationPlugin(requirements),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
@@ -68,10 +106,11 @@ export async function startRouter(
   await apollo.start();
 
   const subscriptions = startSubscriptions({
-    gatewaySdl,
+    planner,
     subgraphs,
     sources,
     requirements,
+    limits,
     verifier,
     httpServer,
     path: '/graphql',
@@ -94,10 +133,23 @@ export async function startRouter(
   });
 
   routes['/graphql'] = apolloHandler(apollo, {
-    context: (req) => createRouterContext(req, log, verifier),
+    context: async (req) => {
+      const context = await createRouterContext(req, log, verifier);
+      await rateLimit?.admit(context.identity, req);
+      return context;
+    },
     maxBodyBytes: config.maxBodyBytes,
     divert: subscriptions.multipart,
   });
+  // Liveness: the process answers. Readiness: every subgraph answers its own readiness.
+  // Readiness is the router's own: with a subgraph down it still answers
+  // everything that subgraph is not needed for (partial data otherwise), so
+  // taking every router out of its Service would only make that worse.
+  // /health reports the subgraphs, for people and dashboards.
+  let stopping = false;
+  routes['/live'] = (_req, res) => sendJson(res, 200, { status: 'ok' });
+  routes['/ready'] = (_req, res) =>
+    stopping ? sendJson(res, 503, { status: 'stopping' }) : sendJson(res, 200, { status: 'ok' });
   routes['/health'] = async (_req, res) => {
     const report = await checkSubgraphs(subgraphs, http.fetch, config.healthTimeoutMs);
     sendJson(res, report.status === 'ok' ? 200 : 503, report);
@@ -113,10 +165,13 @@ export async function startRouter(
     httpServer,
     subscriptions,
     async stop() {
+      stopping = true;
       await subscriptions.stop();
       await apollo.stop();
       if (httpServer.listening) await close(httpServer);
       await http.close();
+      await rateLimit?.close();
+      await caches.close();
     },
   };
 }

@@ -72,6 +72,8 @@ export async function startStack(
       routerConfig,
       supergraphSdl,
       createLogger('router', routerConfig.logLevel, config.logFile),
+      // Subgraphs announce entity changes here; the router's cache listens.
+      { pubSub },
     );
 
     return {

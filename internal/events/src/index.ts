@@ -3,6 +3,7 @@ export * from './catalog';
 export * from './consumer';
 export * from './create-bus';
 export * from './create-live-pubsub';
+export * from './entity-changes';
 export * from './envelope';
 export * from './in-process-bus';
 export * from './in-process-live-pubsub';

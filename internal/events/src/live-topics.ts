@@ -4,8 +4,9 @@ type EventOf<S extends Stream, T extends EventTypeOf<S>> = Extract<DomainEvent<S
 
 /**
  * Every live feed with what its messages carry: the domain event that moved
- * it. Subscriptions take the event as the news that something changed and
- * read the state itself fresh when they answer.
+ * it (or, for `entityChanged`, just which entity). Subscriptions take the
+ * event as the news that something changed and read the state itself fresh
+ * when they answer.
  */
 export interface LiveFeeds {
   /** Every move of one order's status. */
@@ -19,6 +20,14 @@ export interface LiveFeeds {
   lowStockAlert: EventOf<'inventory.events', 'LowStock'>;
   /** Every new price of one product. */
   priceChanged: EventOf<'products.events', 'ProductPriceChanged'>;
+  /** Public data of any entity changed: caches of it (the router's) drop it. */
+  entityChanged: EntityChange;
+}
+
+/** An entity by its federation type name and id, e.g. `{ typename: 'Product', id }`. */
+export interface EntityChange {
+  typename: string;
+  id: string;
 }
 
 export type LiveFeed = keyof LiveFeeds;
@@ -38,4 +47,6 @@ export const liveTopics = {
   inventoryChanged: (productId: string) => topic('inventoryChanged', productId),
   lowStockAlert: () => topic('lowStockAlert'),
   priceChanged: (productId: string) => topic('priceChanged', productId),
+  // One topic for every entity: its listeners (caches) want every change.
+  entityChanged: () => topic('entityChanged'),
 };

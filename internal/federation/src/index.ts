@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './schema/build-federated-schema';
+export * from './cache/cache-hints';
 export * from './server/format-error';
 export * from './server/launch-subgraph';
 export * from './server/subgraph-settings';

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 
 /** The codes clients can act on, as the operations contract lists them. */
@@ -78,9 +79,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** HTTP 429 with a Retry-After header when Apollo Server answers it. */
 export class RateLimitedError extends DomainError {
   readonly code = ErrorCode.RATE_LIMITED;
   constructor(message: string, retryAfterSeconds: number) {
-    super(message, ErrorCode.RATE_LIMITED, { retryAfter: retryAfterSeconds });
+    super(message, ErrorCode.RATE_LIMITED, {
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    });
   }
 }

@@ -1,7 +1,9 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 export interface SubgraphHttpClient {
   fetch: typeof undiciFetch;
+  /** The pools themselves, for callers that use undici's `request` (faster than `fetch`). */
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function createSubgraphHttpClient(options: {
   return {
     fetch: ((input, init) =>
       undiciFetch(input, { ...init, dispatcher: agent })) as typeof undiciFetch,
+    dispatcher: agent,
     close: () => agent.close(),
   };
 }

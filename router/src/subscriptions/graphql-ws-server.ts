@@ -13,6 +13,7 @@ import type { AccessTokenVerifier, Identity } from '@shop/identity';
 import { requestIdOf, type Logger } from '@shop/platform';
 import { authenticate } from '../auth/authenticate';
 import type { AuthRequirements } from '../auth/requirements';
+import type { OperationLimits } from '../limits/operation-limits';
 import type { RouterContext } from '../context';
 import { prepareOperation, type PreparedOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
@@ -29,6 +30,7 @@ export interface GraphQLWsServerOptions {
   path: string;
   schema: GraphQLSchema;
   requirements: AuthRequirements;
+  limits: OperationLimits;
   verifier: AccessTokenVerifier;
   hub: SubscriptionHub;
   executeOperation: OperationExecutor;
@@ -101,6 +103,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
           options.requirements,
           connection.identity,
           payload,
+          options.limits,
         );
         if (prepared.kind === 'refused') {
           if (prepared.unauthenticated) {

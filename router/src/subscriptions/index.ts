@@ -3,6 +3,7 @@ import type { ServiceMap } from '@apollo/gateway';
 import type { AccessTokenVerifier } from '@shop/identity';
 import type { Logger } from '@shop/platform';
 import type { AuthRequirements } from '../auth/requirements';
+import type { OperationLimits } from '../limits/operation-limits';
 import type { RouterConfig } from '../config';
 import type { SupergraphSubgraph } from '../supergraph';
 import { EventExecutor } from './event-executor';
@@ -11,12 +12,15 @@ import { multipartSubscriptions } from './multipart-subscriptions';
 import { SubgraphSubscriptions } from './subgraph-subscriptions';
 import { SubscriptionHub } from './subscription-hub';
 import { SubscriptionPlanner } from './subscription-planner';
+import type { SupergraphPlanner } from '../execution/supergraph-planner';
 
 export interface SubscriptionServiceOptions {
-  gatewaySdl: string;
+  /** The supergraph's one query planner, shared with the query executor. */
+  planner: SupergraphPlanner;
   subgraphs: SupergraphSubgraph[];
   sources: ServiceMap;
   requirements: AuthRequirements;
+  limits: OperationLimits;
   verifier: AccessTokenVerifier;
   httpServer: Server;
   path: string;
@@ -37,7 +41,7 @@ const SHUTTING_DOWN = [
  */
 export function startSubscriptions(options: SubscriptionServiceOptions) {
   const { config, log } = options;
-  const planner = new SubscriptionPlanner(options.gatewaySdl);
+  const planner = new SubscriptionPlanner(options.planner);
   const upstream = new SubgraphSubscriptions({
     urls: Object.fromEntries(options.subgraphs.map(({ name, url }) => [name, url])),
     identitySecret: config.auth.identitySecret,
@@ -53,6 +57,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     path: options.path,
     schema: planner.schema,
     requirements: options.requirements,
+    limits: options.limits,
     verifier: options.verifier,
     hub,
     executeOperation: options.executeOperation,
@@ -63,6 +68,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
   const multipart = multipartSubscriptions({
     schema: planner.schema,
     requirements: options.requirements,
+    limits: options.limits,
     verifier: options.verifier,
     hub,
     heartbeatMs: config.subscriptions.multipartHeartbeatMs,

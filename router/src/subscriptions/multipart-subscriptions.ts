@@ -4,6 +4,7 @@ import type { AccessTokenVerifier } from '@shop/identity';
 import { requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
 import type { AuthRequirements } from '../auth/requirements';
+import type { OperationLimits } from '../limits/operation-limits';
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 
@@ -13,6 +14,7 @@ const CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1
 export interface MultipartSubscriptionOptions {
   schema: GraphQLSchema;
   requirements: AuthRequirements;
+  limits: OperationLimits;
   verifier: AccessTokenVerifier;
   hub: SubscriptionHub;
   /** Interval of the empty `{}` parts that keep proxies from closing an idle stream. */
@@ -64,6 +66,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       options.requirements,
       authentication.identity,
       body,
+      options.limits,
     );
     if (prepared.kind === 'operation') return false;
     if (prepared.kind === 'refused') {

@@ -10,6 +10,8 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import type { Identity } from '@shop/identity';
 import { authorizeOperation } from '../auth/authorize-operation';
+import type { OperationLimits } from '../limits/operation-limits';
+import { parseFailureCode } from '../limits/parse-failure';
 import type { AuthRequirements } from '../auth/requirements';
 import type { SubscriptionRequest } from './event-executor';
 import type { Refusals } from './subscription-hub';
@@ -31,13 +33,15 @@ export type PreparedOperation =
  * Everything checked before a subscription starts, whichever transport
  * carries it: the document parses and validates, the variables coerce, and
  * @authenticated / @requiresScopes allow it (refused fields come back as
- * nulls with errors, as for queries; a refused root field refuses it all).
+ * nulls with errors, as for queries; a refused root field refuses it all),
+ * and the operation limits hold.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
   requirements: AuthRequirements,
   identity: Identity,
   incoming: IncomingOperation,
+  limits: OperationLimits,
 ): PreparedOperation {
   if (typeof incoming.query !== 'string' || incoming.query.trim() === '') {
     return refused('The request has no query', 'BAD_REQUEST');
@@ -48,9 +52,10 @@ export function prepareOperation(
 
   let document: DocumentNode;
   try {
-    document = parse(incoming.query);
+    document = parse(incoming.query, limits.parseOptions);
   } catch (error) {
-    return refused((error as GraphQLError).message, 'GRAPHQL_PARSE_FAILED');
+    const { message } = error as GraphQLError;
+    return refused(message, parseFailureCode(message));
   }
   const operation = getOperationAST(document, operationName);
   if (!operation) {
@@ -71,6 +76,8 @@ export function prepareOperation(
     };
   }
   if (operation.operation !== 'subscription') return { kind: 'operation', document };
+  const exceeded = limits.check(schema, document, operationName, variables);
+  if (exceeded) return refused(exceeded.message, exceeded.code);
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) {

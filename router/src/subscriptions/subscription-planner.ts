@@ -1,7 +1,8 @@
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildOperationContext } from '@apollo/gateway';
-import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import type { Schema } from '@apollo/federation-internals';
+import type { FetchNode, PlanNode } from '@apollo/query-planner';
+import type { SupergraphPlanner } from '../execution/supergraph-planner';
 
 export type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -24,15 +25,13 @@ export class SubscriptionPlanner {
   readonly schema: GraphQLSchema;
   readonly apiSchema: Schema;
   readonly supergraphSchema: GraphQLSchema;
-  private readonly planner: QueryPlanner;
   private readonly plans = new Map<string, SubscriptionPlan>();
 
-  constructor(supergraphSdl: string) {
-    const supergraph = Supergraph.build(supergraphSdl);
-    this.apiSchema = supergraph.apiSchema();
-    this.schema = this.apiSchema.toGraphQLJSSchema();
-    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(supergraph);
+  /** Plans with the planner the query executor uses: one planner per supergraph. */
+  constructor(private readonly planner: SupergraphPlanner) {
+    this.apiSchema = planner.apiSchema;
+    this.schema = planner.schema;
+    this.supergraphSchema = planner.supergraphSchema;
   }
 
   /** The plan of a validated subscription operation. */
@@ -41,8 +40,7 @@ export class SubscriptionPlanner {
     const cached = this.plans.get(key);
     if (cached) return cached;
 
-    const operation = operationFromDocument(this.apiSchema, document, { operationName });
-    const { node } = this.planner.buildQueryPlan(operation);
+    const { node } = this.planner.plan(this.planner.operation(document, operationName));
     if (node?.kind !== 'Subscription') {
       throw new Error(`Expected a subscription plan, the planner made ${node?.kind ?? 'none'}`);
     }

@@ -14,6 +14,7 @@ import {
   listen,
   sendJson,
   type Logger,
+  type RouteHandler,
 } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
 import { baseContext, type BaseContext } from './request-context';
@@ -51,7 +52,7 @@ export interface RunningSubgraph {
 
 /**
  * Serves one subgraph: POST/GET /graphql through Apollo Server, subscriptions
- * over graphql-ws on the same path, GET /health.
+ * over graphql-ws on the same path, GET /live, GET /ready (and /health, the same).
  */
 export async function startSubgraphServer<Context extends BaseContext>(
   options: SubgraphServerOptions<Context>,
@@ -95,15 +96,21 @@ export async function startSubgraphServer<Context extends BaseContext>(
     keepAliveMs: options.keepAliveMs,
     maxMessageBytes: maxBodyBytes,
   });
-  routes['/health'] = async (_req, res) => {
+  // Liveness: the process answers. Readiness: its database answers too, so an
+  // orchestrator stops sending it traffic without restarting it.
+  routes['/live'] = (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name });
+  const ready: RouteHandler = async (_req, res) => {
     try {
       await options.health();
       sendJson(res, 200, { status: 'ok', service: options.name });
     } catch (error) {
-      options.log.warn({ err: error }, 'health check failed');
+      options.log.warn({ err: error }, 'readiness check failed');
       sendJson(res, 503, { status: 'unavailable', service: options.name });
     }
   };
+  routes['/ready'] = ready;
+  // The router's checks and existing callers ask /health, which means ready.
+  routes['/health'] = ready;
 
   const port = await listen(httpServer, options.port, options.host);
   const url = `http://${options.host}:${port}${GRAPHQL_PATH}`;

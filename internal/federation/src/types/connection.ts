@@ -1,4 +1,5 @@
-import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType, UseMiddleware, type ClassType } from 'type-graphql';
+import { InheritCacheHint } from '../cache/cache-hints';
 
 @Directive('@shareable')
 @ObjectType({ description: 'Relay cursor pagination state.' })
@@ -38,6 +39,7 @@ export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, n
     cursor!: string;
 
     @Field(() => nodeType)
+    @UseMiddleware(InheritCacheHint)
     node!: Node;
   }
 
@@ -45,10 +47,13 @@ export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, n
   // referenced by a field, so type-graphql leaves it out of the schema.
   @ObjectType(`${name}ConnectionFields`)
   abstract class ConnectionClass {
+    // A page is as cacheable as the field that answered it.
     @Field(() => [EdgeType])
+    @UseMiddleware(InheritCacheHint)
     edges!: Edge<Node>[];
 
     @Field(() => PageInfo)
+    @UseMiddleware(InheritCacheHint)
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'All items matching, across every page.' })

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { BodyTooLargeError, readBody } from './body';
+import { EncodedBodies } from './encoded-bodies';
 import { sendGraphQLError } from './respond';
 
 export interface ApolloHandlerOptions<Context extends BaseContext> {
@@ -25,6 +26,7 @@ export function apolloHandler<Context extends BaseContext>(
   server: ApolloServer<Context>,
   options: ApolloHandlerOptions<Context>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const bodies = new EncodedBodies();
   return async (req, res) => {
     let body: unknown;
     try {
@@ -35,6 +37,16 @@ export function apolloHandler<Context extends BaseContext>(
       } else {
         sendGraphQLError(res, 400, 'Malformed JSON in the request body', 'BAD_REQUEST');
       }
+      return;
+    }
+    if (Array.isArray(body)) {
+      // Apollo's own answer to a batch is a bare BAD_REQUEST; say what to do instead.
+      sendGraphQLError(
+        res,
+        400,
+        'Batched operations are not accepted: send one operation per request',
+        'BATCHING_NOT_SUPPORTED',
+      );
       return;
     }
     if (options.divert && (await options.divert(req, res, body))) return;
@@ -59,7 +71,7 @@ export function apolloHandler<Context extends BaseContext>(
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      res.end(bodies.bytesOf(response.body.string));
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);

@@ -1,7 +1,11 @@
 import { feedLive, liveTopics } from '@shop/events';
 import type { SubgraphRuntime } from '@shop/federation';
 
-/** Stock changes to `inventoryChanged` of their product, LowStock to `lowStockAlert`. */
+/**
+ * Stock changes to `inventoryChanged` of their product and to `entityChanged`
+ * (so caches drop its availability, whoever changed it: checkouts, expired
+ * reservations, another instance), LowStock to `lowStockAlert`.
+ */
 export function startStockLiveFeed({ bus, pubSub, log }: SubgraphRuntime) {
   return feedLive({
     bus,
@@ -10,8 +14,13 @@ export function startStockLiveFeed({ bus, pubSub, log }: SubgraphRuntime) {
     pubSub,
     log: log.child({ job: 'live-feed' }),
     routes: {
-      StockChanged: (event, live) =>
-        live.publish(liveTopics.inventoryChanged(event.data.productId), event),
+      StockChanged: async (event, live) => {
+        await live.publish(liveTopics.inventoryChanged(event.data.productId), event);
+        await live.publish(liveTopics.entityChanged(), {
+          typename: 'Product',
+          id: event.data.productId,
+        });
+      },
       LowStock: (event, live) => live.publish(liveTopics.lowStockAlert(), event),
     },
   });

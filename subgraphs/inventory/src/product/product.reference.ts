@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { cachePublicly, PUBLIC_CACHE_SECONDS } from '@shop/federation';
 import type { ProductReference } from './product.stub';
 
 /**
@@ -6,7 +8,12 @@ import type { ProductReference } from './product.stub';
  * in one batch.
  */
 export const productReference = {
-  __resolveReference(reference: { id: string }): ProductReference {
+  __resolveReference(
+    reference: { id: string },
+    _ctx: unknown,
+    info: GraphQLResolveInfo,
+  ): ProductReference {
+    cachePublicly(info, PUBLIC_CACHE_SECONDS.stock);
     return { id: reference.id };
   },
 };

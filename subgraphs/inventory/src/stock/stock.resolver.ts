@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { requireAdmin } from '@shop/federation';
 import type { InventoryContext } from '../context';
+import { announceStockChanged } from './stock-announcements';
 import { RestockInput } from './restock.input';
 import { ProductInventory } from './stock.type';
 
@@ -11,11 +12,13 @@ export class StockResolver {
     description:
       "Adds stock of a product to one warehouse; answers the product's inventory. ADMIN only.",
   })
-  restock(
+  async restock(
     @Arg('input', () => RestockInput) input: RestockInput,
     @Ctx() ctx: InventoryContext,
   ): Promise<ProductInventory> {
     requireAdmin(ctx.identity);
-    return ctx.services.stock.restock(input, ctx.requestId);
+    const inventory = await ctx.services.stock.restock(input, ctx.requestId);
+    await announceStockChanged(ctx, [inventory.productId]);
+    return inventory;
   }
 }

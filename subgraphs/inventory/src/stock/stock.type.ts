@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ProductReference } from '../product/product.stub';
 import { Warehouse } from '../warehouse/warehouse.type';
 
@@ -31,6 +31,7 @@ export class ProductInventory {
   @Field(() => Int, { description: 'At or below this, the product is low on stock; 5 unless set.' })
   lowStockThreshold!: number;
 
+  @Directive('@listSize(assumedSize: 10)')
   @Field(() => [WarehouseStock], {
     description: 'Every warehouse with a stock record for the product, by warehouse name.',
   })

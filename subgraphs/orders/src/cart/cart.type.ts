@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
 import { ProductReference } from '../product/product.stub';
 
@@ -16,6 +16,7 @@ export class Cart {
   @Field(() => ID)
   id!: string;
 
+  @Directive('@listSize(assumedSize: 20)')
   @Field(() => [CartItem], { description: 'In the order they were first added.' })
   items!: CartItem[];
 

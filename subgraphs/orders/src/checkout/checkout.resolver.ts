@@ -6,6 +6,8 @@ import { CheckoutInput } from './checkout.input';
 @Resolver()
 export class CheckoutResolver {
   @Directive('@authenticated')
+  // Reserves stock and charges a card: several subgraph calls and transactions.
+  @Directive('@cost(weight: 20)')
   @Mutation(() => Order, {
     description:
       'Orders the whole cart: stock reserved, the card charged, the order PAID. OUT_OF_STOCK or PAYMENT_DECLINED leave it CANCELLED with nothing held or charged.',

@@ -39,11 +39,13 @@ export class OrderResolver {
     return ctx.services.orders.advance(ctx.identity, id, to);
   }
 
+  @Directive('@listSize(assumedSize: 20)')
   @FieldResolver(() => [OrderItem])
   items(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<OrderItem[]> {
     return ctx.loaders.itemsByOrderId.load(order.id);
   }
 
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [OrderStatusChange], { description: 'Oldest first.' })
   statusHistory(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<OrderStatusChange[]> {
     return ctx.loaders.statusHistoryByOrderId.load(order.id);

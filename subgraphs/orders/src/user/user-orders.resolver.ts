@@ -7,6 +7,7 @@ import { UserReference } from './user.stub';
 @Resolver(() => UserReference)
 export class UserOrdersResolver {
   @Directive('@authenticated')
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
   @FieldResolver(() => OrderConnection, {
     // Nullable so that refusing another user's orders nulls this field, not the whole user.
     nullable: true,

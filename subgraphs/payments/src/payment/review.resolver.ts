@@ -6,6 +6,7 @@ import { Payment } from './payment.type';
 @Resolver(() => Payment)
 export class ReviewResolver {
   @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Directive('@listSize(slicingArguments: ["first"])')
   @Query(() => [Payment], {
     description: `Payments held for an ADMIN's review (above the review threshold), oldest first; first is 1 to 100. ADMIN only.`,
   })

@@ -7,6 +7,7 @@ import { UserReference } from './user.stub';
 @Resolver(() => UserReference)
 export class UserPaymentMethodsResolver {
   @Directive('@authenticated')
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [PaymentMethod], {
     // Nullable so that refusing another user's cards nulls this field, not the whole user.
     nullable: true,

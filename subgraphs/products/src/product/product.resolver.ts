@@ -4,13 +4,16 @@ import {
   Directive,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
-import { MoneyInput, requireAdmin } from '@shop/federation';
+import type { GraphQLResolveInfo } from 'graphql';
+import { announceEntityChanged } from '@shop/events';
+import { cachePublicly, MoneyInput, PUBLIC_CACHE_SECONDS, requireAdmin } from '@shop/federation';
 import { Category } from '../category/category.type';
 import type { ProductsContext } from '../context';
 import { ProductConnection } from './product.connection';
@@ -18,18 +21,36 @@ import { CreateProductInput, ProductFilter } from './product.input';
 import { cacheWritten } from './product.loader';
 import { Product } from './product.type';
 
+/**
+ * A product is public; its absence is not cached, since no announcement
+ * would end it when the product (or its slug) appears.
+ */
+function publicUnlessMissing(info: GraphQLResolveInfo, product: Product | null): Product | null {
+  if (product) cachePublicly(info, PUBLIC_CACHE_SECONDS.catalog);
+  return product;
+}
+
 @Resolver(() => Product)
 export class ProductResolver {
   @Query(() => Product, { nullable: true, description: 'null when no product has this id.' })
-  product(@Arg('id', () => ID) id: string, @Ctx() ctx: ProductsContext): Promise<Product | null> {
-    return ctx.loaders.productById.load(id);
+  async product(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: ProductsContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Product | null> {
+    return publicUnlessMissing(info, await ctx.loaders.productById.load(id));
   }
 
   @Query(() => Product, { nullable: true })
-  productBySlug(@Arg('slug') slug: string, @Ctx() ctx: ProductsContext): Promise<Product | null> {
-    return ctx.services.products.bySlug(slug);
+  async productBySlug(
+    @Arg('slug') slug: string,
+    @Ctx() ctx: ProductsContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Product | null> {
+    return publicUnlessMissing(info, await ctx.services.products.bySlug(slug));
   }
 
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
   @Query(() => ProductConnection, { description: 'Products by name; first is 1..100.' })
   products(
     @Arg('first', () => Int) first: number,
@@ -37,6 +58,7 @@ export class ProductResolver {
     @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | undefined,
     @Ctx() ctx: ProductsContext,
   ): Promise<ProductConnection> {
+    // No cache hint: a change is announced per entity, and a list also changes by who is in it.
     return ctx.services.products.list(first, after ?? undefined, filter ?? undefined);
   }
 
@@ -66,14 +88,19 @@ export class ProductResolver {
     @Ctx() ctx: ProductsContext,
   ): Promise<Product> {
     requireAdmin(ctx.identity);
-    return cacheWritten(
-      ctx.loaders.productById,
-      await ctx.services.products.updatePrice(productId, price, ctx.requestId),
-    );
+    const product = await ctx.services.products.updatePrice(productId, price, ctx.requestId);
+    // At once, so the caller's next read is fresh.
+    await announceEntityChanged(ctx.pubSub, 'Product', product.id, ctx.log);
+    return cacheWritten(ctx.loaders.productById, product);
   }
 
   @FieldResolver(() => Category)
-  async category(@Root() product: Product, @Ctx() ctx: ProductsContext): Promise<Category> {
+  async category(
+    @Root() product: Product,
+    @Ctx() ctx: ProductsContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Category> {
+    cachePublicly(info, PUBLIC_CACHE_SECONDS.catalog);
     const category = await ctx.loaders.categoryById.load(product.categoryId);
     if (!category) throw new Error(`Product ${product.id} has no category ${product.categoryId}`);
     return category;

@@ -1,5 +1,5 @@
-import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Money } from '@shop/federation';
+import { Directive, Field, Float, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
+import { InheritCacheHint, Money } from '@shop/federation';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'Something the store sells.' })
@@ -17,6 +17,7 @@ export class Product {
   description!: string;
 
   @Field(() => Money)
+  @UseMiddleware(InheritCacheHint)
   price!: Money;
 
   @Field(() => Float, {

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
+import { InheritCacheHint } from '@shop/federation';
 import { UserReference } from '../user/user.stub';
 
 @ObjectType({ description: 'A verified buyer’s review of a product.' })
@@ -19,6 +20,7 @@ export class Review {
   createdAt!: Date;
 
   @Field(() => UserReference)
+  @UseMiddleware(InheritCacheHint)
   author!: UserReference;
 
   productId!: string;

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { CategoryReference } from '../category/category.stub';
 
 @ObjectType({ description: 'How many matching products are in a category.' })
@@ -40,12 +40,15 @@ export class StockFacet {
   description: 'Counts over every matching product, not only the page; empty groups are left out.',
 })
 export class SearchFacets {
+  @Directive('@listSize(assumedSize: 20)')
   @Field(() => [CategoryFacet], { description: 'Most products first.' })
   categories!: CategoryFacet[];
 
+  @Directive('@listSize(assumedSize: 10)')
   @Field(() => [PriceRangeFacet], { description: 'Cheapest range first.' })
   priceRanges!: PriceRangeFacet[];
 
+  @Directive('@listSize(assumedSize: 2)')
   @Field(() => [StockFacet], { description: 'In stock first.' })
   inStock!: StockFacet[];
 }

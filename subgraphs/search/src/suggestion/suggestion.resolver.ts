@@ -1,9 +1,10 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Int, Query, Resolver } from 'type-graphql';
 import type { SearchContext } from '../context';
 import { DEFAULT_SUGGESTIONS } from './suggestion.service';
 
 @Resolver()
 export class SuggestionResolver {
+  @Directive('@listSize(slicingArguments: ["limit"])')
   @Query(() => [String], {
     description:
       'Product names starting with the prefix, or with a word starting with it; limit is 1..20.',

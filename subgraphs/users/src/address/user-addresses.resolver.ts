@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { UsersContext } from '../context';
 import { assertMayReadPrivate } from '../user/user.privacy';
 import { User } from '../user/user.type';
@@ -6,6 +6,7 @@ import { Address } from './address.type';
 
 @Resolver(() => User)
 export class UserAddressesResolver {
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [Address], {
     nullable: true,
     description: 'The default address first, then newest first. Only the user and ADMINs see them.',

@@ -1,8 +1,16 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { cachePublicly, PUBLIC_CACHE_SECONDS } from '@shop/federation';
 import type { UsersContext } from '../context';
 import type { User } from './user.type';
 
 export const userReference = {
-  __resolveReference(reference: { id: string }, ctx: UsersContext): Promise<User | null> {
+  /** Public as a whole: the private fields mark themselves never cacheable. */
+  __resolveReference(
+    reference: { id: string },
+    ctx: UsersContext,
+    info: GraphQLResolveInfo,
+  ): Promise<User | null> {
+    cachePublicly(info, PUBLIC_CACHE_SECONDS.publicProfile);
     return ctx.loaders.userById.load(reference.id);
   },
 };

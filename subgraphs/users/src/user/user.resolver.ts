@@ -1,5 +1,6 @@
-import { Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { requireUser } from '@shop/federation';
+import { Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { neverCache, requireUser } from '@shop/federation';
 import type { UsersContext } from '../context';
 import { Role } from '../db';
 import { assertMayReadPrivate } from './user.privacy';
@@ -18,13 +19,15 @@ export class UserResolver {
     nullable: true,
     description: 'Trimmed and lower-cased; unique. Only the user and ADMINs see it.',
   })
-  email(@Root() user: User, @Ctx() ctx: UsersContext): string {
+  email(@Root() user: User, @Ctx() ctx: UsersContext, @Info() info: GraphQLResolveInfo): string {
+    neverCache(info);
     assertMayReadPrivate(ctx.identity, user);
     return user.email;
   }
 
   @FieldResolver(() => Role, { nullable: true, description: 'Only the user and ADMINs see it.' })
-  role(@Root() user: User, @Ctx() ctx: UsersContext): Role {
+  role(@Root() user: User, @Ctx() ctx: UsersContext, @Info() info: GraphQLResolveInfo): Role {
+    neverCache(info);
     assertMayReadPrivate(ctx.identity, user);
     return user.role;
   }

@@ -1,0 +1,84 @@
+# syntax=docker/dockerfile:1
+#
+# One image per service, all from this file: a target per service.
+#   docker build --target router    -t shop/router .
+#   docker build --target users     -t shop/users .      (likewise products, orders,
+#                                                           payments, inventory, search)
+# docker-compose.yml builds every target; deploy/k8s runs the images.
+#
+# Nothing is downloaded at run time: the Prisma clients are generated here on
+# Prisma's WebAssembly engines (engine 'js', engineType "client"; see README,
+# "Prisma without a network"), and each subgraph applies its own migrations at
+# start from prisma/<subgraph>/migrations, so neither the Prisma CLI nor an
+# engine binary is in the runtime image.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- The lockfile and every workspace's package.json, alone, so the install
+# layers below are rebuilt only when dependencies change.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /manifests \
+ && cp package-lock.json /manifests/ \
+ && find . -name package.json -not -path '*/node_modules/*' -exec cp --parents '{}' /manifests/ ';'
+
+# --- Build: every dependency, the Prisma clients, the TypeScript.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY --from=manifests /manifests ./
+# No install scripts (package.json's allowScripts denies them): Prisma's would
+# fetch native engines, which nothing here uses.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+RUN npm run build
+
+# --- Production dependencies only, with the workspace links.
+FROM ${NODE_IMAGE} AS production-dependencies
+WORKDIR /app
+COPY --from=manifests /manifests ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# --- What every service runs from: compiled workspaces, generated Prisma
+# clients, migrations and the composed supergraph.
+FROM ${NODE_IMAGE} AS runtime
+# In a container the port must answer on every interface, not only loopback.
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=production-dependencies /app ./
+COPY --from=build /app/internal ./internal
+COPY --from=build /app/subgraphs ./subgraphs
+COPY --from=build /app/router ./router
+COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/supergraph.graphql ./
+USER node
+
+FROM runtime AS router
+ENV PORT=4000 SUPERGRAPH_PATH=supergraph.graphql
+EXPOSE 4000
+CMD ["node", "router/dist/main.js"]
+
+FROM runtime AS users
+EXPOSE 4001
+CMD ["node", "subgraphs/users/dist/main.js"]
+
+FROM runtime AS products
+EXPOSE 4002
+CMD ["node", "subgraphs/products/dist/main.js"]
+
+FROM runtime AS orders
+EXPOSE 4003
+CMD ["node", "subgraphs/orders/dist/main.js"]
+
+FROM runtime AS payments
+EXPOSE 4004
+CMD ["node", "subgraphs/payments/dist/main.js"]
+
+FROM runtime AS inventory
+EXPOSE 4005
+CMD ["node", "subgraphs/inventory/dist/main.js"]
+
+FROM runtime AS search
+EXPOSE 4006
+CMD ["node", "subgraphs/search/dist/main.js"]

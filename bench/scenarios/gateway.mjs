@@ -1,0 +1,168 @@
+// The public gateway benchmark's shape (graphql-hive/graphql-gateways-benchmark,
+// "federation"): four subgraphs answering fixed data, one deep query, served
+// through (a) the stock @apollo/gateway in Apollo Server, (b) this router
+// with subgraph-fetch de-duplication and (c) without it. Each answer is
+// checked against a reference first; then the targets are loaded in turn,
+// a, b, c, a, b, c …, `runs` times, and the medians and router/stock ratios
+// printed, with the router's memory after each run as a leak check.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { referenceAnswer } from '../gateway/reference.mjs';
+import { composeSupergraph } from '../gateway/subgraphs.mjs';
+import { loadProcess } from '../lib/load.mjs';
+import { COLUMNS, markdownTable, medianRow, ratio } from '../lib/report.mjs';
+import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
+
+const GATEWAY_QUERY = `
+fragment User on User { id username name }
+fragment Review on Review { id body }
+fragment Product on Product { inStock name price shippingEstimate upc weight }
+query TestQuery {
+  users { ...User reviews { ...Review product { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } } } }
+  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } }
+}`;
+
+/** The same for every target; enough to keep a Node gateway's one core busy. */
+const CONNECTIONS = 50;
+/** Unmeasured load per target before the first run, so every one is measured warm. */
+const WARMUP_SECONDS = 3;
+/** Idle time after a run before the router's memory is read, for the leak check. */
+const SETTLE_MS = 2_000;
+/** Growth over the last three runs above this share counts as a possible leak. */
+const LEAK_TOLERANCE = 0.1;
+
+const ROUTER = ['router/dist/main.js'];
+/**
+ * The query's estimated cost is above the router's default limit, and one
+ * load generator on one address is far above any per-client rate: both
+ * limits are off, as the stock gateway has neither.
+ */
+const ROUTER_ENV = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'warn',
+  MAX_COST: '0',
+  RATE_LIMIT_PER_SECOND: '0',
+};
+const TARGETS = [
+  { name: 'stock gateway', script: ['bench/gateway/stock-gateway.mjs'], path: '/' },
+  {
+    name: 'router',
+    script: ROUTER,
+    path: '/graphql',
+    env: { ...ROUTER_ENV, SUBGRAPH_DEDUPLICATION: 'true' },
+  },
+  {
+    name: 'router, no dedup',
+    script: ROUTER,
+    path: '/graphql',
+    env: { ...ROUTER_ENV, SUBGRAPH_DEDUPLICATION: 'false' },
+  },
+];
+
+// The answers hold no such key unless something failed; searching the text
+// spares parsing 70 kB per answer in the load generator.
+const isErrorText = (raw) => raw.includes('"errors":');
+
+export async function gateway({ seconds = 10, runs = 3 } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-gateway-'));
+  const started = [];
+  try {
+    const subgraphs = await startProcess({
+      command: [process.execPath, 'bench/gateway/subgraph-server.mjs'],
+      readyLine: /subgraphs at (\S+)/,
+    });
+    started.push(subgraphs);
+    const supergraphPath = path.join(dir, 'supergraph.graphql');
+    writeFileSync(supergraphPath, composeSupergraph(subgraphs.url));
+
+    const reference = await referenceAnswer(GATEWAY_QUERY);
+    const targets = [];
+    for (const target of TARGETS) {
+      const port = await freePort();
+      const served = await startProcess({
+        command: [process.execPath, ...target.script],
+        env: { ...target.env, SUPERGRAPH_PATH: supergraphPath, PORT: String(port) },
+        url: `http://127.0.0.1:${port}${target.path}`,
+      });
+      started.push(served);
+      await expectReferenceAnswer(target.name, served.url, reference);
+      targets.push({ ...target, served, runs: [], rssAfterMiB: [] });
+    }
+    console.log(`gateway: all ${targets.length} targets answer exactly as the reference does`);
+
+    const options = { body: { query: GATEWAY_QUERY }, connections: CONNECTIONS, isErrorText };
+    for (const { served } of targets) {
+      await loadProcess(served, { ...options, seconds: WARMUP_SECONDS });
+    }
+    for (let run = 1; run <= runs; run++) {
+      for (const target of targets) {
+        const subgraphCpuBefore = subgraphs.cpuSeconds();
+        const row = await loadProcess(target.served, { ...options, seconds });
+        row.subgraphsCpuCores = Number(
+          ((subgraphs.cpuSeconds() - subgraphCpuBefore) / seconds).toFixed(2),
+        );
+        await delay(SETTLE_MS);
+        target.rssAfterMiB.push(Math.round(target.served.rssBytes() / 2 ** 20));
+        target.runs.push(row);
+        console.log(`gateway run ${run}/${runs} ${target.name}: ${JSON.stringify(row)}`);
+      }
+    }
+    return report(targets, runs, seconds);
+  } finally {
+    for (const served of started.reverse()) await served.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Aborts the scenario unless `url` answers the query exactly as the reference schema does. */
+async function expectReferenceAnswer(name, url, reference) {
+  const answer = await graphql(url, GATEWAY_QUERY);
+  if (!isDeepStrictEqual(answer, reference)) {
+    throw new Error(
+      `${name} answered differently from the reference at ${firstDifference(answer, reference)}`,
+    );
+  }
+}
+
+/** The path of the first value that differs, and both values there. */
+function firstDifference(actual, expected, at = '') {
+  if (typeof actual === 'object' && typeof expected === 'object' && actual && expected) {
+    for (const key of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
+      if (!isDeepStrictEqual(actual[key], expected[key])) {
+        return firstDifference(actual[key], expected[key], `${at}.${key}`);
+      }
+    }
+  }
+  return `${at || '(root)'}: ${JSON.stringify(actual)?.slice(0, 200)} instead of ${JSON.stringify(expected)?.slice(0, 200)}`;
+}
+
+function report(targets, runs, seconds) {
+  const rows = targets.map((target) => ({ name: target.name, ...medianRow(target.runs) }));
+  const [stock, ...routers] = rows;
+  console.log(
+    `\ngateway: medians of ${runs} run(s) of ${seconds} s, ${CONNECTIONS} connections each`,
+  );
+  console.table(rows, ['name', ...COLUMNS]);
+  for (const router of routers) {
+    console.log(
+      `${router.name} / stock: throughput ${ratio(router.rps, stock.rps)}, ` +
+        `p95 ${ratio(router.p95, stock.p95)}, p99 ${ratio(router.p99, stock.p99)}, ` +
+        `CPU per request ${ratio(router.cpuMsPerRequest, stock.cpuMsPerRequest)}`,
+    );
+  }
+  for (const target of targets.slice(1)) console.log(leakCheck(target));
+  console.log(`\n${markdownTable('gateway', rows, runs)}\n`);
+  return rows.map((row) => ({ scenario: `gateway: ${row.name}`, ...row }));
+}
+
+/** The router's resident memory after each run, and whether the last three keep growing. */
+function leakCheck({ name, rssAfterMiB }) {
+  const readings = `${name} RSS after each run: ${rssAfterMiB.join(', ')} MiB`;
+  if (rssAfterMiB.length < 3) return `${readings} (leak check needs --runs 3 or more)`;
+  const [first, second, third] = rssAfterMiB.slice(-3);
+  const growing = first < second && second < third && third > first * (1 + LEAK_TOLERANCE);
+  return `${readings}: ${growing ? 'GROWING over the last three runs, a possible leak' : 'no steady growth'}`;
+}

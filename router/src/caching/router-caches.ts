@@ -1,0 +1,90 @@
+import Redis from 'ioredis';
+import { createLivePubSub, type LivePubSub } from '@shop/events';
+import type { Logger } from '@shop/platform';
+import type { RouterConfig } from '../config';
+import type { FetchCache, PlanStore } from '../execution/caches';
+import { startEntityInvalidation, type EntityInvalidation } from './entity-invalidation';
+import type { EntryStore } from './entry-store';
+import { MemoryEntryStore } from './memory-entry-store';
+import { RedisEntryStore } from './redis-entry-store';
+import { RedisKeyValueCache, type ApolloCache } from './redis-key-value-cache';
+import { RedisPlanStore } from './redis-plan-store';
+import { StoredFetchCache } from './stored-fetch-cache';
+
+export interface RouterCaches {
+  /** Absent with ENTITY_CACHE=false: every fetch goes to its subgraph. */
+  fetchCache?: FetchCache;
+  /** Absent without Redis: the executor's own in-memory LRU is all there is. */
+  planStore?: PlanStore;
+  /** Absent without Redis: Apollo Server's bounded in-memory default. */
+  apolloCache?: ApolloCache;
+  close(): Promise<void>;
+}
+
+/**
+ * A cache must never stall a request: with Redis away, commands fail at once
+ * (no offline queue) or after a second, and the caller treats that as a miss.
+ */
+function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_000,
+  });
+  redis.on('error', (error: unknown) => log.warn({ err: error }, 'cache Redis connection error'));
+  return redis;
+}
+
+/**
+ * The router's caches from its config: on Redis when REDIS_URL is set, so
+ * every instance shares them, in this process otherwise. The entity cache
+ * listens for `entityChanged` on `sharedPubSub` (the embedded stack passes
+ * its own) or, with REDIS_URL, on a live pub/sub of its own.
+ */
+export async function createRouterCaches(
+  settings: RouterConfig['caching'],
+  log: Logger,
+  sharedPubSub?: LivePubSub,
+): Promise<RouterCaches> {
+  const cacheLog = log.child({ component: 'cache' });
+  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, cacheLog) : undefined;
+  // Without Redis the router still starts: its caches miss until Redis answers.
+  await redis?.connect().catch((error: unknown) => {
+    cacheLog.warn({ err: error }, 'cache Redis not reachable; caching starts when it is');
+  });
+
+  let pubSub: LivePubSub | undefined;
+  let invalidation: EntityInvalidation | undefined;
+  let fetchCache: FetchCache | undefined;
+  if (settings.entityCache) {
+    const store: EntryStore = redis
+      ? new RedisEntryStore(redis, settings.keyPrefix)
+      : new MemoryEntryStore({ maxEntries: settings.maxEntries, maxBytes: settings.maxBytes });
+    // Changes are announced by subgraphs: on the embedded stack's pub/sub, or over Redis.
+    pubSub =
+      sharedPubSub ??
+      (settings.redisUrl
+        ? createLivePubSub(
+            { redisUrl: settings.redisUrl, streamPrefix: settings.streamPrefix },
+            log,
+          )
+        : undefined);
+    if (pubSub) invalidation = await startEntityInvalidation(pubSub, store, cacheLog);
+    else cacheLog.warn('no pub/sub to hear entity changes: cached entries live until their TTL');
+    fetchCache = new StoredFetchCache(store, cacheLog);
+  }
+
+  return {
+    fetchCache,
+    planStore: redis && new RedisPlanStore(redis, settings.keyPrefix, cacheLog),
+    apolloCache: redis && new RedisKeyValueCache(redis, settings.keyPrefix),
+    async close() {
+      await invalidation?.stop();
+      if (pubSub !== sharedPubSub) await pubSub?.close();
+      // quit() waits for Redis to answer; a connection that never opened just ends.
+      if (redis?.status === 'ready') await redis.quit();
+      else redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from '@shop/platform';
+import { parseFailureCode } from '../limits/parse-failure';
+
+/**
+ * The last look at every error before it leaves: the token limit gets its
+ * own code, and in production an unexpected error (a bug, a dropped
+ * connection) is logged and answered without its message, which may name a
+ * host, a query or a file. Errors with a code of their own are meant for the
+ * client and pass.
+ */
+export function createRouterErrorFormatter(log: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_PARSE_FAILED') {
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: parseFailureCode(formatted.message) },
+      };
+    }
+    if (!production || (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    const serviceName = formatted.extensions?.serviceName;
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(serviceName ? { serviceName } : {}) },
+    };
+  };
+}

@@ -1,0 +1,216 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { FetchNode } from '@apollo/query-planner';
+import type { CachePolicy, FetchCache, SubgraphFetch } from './caches';
+import { cacheHintOf, cachePolicyOf, isCacheable } from './cache-control';
+import { compileRewrites } from './data-rewrites';
+import type { Cursor, ExecutionState } from './execution-state';
+import { compileRepresentation } from './representations';
+import {
+  concretePaths,
+  deepMerge,
+  isObject,
+  type ResponsePath,
+  type ResultObject,
+} from './result-tree';
+import type { SubgraphClient } from './subgraph-client';
+import { downstreamServiceError } from './subgraph-errors';
+import type { SupergraphTypeConditions } from './type-conditions';
+
+export interface FetchDependencies {
+  client: SubgraphClient;
+  types: SupergraphTypeConditions;
+  fetchCache: FetchCache | undefined;
+}
+
+interface Answer {
+  data: ResultObject | null | undefined;
+  /** Set when the answer may be stored in the fetch cache. */
+  cachePolicy: CachePolicy | undefined;
+}
+
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
+/** A copy the caller owns: cached values are never merged into (and so never changed by) a response. */
+function copyOf<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * One Fetch node, compiled once per plan: the body around its variables,
+ * its representation builder and rewrites. Running it calls the subgraph (or
+ * the fetch cache), merges the answer into the entities at the cursor, and
+ * records subgraph errors with response paths, as the gateway does; a fetch
+ * that fails records its error and lets the rest of the plan run.
+ */
+export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
+  const { client, types, fetchCache } = dependencies;
+  const representationOf = node.requires ? compileRepresentation(node.requires, types) : undefined;
+  const rewriteInput = compileRewrites(node.inputRewrites, types);
+  const rewriteOutput = compileRewrites(node.outputRewrites, types);
+  const bodyStart = `{"query":${JSON.stringify(node.operation)},"variables":`;
+  const bodyEnd =
+    node.operationName === undefined
+      ? '}'
+      : `,"operationName":${JSON.stringify(node.operationName)}}`;
+  const variableUsages = node.variableUsages ?? [];
+
+  const variablesOf = (state: ExecutionState): Record<string, unknown> => {
+    const variables: Record<string, unknown> = {};
+    for (const name of variableUsages) {
+      if (hasOwnProperty.call(state.variables, name) && state.variables[name] !== undefined) {
+        variables[name] = state.variables[name];
+      }
+    }
+    return variables;
+  };
+
+  // Whether this fetch's last answer could be cached. While it could not (a
+  // subgraph that sends no public cache hint for it, as most never do), the
+  // cache is not asked: a lookup that can only miss costs its key hashing on
+  // every request. A cacheable answer turns lookups back on.
+  let answersCacheable = true;
+  const cacheKeyOf = (
+    state: ExecutionState,
+    variables: Record<string, unknown>,
+  ): SubgraphFetch | undefined =>
+    fetchCache && state.isQuery
+      ? { subgraph: node.serviceName, operation: node.operation, variables }
+      : undefined;
+
+  /** `entityIndexes` maps an `_entities` index of this call back to its representation's index. */
+  const send = async (
+    state: ExecutionState,
+    cursor: Cursor,
+    variables: Record<string, unknown>,
+    entityIndexes: readonly number[] | undefined,
+  ): Promise<Answer> => {
+    const { body, cacheControl } = await client.call({
+      subgraph: node.serviceName,
+      body: bodyStart + JSON.stringify(variables) + bodyEnd,
+      identity: state.identity,
+      requestId: state.requestId,
+      shareable: state.isQuery,
+    });
+    const errors = body.errors as GraphQLFormattedError[] | undefined;
+    if (errors) {
+      const pathOf = errorPaths(state, cursor, entityIndexes);
+      for (const error of errors) {
+        state.errors.push(downstreamServiceError(error, node.serviceName, pathOf(error.path)));
+      }
+    }
+    const hint = cacheHintOf(cacheControl);
+    state.cachePolicy?.restrict(hint);
+    const policy = cachePolicyOf(hint);
+    const cacheable = !errors?.length && isCacheable(policy);
+    if (fetchCache && state.isQuery) answersCacheable = cacheable;
+    return {
+      data: body.data as ResultObject | null | undefined,
+      cachePolicy: fetchCache && cacheable ? policy : undefined,
+    };
+  };
+
+  const errorPaths = (
+    state: ExecutionState,
+    cursor: Cursor,
+    entityIndexes: readonly number[] | undefined,
+  ) => {
+    let entityPaths: ResponsePath[] | undefined;
+    return (path: readonly (string | number)[] | undefined): ResponsePath | undefined => {
+      const index = path?.[1];
+      if (representationOf && typeof index === 'number') {
+        entityPaths ??= concretePaths(cursor.steps, state.data);
+        const entityPath = entityPaths[entityIndexes ? entityIndexes[index]! : index] ?? [];
+        return [...entityPath, ...path!.slice(2)];
+      }
+      return path ? [...cursor.path, ...path] : undefined;
+    };
+  };
+
+  const fetchRoot = async (state: ExecutionState, cursor: Cursor, entities: unknown[]) => {
+    const variables = variablesOf(state);
+    const cacheKey = cacheKeyOf(state, variables);
+    const cached = cacheKey && answersCacheable ? await fetchCache!.getRoot(cacheKey) : undefined;
+    let data: ResultObject | null | undefined;
+    if (cached) {
+      data = copyOf(cached);
+      // How long the cached answer stays fresh is not known here: never cache the response on it.
+      state.cachePolicy?.restrict({ maxAge: 0 });
+    } else {
+      const answer = await send(state, cursor, variables, undefined);
+      data = answer.data;
+      if (cacheKey && data && answer.cachePolicy) {
+        fetchCache!.setRoot(cacheKey, copyOf(data), answer.cachePolicy);
+      }
+    }
+    if (data) rewriteOutput?.(data);
+    for (const entity of entities) deepMerge(entity as ResultObject, data);
+  };
+
+  const fetchEntities = async (state: ExecutionState, cursor: Cursor, entities: unknown[]) => {
+    const representations: ResultObject[] = [];
+    const owners: ResultObject[] = [];
+    for (const entity of entities) {
+      const representation = representationOf!(entity);
+      if (representation && representation.__typename) {
+        rewriteInput?.(representation);
+        representations.push(representation);
+        owners.push(entity as ResultObject);
+      }
+    }
+    if (representations.length < 1) return;
+    const variables = variablesOf(state);
+    if ('representations' in variables) {
+      throw new Error(`Variables cannot contain key "representations"`);
+    }
+    const cacheKey = cacheKeyOf(state, variables);
+    const cached =
+      cacheKey && answersCacheable
+        ? await fetchCache!.getEntities(cacheKey, representations)
+        : undefined;
+    const missing = cached
+      ? representations.flatMap((_, index) => (cached[index] === undefined ? [index] : []))
+      : undefined;
+    let received: unknown[] = cached ? cached.map((entity) => entity && copyOf(entity)) : [];
+    if (missing && missing.length < representations.length) {
+      state.cachePolicy?.restrict({ maxAge: 0 });
+    }
+    if (!missing || missing.length > 0) {
+      const sent = missing ? missing.map((index) => representations[index]!) : representations;
+      const answer = await send(state, cursor, { ...variables, representations: sent }, missing);
+      if (!answer.data) return;
+      const answered = answer.data._entities;
+      if (!Array.isArray(answered)) {
+        throw new Error(`Expected "data._entities" in response to be an array`);
+      }
+      if (answered.length !== sent.length) {
+        throw new Error(`Expected "data._entities" to contain ${sent.length} elements`);
+      }
+      if (cacheKey && answer.cachePolicy) {
+        fetchCache!.setEntities(cacheKey, sent, copyOf(answered), answer.cachePolicy);
+      }
+      if (missing) missing.forEach((index, position) => (received[index] = answered[position]));
+      else received = answered as unknown[];
+    }
+    for (let index = 0; index < received.length; index++) {
+      const entity = received[index];
+      const owner = owners[index]!;
+      if (isObject(entity) && !entity.__typename) entity.__typename = owner.__typename;
+      rewriteOutput?.(entity);
+      deepMerge(owner, entity);
+    }
+  };
+
+  return async (state: ExecutionState, cursor: Cursor): Promise<void> => {
+    const entities = Array.isArray(cursor.data)
+      ? cursor.data.filter((entity) => entity !== null && entity !== undefined)
+      : [cursor.data];
+    if (entities.length < 1) return;
+    try {
+      await (representationOf
+        ? fetchEntities(state, cursor, entities)
+        : fetchRoot(state, cursor, entities));
+    } catch (error) {
+      state.errors.push(error);
+    }
+  };
+}

@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import {
+  GraphQLError,
+  print,
+  type DocumentNode,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import { operationFromDocument } from '@apollo/federation-internals';
+import type { QueryPlan } from '@apollo/query-planner';
+import { ANONYMOUS, signIdentity, type Identity } from '@shop/identity';
+import type { FetchCache, PlanStore } from './caches';
+import type { RestrictableCachePolicy } from './cache-control';
+import { compilePlan, UnsupportedPlanError, type PlanStep } from './compiled-plan';
+import type { ExecutionState } from './execution-state';
+import { InFlightOperations } from './in-flight-operations';
+import { PlanCache } from './plan-cache';
+import { ResponseShaper } from './response-shaper';
+import type { ResultObject } from './result-tree';
+import type { SignedIdentity, SubgraphClient } from './subgraph-client';
+import type { SupergraphPlanner } from './supergraph-planner';
+import { ApiTypeConditions, SupergraphTypeConditions } from './type-conditions';
+
+/** The request context @apollo/gateway's executor receives from Apollo Server. */
+export type GatewayRequestContext = Parameters<typeof executeQueryPlan>[2];
+
+export interface QueryPlanExecutorOptions {
+  planner: SupergraphPlanner;
+  client: SubgraphClient;
+  /** The gateway's data sources: plans this executor does not run go to the gateway's executor with them. */
+  sources: ServiceMap;
+  identitySecret: string;
+  fetchCache?: FetchCache;
+  planStore?: PlanStore;
+  maxCachedPlans?: number;
+  /** Identical query operations in flight share one execution (with SUBGRAPH_DEDUPLICATION). */
+  deduplicate?: boolean;
+}
+
+/** One operation to execute, already parsed and validated. */
+export interface OperationRequest {
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  identity?: Identity;
+  requestId?: string;
+  /** Apollo Server's hash of the query text; computed from the document when absent. */
+  queryHash?: string;
+  /** Apollo Server's overall cache policy of the request, narrowed by every subgraph answer. */
+  cachePolicy?: RestrictableCachePolicy;
+  /** Apollo Server's request context, for the gateway's executor when a plan falls back to it. */
+  requestContext?: GatewayRequestContext;
+}
+
+interface PreparedOperation {
+  /** The plan cache's key: schema, operation text and operation name. */
+  key: string;
+  plan: QueryPlan;
+  isQuery: boolean;
+  /** Absent when the plan or the operation needs the gateway's executor. */
+  run?: PlanStep;
+  shaper?: ResponseShaper;
+}
+
+const DEFAULT_MAX_CACHED_PLANS = 1_000;
+
+/**
+ * Executes query and mutation plans of @apollo/query-planner in place of
+ * @apollo/gateway's `executeQueryPlan`, with the same results: plans and
+ * everything derivable from them are compiled once per operation; per
+ * request only the subgraph calls, the merging of their answers and the
+ * shaping of the response run. Plans with @defer, and operations asking for
+ * introspection, run on the gateway's executor.
+ */
+export class QueryPlanExecutor {
+  private readonly plans: PlanCache<PreparedOperation>;
+  private readonly apiTypes: ApiTypeConditions;
+  private readonly supergraphTypes: SupergraphTypeConditions;
+  private readonly inFlight: InFlightOperations | undefined;
+
+  constructor(private readonly options: QueryPlanExecutorOptions) {
+    this.plans = new PlanCache(
+      options.maxCachedPlans ?? DEFAULT_MAX_CACHED_PLANS,
+      options.planStore,
+    );
+    this.apiTypes = new ApiTypeConditions(options.planner.apiSchema);
+    this.supergraphTypes = new SupergraphTypeConditions(options.planner.supergraphSchema);
+    this.inFlight = options.deduplicate ? new InFlightOperations() : undefined;
+  }
+
+  /** The executor Apollo Server calls (GatewayExecutor), with the gateway's variable checks first. */
+  readonly executeRequest = async (
+    requestContext: GatewayRequestContext,
+  ): Promise<ExecutionResult> => {
+    const { request, document, queryHash, operation } = requestContext;
+    const variables = request.variables ?? {};
+    const variableErrors = this.variableErrors(operation, variables);
+    if (variableErrors.length > 0) return { errors: variableErrors };
+    const context = requestContext.context as { identity?: Identity; requestId?: string };
+    return this.execute({
+      document,
+      operationName: request.operationName,
+      variables,
+      identity: context.identity,
+      requestId: context.requestId,
+      queryHash,
+      cachePolicy: requestContext.overallCachePolicy as RestrictableCachePolicy | undefined,
+      requestContext,
+    });
+  };
+
+  /** The plan of an operation, as this executor caches it. */
+  async planOf(document: DocumentNode, operationName: string | undefined): Promise<QueryPlan> {
+    return (await this.prepare(document, operationName, undefined)).plan;
+  }
+
+  /** Whether an operation is left to the gateway's executor (@defer, introspection). */
+  async runsOnGateway(document: DocumentNode, operationName: string | undefined): Promise<boolean> {
+    return !(await this.prepare(document, operationName, undefined)).run;
+  }
+
+  async execute(request: OperationRequest): Promise<ExecutionResult> {
+    const prepared = await this.prepare(request.document, request.operationName, request.queryHash);
+    if (!prepared.run || !prepared.shaper) return this.executeOnGateway(prepared.plan, request);
+    const identity = request.identity ?? ANONYMOUS;
+    const identityKey = JSON.stringify(identity);
+    const run = (cachePolicy: RestrictableCachePolicy | undefined) =>
+      this.run(prepared, request, cachePolicy, {
+        header: signIdentity(identity, this.options.identitySecret),
+        key: identityKey,
+      });
+    if (!this.inFlight || !prepared.isQuery) return run(request.cachePolicy);
+    const key = `${prepared.key}\n${identityKey}\n${JSON.stringify(request.variables)}`;
+    return this.inFlight.run(key, request.cachePolicy, run);
+  }
+
+  private async run(
+    prepared: PreparedOperation,
+    request: OperationRequest,
+    cachePolicy: RestrictableCachePolicy | undefined,
+    identity: SignedIdentity,
+  ): Promise<ExecutionResult> {
+    const state: ExecutionState = {
+      variables: request.variables,
+      errors: [],
+      data: {},
+      identity,
+      requestId: request.requestId,
+      cachePolicy,
+      isQuery: prepared.isQuery,
+    };
+    await prepared.run!(state, { path: [], steps: [], data: state.data });
+    return respond(state, prepared.shaper!, request.variables);
+  }
+
+  private prepare(
+    document: DocumentNode,
+    operationName: string | undefined,
+    queryHash: string | undefined,
+  ): Promise<PreparedOperation> {
+    const { planner } = this.options;
+    const hash = queryHash ?? createHash('sha256').update(print(document)).digest('hex');
+    const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}`;
+    return this.plans.get(
+      key,
+      () => planner.plan(planner.operation(document, operationName)),
+      (plan) => this.compile(key, plan, document, operationName),
+    );
+  }
+
+  private compile(
+    key: string,
+    plan: QueryPlan,
+    document: DocumentNode,
+    operationName: string | undefined,
+  ): PreparedOperation {
+    // Shaping reads its own copy of the operation: the planner's may be rewritten while planning.
+    const operation = operationFromDocument(this.options.planner.apiSchema, document, {
+      operationName,
+      validate: false,
+    });
+    const isQuery = operation.rootKind === 'query';
+    const shaper = new ResponseShaper(operation, this.apiTypes);
+    if (shaper.usesIntrospection || shaper.hasUnsafeResponseName) return { key, plan, isQuery };
+    try {
+      const run = compilePlan(plan, operation, {
+        client: this.options.client,
+        types: this.supergraphTypes,
+        fetchCache: isQuery ? this.options.fetchCache : undefined,
+      });
+      return { key, plan, isQuery, run, shaper };
+    } catch (error) {
+      if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
+      throw error;
+    }
+  }
+
+  private variableErrors(
+    operation: OperationDefinitionNode | undefined,
+    variables: Record<string, unknown>,
+  ): readonly GraphQLError[] {
+    if (!operation?.variableDefinitions?.length) return [];
+    const { errors } = getVariableValues(
+      this.options.planner.schema,
+      operation.variableDefinitions,
+      variables,
+    );
+    return errors ?? [];
+  }
+
+  private executeOnGateway(plan: QueryPlan, request: OperationRequest): Promise<ExecutionResult> {
+    const { planner, sources } = this.options;
+    const requestContext =
+      request.requestContext ??
+      ({
+        request: { variables: request.variables, operationName: request.operationName },
+        document: request.document,
+        operationName: request.operationName ?? null,
+        context: { identity: request.identity, requestId: request.requestId },
+        metrics: {},
+        overallCachePolicy: request.cachePolicy,
+      } as unknown as GatewayRequestContext);
+    return executeQueryPlan(
+      plan,
+      sources,
+      requestContext,
+      buildOperationContext({
+        schema: planner.schema,
+        operationDocument: request.document,
+        operationName: request.operationName,
+      }),
+      planner.supergraphSchema,
+      planner.apiSchema,
+    );
+  }
+}
+
+/** The result as the gateway's executeQueryPlan builds it from the fetch errors and the shaped data. */
+function respond(
+  state: ExecutionState,
+  shaper: ResponseShaper,
+  variables: Record<string, unknown>,
+): ExecutionResult {
+  let shaped;
+  try {
+    shaped = shaper.shape(state.data, variables);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    const message =
+      error instanceof Error ? error.message : 'Unexpected error during query plan execution';
+    return {
+      errors: [
+        new GraphQLError(message, { originalError: error instanceof Error ? error : undefined }),
+      ],
+    };
+  }
+  const errors = state.errors as GraphQLError[];
+  if (errors.length === 0 && shaped.errors.length > 0) {
+    // The gateway reports values completed to null here, not in `errors`.
+    return { extensions: { valueCompletion: shaped.errors }, data: shaped.data as ResultObject };
+  }
+  return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+}

@@ -1,0 +1,130 @@
+import { STATUS_CODES } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { IDENTITY_HEADER } from '@shop/identity';
+import { isObject } from './result-tree';
+import { httpStatusError, transportError } from './subgraph-errors';
+
+/** The identity of one client request, signed once for every subgraph call it makes. */
+export interface SignedIdentity {
+  /** The `x-shop-identity` header value. */
+  header: string;
+  /** Equal for equal identities: calls of different identities never share an answer. */
+  key: string;
+}
+
+export interface SubgraphCall {
+  subgraph: string;
+  /** The JSON body: `{"query":…,"variables":…,"operationName":…}`. */
+  body: string;
+  identity: SignedIdentity;
+  requestId: string | undefined;
+  /** A query call may share the answer of an identical call in flight; a mutation never. */
+  shareable: boolean;
+}
+
+export interface SubgraphAnswer {
+  body: { data?: unknown; errors?: unknown; extensions?: unknown };
+  cacheControl: string | undefined;
+}
+
+interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  text: string;
+}
+
+interface Endpoint {
+  url: string;
+  origin: string;
+  path: string;
+}
+
+/**
+ * Calls subgraphs over undici's keep-alive pools. Identical query calls in
+ * flight at the same time (same subgraph, body and identity) make one HTTP
+ * call; every caller parses its own copy of the answer, so no two requests
+ * ever share (and mutate) the same objects.
+ */
+export class SubgraphClient {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly inFlight = new Map<string, Promise<RawAnswer>>();
+
+  constructor(
+    subgraphs: readonly { name: string; url: string }[],
+    private readonly dispatcher: Dispatcher,
+    private readonly deduplicate: boolean,
+  ) {
+    for (const { name, url } of subgraphs) {
+      const parsed = new URL(url);
+      this.endpoints.set(name, {
+        url,
+        origin: parsed.origin,
+        path: parsed.pathname + parsed.search,
+      });
+    }
+  }
+
+  async call(call: SubgraphCall): Promise<SubgraphAnswer> {
+    const endpoint = this.endpoints.get(call.subgraph);
+    if (!endpoint) throw new Error(`Couldn't find service with name "${call.subgraph}"`);
+    const raw = await (call.shareable && this.deduplicate
+      ? this.shared(endpoint, call)
+      : this.send(endpoint, call));
+    return { body: parseAnswer(raw, endpoint.url), cacheControl: raw.cacheControl };
+  }
+
+  private shared(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+    const key = `${call.subgraph}\n${call.identity.key}\n${call.body}`;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.send(endpoint, call).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async send(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [IDENTITY_HEADER]: call.identity.header,
+    };
+    if (call.requestId) headers['x-request-id'] = call.requestId;
+    try {
+      const response = await this.dispatcher.request({
+        origin: endpoint.origin,
+        path: endpoint.path,
+        method: 'POST',
+        headers,
+        body: call.body,
+      });
+      return {
+        status: response.statusCode,
+        contentType: headerValue(response.headers['content-type']),
+        cacheControl: headerValue(response.headers['cache-control']),
+        text: await response.body.text(),
+      };
+    } catch (error) {
+      throw transportError(error);
+    }
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Reads an answer as RemoteGraphQLDataSource does, with its errors for bad statuses and bodies. */
+function parseAnswer(raw: RawAnswer, url: string): SubgraphAnswer['body'] {
+  const isJson =
+    raw.contentType !== undefined &&
+    (raw.contentType.startsWith('application/json') ||
+      raw.contentType.startsWith('application/graphql-response+json'));
+  const body: unknown = isJson ? JSON.parse(raw.text) : raw.text;
+  if (raw.status < 200 || raw.status > 299) {
+    throw httpStatusError(url, raw.status, STATUS_CODES[raw.status] ?? '', body);
+  }
+  if (!isObject(body))
+    throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+  return body;
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import {
+  operationFromDocument,
+  Supergraph,
+  type Operation,
+  type Schema,
+} from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+
+/**
+ * One supergraph as the router's executors see it: its schemas and the one
+ * query planner the query executor and the subscription executor share
+ * (building a planner is the costliest step of a start).
+ */
+export class SupergraphPlanner {
+  /** The API schema as graphql-js sees it: what clients validate against. */
+  readonly schema: GraphQLSchema;
+  readonly apiSchema: Schema;
+  readonly supergraphSchema: GraphQLSchema;
+  /** Changes whenever the supergraph does, so cached plans of another supergraph never apply. */
+  readonly schemaHash: string;
+  private readonly planner: QueryPlanner;
+
+  constructor(supergraphSdl: string) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.schemaHash = createHash('sha256').update(supergraphSdl).digest('hex');
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  /** The operation of a validated document, in the planner's terms. */
+  operation(document: DocumentNode, operationName: string | undefined): Operation {
+    return operationFromDocument(this.apiSchema, document, { operationName });
+  }
+
+  plan(operation: Operation): QueryPlan {
+    return this.planner.buildQueryPlan(operation);
+  }
+}
