@@ -2,7 +2,8 @@
 // (or, with `postgres`, on PostgreSQL + Redis): ProductPage, Products (first
 // 20), Search and Me (signed in), each exactly as the client contract writes
 // it with variables from the seeded data, and ProductPage again on a second
-// stack with the entity cache off (ENTITY_CACHE=false). Each is checked to
+// stack with the entity cache off (ENTITY_CACHE=false) and on a third with
+// every operation limit off, for the limits' overhead. Each is checked to
 // answer without errors first; then all are loaded in turn, `runs` times,
 // and the medians printed. Checkout is its own scenario.
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,14 @@ const WARMUP_SECONDS = 2;
 
 /** One load generator on one address is far above any per-client rate a store would allow. */
 const UNLIMITED = { RATE_LIMIT_PER_SECOND: '0' };
+/** Every operation limit of the router off (0), to measure what the limits cost. */
+const NO_OPERATION_LIMITS = Object.fromEntries(
+  ['MAX_DEPTH', 'MAX_ALIASES', 'MAX_ROOT_FIELDS', 'MAX_SELECTIONS', 'MAX_TOKENS', 'MAX_COST'].map(
+    (name) => [name, '0'],
+  ),
+);
+const CACHE_OFF = 'ProductPage (entity cache off)';
+const LIMITS_OFF = 'ProductPage (operation limits off)';
 
 const isError = (answer) => Boolean(answer.errors?.length) || !answer.data;
 
@@ -31,6 +40,7 @@ export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
   try {
     const cached = await startStack(stacks, postgres, {});
     const uncached = await startStack(stacks, postgres, { ENTITY_CACHE: 'false' });
+    const unlimited = await startStack(stacks, postgres, NO_OPERATION_LIMITS);
     const { productId, searchTerm, customer } = variablesFromSeed(seedData);
     const token = await accessToken(cached.url, customer);
     const signedIn = { authorization: `Bearer ${token}` };
@@ -45,7 +55,8 @@ export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
         variables: { query: searchTerm, first: 10 },
       },
       { label: 'Me', stack: cached, operation: 'Me', variables: {}, headers: signedIn },
-      { label: 'ProductPage (entity cache off)', stack: uncached, ...productPage },
+      { label: CACHE_OFF, stack: uncached, ...productPage },
+      { label: LIMITS_OFF, stack: unlimited, ...productPage },
     ].map((item) => ({
       ...item,
       body: { query: operation(item.operation), variables: item.variables },
@@ -160,9 +171,13 @@ function report(cases, runs, seconds, postgres) {
   );
   console.table(rows, ['name', ...COLUMNS]);
   const [cached] = rows;
-  const uncached = rows.at(-1);
+  const uncached = rows.find((row) => row.name === CACHE_OFF);
+  const unlimited = rows.find((row) => row.name === LIMITS_OFF);
   console.log(
     `ProductPage, entity cache off / on: throughput ${ratio(uncached.rps, cached.rps)}, p95 ${ratio(uncached.p95, cached.p95)}`,
+  );
+  console.log(
+    `ProductPage, operation limits on / off: throughput ${ratio(cached.rps, unlimited.rps)}, CPU per request ${ratio(cached.cpuMsPerRequest, unlimited.cpuMsPerRequest)}`,
   );
   console.log(`\n${markdownTable(`store (${runtime})`, rows, runs)}\n`);
   return rows.map((row) => ({ scenario: `store (${runtime}): ${row.name}`, ...row }));

@@ -1,5 +1,6 @@
 import { parse, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { buildOperationContext, executeQueryPlan } from '@apollo/gateway';
+import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
 import type { CachePolicy, FetchCache, PlanStore, SubgraphFetch } from '../src/execution/caches';
 import { parsePlan, serializePlan } from '../src/execution/plan-cache';
@@ -243,7 +244,7 @@ describe('the query-plan executor, against @apollo/gateway’s executeQueryPlan 
   let http: SubgraphHttpClient;
   let setup: GatewaySetup;
   const log = createLogger('executor-test', 'silent');
-  const identity = { kind: 'user', userId: 'u1', role: 'CUSTOMER', scopes: ['customer'] } as const;
+  const identity: Identity = { kind: 'user', userId: 'u1', role: 'CUSTOMER', scopes: ['customer'] };
 
   const newSetup = (options: GatewayOptions = {}) =>
     createGateway(fixture.supergraphSdl, http, {}, IDENTITY_SECRET, log, options);

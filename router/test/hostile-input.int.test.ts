@@ -1,3 +1,4 @@
+import type { DocumentNode } from 'graphql';
 import { IDENTITY_HEADER } from '@shop/identity';
 import {
   countRows,
@@ -336,7 +337,7 @@ describe('variables of the wrong type and out-of-range numbers', () => {
 
 describe('SQL-looking and unicode text in every text input of the contract mutations', () => {
   const text = HOSTILE_TEXT;
-  const cases: [string, Parameters<typeof graphqlRequest>[1], Record<string, unknown>][] = [
+  const cases: [string, DocumentNode, Record<string, unknown>][] = [
     [
       'Register.email',
       RegisterDocument,

@@ -239,7 +239,7 @@ async function unreachableUrl(): Promise<string> {
 
 export async function startFederatedFixture(): Promise<FederatedFixture> {
   const mutationLog: string[] = [];
-  let createdUsers: { id: string; name: string }[] = [];
+  let createdUsers: { id: string; name: string; username?: string }[] = [];
   let createdReviews: typeof REVIEWS = [];
   const userById = (id: string) =>
     USERS.find((user) => user.id === id) ?? createdUsers.find((user) => user.id === id);
