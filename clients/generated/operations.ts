@@ -215,7 +215,7 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { products: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, price: { amount: number, currency: string }, inventory: { available: number, inStock: boolean } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ProductsQuery = { products: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, price: { amount: number, currency: string }, inventory: { available: number, inStock: boolean } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateProductMutationVariables = Exact<{
   input: CreateProductInput;
@@ -271,7 +271,7 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { id: string, name: string, slug: string, description: string, averageRating: number | null, reviewCount: number, price: { amount: number, currency: string }, category: { id: string, name: string }, reviews: { totalCount: number, edges: Array<{ node: { id: string, rating: number, title: string | null, body: string, createdAt: string, author: { id: string, name: string } } }> }, inventory: { available: number, inStock: boolean } } | null };
+export type ProductPageQuery = { product: { id: string, name: string, slug: string, description: string, averageRating: number | null, reviewCount: number, price: { amount: number, currency: string }, category: { id: string, name: string }, reviews: { totalCount: number, edges: Array<{ node: { id: string, rating: number, title: string | null, body: string, createdAt: string, author: { id: string, name: string } } }> }, inventory: { available: number, inStock: boolean } | null } | null };
 
 export type RestockMutationVariables = Exact<{
   input: RestockInput;
@@ -318,7 +318,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, price: { amount: number, currency: string }, inventory: { inStock: boolean } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { categories: Array<{ count: number, category: { id: string, name: string } }>, priceRanges: Array<{ min: number, max: number | null, count: number }>, inStock: Array<{ value: boolean, count: number }> } } };
+export type SearchQuery = { search: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, price: { amount: number, currency: string }, inventory: { inStock: boolean } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { categories: Array<{ count: number, category: { id: string, name: string } }>, priceRanges: Array<{ min: number, max: number | null, count: number }>, inStock: Array<{ value: boolean, count: number }> } } };
 
 export type AddToCartMutationVariables = Exact<{
   productId: string | number;

@@ -3,6 +3,7 @@ import { accessTokenVerifyingSettings, identitySettings, requireSecret } from '@
 import {
   booleanFlag,
   commaList,
+  ConfigError,
   loadConfig,
   logLevel,
   nodeEnv,
@@ -14,11 +15,14 @@ import {
 export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
 
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
+const SUBGRAPH_TIMEOUT_PREFIX = 'SUBGRAPH_TIMEOUT_MS_';
+const subgraphTimeoutMs = z.coerce.number().int().min(100);
 
 /**
  * The router's settings. SUPERGRAPH_PATH names any composed Federation 2
  * supergraph; SUBGRAPH_URL_<NAME> overrides the routing URL of subgraph
- * <name> (upper-cased, non-alphanumerics as _), e.g. SUBGRAPH_URL_PRODUCTS.
+ * <name> (upper-cased, non-alphanumerics as _), e.g. SUBGRAPH_URL_PRODUCTS;
+ * SUBGRAPH_TIMEOUT_MS_<NAME> overrides SUBGRAPH_TIMEOUT_MS for one subgraph.
  */
 export function loadRouterConfig(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(
@@ -31,7 +35,13 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       CORS_ORIGINS: commaList,
       INTROSPECTION: optionalBooleanFlag,
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
-      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      SUBGRAPH_TIMEOUT_MS: subgraphTimeoutMs.default(10_000),
+      // Further tries of a query's subgraph call after a connection error or a 502/503/504.
+      SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+      SUBGRAPH_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(50),
+      // Consecutive failures that open a subgraph's circuit breaker (0: never), and its cool-down.
+      SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(0).default(5),
+      SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(2_000),
       // Identical query calls to a subgraph in flight at once share one HTTP call.
       SUBGRAPH_DEDUPLICATION: booleanFlag(true),
       HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
@@ -69,6 +79,14 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       subgraphUrls[key.slice(SUBGRAPH_URL_PREFIX.length)] = z.string().url().parse(value);
     }
   }
+  const subgraphTimeoutOverridesMs: Record<string, number> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith(SUBGRAPH_TIMEOUT_PREFIX) && value) {
+      const parsed = subgraphTimeoutMs.safeParse(value);
+      if (!parsed.success) throw new ConfigError([`${key}: ${parsed.error.issues[0]?.message}`]);
+      subgraphTimeoutOverridesMs[key.slice(SUBGRAPH_TIMEOUT_PREFIX.length)] = parsed.data;
+    }
+  }
   return {
     production,
     logLevel: config.LOG_LEVEL,
@@ -83,6 +101,14 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     subgraphDeduplication: config.SUBGRAPH_DEDUPLICATION,
     healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
     subgraphUrls,
+    resilience: {
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      timeoutOverridesMs: subgraphTimeoutOverridesMs,
+      retries: config.SUBGRAPH_RETRIES,
+      retryBackoffMs: config.SUBGRAPH_RETRY_BACKOFF_MS,
+      breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+      breakerCoolDownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+    },
     limits: {
       maxDepth: config.MAX_DEPTH,
       maxAliases: config.MAX_ALIASES,

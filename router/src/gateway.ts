@@ -9,6 +9,7 @@ import type { FetchCache, PlanStore } from './execution/caches';
 import { QueryPlanExecutor } from './execution/query-plan-executor';
 import { SubgraphClient } from './execution/subgraph-client';
 import { SupergraphPlanner } from './execution/supergraph-planner';
+import type { SubgraphResilience } from './resilience/subgraph-resilience';
 import { subgraphsOf, type SupergraphSubgraph } from './supergraph';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   fetchCache?: FetchCache;
   /** Plans shared by router instances, behind the executor's in-memory LRU. */
   planStore?: PlanStore;
+  /** Timeouts, retries and circuit breakers of the executor's subgraph calls. */
+  resilience?: SubgraphResilience;
 }
 
 export interface GatewaySetup {
@@ -77,7 +80,12 @@ export function createGateway(
   const planner = new SupergraphPlanner(supergraphSdl);
   const executor = new QueryPlanExecutor({
     planner,
-    client: new SubgraphClient(subgraphs, http.dispatcher, options.deduplicate ?? true),
+    client: new SubgraphClient(
+      subgraphs,
+      http.dispatcher,
+      options.deduplicate ?? true,
+      options.resilience,
+    ),
     sources,
     identitySecret,
     fetchCache: options.fetchCache,

@@ -16,7 +16,7 @@ import type { LivePubSub } from '@shop/events';
 import { createAccessTokenVerifier } from '@shop/identity';
 import { prepareSupergraph } from './auth/security-features';
 import { createRouterCaches } from './caching/router-caches';
-import type { RouterConfig } from './config';
+import { subgraphEnvKey, type RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
@@ -28,6 +28,7 @@ import { createOperationLimits } from './limits/operation-limits';
 import { loadSafelist, safelistPlugin, safelistQueryCache } from './limits/safelist';
 import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
+import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
 
 export interface RunningRouter {
@@ -72,6 +73,7 @@ export async function startRouter(
       deduplicate: config.subgraphDeduplication,
       fetchCache: caches.fetchCache,
       planStore: caches.planStore,
+      resilience: new SubgraphResilience(config.resilience, log, subgraphEnvKey),
     },
   );
 

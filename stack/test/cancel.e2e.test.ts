@@ -43,7 +43,7 @@ describe('cancelling an order, through the router', () => {
   const orderOf = async (id: string) =>
     (await graphqlRequest(url(), OrderDocument, { id }, as('alan'))).data!.order!;
   const availableOf = async () =>
-    (await graphqlRequest(url(), ProductPageDocument, { id: product.id })).data!.product!.inventory
+    (await graphqlRequest(url(), ProductPageDocument, { id: product.id })).data!.product!.inventory!
       .available;
 
   /** Alan buys `quantity` of the product with his seeded address and card: a PAID order. */

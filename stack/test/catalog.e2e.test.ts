@@ -152,7 +152,7 @@ describe('catalog, inventory and search through the router, with events between 
     await within(2_000, async () => {
       const result = await search('numbat headlamp');
       const edge = result.data?.search.edges.find((candidate) => candidate.node.id === product.id);
-      return edge?.node.inventory.inStock ? edge : undefined;
+      return edge?.node.inventory?.inStock ? edge : undefined;
     });
 
     const negative = await graphqlRequest(

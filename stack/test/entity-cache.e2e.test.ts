@@ -130,7 +130,7 @@ describe('the router’s entity cache on the stack', () => {
     );
     expect(restocked.errors).toBeUndefined();
     const after = await productPage(thirdReviewed!);
-    expect(after.inventory.available).toBe(before.inventory.available + 7);
+    expect(after.inventory!.available).toBe(before.inventory!.available + 7);
   });
 
   it('never serves one user’s Me to another, nor from cache to the same user', async () => {

@@ -90,6 +90,7 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
       identity: state.identity,
       requestId: state.requestId,
       shareable: state.isQuery,
+      retryable: state.isQuery,
     });
     const errors = body.errors as GraphQLFormattedError[] | undefined;
     if (errors) {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { IDENTITY_HEADER } from '@shop/identity';
+import type { AttemptLimits, SubgraphResilience } from '../resilience/subgraph-resilience';
 import { isObject } from './result-tree';
 import { httpStatusError, transportError } from './subgraph-errors';
 
@@ -20,6 +21,8 @@ export interface SubgraphCall {
   requestId: string | undefined;
   /** A query call may share the answer of an identical call in flight; a mutation never. */
   shareable: boolean;
+  /** A query call may be sent again after a connection error or a 502/503/504; a mutation never. */
+  retryable: boolean;
 }
 
 export interface SubgraphAnswer {
@@ -54,6 +57,8 @@ export class SubgraphClient {
     subgraphs: readonly { name: string; url: string }[],
     private readonly dispatcher: Dispatcher,
     private readonly deduplicate: boolean,
+    /** Timeouts, retries and circuit breakers; without it, one plain attempt per call. */
+    private readonly resilience?: SubgraphResilience,
   ) {
     for (const { name, url } of subgraphs) {
       const parsed = new URL(url);
@@ -70,7 +75,7 @@ export class SubgraphClient {
     if (!endpoint) throw new Error(`Couldn't find service with name "${call.subgraph}"`);
     const raw = await (call.shareable && this.deduplicate
       ? this.shared(endpoint, call)
-      : this.send(endpoint, call));
+      : this.exchange(endpoint, call));
     return { body: parseAnswer(raw, endpoint.url), cacheControl: raw.cacheControl };
   }
 
@@ -78,13 +83,22 @@ export class SubgraphClient {
     const key = `${call.subgraph}\n${call.identity.key}\n${call.body}`;
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.send(endpoint, call).finally(() => this.inFlight.delete(key));
+      pending = this.exchange(endpoint, call).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
   }
 
-  private async send(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+  private exchange(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+    if (!this.resilience) return this.send(endpoint, call);
+    return this.resilience.run(call, (limits) => this.send(endpoint, call, limits));
+  }
+
+  private async send(
+    endpoint: Endpoint,
+    call: SubgraphCall,
+    limits?: AttemptLimits,
+  ): Promise<RawAnswer> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [IDENTITY_HEADER]: call.identity.header,
@@ -97,6 +111,8 @@ export class SubgraphClient {
         method: 'POST',
         headers,
         body: call.body,
+        // The call's deadline (the signal) replaces the pools' own timers.
+        ...(limits && { signal: limits.signal, headersTimeout: 0, bodyTimeout: 0 }),
       });
       return {
         status: response.statusCode,

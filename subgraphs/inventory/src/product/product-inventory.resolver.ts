@@ -7,8 +7,14 @@ import { ProductReference } from './product.stub';
 
 @Resolver(() => ProductReference)
 export class ProductInventoryResolver {
+  // Nullable although inventory always answers one: when the inventory
+  // subgraph cannot be reached, the router answers null here (with an error
+  // naming inventory) and the rest of the product page still renders; a
+  // non-null field would take the whole product down with it.
   @FieldResolver(() => ProductInventory, {
-    description: 'Stock across all warehouses; zero when never stocked.',
+    nullable: true,
+    description:
+      'Stock across all warehouses; zero when never stocked. Null only when inventory cannot be reached.',
   })
   inventory(
     @Root() product: ProductReference,

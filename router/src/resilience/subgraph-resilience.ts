@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@shop/platform';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import {
+  SubgraphTimeoutError,
+  SubgraphUnavailableError,
+  unreachableSubgraphError,
+} from './resilience-errors';
+import { backoffDelayMs, isFailureStatus, isRetryableStatus } from './retry-backoff';
+
+export interface ResilienceSettings {
+  /** The time a subgraph call may take, retries and their waits included. */
+  timeoutMs: number;
+  /** Per subgraph, keyed by subgraphEnvKey(name) (SUBGRAPH_TIMEOUT_MS_<NAME>). */
+  timeoutOverridesMs: Record<string, number>;
+  /** Further tries of a query call after a connection error or a 502/503/504. */
+  retries: number;
+  retryBackoffMs: number;
+  breakerFailures: number;
+  breakerCoolDownMs: number;
+}
+
+/** How an attempt went, by its HTTP status; it threw if no answer came. */
+export interface AttemptAnswer {
+  status: number;
+}
+
+export interface AttemptLimits {
+  /** Aborts the attempt when the call's time is up. */
+  signal: AbortSignal;
+}
+
+export interface ResilientCall {
+  subgraph: string;
+  /** Queries only: a mutation is never sent twice. */
+  retryable: boolean;
+}
+
+/**
+ * Timeouts, retries and a circuit breaker around the calls to each
+ * subgraph. A call's timeout covers all its attempts, so no call waits
+ * longer than its subgraph's timeout; it fails with an error naming the
+ * subgraph (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE when the breaker is
+ * open, or the gateway's "fetch failed" for a subgraph that cannot be
+ * reached), which the executor records while the rest of the plan runs.
+ */
+export class SubgraphResilience {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly settings: ResilienceSettings,
+    private readonly log: Logger,
+    private readonly envKeyOf: (subgraph: string) => string,
+  ) {}
+
+  breakerState(subgraph: string): BreakerState {
+    return this.breakerOf(subgraph).state;
+  }
+
+  timeoutOf(subgraph: string): number {
+    return this.settings.timeoutOverridesMs[this.envKeyOf(subgraph)] ?? this.settings.timeoutMs;
+  }
+
+  async run<T extends AttemptAnswer>(
+    call: ResilientCall,
+    attempt: (limits: AttemptLimits) => Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = this.timeoutOf(call.subgraph);
+    const deadline = Date.now() + timeoutMs;
+    const breaker = this.breakerOf(call.subgraph);
+    const maxRetries = call.retryable ? this.settings.retries : 0;
+    for (let retry = 0; ; retry++) {
+      if (!breaker.admit()) throw new SubgraphUnavailableError(call.subgraph);
+      const outcome = await this.attemptOnce(attempt, deadline);
+      if (outcome.kind === 'answer' && !isFailureStatus(outcome.answer.status)) {
+        breaker.succeeded();
+        return outcome.answer;
+      }
+      breaker.failed();
+      if (outcome.kind === 'timeout') throw new SubgraphTimeoutError(call.subgraph, timeoutMs);
+      const retryable = outcome.kind === 'unreachable' || isRetryableStatus(outcome.answer.status);
+      const wait = backoffDelayMs(retry + 1, this.settings.retryBackoffMs);
+      // A retry that could not finish before the deadline would only delay the answer.
+      if (!retryable || retry >= maxRetries || Date.now() + wait >= deadline) {
+        if (outcome.kind === 'unreachable') {
+          throw unreachableSubgraphError(call.subgraph, outcome.error);
+        }
+        return outcome.answer;
+      }
+      await sleep(wait);
+    }
+  }
+
+  private async attemptOnce<T extends AttemptAnswer>(
+    attempt: (limits: AttemptLimits) => Promise<T>,
+    deadline: number,
+  ): Promise<
+    { kind: 'answer'; answer: T } | { kind: 'timeout' } | { kind: 'unreachable'; error: unknown }
+  > {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) return { kind: 'timeout' };
+    const signal = AbortSignal.timeout(remainingMs);
+    try {
+      return { kind: 'answer', answer: await attempt({ signal }) };
+    } catch (error) {
+      return signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable', error };
+    }
+  }
+
+  private breakerOf(subgraph: string): CircuitBreaker {
+    let breaker = this.breakers.get(subgraph);
+    if (!breaker) {
+      breaker = new CircuitBreaker(
+        subgraph,
+        {
+          failureThreshold: this.settings.breakerFailures,
+          coolDownMs: this.settings.breakerCoolDownMs,
+        },
+        this.log,
+      );
+      this.breakers.set(subgraph, breaker);
+    }
+    return breaker;
+  }
+}

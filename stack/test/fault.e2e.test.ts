@@ -1,0 +1,190 @@
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { graphqlRequest, type GraphQLResponse } from '@shop/testing';
+import { seedData } from '@shop/seed';
+import { ProductPageDocument } from '../../clients/generated/operations';
+import { startTestStack, type RunningTestStack } from './support/test-stack';
+
+/** How the relay treats the router's connections to inventory. */
+type RelayMode = 'forward' | 'refuse' | 'blackhole';
+
+/**
+ * A TCP relay between the router and the inventory subgraph, so the router
+ * really loses it: `refuse` closes the port and every connection (a process
+ * that died), `blackhole` accepts connections and never answers (a process
+ * that hangs), `forward` passes bytes both ways again.
+ */
+class TcpRelay {
+  private mode: RelayMode = 'forward';
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+  port = 0;
+
+  constructor(private readonly targetPort: number) {
+    this.server = createServer((client) => this.accept(client));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/graphql`;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async switchTo(mode: RelayMode): Promise<void> {
+    const wasListening = this.mode !== 'refuse';
+    this.mode = mode;
+    // Connections of the previous mode end: kept-alive sockets must not carry on.
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (mode === 'refuse' && wasListening) {
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    } else if (mode !== 'refuse' && !wasListening) {
+      await this.listen();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.switchTo('refuse');
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    if (this.mode === 'blackhole') return;
+    const upstream = this.track(connect(this.targetPort, '127.0.0.1'));
+    client.pipe(upstream).pipe(client);
+  }
+
+  private track(socket: Socket): Socket {
+    this.sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+    return socket;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// The router's settings in this stack, and what follows from them.
+const SUBGRAPH_TIMEOUT_MS = 5_000;
+const INVENTORY_TIMEOUT_MS = 1_000;
+const BREAKER_COOLDOWN_MS = 2_000;
+/** ProductPage's plan: products, then users and inventory, then at most one more stage. */
+const PLAN_STAGES = 3;
+/** No subgraph call outlives its timeout, retries included, so no answer outlives its plan's. */
+const ANSWER_BOUND_MS = PLAN_STAGES * SUBGRAPH_TIMEOUT_MS;
+const RECOVERY_MS = 5_000;
+const LOOPS = 8;
+
+const productId = seedData.reviews[0]!.productId;
+
+interface Answer {
+  startedAt: number;
+  endedAt: number;
+  response: GraphQLResponse<{ product?: Record<string, unknown> | null }>;
+}
+
+const namesInventory = (answer: Answer) =>
+  (answer.response.errors ?? []).some(
+    (error) =>
+      error.extensions?.serviceName === 'inventory' || /inventory/.test(error.message ?? ''),
+  );
+
+describe('the product page while the inventory subgraph is down', () => {
+  let stack: RunningTestStack;
+  let relay: TcpRelay;
+
+  beforeAll(async () => {
+    const inventoryPort = await freePort();
+    relay = new TcpRelay(inventoryPort);
+    await relay.listen();
+    stack = await startTestStack({
+      INVENTORY_PORT: String(inventoryPort),
+      SUBGRAPH_URL_INVENTORY: relay.url,
+      ENTITY_CACHE: 'false',
+      RATE_LIMIT_PER_SECOND: '0',
+      SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
+      SUBGRAPH_TIMEOUT_MS_INVENTORY: String(INVENTORY_TIMEOUT_MS),
+      SUBGRAPH_BREAKER_COOLDOWN_MS: String(BREAKER_COOLDOWN_MS),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await relay?.close();
+  });
+
+  it('answers every request in time, with inventory errors while it is down and whole pages after', async () => {
+    const answers: Answer[] = [];
+    let running = true;
+    const loop = async () => {
+      while (running) {
+        const startedAt = Date.now();
+        const response = await graphqlRequest(stack.router.url, ProductPageDocument, {
+          id: productId,
+        });
+        answers.push({ startedAt, endedAt: Date.now(), response });
+      }
+    };
+    const loops = Array.from({ length: LOOPS }, loop);
+
+    await sleep(1_000);
+    const cutAt = Date.now();
+    await relay.switchTo('refuse');
+    await sleep(3_000);
+    await relay.switchTo('blackhole');
+    // Longer than a cool-down and a trial: a trial call meets the hanging inventory.
+    await sleep(BREAKER_COOLDOWN_MS + 2 * INVENTORY_TIMEOUT_MS);
+    const restoredAt = Date.now();
+    await relay.switchTo('forward');
+    await sleep(RECOVERY_MS + 2_000);
+    running = false;
+    await Promise.all(loops);
+
+    expect(answers.length).toBeGreaterThan(LOOPS * 4);
+    for (const answer of answers) {
+      expect(answer.response.status).toBe(200);
+      expect(answer.endedAt - answer.startedAt).toBeLessThanOrEqual(ANSWER_BOUND_MS);
+    }
+
+    const before = answers.filter((answer) => answer.endedAt < cutAt);
+    const during = answers.filter(
+      (answer) => answer.startedAt > cutAt && answer.endedAt < restoredAt,
+    );
+    const recovered = answers.filter((answer) => answer.startedAt > restoredAt + RECOVERY_MS);
+    expect(before.length).toBeGreaterThan(0);
+    expect(during.length).toBeGreaterThan(0);
+    expect(recovered.length).toBeGreaterThan(0);
+
+    for (const answer of before) expect(answer.response.errors).toBeUndefined();
+    for (const answer of during) {
+      expect(namesInventory(answer)).toBe(true);
+      // The page still renders: everything but the stock, which is null.
+      const product = answer.response.data?.product;
+      expect(product).toMatchObject({ id: productId, name: expect.any(String) });
+      expect(product?.price).toBeDefined();
+      expect(product?.inventory).toBeNull();
+    }
+    // Refused connections open the breaker, which fails the rest fast; trials time out.
+    const outageCodes = new Set(
+      during.flatMap((answer) => answer.response.errors!.map((error) => error.extensions?.code)),
+    );
+    expect(outageCodes).toContain('SUBGRAPH_UNAVAILABLE');
+    expect(outageCodes).toContain('SUBGRAPH_TIMEOUT');
+    for (const answer of recovered) {
+      expect(answer.response.errors).toBeUndefined();
+      expect(answer.response.data?.product?.inventory).toEqual({
+        available: expect.any(Number),
+        inStock: expect.any(Boolean),
+      });
+    }
+  }, 60_000);
+});
