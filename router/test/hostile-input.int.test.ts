@@ -21,6 +21,8 @@ import {
   RefreshTokenDocument,
   RegisterDocument,
   RestockDocument,
+  SearchDocument,
+  SearchSuggestionsDocument,
   UpdateCartItemDocument,
   UpdatePriceDocument,
 } from '../../clients/generated/operations';
@@ -200,6 +202,21 @@ describe('the HTTP transport', () => {
     const name = 'x'.repeat(900_000);
     const result = await graphqlRequest(url, RegisterDocument, {
       input: { email: 'huge@example.com', password: 'long-enough-pw', name },
+    });
+    expectCodedRefusal(result, ['BAD_USER_INPUT']);
+  });
+
+  it('refuses a huge search text with BAD_USER_INPUT', async () => {
+    const result = await graphqlRequest(url, SearchDocument, {
+      query: 'lamp '.repeat(100_000),
+      first: 10,
+    });
+    expectCodedRefusal(result, ['BAD_USER_INPUT']);
+  });
+
+  it('refuses a huge suggestion prefix with BAD_USER_INPUT', async () => {
+    const result = await graphqlRequest(url, SearchSuggestionsDocument, {
+      prefix: 'l'.repeat(900_000),
     });
     expectCodedRefusal(result, ['BAD_USER_INPUT']);
   });

@@ -332,11 +332,13 @@ describe('search subgraph (real PostgreSQL)', () => {
     expect(await documentCount()).toBe(before);
   });
 
-  it('refuses an empty query, bad page sizes and bad cursors with BAD_USER_INPUT', async () => {
+  it('refuses an empty or overlong query, bad page sizes and bad cursors with BAD_USER_INPUT', async () => {
     const before = await documentCount();
     for (const variables of [
       { query: '', first: 10 },
       { query: '   ', first: 10 },
+      { query: 'quasar '.repeat(40), first: 10 },
+      { query: 'x'.repeat(100_000), first: 10 },
       { query: 'quasar', first: 101 },
       { query: 'quasar', first: 0 },
       { query: 'quasar', first: 10, after: 'not-a-cursor' },
@@ -404,10 +406,12 @@ describe('search subgraph (real PostgreSQL)', () => {
       expect(await suggest('%')).toEqual([]);
     });
 
-    it('refuses an empty prefix and limits outside 1..20 with BAD_USER_INPUT', async () => {
+    it('refuses an empty or overlong prefix and limits outside 1..20 with BAD_USER_INPUT', async () => {
       for (const variables of [
         { prefix: '' },
         { prefix: ' ' },
+        { prefix: 'q'.repeat(201) },
+        { prefix: 'q'.repeat(100_000) },
         { prefix: 'quas', limit: 0 },
         { prefix: 'quas', limit: 21 },
       ]) {

@@ -5,6 +5,7 @@ import type { ProductReference } from '../product/product.stub';
 import type { SearchResultConnection } from './search.connection';
 import type { SearchFilter } from './search.input';
 import { PRICE_RANGE_THRESHOLDS, toFacets, type FacetRow } from './search.mapper';
+import { searchText } from './search-text';
 
 interface RankedRow {
   productId: string;
@@ -42,8 +43,7 @@ export class SearchService {
     after: string | undefined,
     filter: SearchFilter = {},
   ): Promise<SearchResultConnection> {
-    const text = query.trim();
-    if (text === '') throw new BadUserInputError('query must not be empty', { argument: 'query' });
+    const text = searchText(query, 'query');
     assertPageSize(first);
     const { minPrice, maxPrice } = filter;
     if (typeof minPrice === 'number' && typeof maxPrice === 'number' && minPrice > maxPrice) {

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '@shop/platform';
 import { Prisma, type Database } from '../db';
+import { searchText } from '../search/search-text';
 
 export const DEFAULT_SUGGESTIONS = 5;
 export const MAX_SUGGESTIONS = 20;
@@ -18,10 +19,7 @@ export class SuggestionService {
    * names first.
    */
   async suggest(prefix: string, limit = DEFAULT_SUGGESTIONS): Promise<string[]> {
-    const text = prefix.trim();
-    if (text === '') {
-      throw new BadUserInputError('prefix must not be empty', { argument: 'prefix' });
-    }
+    const text = searchText(prefix, 'prefix');
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SUGGESTIONS) {
       throw new BadUserInputError(`limit must be between 1 and ${MAX_SUGGESTIONS}`, {
         argument: 'limit',
