@@ -113,6 +113,7 @@ export async function startRouter(
     sources,
     requirements,
     limits,
+    admission: { safelist, rateLimit },
     verifier,
     httpServer,
     path: '/graphql',

@@ -3,12 +3,13 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createAccessTokenIssuer, developmentKeyPair } from '@shop/identity';
-import { createLogger } from '@shop/platform';
 import { graphqlRequest, type GraphQLResponse } from '@shop/testing';
-import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
-import { startFederatedFixture, type FederatedFixture } from './support/federated-fixture';
-
-const IDENTITY_SECRET = 'executor-router-test-identity-secret-0123456789';
+import type { RunningRouter } from '@shop/router';
+import {
+  startFederatedFixture,
+  startFixtureRouter,
+  type FederatedFixture,
+} from './support/federated-fixture';
 
 /** Operations whose answers over HTTP must equal stock @apollo/gateway's behind Apollo Server. */
 const OPERATIONS = [
@@ -44,19 +45,7 @@ describe('the router’s executor over HTTP, with in-flight de-duplication', () 
   let stockUrl: string;
   let userToken: string;
 
-  const routerWith = (env: Record<string, string>) =>
-    startRouter(
-      loadRouterConfig({
-        PORT: '0',
-        NODE_ENV: 'test',
-        IDENTITY_SECRET,
-        ENTITY_CACHE: 'false',
-        RATE_LIMIT_PER_SECOND: '0',
-        ...env,
-      }),
-      fixture.supergraphSdl,
-      createLogger('router', 'silent'),
-    );
+  const routerWith = (env: Record<string, string>) => startFixtureRouter(fixture, env);
 
   beforeAll(async () => {
     fixture = await startFederatedFixture();

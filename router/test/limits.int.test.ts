@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buildSchema, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { createLogger } from '@shop/platform';
-import { errorCodes, graphqlRequest } from '@shop/testing';
+import { errorCodes, graphqlRequest, wsClient } from '@shop/testing';
 import { loadRouterConfig, startRouter, subgraphsOf, type RunningRouter } from '@shop/router';
 import { createOperationLimits } from '../src/limits/operation-limits';
 
@@ -238,6 +238,28 @@ describe('persisted operations', () => {
       }
       const later = await post(router.url, { extensions: byHash(sha256(query)) });
       expect(later.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    });
+
+    it('holds over graphql-ws too: an unregistered subscription is refused, a registered one admitted', async () => {
+      const registered = Object.values(manifest).find((query) =>
+        query.startsWith('subscription PriceChanged'),
+      );
+      expect(registered).toBeDefined();
+      const client = wsClient(router.url);
+      try {
+        const unlisted = client.subscribe('subscription { priceChanged(productId: "1") { id } }');
+        expect(await unlisted.ended).toMatchObject({
+          kind: 'error',
+          errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_IN_SAFELIST' } }],
+        });
+        // Admitted and planned: it ends only at the unreachable products subgraph.
+        const listed = client.subscribe(registered!, { productId: '1' });
+        const answer = JSON.stringify({ end: await listed.ended, results: listed.results });
+        expect(answer).toContain('SUBGRAPH_UNAVAILABLE');
+        expect(answer).not.toContain('PERSISTED_QUERY_NOT_IN_SAFELIST');
+      } finally {
+        await client.close();
+      }
     });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createAccessTokenIssuer, developmentKeyPair } from '@shop/identity';
 import { createLogger } from '@shop/platform';
-import { errorCodes, graphqlRequest, TEST_REDIS_URL } from '@shop/testing';
+import { errorCodes, graphqlRequest, TEST_REDIS_URL, wsClient } from '@shop/testing';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
 
 const supergraphSdl = readFileSync(path.resolve(__dirname, '../../supergraph.graphql'), 'utf8');
@@ -71,6 +71,26 @@ describe('rate limiting shared by two router instances through Redis', () => {
       code: 'RATE_LIMITED',
       retryAfterSeconds: 5,
     });
+  });
+
+  it('spends the same bucket over graphql-ws, where an operation past it ends RATE_LIMITED', async () => {
+    const headers = await bearer(randomUUID());
+    const client = wsClient(first.url, { authorization: headers.authorization });
+    try {
+      for (let sent = 0; sent < BURST; sent += 1) {
+        const operation = client.subscribe(QUERY);
+        expect(await operation.take(1)).toEqual([{ data: { __typename: 'Query' } }]);
+      }
+      const refused = client.subscribe(QUERY);
+      expect(await refused.ended).toMatchObject({
+        kind: 'error',
+        errors: [{ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 5 } }],
+      });
+    } finally {
+      await client.close();
+    }
+    const overHttp = await graphqlRequest(second.url, QUERY, undefined, headers);
+    expect(errorCodes(overHttp)).toEqual(['RATE_LIMITED']);
   });
 
   it('keeps one bucket per user: another user is not held back', async () => {

@@ -1,10 +1,10 @@
 import { connect } from 'node:net';
-import { createLogger } from '@shop/platform';
 import { eventually, graphqlRequest } from '@shop/testing';
-import { loadRouterConfig, startRouter } from '@shop/router';
-import { startFederatedFixture, type FederatedFixture } from './support/federated-fixture';
-
-const IDENTITY_SECRET = 'shutdown-test-identity-secret-0123456789';
+import {
+  startFederatedFixture,
+  startFixtureRouter,
+  type FederatedFixture,
+} from './support/federated-fixture';
 
 /** Whether a TCP connection to the port is accepted, or the error code that refused it. */
 function tryConnect(port: number): Promise<'accepted' | string> {
@@ -29,17 +29,7 @@ describe('the router’s graceful shutdown of HTTP traffic', () => {
   afterAll(() => fixture.stop());
 
   it('finishes a query in flight while it stops, and refuses new connections', async () => {
-    const router = await startRouter(
-      loadRouterConfig({
-        PORT: '0',
-        NODE_ENV: 'test',
-        IDENTITY_SECRET,
-        ENTITY_CACHE: 'false',
-        RATE_LIMIT_PER_SECOND: '0',
-      }),
-      fixture.supergraphSdl,
-      createLogger('router', 'silent'),
-    );
+    const router = await startFixtureRouter(fixture);
     const accounts = fixture.subgraphs.accounts!;
     const callsBefore = accounts.calls.length;
     // Long enough for the stop to begin while accounts still works on the call.

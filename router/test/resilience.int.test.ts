@@ -8,10 +8,13 @@ import {
   type GraphQLResponse,
   type InterceptingProxy,
 } from '@shop/testing';
-import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
-import { startFederatedFixture, type FederatedFixture } from './support/federated-fixture';
+import { loadRouterConfig, type RunningRouter } from '@shop/router';
+import {
+  startFederatedFixture,
+  startFixtureRouter,
+  type FederatedFixture,
+} from './support/federated-fixture';
 
-const IDENTITY_SECRET = 'resilience-test-identity-secret-0123456789';
 const BREAKER_COOLDOWN_MS = 400;
 /** Nothing listens on port 1: aimed there, the gate answers every call with a 502. */
 const DEAD_UPSTREAM = 'http://127.0.0.1:1/graphql';
@@ -34,19 +37,14 @@ describe('resilience of the router’s subgraph calls', () => {
   let logFile: string;
   const startRouterWith = async (env: Record<string, string>) => {
     logFile = testLogFile('resilience-router');
-    router = await startRouter(
-      loadRouterConfig({
-        PORT: '0',
-        NODE_ENV: 'test',
-        IDENTITY_SECRET,
-        ENTITY_CACHE: 'false',
-        RATE_LIMIT_PER_SECOND: '0',
+    router = await startFixtureRouter(
+      fixture,
+      {
         SUBGRAPH_DEDUPLICATION: 'false',
         SUBGRAPH_URL_ACCOUNTS: gate.url,
         SUBGRAPH_RETRY_BACKOFF_MS: '10',
         ...env,
-      }),
-      fixture.supergraphSdl,
+      },
       createLogger('router', 'info', logFile),
     );
     return router;

@@ -1,9 +1,8 @@
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '@shop/composition';
 import { createLogger } from '@shop/platform';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
-import { prepareTestDatabase, TEST_IDENTITY_SECRET } from '@shop/testing';
+import { prepareTestDatabase, TcpRelay, TEST_IDENTITY_SECRET } from '@shop/testing';
 import { buildUsersSchema, loadUsersConfig, startUsersSubgraph } from '@shop/users';
 
 /**
@@ -13,38 +12,12 @@ import { buildUsersSchema, loadUsersConfig, startUsersSubgraph } from '@shop/use
  * subgraphs do: /health reports them.
  */
 
-interface DatabaseRelay {
-  /** The database URL with its host and port replaced by the relay's. */
-  url: string;
-  /** Drops every connection and refuses new ones, as a database that went away. */
-  cut(): Promise<void>;
-}
-
-/** A TCP relay in front of the test database, so the test can take the database away. */
-async function relayTo(databaseUrl: string): Promise<DatabaseRelay> {
-  const target = new URL(databaseUrl);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+/** The database URL through `relay`: its host and port replaced by the relay's. */
+function relayedUrl(databaseUrl: string, relay: TcpRelay): string {
   const relayed = new URL(databaseUrl);
   relayed.hostname = '127.0.0.1';
-  relayed.port = String((server.address() as AddressInfo).port);
-  return {
-    url: relayed.toString(),
-    async cut() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-  };
+  relayed.port = String(relay.port);
+  return relayed.toString();
 }
 
 async function probe(base: string, path: string): Promise<{ status: number; body: unknown }> {
@@ -53,18 +26,22 @@ async function probe(base: string, path: string): Promise<{ status: number; body
 }
 
 describe('liveness and readiness probes of a subgraph and the router', () => {
-  let relay: DatabaseRelay;
+  let relay: TcpRelay;
   let users: Awaited<ReturnType<typeof startUsersSubgraph>>;
   let router: RunningRouter;
 
   beforeAll(async () => {
-    relay = await relayTo(await prepareTestDatabase('users'));
+    // In front of the test database, so the test can take the database away.
+    const databaseUrl = await prepareTestDatabase('users');
+    const database = new URL(databaseUrl);
+    relay = new TcpRelay(Number(database.port || 5432), database.hostname);
+    await relay.listen();
     users = await startUsersSubgraph(
       loadUsersConfig({
         NODE_ENV: 'test',
         HOST: '127.0.0.1',
         USERS_PORT: '0',
-        DATABASE_URL_USERS: relay.url,
+        DATABASE_URL_USERS: relayedUrl(databaseUrl, relay),
         DATABASE_POOL_SIZE: '2',
         IDENTITY_SECRET: TEST_IDENTITY_SECRET,
       }),
@@ -88,6 +65,7 @@ describe('liveness and readiness probes of a subgraph and the router', () => {
   afterAll(async () => {
     await router?.stop();
     await users?.stop();
+    await relay?.close();
   });
 
   it('reports both live and ready while the database answers', async () => {
@@ -106,7 +84,7 @@ describe('liveness and readiness probes of a subgraph and the router', () => {
   });
 
   it('keeps both live, the subgraph not ready and the router ready, once the database stops answering', async () => {
-    await relay.cut();
+    await relay.switchTo('refuse');
 
     expect(await probe(users.url, '/live')).toEqual({
       status: 200,

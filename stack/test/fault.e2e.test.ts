@@ -1,77 +1,8 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { graphqlRequest, type GraphQLResponse } from '@shop/testing';
+import { freePort, graphqlRequest, TcpRelay, type GraphQLResponse } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { ProductPageDocument } from '../../clients/generated/operations';
 import { startTestStack, type RunningTestStack } from './support/test-stack';
-
-/** How the relay treats the router's connections to inventory. */
-type RelayMode = 'forward' | 'refuse' | 'blackhole';
-
-/**
- * A TCP relay between the router and the inventory subgraph, so the router
- * really loses it: `refuse` closes the port and every connection (a process
- * that died), `blackhole` accepts connections and never answers (a process
- * that hangs), `forward` passes bytes both ways again.
- */
-class TcpRelay {
-  private mode: RelayMode = 'forward';
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
-  port = 0;
-
-  constructor(private readonly targetPort: number) {
-    this.server = createServer((client) => this.accept(client));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/graphql`;
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async switchTo(mode: RelayMode): Promise<void> {
-    const wasListening = this.mode !== 'refuse';
-    this.mode = mode;
-    // Connections of the previous mode end: kept-alive sockets must not carry on.
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    if (mode === 'refuse' && wasListening) {
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    } else if (mode !== 'refuse' && !wasListening) {
-      await this.listen();
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.switchTo('refuse');
-  }
-
-  private accept(client: Socket): void {
-    this.track(client);
-    if (this.mode === 'blackhole') return;
-    const upstream = this.track(connect(this.targetPort, '127.0.0.1'));
-    client.pipe(upstream).pipe(client);
-  }
-
-  private track(socket: Socket): Socket {
-    this.sockets.add(socket);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
-    return socket;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // The router's settings in this stack, and what follows from them.
 const SUBGRAPH_TIMEOUT_MS = 5_000;
@@ -104,11 +35,12 @@ describe('the product page while the inventory subgraph is down', () => {
 
   beforeAll(async () => {
     const inventoryPort = await freePort();
+    // Between the router and inventory, so the router really loses it.
     relay = new TcpRelay(inventoryPort);
     await relay.listen();
     stack = await startTestStack({
       INVENTORY_PORT: String(inventoryPort),
-      SUBGRAPH_URL_INVENTORY: relay.url,
+      SUBGRAPH_URL_INVENTORY: `http://127.0.0.1:${relay.port}/graphql`,
       ENTITY_CACHE: 'false',
       RATE_LIMIT_PER_SECOND: '0',
       SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),

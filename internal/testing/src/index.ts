@@ -8,3 +8,4 @@ export * from './test-logs';
 export * from './graphql-ws-client';
 export * from './test-redis';
 export * from './intercepting-proxy';
+export * from './tcp-relay';

@@ -22,6 +22,11 @@ export function loadSafelist(path: string): Safelist {
   return new Map(Object.entries(manifest));
 }
 
+/** Whether a query text is one of the manifest's (subscriptions check this; HTTP checks the hash Apollo computed). */
+export function isListed(safelist: Safelist, query: string): boolean {
+  return safelist.has(sha256(query));
+}
+
 /**
  * The persisted-query cache of a safelisted router: a client may send a
  * registered operation by its hash alone, and nothing else is ever stored

@@ -15,6 +15,7 @@ import { authenticate } from '../auth/authenticate';
 import type { AuthRequirements } from '../auth/requirements';
 import type { OperationLimits } from '../limits/operation-limits';
 import type { RouterContext } from '../context';
+import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
 import { prepareOperation, type PreparedOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 import { hasExpired, TOKEN_EXPIRED } from './token-expiry';
@@ -31,6 +32,7 @@ export interface GraphQLWsServerOptions {
   schema: GraphQLSchema;
   requirements: AuthRequirements;
   limits: OperationLimits;
+  admission: SubscriptionAdmission;
   verifier: AccessTokenVerifier;
   hub: SubscriptionHub;
   executeOperation: OperationExecutor;
@@ -94,16 +96,23 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
           return false;
         }
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('The connection is not initialised')];
         if (hasExpired(connection.expiresAt)) return [asError(TOKEN_EXPIRED)];
+        const limited = await rateLimitRefusal(
+          options.admission,
+          connection.identity,
+          ctx.extra.request,
+        );
+        if (limited) return [asError(limited)];
         const prepared = prepareOperation(
           options.schema,
           options.requirements,
           connection.identity,
           payload,
           options.limits,
+          options.admission.safelist,
         );
         if (prepared.kind === 'refused') {
           if (prepared.unauthenticated) {

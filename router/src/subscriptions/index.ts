@@ -4,6 +4,7 @@ import type { AccessTokenVerifier } from '@shop/identity';
 import type { Logger } from '@shop/platform';
 import type { AuthRequirements } from '../auth/requirements';
 import type { OperationLimits } from '../limits/operation-limits';
+import type { SubscriptionAdmission } from './admission';
 import type { RouterConfig } from '../config';
 import type { SupergraphSubgraph } from '../supergraph';
 import { EventExecutor } from './event-executor';
@@ -21,6 +22,7 @@ export interface SubscriptionServiceOptions {
   sources: ServiceMap;
   requirements: AuthRequirements;
   limits: OperationLimits;
+  admission: SubscriptionAdmission;
   verifier: AccessTokenVerifier;
   httpServer: Server;
   path: string;
@@ -58,6 +60,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     schema: planner.schema,
     requirements: options.requirements,
     limits: options.limits,
+    admission: options.admission,
     verifier: options.verifier,
     hub,
     executeOperation: options.executeOperation,
@@ -69,6 +72,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     schema: planner.schema,
     requirements: options.requirements,
     limits: options.limits,
+    admission: options.admission,
     verifier: options.verifier,
     hub,
     heartbeatMs: config.subscriptions.multipartHeartbeatMs,

@@ -5,6 +5,7 @@ import { requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
 import type { AuthRequirements } from '../auth/requirements';
 import type { OperationLimits } from '../limits/operation-limits';
+import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 
@@ -15,6 +16,7 @@ export interface MultipartSubscriptionOptions {
   schema: GraphQLSchema;
   requirements: AuthRequirements;
   limits: OperationLimits;
+  admission: SubscriptionAdmission;
   verifier: AccessTokenVerifier;
   hub: SubscriptionHub;
   /** Interval of the empty `{}` parts that keep proxies from closing an idle stream. */
@@ -67,8 +69,16 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       authentication.identity,
       body,
       options.limits,
+      options.admission.safelist,
     );
     if (prepared.kind === 'operation') return false;
+    const limited = await rateLimitRefusal(options.admission, authentication.identity, req);
+    if (limited) {
+      const { retryAfterSeconds, ...error } = limited;
+      res.setHeader('retry-after', String(retryAfterSeconds));
+      sendJson(res, 429, { errors: [error] });
+      return true;
+    }
     if (prepared.kind === 'refused') {
       sendJson(res, prepared.unauthenticated ? 401 : 400, { errors: prepared.errors });
       return true;

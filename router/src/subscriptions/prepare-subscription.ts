@@ -11,7 +11,9 @@ import { getVariableValues } from 'graphql/execution/values';
 import type { Identity } from '@shop/identity';
 import { authorizeOperation } from '../auth/authorize-operation';
 import type { OperationLimits } from '../limits/operation-limits';
+import { LimitCode } from '../limits/limit-errors';
 import { parseFailureCode } from '../limits/parse-failure';
+import { isListed, type Safelist } from '../limits/safelist';
 import type { AuthRequirements } from '../auth/requirements';
 import type { SubscriptionRequest } from './event-executor';
 import type { Refusals } from './subscription-hub';
@@ -34,7 +36,8 @@ export type PreparedOperation =
  * carries it: the document parses and validates, the variables coerce, and
  * @authenticated / @requiresScopes allow it (refused fields come back as
  * nulls with errors, as for queries; a refused root field refuses it all),
- * and the operation limits hold.
+ * the operation limits hold, and, on a safelisted router, the operation is
+ * one of the manifest's.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
@@ -42,9 +45,16 @@ export function prepareOperation(
   identity: Identity,
   incoming: IncomingOperation,
   limits: OperationLimits,
+  safelist: Safelist | undefined,
 ): PreparedOperation {
   if (typeof incoming.query !== 'string' || incoming.query.trim() === '') {
     return refused('The request has no query', 'BAD_REQUEST');
+  }
+  if (safelist && !isListed(safelist, incoming.query)) {
+    return refused(
+      'Only registered operations run on this router',
+      LimitCode.PERSISTED_QUERY_NOT_IN_SAFELIST,
+    );
   }
   const operationName =
     typeof incoming.operationName === 'string' ? incoming.operationName : undefined;

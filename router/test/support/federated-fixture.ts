@@ -10,6 +10,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { IDENTITY_HEADER } from '@shop/identity';
+import { freePort } from '@shop/testing';
+import { createLogger, type Logger } from '@shop/platform';
+import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
 
 /**
  * A supergraph the router has never seen, for the executor's tests: five
@@ -228,13 +231,9 @@ async function startRawSubgraph(ledger: { answer: RawAnswer }): Promise<TestSubg
   return subgraph;
 }
 
-/** A URL where nothing listens: a port the system gave and took back. */
+/** A URL where nothing listens. */
 async function unreachableUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
+  return `http://127.0.0.1:${await freePort()}/graphql`;
 }
 
 export async function startFederatedFixture(): Promise<FederatedFixture> {
@@ -388,6 +387,30 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
 }
 
 /** A raw ledger answer of `data` (and optional `errors`) as JSON. */
+/**
+ * A router over the fixture's supergraph, set up for tests: every answer
+ * comes from the subgraphs (no entity cache) and no rate limit holds a test
+ * back; `env` adds to or overrides that.
+ */
+export function startFixtureRouter(
+  fixture: FederatedFixture,
+  env: Record<string, string> = {},
+  log: Logger = createLogger('router', 'silent'),
+): Promise<RunningRouter> {
+  return startRouter(
+    loadRouterConfig({
+      PORT: '0',
+      NODE_ENV: 'test',
+      IDENTITY_SECRET: 'federated-fixture-identity-secret-0123456789',
+      ENTITY_CACHE: 'false',
+      RATE_LIMIT_PER_SECOND: '0',
+      ...env,
+    }),
+    fixture.supergraphSdl,
+    log,
+  );
+}
+
 export function ledgerJson(body: object, status = 200): RawAnswer {
   return { status, contentType: 'application/json', body: JSON.stringify(body) };
 }
