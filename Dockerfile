@@ -55,6 +55,8 @@ COPY --from=build /app/supergraph.graphql ./
 USER node
 
 FROM runtime AS router
+# The storefront and GraphiQL, bundled by Vite in the build stage; the router serves them.
+COPY --from=build /app/clients/storefront/dist ./clients/storefront/dist
 ENV PORT=4000 SUPERGRAPH_PATH=supergraph.graphql
 EXPOSE 4000
 CMD ["node", "router/dist/main.js"]

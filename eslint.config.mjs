@@ -11,6 +11,7 @@ export default tseslint.config(
       '.data/**',
       'coverage/**',
       'artifacts/**',
+      'test-artifacts/**',
     ],
   },
   js.configs.recommended,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { accessTokenVerifyingSettings, identitySettings, requireSecret } from '@shop/identity';
 import {
@@ -7,6 +8,8 @@ import {
   loadConfig,
   logLevel,
   nodeEnv,
+  observabilitySettingsOf,
+  observabilityVariables,
   optionalBooleanFlag,
   port,
 } from '@shop/platform';
@@ -67,6 +70,11 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       RATE_LIMIT_KEY_PREFIX: z.string().default('rate-limit:'),
       REDIS_URL: z.string().url().optional(),
       SAFELIST_PATH: z.string().optional(),
+      // The built storefront served at / (empty: none), and GraphiQL at /graphiql.
+      STOREFRONT_DIR: z.string().default(path.resolve(__dirname, '../../clients/storefront/dist')),
+      GRAPHIQL: optionalBooleanFlag,
+      // METRICS_ENABLED (/metrics), OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (traces over OTLP/HTTP).
+      ...observabilityVariables,
       ...identitySettings,
       ...accessTokenVerifyingSettings,
     },
@@ -95,6 +103,11 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     supergraphPath: config.SUPERGRAPH_PATH,
     // Introspection and the Sandbox landing page are for development; production opts in.
     introspection: config.INTROSPECTION ?? !production,
+    storefront: {
+      dir: config.STOREFRONT_DIR || undefined,
+      // An explorer, like introspection and the Sandbox landing page: development's unless asked for.
+      graphiql: config.GRAPHIQL ?? config.INTROSPECTION ?? !production,
+    },
     corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, APOLLO_STUDIO_ORIGIN],
     maxBodyBytes: config.MAX_BODY_BYTES,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
@@ -145,6 +158,7 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
       multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
     },
+    observability: observabilitySettingsOf(config),
     auth: {
       identitySecret: requireSecret('IDENTITY_SECRET', config.IDENTITY_SECRET, production),
       jwtPublicKey: requireSecret('JWT_PUBLIC_KEY', config.JWT_PUBLIC_KEY, production),

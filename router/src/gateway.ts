@@ -7,7 +7,7 @@ import type { SubgraphHttpClient } from './datasources/http-client';
 import { SubgraphDataSource } from './datasources/subgraph-data-source';
 import type { FetchCache, PlanStore } from './execution/caches';
 import { QueryPlanExecutor } from './execution/query-plan-executor';
-import { SubgraphClient } from './execution/subgraph-client';
+import { SubgraphClient, type SubgraphCallObserver } from './execution/subgraph-client';
 import { SupergraphPlanner } from './execution/supergraph-planner';
 import type { SubgraphResilience } from './resilience/subgraph-resilience';
 import { subgraphsOf, type SupergraphSubgraph } from './supergraph';
@@ -23,6 +23,8 @@ export interface GatewayOptions {
   planStore?: PlanStore;
   /** Timeouts, retries and circuit breakers of the executor's subgraph calls. */
   resilience?: SubgraphResilience;
+  /** Metrics and trace spans of the executor's subgraph calls. */
+  observer?: SubgraphCallObserver;
 }
 
 export interface GatewaySetup {
@@ -85,6 +87,7 @@ export function createGateway(
       http.dispatcher,
       options.deduplicate ?? true,
       options.resilience,
+      options.observer,
     ),
     sources,
     identitySecret,

@@ -10,7 +10,9 @@ import {
   createHttpServer,
   listen,
   sendJson,
+  createServiceObservability,
   type Logger,
+  type ObservabilityOptions,
 } from '@shop/platform';
 import type { LivePubSub } from '@shop/events';
 import { createAccessTokenVerifier } from '@shop/identity';
@@ -30,6 +32,9 @@ import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
+import { subgraphCallObserver } from './observability/subgraph-call-observer';
+import { registerSubscriptionGauges } from './observability/subscription-metrics';
+import { storefrontRoutes } from './static/storefront';
 
 export interface RunningRouter {
   url: string;
@@ -45,9 +50,14 @@ export interface RouterOptions {
    * this process (the embedded stack); otherwise the router opens its own.
    */
   pubSub?: LivePubSub;
+  /** Where spans go besides OTLP (tests pass an in-memory exporter). */
+  observability?: ObservabilityOptions;
 }
 
-/** Serves a supergraph on one port: /graphql (GraphQL over HTTP), /live, /ready and /health. */
+/**
+ * Serves a supergraph on one port: /graphql (GraphQL over HTTP), /live, /ready
+ * and /health, with the storefront at / and GraphiQL at /graphiql.
+ */
 export async function startRouter(
   config: RouterConfig,
   supergraphSdl: string,
@@ -55,6 +65,11 @@ export async function startRouter(
   options: RouterOptions = {},
 ): Promise<RunningRouter> {
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
+  const observability = createServiceObservability(
+    'router',
+    config.observability,
+    options.observability,
+  );
   const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
   const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
   const limits = createOperationLimits(config.limits, supergraphSdl);
@@ -74,11 +89,18 @@ export async function startRouter(
       fetchCache: caches.fetchCache,
       planStore: caches.planStore,
       resilience: new SubgraphResilience(config.resilience, log, subgraphEnvKey),
+      observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
     },
   );
 
-  const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
-  const httpServer = createHttpServer({ routes, corsOrigins: config.corsOrigins, log });
+  const storefront = await storefrontRoutes(config.storefront, log);
+  const routes: Parameters<typeof createHttpServer>[0]['routes'] = { ...storefront.routes };
+  const httpServer = createHttpServer({
+    routes,
+    fallback: storefront.fallback,
+    corsOrigins: config.corsOrigins,
+    log,
+  });
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -100,6 +122,7 @@ export async function startRouter(
       ...(safelist ? [safelistPlugin(safelist)] : []),
       operationLimitsPlugin(limits),
       authorizationPlugin(requirements),
+      ...observability.plugins<RouterContext>(),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -135,15 +158,20 @@ export async function startRouter(
     log,
   });
 
-  routes['/graphql'] = apolloHandler(apollo, {
-    context: async (req) => {
-      const context = await createRouterContext(req, log, verifier);
-      await rateLimit?.admit(context.identity, req);
-      return context;
-    },
-    maxBodyBytes: config.maxBodyBytes,
-    divert: subscriptions.multipart,
-  });
+  routes['/graphql'] = observability.traced(
+    apolloHandler(apollo, {
+      context: async (req) => {
+        const context = await createRouterContext(req, log, verifier);
+        await rateLimit?.admit(context.identity, req);
+        return context;
+      },
+      maxBodyBytes: config.maxBodyBytes,
+      divert: subscriptions.multipart,
+    }),
+  );
+  // GET /metrics: operations, subgraph calls, subscriptions and the process (unless METRICS_ENABLED=false).
+  Object.assign(routes, observability.routes());
+  if (observability.registry) registerSubscriptionGauges(observability.registry, subscriptions.hub);
   // Liveness: the process answers. Readiness: every subgraph answers its own readiness.
   // Readiness is the router's own: with a subgraph down it still answers
   // everything that subgraph is not needed for (partial data otherwise), so
@@ -175,6 +203,7 @@ export async function startRouter(
       await http.close();
       await rateLimit?.close();
       await caches.close();
+      await observability.shutdown();
     },
   };
 }

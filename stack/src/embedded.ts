@@ -3,7 +3,7 @@ import { startEmbeddedPostgres, withSchema, type EmbeddedPostgres } from '@shop/
 import type { LaunchedSubgraph } from '@shop/federation';
 import { composeSupergraph } from '@shop/composition';
 import { createEventBus, createLivePubSub } from '@shop/events';
-import { createLogger, type Logger } from '@shop/platform';
+import { createLogger, type Logger, type ObservabilityOptions } from '@shop/platform';
 import { loadRouterConfig, startRouter, subgraphEnvKey, type RunningRouter } from '@shop/router';
 import type { StackConfig } from './config';
 import { subgraphSdls } from './subgraph-sdl';
@@ -13,6 +13,11 @@ export interface RunningStack {
   router: RunningRouter;
   subgraphs: LaunchedSubgraph<unknown>[];
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Given to every service (tests pass an in-memory span exporter); each names itself in its spans. */
+  observability?: ObservabilityOptions;
 }
 
 /**
@@ -25,6 +30,7 @@ export interface RunningStack {
 export async function startStack(
   config: StackConfig,
   log: Logger = createLogger('stack', config.logLevel, config.logFile),
+  options: StackOptions = {},
 ): Promise<RunningStack> {
   const needsEmbedded = SUBGRAPHS.some(
     (subgraph) => !config.env[`DATABASE_URL_${subgraphEnvKey(subgraph.name)}`],
@@ -57,6 +63,7 @@ export async function startStack(
         seed: config.seed,
         bus,
         pubSub,
+        observability: options.observability,
       });
       started.push(launched);
       // Subgraphs started later call this one here (e.g. orders → INVENTORY_URL), unless configured.
@@ -73,7 +80,7 @@ export async function startStack(
       supergraphSdl,
       createLogger('router', routerConfig.logLevel, config.logFile),
       // Subgraphs announce entity changes here; the router's cache listens.
-      { pubSub },
+      { pubSub, observability: options.observability },
     );
 
     return {

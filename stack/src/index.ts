@@ -1,4 +1,4 @@
 export { loadStackConfig, REPO_ROOT, type StackConfig } from './config';
-export { startStack, type RunningStack } from './embedded';
+export { startStack, type RunningStack, type StackOptions } from './embedded';
 export { subgraphSdls } from './subgraph-sdl';
 export { SUBGRAPHS, type SubgraphEntry } from './subgraphs';

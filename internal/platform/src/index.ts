@@ -10,3 +10,4 @@ export * from './validation/text';
 export * from './validation/luhn';
 export * from './async-queue';
 export * from './http/request-id';
+export * from './observability';

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { activeTraceId } from './observability/trace-id';
 
 export type { Logger };
 
@@ -14,6 +15,11 @@ export function createLogger(service: string, level: string = 'info', file?: str
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Lines written while a request's span is active carry its trace id (none when tracing is off).
+    mixin: () => {
+      const traceId = activeTraceId();
+      return traceId ? { traceId } : {};
+    },
     // Card data and secrets must never reach a log line, whatever is logged.
     redact: {
       paths: [

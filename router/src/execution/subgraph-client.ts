@@ -30,6 +30,15 @@ export interface SubgraphAnswer {
   cacheControl: string | undefined;
 }
 
+/** How one HTTP call to a subgraph ended: with a status, or without an answer. */
+export type SubgraphCallOutcome = { status: number } | { error: unknown };
+
+/** Measures and traces every HTTP call to a subgraph (router/src/observability). */
+export interface SubgraphCallObserver {
+  /** A call starts: may add headers (trace context); the answer is called once it has ended. */
+  start(subgraph: string, headers: Record<string, string>): (outcome: SubgraphCallOutcome) => void;
+}
+
 interface RawAnswer {
   status: number;
   contentType: string | undefined;
@@ -59,6 +68,8 @@ export class SubgraphClient {
     private readonly deduplicate: boolean,
     /** Timeouts, retries and circuit breakers; without it, one plain attempt per call. */
     private readonly resilience?: SubgraphResilience,
+    /** Metrics and a client span per HTTP call (each retry its own). */
+    private readonly observer?: SubgraphCallObserver,
   ) {
     for (const { name, url } of subgraphs) {
       const parsed = new URL(url);
@@ -104,6 +115,7 @@ export class SubgraphClient {
       [IDENTITY_HEADER]: call.identity.header,
     };
     if (call.requestId) headers['x-request-id'] = call.requestId;
+    const ended = this.observer?.start(call.subgraph, headers);
     try {
       const response = await this.dispatcher.request({
         origin: endpoint.origin,
@@ -114,13 +126,16 @@ export class SubgraphClient {
         // The call's deadline (the signal) replaces the pools' own timers.
         ...(limits && { signal: limits.signal, headersTimeout: 0, bodyTimeout: 0 }),
       });
-      return {
+      const answer = {
         status: response.statusCode,
         contentType: headerValue(response.headers['content-type']),
         cacheControl: headerValue(response.headers['cache-control']),
         text: await response.body.text(),
       };
+      ended?.({ status: answer.status });
+      return answer;
     } catch (error) {
+      ended?.({ error });
       throw transportError(error);
     }
   }

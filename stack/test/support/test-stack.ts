@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { prepareTestDatabase, SUBGRAPHS, TEST_LOG_DIR_VARIABLE, testLogFile } from '@shop/testing';
-import { loadStackConfig, startStack, type RunningStack } from '@shop/stack';
+import { loadStackConfig, startStack, type RunningStack, type StackOptions } from '@shop/stack';
 
 /** A running test stack and the environment it was started from (databases, Redis, streams). */
 export interface RunningTestStack extends RunningStack {
@@ -16,6 +16,7 @@ export interface RunningTestStack extends RunningStack {
  */
 export async function startTestStack(
   extraEnv: Record<string, string> = {},
+  options: StackOptions = {},
 ): Promise<RunningTestStack> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -34,7 +35,7 @@ export async function startTestStack(
     env[`${subgraph.toUpperCase()}_PORT`] = '0';
     env.DATABASE_POOL_SIZE = '4';
   }
-  const stack = await startStack(loadStackConfig({ ...env, ...extraEnv }));
+  const stack = await startStack(loadStackConfig({ ...env, ...extraEnv }), undefined, options);
   return {
     ...stack,
     env: { ...env, ...extraEnv },

@@ -1,7 +1,15 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMigrations } from '@shop/database';
 import { createEventBus, createLivePubSub, type EventBus, type LivePubSub } from '@shop/events';
-import { createLogger, type Logger } from '@shop/platform';
+import {
+  createLogger,
+  createServiceObservability,
+  EventLagMetric,
+  type Logger,
+  type ObservabilityOptions,
+  type ObservabilitySettings,
+} from '@shop/platform';
+import { withEventLag } from './event-lag-bus';
 import type { BaseContext } from './request-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
@@ -21,6 +29,8 @@ export interface SubgraphSettings {
   streamPrefix?: string;
   /** How often graphql-ws sockets are pinged (DEFAULT_SUBSCRIPTION_KEEPALIVE_MS unless set). */
   subscriptionKeepAliveMs?: number;
+  /** /metrics and tracing; metrics on and tracing off when not given. */
+  observability?: ObservabilitySettings;
 }
 
 /** What a subgraph runs beside its server: outbox relay, event consumers, live feeds, sweepers. */
@@ -65,6 +75,8 @@ export interface LaunchOptions {
   bus?: EventBus;
   /** A live pub/sub shared with other subgraphs in this process; otherwise one from REDIS_URL. */
   pubSub?: LivePubSub;
+  /** Where spans go besides OTLP (tests pass an in-memory exporter). */
+  observability?: ObservabilityOptions;
 }
 
 export interface LaunchedSubgraph<Db> extends RunningSubgraph {
@@ -91,9 +103,17 @@ export async function launchSubgraph<
   const log = options.log ?? createLogger(definition.name, settings.logLevel);
   await applyMigrations(settings.databaseUrl, definition.migrationsDir, log);
   const db = definition.connect(settings.databaseUrl, settings.poolSize);
+  const observability = createServiceObservability(
+    definition.name,
+    settings.observability ?? { metricsEnabled: true },
+    options.observability,
+  );
   // A bus given by the caller (the embedded stack shares one) is the caller's to close.
-  const bus = options.bus ?? createEventBus(settings, log);
-  const closeBus = options.bus ? async () => undefined : () => bus.close();
+  const sharedOrOwnBus = options.bus ?? createEventBus(settings, log);
+  const closeBus = options.bus ? async () => undefined : () => sharedOrOwnBus.close();
+  const bus = observability.registry
+    ? withEventLag(sharedOrOwnBus, new EventLagMetric(observability.registry))
+    : sharedOrOwnBus;
   const pubSub = options.pubSub ?? createLivePubSub(settings, log);
   const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
   let background: Stoppable | undefined;
@@ -114,6 +134,7 @@ export async function launchSubgraph<
       health: async () => {
         await db.prisma.$queryRawUnsafe('SELECT 1');
       },
+      observability,
     });
     return {
       ...running,
@@ -126,6 +147,7 @@ export async function launchSubgraph<
         await closePubSub();
         await closeBus();
         await db.prisma.$disconnect();
+        await observability.shutdown();
       },
     };
   } catch (error) {
@@ -133,6 +155,7 @@ export async function launchSubgraph<
     await closePubSub();
     await closeBus();
     await db.prisma.$disconnect();
+    await observability.shutdown();
     throw error;
   }
 }

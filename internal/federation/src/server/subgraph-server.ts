@@ -15,6 +15,7 @@ import {
   sendJson,
   type Logger,
   type RouteHandler,
+  type ServiceObservability,
 } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
 import { baseContext, type BaseContext } from './request-context';
@@ -40,6 +41,8 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   health: () => Promise<void>;
   production: boolean;
   maxBodyBytes?: number;
+  /** /metrics, per-operation metrics and server spans continuing the router's trace. */
+  observability?: ServiceObservability;
 }
 
 export interface RunningSubgraph {
@@ -52,7 +55,8 @@ export interface RunningSubgraph {
 
 /**
  * Serves one subgraph: POST/GET /graphql through Apollo Server, subscriptions
- * over graphql-ws on the same path, GET /live, GET /ready (and /health, the same).
+ * over graphql-ws on the same path, GET /live, GET /ready (and /health, the same),
+ * GET /metrics (unless METRICS_ENABLED=false).
  */
 export async function startSubgraphServer<Context extends BaseContext>(
   options: SubgraphServerOptions<Context>,
@@ -71,6 +75,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces would tell any caller how long each resolver took.
       ApolloServerPluginInlineTraceDisabled(),
+      ...(options.observability?.plugins<Context>() ?? []),
     ],
     // Shutdown is the process's to run (stopOnSignals), in order, once.
     stopOnTerminationSignals: false,
@@ -79,11 +84,13 @@ export async function startSubgraphServer<Context extends BaseContext>(
   await apollo.start();
 
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
-  routes[GRAPHQL_PATH] = apolloHandler(apollo, {
+  const graphql = apolloHandler(apollo, {
     context: async (req) =>
       options.context(baseContext(req, options.log, options.identitySecret, options.pubSub)),
     maxBodyBytes,
   });
+  routes[GRAPHQL_PATH] = options.observability?.traced(graphql) ?? graphql;
+  Object.assign(routes, options.observability?.routes());
   const subscriptions = serveSubscriptions({
     httpServer,
     path: GRAPHQL_PATH,

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { identitySettings, requireSecret } from '@shop/identity';
-import { loadConfig, logLevel, nodeEnv, port } from '@shop/platform';
+import {
+  loadConfig,
+  logLevel,
+  nodeEnv,
+  observabilitySettingsOf,
+  observabilityVariables,
+  port,
+} from '@shop/platform';
 import { DEFAULT_SUBSCRIPTION_KEEPALIVE_MS, type SubgraphSettings } from './launch-subgraph';
 
 /** Default ports, 4001–4006, so a developer can reach each subgraph directly. */
@@ -19,7 +26,8 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
  * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET,
- * REDIS_URL, EVENT_STREAM_PREFIX and SUBSCRIPTION_KEEPALIVE_MS. A subgraph's own
+ * REDIS_URL, EVENT_STREAM_PREFIX, SUBSCRIPTION_KEEPALIVE_MS, METRICS_ENABLED and the
+ * OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
  * every bad variable; they come back under `own`.
  */
@@ -47,6 +55,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
         .min(1_000)
         .max(300_000)
         .default(DEFAULT_SUBSCRIPTION_KEEPALIVE_MS),
+      ...observabilityVariables,
     },
     env,
   ) as Record<string, unknown>;
@@ -62,6 +71,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     redisUrl: config.REDIS_URL as string | undefined,
     streamPrefix: config.EVENT_STREAM_PREFIX as string,
     subscriptionKeepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS as number,
+    observability: observabilitySettingsOf(config as Parameters<typeof observabilitySettingsOf>[0]),
     identitySecret: requireSecret(
       'IDENTITY_SECRET',
       config.IDENTITY_SECRET as string | undefined,

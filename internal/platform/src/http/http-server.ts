@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   routes: Record<string, RouteHandler>;
   /** Origins allowed to call from a browser; empty admits none. */
   corsOrigins?: string[];
+  /** Answers every path no route names (a single-page app's files and client routes). */
+  fallback?: RouteHandler;
   log: Logger;
 }
 
@@ -25,7 +27,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   return createServer((req, res) => {
     corsMiddleware(req, res, () => {
       const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-      const handler = options.routes[path];
+      const handler = options.routes[path] ?? options.fallback;
       if (!handler) {
         sendGraphQLError(res, 404, `No route for ${path}`, 'NOT_FOUND');
         return;

@@ -1,0 +1,14 @@
+export * from './settings';
+export * from './metrics';
+export * from './tracing';
+export * from './trace-id';
+export * from './operation-plugins';
+export * from './event-lag';
+export * from './service-observability';
+// Tests read spans from memory; re-exported so they use this workspace's SDK version.
+export { SpanKind } from '@opentelemetry/api';
+export {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';

@@ -1,0 +1,51 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { RequestHandler } from './tracing';
+
+/**
+ * A service's own registry, with prom-client's process metrics, every series
+ * labelled `service`. Each service keeps its own (also when the embedded
+ * stack runs them all in one process), so each port's /metrics shows that
+ * service alone, as it does when it runs as its own process.
+ */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** GET /metrics in Prometheus's text format. */
+export function metricsHandler(registry: Registry): RequestHandler {
+  return async (_req, res) => {
+    const body = await registry.metrics();
+    res.writeHead(200, {
+      'content-type': registry.contentType,
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+}
+
+/** The label value of an unnamed operation. */
+export const ANONYMOUS_LABEL = '__anonymous';
+/** The label value every name past the limit folds into. */
+export const OTHER_LABEL = '__other';
+
+/**
+ * Keeps a label's cardinality bounded when clients choose its values
+ * (operation names): the first `limit` distinct values are kept, every later
+ * one is counted under OTHER_LABEL, so no client can grow the series without end.
+ */
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  valueOf(name: string | null | undefined): string {
+    if (!name) return ANONYMOUS_LABEL;
+    if (this.seen.has(name)) return name;
+    if (this.seen.size >= this.limit) return OTHER_LABEL;
+    this.seen.add(name);
+    return name;
+  }
+}
