@@ -124,6 +124,34 @@ describe('operation limits at the router', () => {
     expect(error?.code).toBe('COST_LIMIT_EXCEEDED');
   });
 
+  it('keeps the measures of a document only while no variable sizes its lists', () => {
+    const limits = createOperationLimits(
+      {
+        maxDepth: 0,
+        maxAliases: 0,
+        maxRootFields: 0,
+        maxSelections: 0,
+        maxTokens: 0,
+        maxCost: 1_000,
+        defaultListSize: 10,
+      },
+      supergraphSdl,
+    );
+    const schema = buildSchema(readFileSync(path.join(root, 'clients/schema.graphql'), 'utf8'));
+    const sizedByVariable = parse(
+      'query ($first: Int!) { products(first: $first) { edges { node { id } } } }',
+    );
+    // Within first, then over: a kept measure of the first would let the second through.
+    expect(limits.check(schema, sizedByVariable, undefined, { first: 10 })).toBeUndefined();
+    expect(limits.check(schema, sizedByVariable, undefined, { first: 10_000 })?.code).toBe(
+      'COST_LIMIT_EXCEEDED',
+    );
+    const sizedInline = parse('{ products(first: 10000) { edges { node { id } } } }');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(limits.check(schema, sizedInline, undefined, {})?.code).toBe('COST_LIMIT_EXCEEDED');
+    }
+  });
+
   it('answers a request for a batch of operations with a clear error', async () => {
     const response = await fetch(router.url, {
       method: 'POST',

@@ -33,6 +33,8 @@ export interface OperationMeasures {
   selections: number;
   /** Estimated work, in Federation demand-control units. */
   cost: number;
+  /** Whether a list size came from a variable: then the measures hold for those variables only. */
+  readsVariables: boolean;
 }
 
 export interface CostSettings {
@@ -69,7 +71,9 @@ export function measureOperation(
   settings: CostSettings,
 ): OperationMeasures {
   const root = schema.getRootType(operation.operation);
-  if (!root) return { depth: 0, aliases: 0, rootFields: 0, selections: 0, cost: 0 };
+  if (!root) {
+    return { depth: 0, aliases: 0, rootFields: 0, selections: 0, cost: 0, readsVariables: false };
+  }
   const measurer = new SelectionMeasurer(schema, document, variables, settings);
   const measures = measurer.selectionSet(operation.selectionSet, root, NO_SIZED_FIELDS);
   const mutationWeight = operation.operation === 'mutation' ? MUTATION_ROOT_WEIGHT : 0;
@@ -79,10 +83,13 @@ export function measureOperation(
     rootFields: measures.fields,
     selections: measures.selections,
     cost: measures.cost + mutationWeight * measures.fields,
+    readsVariables: measurer.readsVariables,
   };
 }
 
 class SelectionMeasurer {
+  /** Whether a list size came from a variable: then the measures hold for these variables only. */
+  readsVariables = false;
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly measured = new Map<string, SelectionMeasures>();
   private readonly measuring = new Set<string>();
@@ -207,7 +214,10 @@ class SelectionMeasurer {
 
   private valueOf(value: ValueNode): unknown {
     if (value.kind === Kind.INT) return Number(value.value);
-    if (value.kind === Kind.VARIABLE) return this.variables[value.name.value];
+    if (value.kind === Kind.VARIABLE) {
+      this.readsVariables = true;
+      return this.variables[value.name.value];
+    }
     return undefined;
   }
 

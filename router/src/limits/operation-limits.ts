@@ -1,4 +1,10 @@
-import { getOperationAST, type DocumentNode, type GraphQLSchema, type ParseOptions } from 'graphql';
+import {
+  getOperationAST,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ParseOptions,
+} from 'graphql';
 import { readCostDirectives } from './cost-directives';
 import { LimitCode, OperationLimitError } from './limit-errors';
 import { measureOperation, type CostSettings, type OperationMeasures } from './measure-operation';
@@ -28,7 +34,7 @@ export interface OperationLimits {
 
 const CHECKS: {
   limit: Exclude<keyof OperationLimitSettings, 'maxTokens' | 'defaultListSize'>;
-  measure: keyof OperationMeasures;
+  measure: Exclude<keyof OperationMeasures, 'readsVariables'>;
   code: LimitCode;
   what: string;
 }[] = [
@@ -68,12 +74,33 @@ export function createOperationLimits(
     directives: readCostDirectives(supergraphSdl),
     defaultListSize: settings.defaultListSize,
   };
+  // Measures of cached documents (Apollo hands the same DocumentNode back for
+  // the same text), per operation name, when no variable sized a list: most
+  // requests then pay a lookup, not a walk of their operation.
+  const measured = new WeakMap<DocumentNode, Map<string, OperationMeasures>>();
+  const measuresOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): OperationMeasures => {
+    const name = operation.name?.value ?? '';
+    const known = measured.get(document)?.get(name);
+    if (known) return known;
+    const measures = measureOperation(schema, document, operation, variables, cost);
+    if (!measures.readsVariables) {
+      const byName = measured.get(document) ?? new Map<string, OperationMeasures>();
+      byName.set(name, measures);
+      measured.set(document, byName);
+    }
+    return measures;
+  };
   return {
     parseOptions: settings.maxTokens > 0 ? { maxTokens: settings.maxTokens } : {},
     check(schema, document, operationName, variables) {
       const operation = getOperationAST(document, operationName);
       if (!operation) return undefined;
-      const measures = measureOperation(schema, document, operation, variables ?? {}, cost);
+      const measures = measuresOf(schema, document, operation, variables ?? {});
       for (const { limit, measure, code, what } of CHECKS) {
         const allowed = settings[limit];
         const actual = measures[measure];
