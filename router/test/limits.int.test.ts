@@ -101,43 +101,36 @@ describe('operation limits at the router', () => {
     expect(within.status).toBe(200);
   });
 
+  /** Only the cost limit, checked straight against the client schema (no router). */
+  const costLimitOnly = (maxCost: number) => ({
+    limits: createOperationLimits(
+      {
+        maxDepth: 0,
+        maxAliases: 0,
+        maxRootFields: 0,
+        maxSelections: 0,
+        maxTokens: 0,
+        maxCost,
+        defaultListSize: 10,
+      },
+      supergraphSdl,
+    ),
+    schema: buildSchema(readFileSync(path.join(root, 'clients/schema.graphql'), 'utf8')),
+  });
+
   it('measures a fragment spread exponentially often without walking each copy', async () => {
     const fragments = Array.from(
       { length: 40 },
       (_, n) => `fragment F${n} on Category { ...F${n + 1} ...F${n + 1} }`,
     ).join('\n');
     const query = `{ categories { ...F0 } } ${fragments} fragment F40 on Category { id }`;
-    const limits = createOperationLimits(
-      {
-        maxDepth: 0,
-        maxAliases: 0,
-        maxRootFields: 0,
-        maxSelections: 0,
-        maxTokens: 0,
-        maxCost: 1,
-        defaultListSize: 10,
-      },
-      supergraphSdl,
-    );
-    const schema = buildSchema(readFileSync(path.join(root, 'clients/schema.graphql'), 'utf8'));
+    const { limits, schema } = costLimitOnly(1);
     const error = limits.check(schema, parse(query), undefined, {});
     expect(error?.code).toBe('COST_LIMIT_EXCEEDED');
   });
 
   it('keeps the measures of a document only while no variable sizes its lists', () => {
-    const limits = createOperationLimits(
-      {
-        maxDepth: 0,
-        maxAliases: 0,
-        maxRootFields: 0,
-        maxSelections: 0,
-        maxTokens: 0,
-        maxCost: 1_000,
-        defaultListSize: 10,
-      },
-      supergraphSdl,
-    );
-    const schema = buildSchema(readFileSync(path.join(root, 'clients/schema.graphql'), 'utf8'));
+    const { limits, schema } = costLimitOnly(1_000);
     const sizedByVariable = parse(
       'query ($first: Int!) { products(first: $first) { edges { node { id } } } }',
     );

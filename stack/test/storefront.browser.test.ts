@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { liveTopics } from '@shop/events';
-import { eventually, graphqlRequest, processesListening } from '@shop/testing';
+import { graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import {
   AdvanceOrderDocument,
@@ -12,6 +12,7 @@ import {
   UpdatePriceDocument,
 } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
+import { untilListening } from './support/live';
 import { startTestStack, type RunningTestStack } from './support/test-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -29,15 +30,6 @@ describe('the storefront in a browser, served by the router', () => {
   let browser: Browser;
   let page: Page;
   const origin = () => new URL(stack.router.url).origin;
-  const listening = (topic: Parameters<typeof processesListening>[1]) =>
-    eventually(async () =>
-      expect(
-        await processesListening(
-          { redisUrl: stack.env.REDIS_URL!, streamPrefix: stack.env.EVENT_STREAM_PREFIX! },
-          topic,
-        ),
-      ).toBeGreaterThan(0),
-    );
   const screenshot = (step: string) =>
     page.screenshot({ path: path.join(ARTIFACTS, `${step}.png`), fullPage: true });
 
@@ -122,7 +114,7 @@ describe('the storefront in a browser, served by the router', () => {
     const orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
     // The page's graphql-ws subscription has reached the orders subgraph's topic.
-    await listening(liveTopics.orderStatusChanged(orderId));
+    await untilListening(stack, liveTopics.orderStatusChanged(orderId));
     // A mark that a reload would wipe out.
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     const advanced = await graphqlRequest(
@@ -159,7 +151,7 @@ describe('the storefront in a browser, served by the router', () => {
     const subscription = `subscription WatchPrice { priceChanged(productId: "${repriced.id}") { id price { amount } } }`;
     await page.goto(`${origin()}/graphiql?${new URLSearchParams({ query: subscription })}`);
     await page.locator('.graphiql-execute-button').click();
-    await listening(liveTopics.priceChanged(repriced.id));
+    await untilListening(stack, liveTopics.priceChanged(repriced.id));
 
     const updated = await graphqlRequest(
       stack.router.url,

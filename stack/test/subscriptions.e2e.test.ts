@@ -1,11 +1,5 @@
-import { liveTopics, type LiveFeed, type LiveTopic } from '@shop/events';
-import {
-  eventually,
-  graphqlRequest,
-  processesListening,
-  wsClient,
-  type TestWsClient,
-} from '@shop/testing';
+import { liveTopics } from '@shop/events';
+import { eventually, graphqlRequest, wsClient, type TestWsClient } from '@shop/testing';
 import {
   AdvanceOrderDocument,
   CheckoutDocument,
@@ -26,6 +20,7 @@ import {
   type Headers,
   type Shopper,
 } from './support/shop';
+import { untilListening } from './support/live';
 import { startTestStack, type RunningTestStack } from './support/test-stack';
 
 /**
@@ -51,17 +46,6 @@ describe('subscriptions through the router', () => {
     return client;
   };
 
-  /** Subscriptions are not acknowledged: wait until the owning subgraph listens to the topic. */
-  const listening = <F extends LiveFeed>(topic: LiveTopic<F>) =>
-    eventually(async () =>
-      expect(
-        await processesListening(
-          { redisUrl: stack.env.REDIS_URL!, streamPrefix: stack.env.EVENT_STREAM_PREFIX! },
-          topic,
-        ),
-      ).toBeGreaterThan(0),
-    );
-
   beforeAll(async () => {
     stack = await startTestStack();
     admin = await signInAdmin(url());
@@ -82,7 +66,7 @@ describe('subscriptions through the router', () => {
       units: [],
     });
     const subscription = connect().subscribe(PriceChangedDocument, { productId: product.id });
-    await listening(liveTopics.priceChanged(product.id));
+    await untilListening(stack, liveTopics.priceChanged(product.id));
 
     const update = await graphqlRequest(
       url(),
@@ -110,7 +94,7 @@ describe('subscriptions through the router', () => {
       units: [],
     });
     const subscription = connect().subscribe(InventoryChangedDocument, { productId: product.id });
-    await listening(liveTopics.inventoryChanged(product.id));
+    await untilListening(stack, liveTopics.inventoryChanged(product.id));
 
     const restock = await graphqlRequest(
       url(),
@@ -159,7 +143,7 @@ describe('subscriptions through the router', () => {
           expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
         ],
       });
-      await listening(liveTopics.lowStockAlert());
+      await untilListening(stack, liveTopics.lowStockAlert());
 
       const checkout = await graphqlRequest(
         url(),
@@ -184,7 +168,7 @@ describe('subscriptions through the router', () => {
 
     it('OrderStatusChanged: the buyer sees SHIPPED with items, payment and buyer from three other subgraphs', async () => {
       const watch = connect(buyer.headers).subscribe(OrderStatusChangedDocument, { orderId });
-      await listening(liveTopics.orderStatusChanged(orderId));
+      await untilListening(stack, liveTopics.orderStatusChanged(orderId));
 
       const advance = await graphqlRequest(
         url(),
