@@ -218,6 +218,33 @@ const CASES: Case[] = [
   },
 ];
 
+interface ErrorView {
+  message: string;
+  serviceName?: unknown;
+}
+
+/**
+ * Our view with the `serviceName` taken off errors the stock gateway gives
+ * none (failed calls: HTTP statuses, bad bodies), after checking ours names a
+ * subgraph there: the router tags every error of a subgraph call, the
+ * gateway only those a subgraph answered.
+ */
+function untaggedLikeStock(ours: unknown, stock: unknown): unknown {
+  const oursErrors = (ours as { errors?: ErrorView[] }).errors;
+  const stockErrors = (stock as { errors?: ErrorView[] }).errors;
+  if (!oursErrors || !stockErrors) return ours;
+  return {
+    ...(ours as object),
+    errors: oursErrors.map((error, index) => {
+      if (stockErrors[index]?.serviceName !== undefined || error.serviceName === undefined) {
+        return error;
+      }
+      expect(typeof error.serviceName).toBe('string');
+      return { ...error, serviceName: undefined };
+    }),
+  };
+}
+
 /** What a client sees of a result: data, and of each error its message, path and code. */
 function visible(result: ExecutionResult) {
   const errorView = (error: GraphQLFormattedError | Error) => {
@@ -309,7 +336,8 @@ describe('the query-plan executor, against @apollo/gateway’s executeQueryPlan 
       const stockLog = [...fixture.mutationLog];
       fixture.resetMutations();
       const actual = await ours(testCase);
-      expect(visible(actual)).toEqual(visible(expected));
+      const stockView = visible(expected);
+      expect(untaggedLikeStock(visible(actual), stockView)).toEqual(stockView);
       expect(
         await setup.executor.runsOnGateway(parse(testCase.query), testCase.operationName),
       ).toBe(testCase.name.startsWith('introspection'));
@@ -331,6 +359,20 @@ describe('the query-plan executor, against @apollo/gateway’s executeQueryPlan 
       r: { id: 'nr-1', body: 'hi', author: { name: 'Ada' } },
       b: { id: 'new-2' },
     });
+  });
+
+  it('names the subgraph in the error of a failed call (HTTP status, body that is not JSON)', async () => {
+    for (const ledger of [
+      { status: 500, contentType: 'text/plain', body: 'boom' },
+      { status: 503, contentType: 'application/json', body: '{}' },
+      { status: 200, contentType: 'application/json', body: 'not json' },
+    ]) {
+      fixture.ledger.answer = ledger;
+      const result = await ours({ name: 'failed call', query: '{ ledger { id } }' });
+      expect(result.errors?.map((error) => (error as GraphQLFormattedError).extensions)).toEqual([
+        expect.objectContaining({ serviceName: 'ledger' }),
+      ]);
+    }
   });
 
   it('rewrites an error inside _entities to the path of the entity in the response', async () => {

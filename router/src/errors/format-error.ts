@@ -8,7 +8,8 @@ import { parseFailureCode } from '../limits/parse-failure';
  * own code, and in production an unexpected error (a bug, a dropped
  * connection) is logged and answered without its message, which may name a
  * host, a query or a file. Errors with a code of their own are meant for the
- * client and pass.
+ * client and pass, without the subgraph's HTTP response the gateway attaches
+ * to a 401 or 403 from a subgraph (its URL and body are the router's business).
  */
 export function createRouterErrorFormatter(log: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -19,7 +20,9 @@ export function createRouterErrorFormatter(log: Logger, production: boolean) {
         extensions: { ...formatted.extensions, code: parseFailureCode(formatted.message) },
       };
     }
-    if (!production || (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
+    if (!production) return formatted;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')
+      return withoutSubgraphResponse(formatted);
     log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     const serviceName = formatted.extensions?.serviceName;
     return {
@@ -28,4 +31,10 @@ export function createRouterErrorFormatter(log: Logger, production: boolean) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...(serviceName ? { serviceName } : {}) },
     };
   };
+}
+
+function withoutSubgraphResponse(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.response === undefined) return formatted;
+  const { response: _response, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

@@ -13,7 +13,7 @@ import {
   type ResultObject,
 } from './result-tree';
 import type { SubgraphClient } from './subgraph-client';
-import { downstreamServiceError } from './subgraph-errors';
+import { downstreamServiceError, taggedWithSubgraph } from './subgraph-errors';
 import type { SupergraphTypeConditions } from './type-conditions';
 
 export interface FetchDependencies {
@@ -211,7 +211,7 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
         ? fetchEntities(state, cursor, entities)
         : fetchRoot(state, cursor, entities));
     } catch (error) {
-      state.errors.push(error);
+      state.errors.push(taggedWithSubgraph(error, node.serviceName));
     }
   };
 }

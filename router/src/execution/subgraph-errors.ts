@@ -38,6 +38,24 @@ export function httpStatusError(
   return new GraphQLError(`${status}: ${statusText}`, { extensions });
 }
 
+/**
+ * A failed subgraph call's error naming the subgraph (`extensions.serviceName`),
+ * as errors the subgraph answered do: a bad HTTP status or body otherwise
+ * reaches the client without saying which subgraph failed.
+ */
+export function taggedWithSubgraph(error: unknown, serviceName: string): GraphQLError {
+  if (error instanceof GraphQLError) {
+    if (error.extensions.serviceName !== undefined) return error;
+    return new GraphQLError(error.message, {
+      originalError: error.originalError ?? error,
+      path: error.path,
+      extensions: { ...error.extensions, serviceName },
+    });
+  }
+  const cause = error instanceof Error ? error : new Error(String(error));
+  return new GraphQLError(cause.message, { originalError: cause, extensions: { serviceName } });
+}
+
 /** The subgraph could not be reached or did not answer in time (undici's fetch wording). */
 export function transportError(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
