@@ -7,11 +7,11 @@ import {
   AdvanceOrderDocument,
   CartDocument,
   CheckoutDocument,
-  LoginDocument,
   MeDocument,
   OrderDocument,
   UpdateCartItemDocument,
 } from '../../clients/generated/operations';
+import { signIn } from './support/shop';
 import { startTestStack } from './support/test-stack';
 
 const [, , alan] = seedData.users;
@@ -19,22 +19,19 @@ const [first, second] = seedData.products;
 
 describe('the first parts of buying, through the router: cards, cart, fulfilment', () => {
   let stack: RunningStack;
-  const tokens: Record<string, string> = {};
+  const signedIn: Record<string, Record<string, string>> = {};
   beforeAll(async () => {
     stack = await startTestStack();
     for (const [name, email, password] of [
       ['admin', 'admin@shop.local', 'admin-dev-password'],
       ['alan', alan!.email, 'customer-dev-password'],
     ] as const) {
-      tokens[name] = (
-        await graphqlRequest(stack.router.url, LoginDocument, { email, password })
-      ).data!.login.accessToken;
+      signedIn[name] = await signIn(stack.router.url, email, password);
     }
   }, 60_000);
   afterAll(() => stack.stop());
 
-  const as = (who: string | null): Record<string, string> =>
-    who ? { authorization: `Bearer ${tokens[who]}` } : {};
+  const as = (who: string | null): Record<string, string> => (who ? signedIn[who]! : {});
   const url = () => stack.router.url;
 
   it('adds a card as a token with brand and last4 only, and refuses a bad number', async () => {

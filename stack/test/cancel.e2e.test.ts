@@ -7,10 +7,10 @@ import {
   AdvanceOrderDocument,
   CancelOrderDocument,
   CheckoutDocument,
-  LoginDocument,
   OrderDocument,
   ProductPageDocument,
 } from '../../clients/generated/operations';
+import { signIn } from './support/shop';
 import { startTestStack } from './support/test-stack';
 
 const [ada, grace, alan] = seedData.users;
@@ -19,7 +19,7 @@ const product = seedData.products[2]!;
 
 describe('cancelling an order, through the router', () => {
   let stack: RunningStack;
-  const tokens: Record<string, string> = {};
+  const signedIn: Record<string, Record<string, string>> = {};
   let checkouts = 0;
 
   beforeAll(async () => {
@@ -29,14 +29,12 @@ describe('cancelling an order, through the router', () => {
       ['alan', alan!.email, 'customer-dev-password'],
       ['grace', grace!.email, 'customer-dev-password'],
     ] as const) {
-      tokens[name] = (
-        await graphqlRequest(stack.router.url, LoginDocument, { email, password })
-      ).data!.login.accessToken;
+      signedIn[name] = await signIn(stack.router.url, email, password);
     }
   }, 60_000);
   afterAll(() => stack.stop());
 
-  const as = (who: string): Record<string, string> => ({ authorization: `Bearer ${tokens[who]}` });
+  const as = (who: string): Record<string, string> => signedIn[who]!;
   const url = () => stack.router.url;
   const cancel = (id: string, who = 'alan') =>
     graphqlRequest(url(), CancelOrderDocument, { id }, as(who));

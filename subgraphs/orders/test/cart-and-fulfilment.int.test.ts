@@ -17,6 +17,7 @@ import {
   errorCodes,
   countRows,
 } from '@shop/testing';
+import { insertPaidOrder } from './stored-orders';
 
 type Running = Awaited<ReturnType<typeof startOrdersSubgraph>>;
 
@@ -341,31 +342,7 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
     const buyerId = seedData.deliveredOrders[0]!.userId;
 
     /** A PAID order with two lines, as the checkout saga would leave it. */
-    const paidOrder = async () => {
-      const id = randomUUID();
-      await sql(
-        `INSERT INTO "Order" (id, "userId", status, "totalAmount", "totalCurrency", "idempotencyKey",
-           "addressId", "paymentMethodId", "shipLine1", "shipCity", "shipPostalCode", "shipCountry",
-           "sagaStep", "updatedAt")
-         VALUES ($1, $2, 'PAID', 3000, 'USD', $3, $4, $5, '1 Test St', 'Testville', '12345', 'US',
-           'COMPLETED', now())`,
-        [id, buyerId, `test-${id}`, randomUUID(), randomUUID()],
-      );
-      await sql(
-        `INSERT INTO "OrderItem" (id, "orderId", "productId", "productName", quantity,
-           "unitPriceAmount", "unitPriceCurrency")
-         VALUES ($1, $2, $3, 'One', 1, 1000, 'USD'), ($4, $2, $5, 'Two', 2, 1000, 'USD')`,
-        [randomUUID(), id, first!.id, randomUUID(), second!.id],
-      );
-      await sql(
-        // Stamped in UTC, as Prisma stores timestamps, and an hour apart so the history has an order.
-        `INSERT INTO "OrderStatusHistory" (id, "orderId", status, actor, at)
-         VALUES ($1, $2, 'PENDING', 'system', (now() AT TIME ZONE 'UTC') - interval '2 hours'),
-                ($3, $2, 'PAID', 'system', (now() AT TIME ZONE 'UTC') - interval '1 hour')`,
-        [randomUUID(), id, randomUUID()],
-      );
-      return id;
-    };
+    const paidOrder = () => insertPaidOrder(databaseUrl, buyerId, [first!.id, second!.id]);
 
     const advance = (identity: Identity, id: string, to: string) =>
       call<{ advanceOrder: { id: string; status: string; statusHistory: { status: string }[] } }>(

@@ -13,13 +13,13 @@ import {
   identityHeaders,
   prepareTestDatabase,
   processesListening,
-  queryTestDatabase,
   testRedisSettings,
   testSubgraphSettings,
   userIdentity,
   wsClient,
   type TestWsClient,
 } from '@shop/testing';
+import { insertPaidOrder } from './stored-orders';
 
 const ORDER_STATUS_CHANGED = `subscription OrderStatusChanged($orderId: ID!) {
   orderStatusChanged(orderId: $orderId) {
@@ -74,31 +74,7 @@ describe('orderStatusChanged over graphql-ws (real PostgreSQL and Redis)', () =>
     );
 
   /** A PAID order of `buyer` with two lines, as the checkout saga would leave it. */
-  const paidOrder = async () => {
-    const id = randomUUID();
-    const sql = (text: string, params: unknown[]) => queryTestDatabase(databaseUrl, text, params);
-    await sql(
-      `INSERT INTO "Order" (id, "userId", status, "totalAmount", "totalCurrency", "idempotencyKey",
-         "addressId", "paymentMethodId", "shipLine1", "shipCity", "shipPostalCode", "shipCountry",
-         "sagaStep", "updatedAt")
-       VALUES ($1, $2, 'PAID', 3000, 'USD', $3, $4, $5, '1 Test St', 'Testville', '12345', 'US',
-         'COMPLETED', now())`,
-      [id, buyerId, `test-${id}`, randomUUID(), randomUUID()],
-    );
-    await sql(
-      `INSERT INTO "OrderItem" (id, "orderId", "productId", "productName", quantity,
-         "unitPriceAmount", "unitPriceCurrency")
-       VALUES ($1, $2, $3, 'One', 1, 1000, 'USD'), ($4, $2, $5, 'Two', 2, 1000, 'USD')`,
-      [randomUUID(), id, first!.id, randomUUID(), second!.id],
-    );
-    await sql(
-      `INSERT INTO "OrderStatusHistory" (id, "orderId", status, actor, at)
-       VALUES ($1, $2, 'PENDING', 'system', (now() AT TIME ZONE 'UTC') - interval '2 hours'),
-              ($3, $2, 'PAID', 'system', (now() AT TIME ZONE 'UTC') - interval '1 hour')`,
-      [randomUUID(), id, randomUUID()],
-    );
-    return id;
-  };
+  const paidOrder = () => insertPaidOrder(databaseUrl, buyerId, [first!.id, second!.id]);
 
   const orderAs = (id: string, status: string, history: string[]) => ({
     data: {

@@ -63,9 +63,10 @@ const NO_LIMIT: CacheHint = { maxAge: Number.MAX_SAFE_INTEGER };
 
 /**
  * For an object field that only carries part of its parent's data (a price,
- * a page of a connection, an edge's node, a reference stub): it is as
- * cacheable as its parent, like `@cacheControl(inheritMaxAge: true)`, which
- * code-first types cannot declare without changing the subgraph's SDL.
+ * a page of a connection, an edge's node, an entity reference such as a
+ * review's author): it is as cacheable as its parent, like
+ * `@cacheControl(inheritMaxAge: true)`, which code-first types cannot
+ * declare without changing the subgraph's SDL.
  */
 export const InheritCacheHint: MiddlewareFn = ({ info }, next) => {
   cacheControlOf(info)?.setCacheHint(NO_LIMIT);
