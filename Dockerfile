@@ -6,9 +6,9 @@
 #                                                           payments, inventory, search)
 # docker-compose.yml builds every target; deploy/k8s runs the images.
 #
-# Nothing is downloaded at run time: the Prisma clients are generated here on
-# Prisma's WebAssembly engines (engine 'js', engineType "client"; see README,
-# "Prisma without a network"), and each subgraph applies its own migrations at
+# Nothing is downloaded at run time: the Prisma clients (query compiler, no
+# native engine) are generated here offline (see README, "Prisma without a
+# network"), and each subgraph applies its own migrations at
 # start from prisma/<subgraph>/migrations, so neither the Prisma CLI nor an
 # engine binary is in the runtime image.
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root, runPrisma } from './prisma-cli.mjs';
+import { migrateDiff, root } from './prisma-cli.mjs';
 
 const [subgraph, name] = process.argv.slice(2);
 if (!subgraph || !name || !/^[a-z0-9_]+$/.test(name)) {
@@ -24,21 +24,14 @@ const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8'
 const lastMigrationCommit = existsSync(path.join(root, migrations))
   ? git('log', '-1', '--format=%H', '--', migrations)
   : '';
-let from = ['--from-empty'];
+let from = 'empty';
 if (lastMigrationCommit) {
   const previous = path.join(mkdtempSync(path.join(tmpdir(), 'schema-')), 'schema.prisma');
   writeFileSync(previous, git('show', `${lastMigrationCommit}:${schema}`));
-  from = ['--from-schema-datamodel', previous];
+  from = previous;
 }
 
-const sql = runPrisma(subgraph, [
-  'migrate',
-  'diff',
-  ...from,
-  '--to-schema-datamodel',
-  schema,
-  '--script',
-])
+const sql = migrateDiff(subgraph, { from, to: schema })
   // Each subgraph migrates into its own schema through search_path, so the
   // "public" schema Prisma assumes is not created.
   .replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, '');

@@ -1,25 +1,103 @@
 // Runs the Prisma CLI offline for one subgraph's schema and returns stdout.
+//
+// Two CLIs, because no single one does both offline (only the npm registry is
+// reachable here, and Prisma's native engines come from elsewhere):
+// - `prisma` (7.x) generates the clients. Generating needs no schema engine,
+//   but the CLI looks for its native binary first; pointing it at `true`
+//   satisfies that look-up without a download.
+// - `prisma-6` (6.19.3, an npm alias) runs `migrate diff` on its
+//   WebAssembly schema engine (`engine: 'js'` in prisma/migrate-diff.config.ts);
+//   Prisma 7 dropped that engine and needs the native one. 6.19 reads the
+//   client's engine type and the datasource URL from the schema, which Prisma
+//   7 schemas no longer carry, so it is handed a copy with both added.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
+const generateCli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
+const migrateDiffCli = path.join(root, 'node_modules', 'prisma-6', 'build', 'index.js');
+const migrateDiffConfig = path.join(root, 'prisma', 'migrate-diff.config.ts');
 
-export function runPrisma(subgraph, args) {
+const quietEnv = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+
+/** `prisma generate` for the subgraph's schema. */
+export function generateClient(subgraph) {
+  const schema = path.join('prisma', subgraph, 'schema.prisma');
+  return run(generateCli, ['generate', '--schema', schema], subgraph, {
+    PRISMA_SCHEMA: schema,
+    PRISMA_SCHEMA_ENGINE_BINARY: execFileSync('which', ['true'], { encoding: 'utf8' }).trim(),
+  });
+}
+
+/**
+ * The SQL of `prisma migrate diff --script` from `from` (`empty`, or a
+ * schema.prisma path) to the schema.prisma at `to`.
+ */
+export function migrateDiff(subgraph, { from, to }) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'prisma-diff-'));
+  try {
+    const legacy = (file, name) => {
+      const copy = path.join(scratch, name);
+      writeFileSync(copy, asPrisma6Schema(readFileSync(path.resolve(root, file), 'utf8')));
+      return copy;
+    };
+    const fromArgs =
+      from === 'empty'
+        ? ['--from-empty']
+        : ['--from-schema-datamodel', legacy(from, 'from.prisma')];
+    const toSchema = legacy(to, 'to.prisma');
+    return run(
+      migrateDiffCli,
+      [
+        'migrate',
+        'diff',
+        '--config',
+        migrateDiffConfig,
+        ...fromArgs,
+        '--to-schema-datamodel',
+        toSchema,
+        '--script',
+      ],
+      subgraph,
+      { PRISMA_SCHEMA: toSchema },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A Prisma 7 schema as Prisma 6.19 reads it offline: the client engine named
+ * (else it fetches the native query engine) and a datasource URL (never
+ * connected to). A schema that has them already (an old one from git) is
+ * left as it is.
+ */
+function asPrisma6Schema(text) {
+  let schema = text;
+  if (!/^\s*engineType\s*=/m.test(schema)) {
+    schema = schema.replace(
+      /(generator\s+\w+\s*\{[^}]*?provider\s*=\s*"prisma-client-js")/,
+      '$1\n  engineType = "client"',
+    );
+  }
+  if (!/^\s*url\s*=/m.test(schema)) {
+    schema = schema.replace(
+      /(datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"postgresql")/,
+      '$1\n  url = "postgresql://127.0.0.1/unused"',
+    );
+  }
+  return schema;
+}
+
+function run(cli, args, subgraph, env) {
   try {
     return execFileSync(process.execPath, [cli, ...args], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        // The CLI reads the datasource URL to learn the client's engine type,
-        // even for commands that never connect.
-        [`DATABASE_URL_${subgraph.toUpperCase()}`]: 'postgresql://127.0.0.1/unused',
-        ...process.env,
-        PRISMA_SCHEMA: path.join('prisma', subgraph, 'schema.prisma'),
-        CHECKPOINT_DISABLE: '1',
-        PRISMA_HIDE_UPDATE_MESSAGE: '1',
-      },
+      env: { ...process.env, ...quietEnv, ...env },
     });
   } catch (error) {
     process.stderr.write(String(error.stderr ?? error));

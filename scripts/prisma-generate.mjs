@@ -1,19 +1,26 @@
 // Generates each subgraph's Prisma client when its schema changed since the
-// last run (a hash beside the output), so `npm start` stays fast.
+// last run, or Prisma did (a hash of both beside the output), so `npm start`
+// stays fast.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, runPrisma } from './prisma-cli.mjs';
+import { generateClient, root } from './prisma-cli.mjs';
 
 const force = process.argv.includes('--force');
+const prismaVersion = JSON.parse(
+  readFileSync(path.join(root, 'node_modules', 'prisma', 'package.json'), 'utf8'),
+).version;
 
 for (const entry of readdirSync(path.join(root, 'prisma'), { withFileTypes: true })) {
   const schema = path.join(root, 'prisma', entry.name, 'schema.prisma');
   if (!entry.isDirectory() || !existsSync(schema)) continue;
   const stamp = path.join(root, 'subgraphs', entry.name, 'generated', 'prisma', '.schema-hash');
-  const hash = createHash('sha256').update(readFileSync(schema)).digest('hex');
+  const hash = createHash('sha256')
+    .update(readFileSync(schema))
+    .update(prismaVersion)
+    .digest('hex');
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
-  runPrisma(entry.name, ['generate', '--schema', schema]);
+  generateClient(entry.name);
   writeFileSync(stamp, hash);
   console.log(`prisma: generated the ${entry.name} client`);
 }

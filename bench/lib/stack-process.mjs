@@ -51,9 +51,13 @@ const FREE_PORTS = Object.fromEntries(
   ].map((key) => [key, '0']),
 );
 
-/** Starts `command` (default: the built stack) and resolves once it prints its URL. */
+/**
+ * Starts `command` (default: the built stack, its node given `nodeArgs` such
+ * as `--cpu-prof`, which NODE_OPTIONS refuses) and resolves once it prints its URL.
+ */
 export async function startStackProcess({
-  command = [process.execPath, 'stack/dist/main.js'],
+  nodeArgs = [],
+  command = [process.execPath, ...nodeArgs, 'stack/dist/main.js'],
   env = {},
 } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));

@@ -30,11 +30,17 @@ const SETTLE_MAX_SECONDS = 60;
 
 const isError = (body) => body.data?.checkout?.status !== 'PAID';
 
-/** `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the in-process bus. */
-export async function checkout({ seconds = 10, postgres = false } = {}) {
+/**
+ * `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the
+ * in-process bus; `cpuProfDir`: the stack writes V8 CPU profiles there (at its stop).
+ */
+export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = {}) {
   const services = postgres ? await startServices() : undefined;
   try {
-    const stack = await startStackProcess({ env: services?.env });
+    const stack = await startStackProcess({
+      env: services?.env,
+      nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    });
     try {
       const { url } = stack;
       // What the stack spends doing nothing (its pollers), to tell when a phase's work has drained.

@@ -1,0 +1,18 @@
+// Configuration of the Prisma 6.19 CLI (the `prisma-6` alias) that
+// scripts/prisma-cli.mjs runs for `migrate diff` only. `engine: 'js'` keeps it
+// on its WebAssembly schema engine, so nothing is downloaded; the adapter is
+// what that engine requires, and diffing datamodels never connects through it.
+import { defineConfig } from 'prisma-6/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export default defineConfig({
+  engine: 'js',
+  schema: process.env.PRISMA_SCHEMA,
+  experimental: { adapter: true },
+  async adapter() {
+    return new PrismaPg({
+      connectionString:
+        process.env.PRISMA_CLI_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
+  },
+});
