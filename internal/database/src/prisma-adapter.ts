@@ -7,6 +7,14 @@ export interface AdapterOptions {
 }
 
 /**
+ * Every connection starts READ COMMITTED (PostgreSQL's default, pinned so a
+ * server configured otherwise cannot change it): the stock and payment
+ * transactions rely on it, and naming it per transaction costs a round trip
+ * each. PGlite ignores startup options; its one session keeps the default.
+ */
+const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
+
+/**
  * The driver adapter a subgraph's PrismaClient runs on. Prisma qualifies every
  * table with the adapter's schema, so subgraphs sharing one server (the
  * embedded mode) never see each other's tables.
@@ -14,7 +22,12 @@ export interface AdapterOptions {
 export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions): PrismaPg {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   return new PrismaPg(
-    { connectionString, max: options.poolSize, idleTimeoutMillis: 30_000 },
+    {
+      connectionString,
+      max: options.poolSize,
+      idleTimeoutMillis: 30_000,
+      options: SESSION_OPTIONS,
+    },
     { schema },
   );
 }

@@ -21,13 +21,13 @@ export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
 export const SQL_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 /**
- * For the transactions that change stock. They rely on READ COMMITTED: a
+ * For the transactions that change stock. They rely on READ COMMITTED, which
+ * every connection starts with (@shop/database's adapter pins it): a
  * statement that waited for a row lock sees what the other transaction
  * committed. The waits are generous because stock changes of one product
  * queue behind each other's row locks.
  */
 export const STOCK_TRANSACTION = {
-  isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
   maxWait: 10_000,
   timeout: 15_000,
 } as const;

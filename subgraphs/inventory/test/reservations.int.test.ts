@@ -147,6 +147,37 @@ describe('reservations (real PostgreSQL)', () => {
     ).rejects.toMatchObject({ extensions: { code: 'CONFLICT', field: 'idempotencyKey' } });
   });
 
+  it('answers a hold and its settling exactly as they are stored', async () => {
+    // Reserving and settling answer from what they wrote; asking again with the
+    // same key or settling again reads the stored reservation: both must agree.
+    const first = await stocked([berlin!.id, 1], [lyon!.id, 2], [third!.id, 1]);
+    const second = await stocked([lyon!.id, 5]);
+    const key = randomUUID();
+    const lines = [
+      { productId: second, quantity: 2 },
+      { productId: first, quantity: 4 },
+    ];
+    const held = await services.reservations.reserve({
+      orderId: randomUUID(),
+      idempotencyKey: key,
+      lines,
+      ttlSeconds: 600,
+    });
+    expect(held.lines).toHaveLength(4);
+    await expect(
+      services.reservations.reserve({
+        orderId: held.orderId,
+        idempotencyKey: key,
+        lines,
+        ttlSeconds: 600,
+      }),
+    ).resolves.toEqual(held);
+
+    const committed = await services.reservations.commit(held.id);
+    expect(committed).toEqual({ ...held, status: 'COMMITTED' });
+    await expect(services.reservations.commit(held.id)).resolves.toEqual(committed);
+  });
+
   it('holds once when the same key arrives concurrently', async () => {
     const productId = await stocked([berlin!.id, 10]);
     const request = {

@@ -20,11 +20,11 @@ export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
 /**
  * For the transactions that charge and refund. They call the processor
  * inside (its idempotency key makes a call repeated after a rollback settle
- * once) and rely on READ COMMITTED: a statement that waited for a lock or a
- * unique index sees what the other transaction committed.
+ * once) and rely on READ COMMITTED, which every connection starts with
+ * (@shop/database's adapter pins it): a statement that waited for a lock or
+ * a unique index sees what the other transaction committed.
  */
 export const PAYMENT_TRANSACTION = {
-  isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
   maxWait: 10_000,
   timeout: 15_000,
 } as const;

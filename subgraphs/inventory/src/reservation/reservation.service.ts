@@ -12,7 +12,13 @@ import {
 import type { StockEvents } from '../stock/stock-events';
 import { MAX_QUANTITY } from '../stock/stock.service';
 import { integerIn, uuidOf } from '../validation';
-import { allocate, mergeLines, type LockedStock, type RequestedLine } from './allocation';
+import {
+  allocate,
+  mergeLines,
+  type Allocation,
+  type LockedStock,
+  type RequestedLine,
+} from './allocation';
 import type { Reservation, ReserveRequest } from './reservation.types';
 
 const MAX_RESERVATION_LINES = 100;
@@ -89,13 +95,13 @@ export class ReservationService {
     const id = randomUUID();
 
     const { reservation, created } = await this.db.prisma.$transaction(async (tx) => {
-      const claimed = await tx.$queryRaw<{ id: string }[]>`
+      const [claimed] = await tx.$queryRaw<{ expiresAt: Date }[]>`
         INSERT INTO ${reservations} ("id", "orderId", "idempotencyKey", "status", "expiresAt", "updatedAt")
         VALUES (${id}::uuid, ${orderId}::uuid, ${idempotencyKey}, 'HELD',
                 ${SQL_NOW} + make_interval(secs => ${ttlSeconds}::int), ${SQL_NOW})
         ON CONFLICT ("idempotencyKey") DO NOTHING
-        RETURNING "id"::text`;
-      if (claimed.length === 0) {
+        RETURNING "expiresAt"`;
+      if (!claimed) {
         return { reservation: await this.existing(tx, idempotencyKey, orderId), created: false };
       }
       const stock = await tx.$queryRaw<LockedStock[]>`
@@ -117,7 +123,16 @@ export class ReservationService {
         data: allocations.map((held) => ({ reservationId: id, ...held })),
       });
       await this.events.record(tx, productIds, { correlationId });
-      return { reservation: await this.byId(tx, id), created: true };
+      // All of it was just written here: answered without reading it back.
+      const reservation: Reservation = {
+        id,
+        orderId,
+        idempotencyKey,
+        status: 'HELD',
+        expiresAt: new Date(claimed.expiresAt),
+        lines: inLineOrder(allocations),
+      };
+      return { reservation, created: true };
     }, STOCK_TRANSACTION);
     if (created) this.events.committed();
     return reservation;
@@ -181,8 +196,9 @@ export class ReservationService {
     if (!isUuid(reservationId)) throw new NotFoundError('Reservation not found');
     const reservations = tableOf(this.db, 'Reservation');
     const { reservation, changed } = await this.db.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ status: ReservationStatus }[]>`
-        SELECT "status"::text FROM ${reservations} WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<Omit<Reservation, 'lines'>[]>`
+        SELECT "id"::text, "orderId"::text, "idempotencyKey", "status"::text, "expiresAt"
+          FROM ${reservations} WHERE "id" = ${reservationId}::uuid FOR UPDATE`;
       if (!locked) throw new NotFoundError('Reservation not found');
       // Asked twice (a retried saga step), the second call answers the first's outcome.
       const alreadyDone =
@@ -194,9 +210,16 @@ export class ReservationService {
           { status: locked.status },
         );
       }
-      await this.moveStock(tx, [reservationId], unit, correlationId);
+      const lines = await this.moveStock(tx, [reservationId], unit, correlationId);
       await tx.reservation.update({ where: { id: reservationId }, data: { status: outcome } });
-      return { reservation: await this.byId(tx, reservationId), changed: true };
+      // The row is locked and its lines never change: answered without reading it back.
+      const settled: Reservation = {
+        ...locked,
+        expiresAt: new Date(locked.expiresAt),
+        status: outcome,
+        lines: inLineOrder(lines),
+      };
+      return { reservation: settled, changed: true };
     }, STOCK_TRANSACTION);
     if (changed) this.events.committed();
     return reservation;
@@ -205,14 +228,14 @@ export class ReservationService {
   /**
    * Applies `unit` once per unit of these reservations' lines to the stock
    * they were taken from, after locking the rows in the common order, and
-   * records the products' new availability.
+   * records the products' new availability. Answers the lines moved.
    */
   private async moveStock(
     tx: Prisma.TransactionClient,
     reservationIds: string[],
     unit: UnitEffect,
     correlationId: string | null,
-  ): Promise<void> {
+  ): Promise<Allocation[]> {
     const lines = await tx.reservationLine.findMany({
       select: { productId: true, warehouseId: true, quantity: true },
       where: { reservationId: { in: reservationIds } },
@@ -245,6 +268,7 @@ export class ReservationService {
       adjustments.map((a) => a.productId),
       { correlationId },
     );
+    return lines;
   }
 
   /** Applies the changes in one statement; the rows must already be locked by this transaction. */
@@ -305,4 +329,12 @@ function validLines(lines: readonly RequestedLine[]): RequestedLine[] {
     integerIn(line.quantity, 'lines.quantity', 1, MAX_QUANTITY);
   }
   return mergeLines(lines);
+}
+
+/** A reservation's lines in the order its reads answer them: by product, then warehouse (uuid order). */
+function inLineOrder(lines: readonly Allocation[]): Allocation[] {
+  const byUuid = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...lines].sort(
+    (a, b) => byUuid(a.productId, b.productId) || byUuid(a.warehouseId, b.warehouseId),
+  );
 }

@@ -72,9 +72,13 @@ interface ReservationAnswer {
   status: string;
 }
 
-/** What one step ended in: go on with the next, stop with an error, or wait (a payment under review). */
-type StepOutcome = { next: true } | { failure: Error } | { waiting: true };
-const NEXT: StepOutcome = { next: true };
+/**
+ * What one step ended in: go on with the next, stop with an error, or wait (a
+ * payment under review). A step whose write moved the saga as it expected
+ * knows the order's new state (`order`); one whose write was refused (another
+ * driver, or a cancellation, moved it first) leaves it to be read again.
+ */
+type StepOutcome = { order?: SagaOrder; failure?: Error } | { waiting: true };
 
 const RESERVE_STOCK = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`;
 const RELEASE_RESERVATION = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
@@ -132,24 +136,27 @@ export class CheckoutService {
       throw new BadUserInputError('The cart mixes currencies', { field: 'cart' });
     }
     const address = await this.addressOf(userId, input.addressId, requestId);
-    let orderId: string;
+    const columns = {
+      userId,
+      status: 'PENDING',
+      sagaStep: 'CREATED',
+      totalAmount: lines.reduce((sum, line) => sum + line.quantity * line.amount, 0),
+      totalCurrency: currency,
+      paymentMethodId: input.paymentMethodId,
+      shipLine1: address.line1,
+      shipLine2: address.line2,
+      shipCity: address.city,
+      shipPostalCode: address.postalCode,
+      shipCountry: address.country,
+    } as const;
+    let created: SagaOrder;
     try {
-      const order = await this.db.prisma.order.create({
-        select: { id: true },
+      const row = await this.db.prisma.order.create({
+        select: { id: true, createdAt: true, updatedAt: true },
         data: {
-          userId,
+          ...columns,
           idempotencyKey,
-          status: 'PENDING',
-          sagaStep: 'CREATED',
-          totalAmount: lines.reduce((sum, line) => sum + line.quantity * line.amount, 0),
-          totalCurrency: currency,
           addressId: address.id,
-          paymentMethodId: input.paymentMethodId,
-          shipLine1: address.line1,
-          shipLine2: address.line2,
-          shipCity: address.city,
-          shipPostalCode: address.postalCode,
-          shipCountry: address.country,
           items: {
             create: lines.map((line) => ({
               productId: line.productId,
@@ -162,7 +169,15 @@ export class CheckoutService {
           statusHistory: { create: { status: 'PENDING', actor: userId } },
         },
       });
-      orderId = order.id;
+      // What the saga would read back: it starts from here without a read.
+      created = {
+        ...columns,
+        ...row,
+        reservationId: null,
+        paymentId: null,
+        failureCode: null,
+        items: lines.map(({ productId, quantity }) => ({ productId, quantity })),
+      };
     } catch (error) {
       // The same checkout racing this one created the order first: answer its outcome.
       if (!isUniqueViolation(error)) throw error;
@@ -170,7 +185,7 @@ export class CheckoutService {
       if (!winner) throw error;
       return this.settle(winner, requestId);
     }
-    return this.drive(orderId, requestId);
+    return this.drive(created.id, requestId, created);
   }
 
   /**
@@ -218,10 +233,10 @@ export class CheckoutService {
    * The checkout's answer: the order once its saga has run, or the error it
    * failed with. An order its buyer cancelled meanwhile is answered as it is.
    */
-  private async drive(orderId: string, requestId?: string): Promise<Order> {
+  private async drive(orderId: string, requestId?: string, known?: SagaOrder): Promise<Order> {
     let run: SagaRun;
     try {
-      run = await this.run(orderId, requestId);
+      run = await this.run(orderId, requestId, known);
     } catch (error) {
       // A sibling did not answer in time: whether that step happened is unknown
       // until it is asked again (same key), which the recovery job will do. The
@@ -242,12 +257,13 @@ export class CheckoutService {
    * Runs the saga from the order's current step to its end (or to a payment
    * under review). A step's failure is the order's outcome, recorded on it,
    * so it is answered rather than thrown; what is thrown left a step undone,
-   * for a later run to take up.
+   * for a later run to take up. `known` is the order as it stands, when the
+   * caller has just written it.
    */
-  async run(orderId: string, requestId?: string): Promise<SagaRun> {
+  async run(orderId: string, requestId?: string, known?: SagaOrder): Promise<SagaRun> {
     let failure: Error | undefined;
+    let order = known ?? (await this.sagaState(orderId));
     for (;;) {
-      const order = await this.sagaState(orderId);
       let outcome: StepOutcome;
       switch (order.sagaStep) {
         case 'COMPLETED':
@@ -267,7 +283,8 @@ export class CheckoutService {
           break;
       }
       if ('waiting' in outcome) return { order };
-      if ('failure' in outcome) failure = outcome.failure;
+      failure = outcome.failure ?? failure;
+      order = outcome.order ?? (await this.sagaState(orderId));
     }
   }
 
@@ -292,23 +309,24 @@ export class CheckoutService {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // Nothing was held (reserving is all or nothing): the order just ends.
-      await this.cancel(order, 'CREATED', error.code);
-      return { failure: error };
+      return { failure: error, order: await this.cancel(order, 'CREATED', error.code) };
     }
     if (reservation.status !== 'HELD' && reservation.status !== 'COMMITTED') {
       // A saga resumed after its hold expired: the stock may be gone.
-      await this.cancel(order, 'CREATED', 'RESERVATION_EXPIRED');
-      return { failure: new ConflictError('The stock held for this order expired') };
+      return {
+        failure: new ConflictError('The stock held for this order expired'),
+        order: await this.cancel(order, 'CREATED', 'RESERVATION_EXPIRED'),
+      };
     }
-    const recorded = await this.step(order.id, 'CREATED', {
+    const reserved = await this.step(order, 'CREATED', {
       sagaStep: 'STOCK_RESERVED',
       reservationId: reservation.id,
     });
     // Cancelled while reserving: the compensation did not know this hold, so it is given back here.
-    if (!recorded && reservation.status === 'HELD' && (await this.compensatingNow(order.id))) {
+    if (!reserved && reservation.status === 'HELD' && (await this.compensatingNow(order.id))) {
       await this.releaseUnrecorded(reservation.id, requestId);
     }
-    return NEXT;
+    return { order: reserved };
   }
 
   private async charge(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
@@ -331,11 +349,11 @@ export class CheckoutService {
       ));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.step(order.id, 'STOCK_RESERVED', {
+      const compensating = await this.step(order, 'STOCK_RESERVED', {
         sagaStep: 'COMPENSATING',
         failureCode: error.code,
       });
-      return { failure: error };
+      return { failure: error, order: compensating };
     }
     // Held for an ADMIN's review: the order stays PENDING, its stock held, and recovery asks
     // again with the same key (answered, never charged twice) until the review is decided.
@@ -344,17 +362,17 @@ export class CheckoutService {
     // come within the hold's RESERVATION_TTL_SECONDS: a payment approved after the hold expired
     // is refunded and the order cancelled (RESERVATION_EXPIRED, in complete()).
     if (payment.status === 'PENDING') {
-      await this.step(order.id, 'STOCK_RESERVED', { updatedAt: new Date() });
+      await this.step(order, 'STOCK_RESERVED', { updatedAt: new Date() });
       return { waiting: true };
     }
-    const recorded = await this.step(order.id, 'STOCK_RESERVED', {
+    const captured = await this.step(order, 'STOCK_RESERVED', {
       sagaStep: 'PAYMENT_CAPTURED',
       paymentId: payment.id,
     });
     // Cancelled while charging: the compensation may have looked for the payment too early.
-    const compensating = recorded ? null : await this.compensatingNow(order.id);
+    const compensating = captured ? null : await this.compensatingNow(order.id);
     if (compensating) await this.refund(compensating, payment.id, requestId);
-    return NEXT;
+    return { order: captured };
   }
 
   /** Ships the held stock and marks the order PAID, with its history, OrderPaid and the cart emptied. */
@@ -369,11 +387,14 @@ export class CheckoutService {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // The hold expired before the charge finished: refund and cancel.
-      await this.step(order.id, 'PAYMENT_CAPTURED', {
+      const compensating = await this.step(order, 'PAYMENT_CAPTURED', {
         sagaStep: 'COMPENSATING',
         failureCode: 'RESERVATION_EXPIRED',
       });
-      return { failure: new ConflictError('The stock held for this order expired') };
+      return {
+        failure: new ConflictError('The stock held for this order expired'),
+        order: compensating,
+      };
     }
     const paid = await this.db.prisma.$transaction(async (tx) => {
       const { count } = await tx.order.updateMany({
@@ -405,8 +426,9 @@ export class CheckoutService {
       });
       return true;
     });
-    if (paid) this.relay.wake();
-    return NEXT;
+    if (!paid) return {};
+    this.relay.wake();
+    return { order: { ...order, status: 'PAID', sagaStep: 'COMPLETED', updatedAt: new Date() } };
   }
 
   /**
@@ -428,8 +450,9 @@ export class CheckoutService {
       // (its driver died, or is still running, between charging and recording).
       (order.reservationId ? await this.capturedPaymentOf(order.id, requestId) : null);
     if (paymentId) await this.refund(order, paymentId, requestId);
-    await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED');
-    return NEXT;
+    return {
+      order: await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED'),
+    };
   }
 
   /** The whole payment back, once: every refund of an order carries the same key. */
@@ -479,8 +502,15 @@ export class CheckoutService {
     }
   }
 
-  /** CANCELLED and COMPENSATED from `from`, with the history row and OrderCancelled. */
-  private async cancel(order: SagaOrder, from: SagaStep, failureCode: string): Promise<void> {
+  /**
+   * CANCELLED and COMPENSATED from `from`, with the history row and
+   * OrderCancelled; answers the order so, unless another driver moved it first.
+   */
+  private async cancel(
+    order: SagaOrder,
+    from: SagaStep,
+    failureCode: string,
+  ): Promise<SagaOrder | undefined> {
     const cancelled = await this.db.prisma.$transaction(async (tx) => {
       const { count } = await tx.order.updateMany({
         where: { id: order.id, sagaStep: from },
@@ -504,24 +534,31 @@ export class CheckoutService {
       );
       return true;
     });
-    if (cancelled) this.relay.wake();
+    if (!cancelled) return undefined;
+    this.relay.wake();
+    const change = { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode } as const;
+    return { ...order, ...change, updatedAt: new Date() };
   }
 
   /**
    * Moves the saga on, only from the step it was read at: a second driver of
    * the same order (a stale one taken over) changes nothing twice. Answers
-   * whether it did: not when another driver or a cancellation moved it first.
+   * the order so changed, or nothing when another driver or a cancellation
+   * moved it first.
    */
   private async step(
-    id: string,
+    order: SagaOrder,
     from: SagaStep,
-    data: Prisma.OrderUpdateManyMutationInput,
-  ): Promise<boolean> {
+    change: Partial<Pick<SagaOrder, 'sagaStep' | 'reservationId' | 'paymentId' | 'failureCode'>> & {
+      updatedAt?: Date;
+    },
+  ): Promise<SagaOrder | undefined> {
+    const updatedAt = new Date();
     const { count } = await this.db.prisma.order.updateMany({
-      where: { id, sagaStep: from },
-      data,
+      where: { id: order.id, sagaStep: from },
+      data: { updatedAt, ...change },
     });
-    return count > 0;
+    return count > 0 ? { ...order, updatedAt, ...change } : undefined;
   }
 
   /**
