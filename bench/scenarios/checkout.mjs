@@ -25,6 +25,8 @@ const TARGET_RPS = 100;
 const CONNECTIONS = 24;
 /** Warm-up checkouts, which also tell how many shoppers the measured run can use. */
 const WARMUP = 2 * CONNECTIONS;
+/** Checkouts sent one at a time after the loaded run: latency without queueing. */
+const SERIAL_CHECKOUTS = 40;
 /** The longest wait for the stack to drain the work of one phase before the next. */
 const SETTLE_MAX_SECONDS = 60;
 
@@ -64,11 +66,13 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
       );
       const shoppers = await prepareShoppers(url, products, { count });
+      const serialShoppers = await prepareShoppers(url, products, { count: SERIAL_CHECKOUTS });
       // Events of the setup (registrations, restocks, warm-up orders) are handled by now.
       await settle(stack, idleCores);
       const setupSeconds = (performance.now() - setupStartedAt) / 1000;
 
       const loadAverage = loadavg()[0];
+      const dbBefore = await embeddedDbUse(url);
       const cpuBefore = stack.cpuSeconds();
       const startedAt = performance.now();
       const result = await loadEach({
@@ -81,7 +85,17 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       // Checkouts still running (or timed out by the client) finish, and their events are handled.
       await settle(stack, idleCores);
       const busySeconds = stack.cpuSeconds() - cpuBefore;
-      const idleSeconds = (idleCores * (performance.now() - startedAt)) / 1000;
+      const elapsedSeconds = (performance.now() - startedAt) / 1000;
+      const idleSeconds = idleCores * elapsedSeconds;
+      const db = dbUseOver(dbBefore, await embeddedDbUse(url), elapsedSeconds, result.sent);
+      // One connection: each checkout alone on the stack, as at low traffic.
+      const serial = await loadEach({
+        url,
+        requests: serialShoppers.map(checkoutOf),
+        connections: 1,
+        seconds,
+        isError,
+      });
       return {
         scenario: `checkout (${postgres ? 'PostgreSQL + Redis' : 'embedded stack'})`,
         setupSeconds: Number(setupSeconds.toFixed(1)),
@@ -89,6 +103,10 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         // The stack's own processes, beyond their idle use (PostgreSQL and Redis not included).
         // Unlike latency, it does not grow when other work on the machine shares its cores.
         stackCpuMsPerCheckout: Math.round(((busySeconds - idleSeconds) * 1000) / result.sent),
+        serialP50: serial.p50,
+        serialP95: serial.p95,
+        serialErrors: serial.errors,
+        ...db,
         idleStackCpuPercent: Math.round(idleCores * 100),
         loadAverage1m: Number(loadAverage.toFixed(1)),
         peakRssMiB: Math.round(stack.peakRssBytes() / 2 ** 20),
@@ -99,6 +117,36 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
   } finally {
     await services?.remove();
   }
+}
+
+/** The embedded database's session counters on the router's /metrics (none on PostgreSQL). */
+async function embeddedDbUse(url) {
+  const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  const read = (name) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+  const use = {
+    taken: read('embedded_db_session_taken_seconds_total'),
+    work: read('embedded_db_session_work_seconds_total'),
+    batches: read('embedded_db_batches_total'),
+    transactions: read('embedded_db_transactions_total'),
+  };
+  return Number.isNaN(use.taken) ? undefined : use;
+}
+
+/**
+ * The session's use while checkouts ran and drained: the share of the time it
+ * was taken (near 100%: every statement queued for it) or working, and the
+ * batches and transactions per checkout sent.
+ */
+function dbUseOver(before, after, seconds, checkouts) {
+  if (!before || !after) return {};
+  return {
+    dbSessionTakenPercent: Math.round(((after.taken - before.taken) * 100) / seconds),
+    dbSessionWorkPercent: Math.round(((after.work - before.work) * 100) / seconds),
+    dbBatchesPerCheckout: Math.round((after.batches - before.batches) / checkouts),
+    dbTransactionsPerCheckout: Number(
+      ((after.transactions - before.transactions) / checkouts).toFixed(1),
+    ),
+  };
 }
 
 /** The stack's CPU use over the next `seconds`, in cores. */

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
@@ -52,6 +53,11 @@ export interface RouterOptions {
   pubSub?: LivePubSub;
   /** Where spans go besides OTLP (tests pass an in-memory exporter). */
   observability?: ObservabilityOptions;
+  /**
+   * Registers metrics of what shares the router's process (the embedded
+   * stack's database) on the router's registry, so its /metrics shows them.
+   */
+  registerMetrics?: (registry: Registry) => void;
 }
 
 /**
@@ -171,7 +177,10 @@ export async function startRouter(
   );
   // GET /metrics: operations, subgraph calls, subscriptions and the process (unless METRICS_ENABLED=false).
   Object.assign(routes, observability.routes());
-  if (observability.registry) registerSubscriptionGauges(observability.registry, subscriptions.hub);
+  if (observability.registry) {
+    registerSubscriptionGauges(observability.registry, subscriptions.hub);
+    options.registerMetrics?.(observability.registry);
+  }
   // Liveness: the process answers. Readiness: every subgraph answers its own readiness.
   // Readiness is the router's own: with a subgraph down it still answers
   // everything that subgraph is not needed for (partial data otherwise), so

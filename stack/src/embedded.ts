@@ -6,6 +6,7 @@ import { createEventBus, createLivePubSub } from '@shop/events';
 import { createLogger, type Logger, type ObservabilityOptions } from '@shop/platform';
 import { loadRouterConfig, startRouter, subgraphEnvKey, type RunningRouter } from '@shop/router';
 import type { StackConfig } from './config';
+import { registerEmbeddedDatabaseMetrics } from './embedded-database-metrics';
 import { subgraphSdls } from './subgraph-sdl';
 import { SUBGRAPHS } from './subgraphs';
 
@@ -80,7 +81,13 @@ export async function startStack(
       supergraphSdl,
       createLogger('router', routerConfig.logLevel, config.logFile),
       // Subgraphs announce entity changes here; the router's cache listens.
-      { pubSub, observability: options.observability },
+      {
+        pubSub,
+        observability: options.observability,
+        registerMetrics: embedded
+          ? (registry) => registerEmbeddedDatabaseMetrics(registry, embedded)
+          : undefined,
+      },
     );
 
     return {

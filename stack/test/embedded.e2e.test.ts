@@ -106,6 +106,17 @@ describe('the embedded default (npm start: one process, PGlite)', () => {
       }
       expect(found).toBe(true);
 
+      // The router's /metrics tells how much of PGlite's one session all this used.
+      const metrics = await (await fetch(new URL('/metrics', first.url))).text();
+      const taken = Number(
+        /^embedded_db_session_taken_seconds_total\{[^}]*\} (\S+)$/m.exec(metrics)?.[1],
+      );
+      const transactions = Number(
+        /^embedded_db_transactions_total\{[^}]*\} (\S+)$/m.exec(metrics)?.[1],
+      );
+      expect(taken).toBeGreaterThan(0);
+      expect(transactions).toBeGreaterThan(0);
+
       // Write a row straight into the embedded database: it must be there after a restart.
       const client = new pg.Client({
         connectionString: `postgresql://postgres@127.0.0.1:${dbPort}/postgres`,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { SessionUse } from './pglite-wire-server';
 
 export interface EmbeddedPostgresOptions {
   /** Where PGlite keeps its files; survives restarts. */
@@ -13,11 +14,16 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   /** postgres:// URL of the server; add ?schema=<subgraph> per subgraph. */
   url: string;
+  /** How much of PGlite's one session the connections have used so far. */
+  sessionUse(): Promise<SessionUse>;
   stop(): Promise<void>;
 }
 
 type WorkerMessage =
-  { type: 'ready'; port: number } | { type: 'stopped' } | { type: 'error'; message: string };
+  | { type: 'ready'; port: number }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string }
+  | { type: 'session-use'; use: SessionUse };
 
 /**
  * One PGlite database served over the Postgres wire protocol, so the embedded
@@ -52,8 +58,20 @@ export async function startEmbeddedPostgres(
     );
   });
 
+  // The worker answers in the order it is asked.
+  const askingUse: ((use: SessionUse) => void)[] = [];
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'session-use') askingUse.shift()?.(message.use);
+  });
+
   return {
     url: `postgresql://postgres@${settings.host}:${port}/postgres`,
+    sessionUse() {
+      return new Promise((resolve) => {
+        askingUse.push(resolve);
+        worker.postMessage({ type: 'session-use' });
+      });
+    },
     async stop() {
       const stopped = new Promise<void>((resolve) => {
         worker.on('message', (message: WorkerMessage) => {

@@ -14,6 +14,10 @@ async function main(options: Required<EmbeddedPostgresOptions>): Promise<void> {
   parentPort?.postMessage({ type: 'ready', port });
 
   parentPort?.on('message', (message: { type: string }) => {
+    if (message.type === 'session-use') {
+      parentPort?.postMessage({ type: 'session-use', use: server.sessionUse() });
+      return;
+    }
     if (message.type !== 'stop') return;
     void (async () => {
       await server.close();

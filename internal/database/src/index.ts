@@ -3,3 +3,4 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './prisma-adapter';
 export * from './prisma-database';
+export type { SessionUse } from './pglite-wire-server';

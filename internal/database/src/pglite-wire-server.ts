@@ -8,6 +8,20 @@ const SYNC = 0x53; // 'S': ends an extended-protocol batch (Parse, Bind, Execute
 const FLUSH = 0x48; // 'H': the client waits for what it sent so far
 const TERMINATE = 0x58; // 'X'
 
+/** How much of PGlite's one session the connections used, since the server started. */
+export interface SessionUse {
+  /** Seconds PGlite spent running batches. */
+  workSeconds: number;
+  /**
+   * Seconds the session was taken: a batch running, or a transaction open
+   * between its batches, when every other connection waits. Growing at one
+   * second per second, the session is the bottleneck.
+   */
+  takenSeconds: number;
+  batches: number;
+  transactions: number;
+}
+
 interface Batch {
   connection: number;
   bytes: Uint8Array;
@@ -32,6 +46,14 @@ export class PGliteWireServer {
   /** The connection whose transaction is open, if any. */
   private owner: number | null = null;
   private nextConnection = 1;
+  private readonly use: SessionUse = {
+    workSeconds: 0,
+    takenSeconds: 0,
+    batches: 0,
+    transactions: 0,
+  };
+  /** When the session was last taken (performance.now()). */
+  private takenAt = 0;
 
   constructor(private readonly db: PGlite) {
     this.server = createServer((socket) => this.accept(socket));
@@ -45,6 +67,10 @@ export class PGliteWireServer {
         resolve(typeof address === 'object' && address ? address.port : port);
       });
     });
+  }
+
+  sessionUse(): SessionUse {
+    return { ...this.use };
   }
 
   async close(): Promise<void> {
@@ -122,6 +148,13 @@ export class PGliteWireServer {
     socket.on('error', forget);
   }
 
+  private account(startedAt: number, endedAt: number, wasOwned: boolean): void {
+    this.use.batches++;
+    this.use.workSeconds += (endedAt - startedAt) / 1000;
+    if (!wasOwned && this.owner !== null) this.use.transactions++;
+    if (this.owner === null) this.use.takenSeconds += (endedAt - this.takenAt) / 1000;
+  }
+
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -134,10 +167,15 @@ export class PGliteWireServer {
         if (index === -1) return; // the transaction's owner has not sent its next batch yet
         const [batch] = this.queue.splice(index, 1);
         let response: Uint8Array | undefined;
+        const startedAt = performance.now();
+        if (this.owner === null) this.takenAt = startedAt;
         try {
           response = await this.db.execProtocolRaw(batch!.bytes);
         } finally {
+          const endedAt = performance.now();
+          const wasOwned = this.owner !== null;
           this.owner = this.db.isInTransaction() ? batch!.connection : null;
+          this.account(startedAt, endedAt, wasOwned);
           batch!.done(response);
         }
       }

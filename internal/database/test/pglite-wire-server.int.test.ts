@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import type * as Embedded from '../src/embedded-postgres';
 
@@ -66,5 +67,23 @@ describe('the embedded PostgreSQL: many connections, one PGlite session', () => 
     quitter.release(true); // destroys the connection mid-transaction
     const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM probe WHERE id = 3');
     expect(Number(rows[0]!.count)).toBe(0);
+  });
+
+  it('tells how long the session was taken: a transaction holds it between its batches', async () => {
+    const before = await embedded.sessionUse();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT 1');
+      await delay(200);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const after = await embedded.sessionUse();
+    expect(after.transactions - before.transactions).toBe(1);
+    expect(after.batches - before.batches).toBe(3);
+    expect(after.takenSeconds - before.takenSeconds).toBeGreaterThanOrEqual(0.2);
+    expect(after.workSeconds - before.workSeconds).toBeLessThan(0.1);
   });
 });
