@@ -6,7 +6,7 @@
 // which fails through driver adapters here; `migrate diff` between two
 // datamodels works offline, so the previous datamodel comes from git.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateDiff, root } from './prisma-cli.mjs';
@@ -40,7 +40,17 @@ if (!sql.trim() || sql.includes('This is an empty migration')) {
   console.log(`${subgraph}: schema.prisma matches the migrations; nothing to write`);
   process.exit(0);
 }
-const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+// Migrations apply in name order: a new one must sort after every existing
+// one, also after one stamped by a clock ahead of this one.
+const latest = existsSync(path.join(root, migrations))
+  ? readdirSync(path.join(root, migrations))
+      .map((entry) => /^(\d{14})_/.exec(entry)?.[1])
+      .filter(Boolean)
+      .sort()
+      .at(-1)
+  : undefined;
+const now = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+const stamp = latest && latest >= now ? String(BigInt(latest) + 1n) : now;
 const dir = path.join(root, migrations, `${stamp}_${name}`);
 mkdirSync(dir, { recursive: true });
 writeFileSync(path.join(dir, 'migration.sql'), sql);

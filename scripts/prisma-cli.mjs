@@ -10,7 +10,7 @@
 //   Prisma 7 dropped that engine and needs the native one. 6.19 reads the
 //   client's engine type and the datasource URL from the schema, which Prisma
 //   7 schemas no longer carry, so it is handed a copy with both added.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,12 +22,26 @@ const migrateDiffConfig = path.join(root, 'prisma', 'migrate-diff.config.ts');
 
 const quietEnv = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 
-/** `prisma generate` for the subgraph's schema. */
+/** `prisma generate` for the subgraph's schema; resolves when it is written. */
 export function generateClient(subgraph) {
   const schema = path.join('prisma', subgraph, 'schema.prisma');
-  return run(generateCli, ['generate', '--schema', schema], subgraph, {
+  const env = {
+    ...process.env,
+    ...quietEnv,
     PRISMA_SCHEMA: schema,
     PRISMA_SCHEMA_ENGINE_BINARY: execFileSync('which', ['true'], { encoding: 'utf8' }).trim(),
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [generateCli, 'generate', '--schema', schema],
+      { cwd: root, env, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        process.stderr.write(stderr || String(error));
+        reject(new Error(`prisma generate failed for ${subgraph}`));
+      },
+    );
   });
 }
 

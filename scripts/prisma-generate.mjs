@@ -3,6 +3,7 @@
 // stays fast.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { generateClient, root } from './prisma-cli.mjs';
 
@@ -11,6 +12,7 @@ const prismaVersion = JSON.parse(
   readFileSync(path.join(root, 'node_modules', 'prisma', 'package.json'), 'utf8'),
 ).version;
 
+const stale = [];
 for (const entry of readdirSync(path.join(root, 'prisma'), { withFileTypes: true })) {
   const schema = path.join(root, 'prisma', entry.name, 'schema.prisma');
   if (!entry.isDirectory() || !existsSync(schema)) continue;
@@ -20,7 +22,17 @@ for (const entry of readdirSync(path.join(root, 'prisma'), { withFileTypes: true
     .update(prismaVersion)
     .digest('hex');
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
-  generateClient(entry.name);
-  writeFileSync(stamp, hash);
-  console.log(`prisma: generated the ${entry.name} client`);
+  stale.push({ subgraph: entry.name, stamp, hash });
 }
+
+// One CLI process per client, as many at once as there are cores: each spends
+// about a second starting up, which a cold build would otherwise pay six times over.
+const queue = [...stale];
+const worker = async () => {
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    await generateClient(next.subgraph);
+    writeFileSync(next.stamp, next.hash);
+    console.log(`prisma: generated the ${next.subgraph} client`);
+  }
+};
+await Promise.all(Array.from({ length: availableParallelism() }, worker));

@@ -9,14 +9,15 @@ export interface ProxiedCall {
 
 /**
  * What the proxy does with a call: pass it on; keep the request (the callee
- * has not heard of it, until the test releases it); or forward it and keep
+ * has not heard of it, until the test releases it); forward it and keep
  * the answer (the callee acted, the caller has not learnt it did, until the
- * test releases it). A call never released stays held until the proxy closes.
+ * test releases it); or refuse it with a 503, as a callee that is down. A
+ * call never released stays held until the proxy closes.
  */
-export type Interception = 'forward' | 'hold-request' | 'hold-response';
+export type Interception = 'forward' | 'hold-request' | 'hold-response' | 'refuse';
 
 export interface HeldCall extends ProxiedCall {
-  held: Exclude<Interception, 'forward'>;
+  held: 'hold-request' | 'hold-response';
   /** The callee's answer, for a held response. */
   response?: unknown;
   /** Lets the call go on: a held request on to the callee, a held response back to the caller. */
@@ -74,6 +75,11 @@ export async function startInterceptingProxy(target?: string): Promise<Intercept
     const body = await readBody(req);
     const call = parseCall(body);
     const interception = call ? rule(call) : 'forward';
+    if (interception === 'refuse') {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'proxy: refused (the callee is down)' }] }));
+      return;
+    }
     if (call && interception === 'hold-request') await hold({ ...call, held: interception });
     if (!upstream) throw new Error('no upstream yet');
     // The same path on the upstream's origin: /graphql, and /health for the router's checks.

@@ -474,6 +474,70 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
   });
 
+  it('refunds a payment captured after its order was cancelled, by recovery when the driver cannot', async () => {
+    const productId = await saga.newProduct(4, 700);
+    const buyer = await saga.newBuyer(productId, 1);
+    const holding = holdNext(paymentsProxy, 'chargePayment');
+    const placing = checkout(buyer);
+    const held = await holding;
+    const [order] = await saga.ordersOf(buyer.userId);
+    // Cancelled while the charge is on its way: the compensation finds no payment yet.
+    const cancelled = await cancel(buyer.identity, order!.id);
+    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    expect(await orderRow(order!.id)).toMatchObject({ sagaStep: 'COMPENSATED' });
+
+    // The charge lands, and payments is down when the driver wants to refund it.
+    paymentsProxy.intercept((call) =>
+      /\brefundPayment\s*\(/.test(call.query) ? 'refuse' : 'forward',
+    );
+    try {
+      held.release();
+      await placing;
+      expect(await saga.paymentsOf(order!.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
+      const [stray] = await queryTestDatabase<{ strayPaymentId: string | null }>(
+        saga.urls.orders,
+        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
+        [order!.id],
+      );
+      expect(stray!.strayPaymentId).toEqual(expect.any(String));
+    } finally {
+      paymentsProxy.intercept(() => 'forward');
+    }
+
+    // Once the driver's attempt is stale, the recovery job refunds it: the customer keeps nothing paid.
+    await queryTestDatabase(
+      saga.urls.orders,
+      `UPDATE "Order" SET "updatedAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE "id" = $1`,
+      [order!.id],
+    );
+    await eventually(
+      async () =>
+        expect(await saga.paymentsOf(order!.id)).toEqual([{ status: 'REFUNDED', amount: 700 }]),
+      20_000,
+    );
+    expect(await refundsOf(order!.id)).toEqual([
+      {
+        amount: 700,
+        idempotencyKey: `order:${order!.id}:refund`,
+        reason: 'Cancelled by the buyer',
+      },
+    ]);
+    await eventually(async () => {
+      const [row] = await queryTestDatabase<{ strayPaymentId: string | null }>(
+        saga.urls.orders,
+        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
+        [order!.id],
+      );
+      expect(row!.strayPaymentId).toBeNull();
+    });
+    expect(await orderRow(order!.id)).toEqual({
+      status: 'CANCELLED',
+      sagaStep: 'COMPENSATED',
+      failureCode: 'CANCELLED_BY_BUYER',
+    });
+    expect(await cancelledEventsOf(order!.id)).toBe(1);
+  }, 40_000);
+
   it('finishes a cancellation whose request died mid-way by the recovery job', async () => {
     const { productId, buyer, orderId, total } = await paidOrder(8, 2);
     // What a cancelOrder that crashed right after marking the order leaves behind.

@@ -190,9 +190,14 @@ export class CheckoutService {
 
   /**
    * Drives every saga whose driver is gone (unfinished, no step for
-   * STALE_SAGA_MS) to COMPLETED or COMPENSATED; answers how many it took up.
+   * STALE_SAGA_MS) to COMPLETED or COMPENSATED, and refunds the stray
+   * payments their drivers could not; answers how many it took up.
    */
   async recover(log: Logger, batchSize = 50): Promise<number> {
+    return (await this.recoverSagas(log, batchSize)) + (await this.refundStrays(log, batchSize));
+  }
+
+  private async recoverSagas(log: Logger, batchSize: number): Promise<number> {
     const stale = await this.db.prisma.order.findMany({
       select: { id: true },
       where: {
@@ -210,6 +215,26 @@ export class CheckoutService {
       }
     }
     return stale.length;
+  }
+
+  private async refundStrays(log: Logger, batchSize: number): Promise<number> {
+    const due = await this.db.prisma.order.findMany({
+      select: { ...sagaColumns, strayPaymentId: true },
+      where: {
+        strayPaymentId: { not: null },
+        updatedAt: { lt: new Date(Date.now() - STALE_SAGA_MS) },
+      },
+      orderBy: { updatedAt: 'asc' },
+      take: batchSize,
+    });
+    for (const { strayPaymentId, ...order } of due) {
+      try {
+        await this.refundRecordedStray(order, strayPaymentId!);
+      } catch (error) {
+        log.warn({ err: error, orderId: order.id }, 'stray payment refund failed; retried later');
+      }
+    }
+    return due.length;
   }
 
   /**
@@ -371,7 +396,7 @@ export class CheckoutService {
     });
     // Cancelled while charging: the compensation may have looked for the payment too early.
     const compensating = captured ? null : await this.compensatingNow(order.id);
-    if (compensating) await this.refund(compensating, payment.id, requestId);
+    if (compensating) await this.refundStray(compensating, payment.id, requestId);
     return { order: captured };
   }
 
@@ -453,6 +478,30 @@ export class CheckoutService {
     return {
       order: await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED'),
     };
+  }
+
+  /**
+   * Refunds a payment captured after the saga stopped needing it (a
+   * cancellation raced the charge, and the compensation found no payment
+   * yet). It is written on the order first so that, should this refund
+   * fail, the recovery job makes it; the refund's key makes doing both
+   * harmless.
+   */
+  private async refundStray(order: SagaOrder, paymentId: string, requestId?: string) {
+    await this.db.prisma.order.update({
+      where: { id: order.id },
+      data: { strayPaymentId: paymentId },
+    });
+    await this.refundRecordedStray(order, paymentId, requestId);
+  }
+
+  /** The refund of a stray payment the order records, and the record cleared. */
+  private async refundRecordedStray(order: SagaOrder, paymentId: string, requestId?: string) {
+    await this.refund(order, paymentId, requestId);
+    await this.db.prisma.order.updateMany({
+      where: { id: order.id, strayPaymentId: paymentId },
+      data: { strayPaymentId: null },
+    });
   }
 
   /** The whole payment back, once: every refund of an order carries the same key. */
