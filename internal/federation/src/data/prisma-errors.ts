@@ -1,9 +1,22 @@
-import { ConflictError, NotFoundError, type DomainError } from '@shop/platform';
+import { BadUserInputError, ConflictError, NotFoundError, type DomainError } from '@shop/platform';
 
 interface PrismaKnownError {
   code: string;
-  meta?: { target?: unknown; modelName?: string; cause?: string };
+  meta?: {
+    target?: unknown;
+    modelName?: string;
+    cause?: string;
+    /** What the database answered, when a statement failed there (Prisma 7's driver adapters). */
+    driverAdapterError?: { cause?: { originalCode?: string } };
+  };
 }
+
+/**
+ * PostgreSQL's refusals of text it cannot store: a NUL character or bytes
+ * that are not UTF-8 (22021), or a character the encoding lacks (22P05).
+ * Only a client's input carries such text here.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
   return (
@@ -16,11 +29,16 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
 
 /**
  * The one place Prisma's error codes get their domain meaning: a unique
- * constraint is a CONFLICT, a missing record a NOT_FOUND. Others are not a
- * client's to act on and stay internal.
+ * constraint is a CONFLICT, a missing record a NOT_FOUND, text the database
+ * cannot store BAD_USER_INPUT. Others are not a client's to act on and stay
+ * internal.
  */
 export function translatePrismaError(error: unknown): DomainError | undefined {
   if (!isPrismaKnownError(error)) return undefined;
+  const databaseCode = error.meta?.driverAdapterError?.cause?.originalCode;
+  if (databaseCode && UNSTORABLE_TEXT.has(databaseCode)) {
+    return new BadUserInputError('Text inputs must not contain NUL characters or invalid UTF-8');
+  }
   switch (error.code) {
     case 'P2002': {
       const target = error.meta?.target;

@@ -1,0 +1,41 @@
+import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
+import { translatePrismaError } from './prisma-errors';
+
+/** The shape Prisma 7's client throws for a statement the database refused. */
+function known(code: string, meta: object = {}) {
+  return Object.assign(new Error('Invalid `prisma.user.findUnique()` invocation'), {
+    name: 'PrismaClientKnownRequestError',
+    code,
+    meta,
+  });
+}
+
+const refusedByDatabase = (originalCode: string) =>
+  known('P2039', {
+    modelName: 'User',
+    driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode, kind: 'postgres' } },
+  });
+
+describe('translatePrismaError', () => {
+  it('makes text the database cannot store (a NUL, bytes that are not UTF-8) BAD_USER_INPUT', () => {
+    for (const code of ['22021', '22P05']) {
+      const translated = translatePrismaError(refusedByDatabase(code));
+      expect(translated).toBeInstanceOf(BadUserInputError);
+      expect(translated?.message).not.toMatch(/prisma|invocation/i);
+    }
+  });
+
+  it('keeps unique violations CONFLICT and missing records NOT_FOUND', () => {
+    expect(translatePrismaError(known('P2002', { target: ['email'] }))).toBeInstanceOf(
+      ConflictError,
+    );
+    expect(translatePrismaError(known('P2025', { modelName: 'Order' }))).toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('leaves other database refusals and other errors internal', () => {
+    expect(translatePrismaError(refusedByDatabase('40001'))).toBeUndefined();
+    expect(translatePrismaError(new Error('boom'))).toBeUndefined();
+  });
+});
