@@ -89,6 +89,25 @@ describe('the router’s executor over HTTP, with in-flight de-duplication', () 
     expect(comparable(ours)).toEqual(comparable(theirs));
   });
 
+  it('answers errors when completing values nulls the whole of data, where stock answers none', async () => {
+    // Shipping knows no carriers for the toaster's barcode: its entity is null,
+    // Sku.carriers is non-null, and the nulls bubble up to `data`.
+    const query = '{ parcels { id sku { label carriers } } }';
+    const [ours, theirs] = await Promise.all([
+      graphqlRequest(deduplicating.url, query),
+      graphqlRequest(stockUrl, query),
+    ]);
+    expect(theirs.data).toBeNull();
+    expect(theirs.errors).toBeUndefined();
+    expect(ours.data).toBeNull();
+    expect(ours.errors?.map((error) => [error.message, error.path])).toEqual([
+      [
+        'Cannot return null for non-nullable field Sku.carriers.',
+        ['parcels', 1, 'sku', 'carriers'],
+      ],
+    ]);
+  });
+
   /** Sends `count` requests at once; returns how many calls each subgraph received meanwhile. */
   async function callsDuring(
     router: RunningRouter,

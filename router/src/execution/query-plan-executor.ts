@@ -258,8 +258,13 @@ function respond(
   }
   const errors = state.errors as GraphQLError[];
   if (errors.length === 0 && shaped.errors.length > 0) {
-    // The gateway reports values completed to null here, not in `errors`.
-    return { extensions: { valueCompletion: shaped.errors }, data: shaped.data as ResultObject };
+    // The gateway reports values completed to null here, not in `errors`; but
+    // when they null the whole of `data`, an answer without `errors` would tell
+    // a client nothing (and break the spec), so there they are errors too.
+    const valueCompletion = { valueCompletion: shaped.errors };
+    return shaped.data === null
+      ? { errors: shaped.errors, extensions: valueCompletion, data: null }
+      : { extensions: valueCompletion, data: shaped.data as ResultObject };
   }
   return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
 }

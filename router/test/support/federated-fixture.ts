@@ -8,18 +8,20 @@ import {
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, parse, type DocumentNode } from 'graphql';
 import { IDENTITY_HEADER } from '@shop/identity';
 import { freePort } from '@shop/testing';
 import { createLogger, type Logger } from '@shop/platform';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
 
 /**
- * A supergraph the router has never seen, for the executor's tests: five
- * in-process subgraphs (accounts, products, reviews, inventory, media), one
- * that answers raw JSON the test chooses (ledger) and one that is down
- * (legacy). It exercises @requires, @provides, @shareable, @interfaceObject,
- * entity interfaces, unions, lists of lists and fields the planner aliases.
+ * A supergraph the router has never seen, for the executor's tests: seven
+ * in-process subgraphs (accounts, products, reviews, inventory, media,
+ * catalog, shipping), one that answers raw JSON the test chooses (ledger)
+ * and one that is down (legacy). It exercises @requires (also of a field
+ * with arguments), @provides, @shareable, @interfaceObject, entity
+ * interfaces, unions, lists of lists, fields the planner aliases, composite,
+ * nested and alternative keys, custom scalars and input coercion.
  */
 const FEDERATION = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@requires", "@provides", "@external", "@shareable", "@interfaceObject"])`;
 
@@ -90,6 +92,37 @@ const ledgerTypeDefs = parse(`${FEDERATION}
   union LedgerOwner = Person | Company
   type Ledger { id: ID! total: Int! kind: LedgerKind entries: [Int!] owner: LedgerOwner }
 `);
+const catalogTypeDefs = parse(`${FEDERATION}
+  scalar JSON
+  enum ParcelState { PACKED SHIPPED }
+  input SkuFilter { region: String! labels: [String!] }
+  type Query {
+    parcels(state: ParcelState): [Parcel!]!
+    sku(id: ID!, region: String!): Sku
+    skus(ids: [ID!]!, filter: SkuFilter): [Sku]
+  }
+  type Sku @key(fields: "id region") @key(fields: "barcode") {
+    id: ID!
+    region: String!
+    barcode: String!
+    label: String
+    meta: JSON
+    owner: Owner
+  }
+  type Org @shareable { id: ID! }
+  type Owner @key(fields: "org { id } handle") { org: Org! handle: String! }
+  type Parcel @key(fields: "id") { id: ID! state: ParcelState! sku: Sku! weightGrams: Int }
+`);
+const shippingTypeDefs = parse(`${FEDERATION}
+  type Sku @key(fields: "barcode") { barcode: String! carriers: [String!]! }
+  type Org @shareable { id: ID! }
+  type Owner @key(fields: "org { id } handle") { org: Org! handle: String! rating: Float }
+  type Parcel @key(fields: "id") {
+    id: ID!
+    weightGrams: Int @external
+    cost(currency: String = "EUR"): Int @requires(fields: "weightGrams")
+  }
+`);
 const legacyTypeDefs = parse(`${FEDERATION}
   type Query { legacyStatus: String }
   type User @key(fields: "id") { id: ID! legacyScore: Int! }
@@ -120,6 +153,43 @@ const ITEMS = [
   { __typename: 'Furniture', id: 'f1', title: 'Lamp', size: null },
   { __typename: 'Book', id: 'b2', title: 'Emma', size: 'small', pages: 300 },
 ];
+const SKUS = [
+  {
+    id: 's1',
+    region: 'eu',
+    barcode: '4006381333931',
+    label: 'Kettle',
+    meta: { color: 'red', sizes: [1, 2], nested: { ok: true }, nothing: null },
+    owner: { org: { id: 'o1' }, handle: 'acme' },
+  },
+  {
+    id: 's1',
+    region: 'us',
+    barcode: '0012345678905',
+    label: 'Kettle (US)',
+    meta: 'plain',
+    owner: null,
+  },
+  {
+    id: 's2',
+    region: 'eu',
+    barcode: '9999999999999',
+    label: 'Toaster',
+    meta: null,
+    owner: { org: { id: 'o2' }, handle: 'ghost' },
+  },
+];
+const PARCELS = [
+  { id: 'pa1', state: 'PACKED', skuBarcode: '4006381333931', weightGrams: 1200 },
+  { id: 'pa2', state: 'SHIPPED', skuBarcode: '9999999999999', weightGrams: 400 },
+  { id: 'pa3', state: 'SHIPPED', skuBarcode: '0012345678905', weightGrams: null },
+];
+/** Carriers by barcode; the toaster's barcode is unknown to shipping (its entity is null). */
+const CARRIERS: Record<string, string[]> = {
+  '4006381333931': ['DHL', 'UPS'],
+  '0012345678905': ['USPS'],
+};
+const OWNER_RATINGS: Record<string, number> = { 'o1/acme': 4.5 };
 const REVIEWS = [
   { id: 'r1', body: 'Love it', rating: 5, authorId: 'u1', upc: 'p1' },
   { id: 'r2', body: 'Too expensive', rating: 2, authorId: 'u2', upc: 'p1' },
@@ -350,6 +420,66 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
         __resolveReference: ({ id }: { id: string }) => ({ id, rating: id.length * 2 }),
       },
     }),
+    catalog: await startSubgraph('catalog', catalogTypeDefs, {
+      Query: {
+        parcels: (_: unknown, { state }: { state?: string }) =>
+          PARCELS.filter((parcel) => !state || parcel.state === state),
+        sku: (_: unknown, { id, region }: { id: string; region: string }) =>
+          SKUS.find((sku) => sku.id === id && sku.region === region) ?? null,
+        skus: (
+          _: unknown,
+          { ids, filter }: { ids: string[]; filter?: { region: string; labels?: string[] } },
+        ) =>
+          ids.map(
+            (id) =>
+              SKUS.find(
+                (sku) =>
+                  sku.id === id &&
+                  (!filter || sku.region === filter.region) &&
+                  (!filter?.labels || filter.labels.includes(sku.label)),
+              ) ?? null,
+          ),
+      },
+      JSON: new GraphQLScalarType({ name: 'JSON' }),
+      Sku: {
+        __resolveReference: (key: { id?: string; region?: string; barcode?: string }) =>
+          SKUS.find((sku) =>
+            key.barcode
+              ? sku.barcode === key.barcode
+              : sku.id === key.id && sku.region === key.region,
+          ),
+      },
+      Owner: {
+        __resolveReference: (key: { org: { id: string }; handle: string }) => key,
+      },
+      Parcel: {
+        __resolveReference: ({ id }: { id: string }) => PARCELS.find((parcel) => parcel.id === id),
+        sku: (parcel: { skuBarcode: string }) =>
+          SKUS.find((sku) => sku.barcode === parcel.skuBarcode),
+      },
+    }),
+    shipping: await startSubgraph('shipping', shippingTypeDefs, {
+      Sku: {
+        __resolveReference: ({ barcode }: { barcode: string }) =>
+          CARRIERS[barcode] ? { barcode, carriers: CARRIERS[barcode] } : null,
+      },
+      Owner: {
+        __resolveReference: (key: { org: { id: string }; handle: string }) => ({
+          ...key,
+          rating: OWNER_RATINGS[`${key.org.id}/${key.handle}`] ?? null,
+        }),
+      },
+      Parcel: {
+        __resolveReference: (reference: { id: string; weightGrams?: number | null }) => reference,
+        cost: (
+          { weightGrams }: { weightGrams: number | null },
+          { currency }: { currency: string },
+        ) =>
+          weightGrams === null
+            ? null
+            : Math.ceil(weightGrams / 100) * (currency === 'USD' ? 11 : 10),
+      },
+    }),
     ledger: await startRawSubgraph(ledger),
   };
 
@@ -363,6 +493,8 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
         reviews: reviewsTypeDefs,
         inventory: inventoryTypeDefs,
         media: mediaTypeDefs,
+        catalog: catalogTypeDefs,
+        shipping: shippingTypeDefs,
         ledger: ledgerTypeDefs,
       }[subgraph.name]!,
     })),
