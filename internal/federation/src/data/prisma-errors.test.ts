@@ -25,6 +25,21 @@ describe('translatePrismaError', () => {
     }
   });
 
+  it('names the fields of the unique constraint a write broke, as Prisma 7 reports it', () => {
+    const violation = (constraint: object) =>
+      known('P2002', {
+        modelName: 'Order',
+        driverAdapterError: { cause: { originalCode: '23505', constraint } },
+      });
+    const byIndex = translatePrismaError(violation({ index: 'Order_userId_idempotencyKey_key' }));
+    expect(byIndex).toBeInstanceOf(ConflictError);
+    expect(byIndex?.message).toBe('A record with the same userId, idempotencyKey already exists');
+    expect(byIndex?.extensions).toMatchObject({ fields: ['userId', 'idempotencyKey'] });
+    expect(translatePrismaError(violation({ fields: ['email'] }))?.message).toBe(
+      'A record with the same email already exists',
+    );
+  });
+
   it('keeps unique violations CONFLICT and missing records NOT_FOUND', () => {
     expect(translatePrismaError(known('P2002', { target: ['email'] }))).toBeInstanceOf(
       ConflictError,

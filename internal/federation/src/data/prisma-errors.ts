@@ -7,7 +7,9 @@ interface PrismaKnownError {
     modelName?: string;
     cause?: string;
     /** What the database answered, when a statement failed there (Prisma 7's driver adapters). */
-    driverAdapterError?: { cause?: { originalCode?: string } };
+    driverAdapterError?: {
+      cause?: { originalCode?: string; constraint?: { fields?: string[]; index?: string } };
+    };
   };
 }
 
@@ -41,19 +43,30 @@ export function translatePrismaError(error: unknown): DomainError | undefined {
   }
   switch (error.code) {
     case 'P2002': {
-      const target = error.meta?.target;
-      const fields = Array.isArray(target)
-        ? target.join(', ')
-        : typeof target === 'string'
-          ? target
-          : 'a unique field';
-      return new ConflictError(`A record with the same ${fields} already exists`, {
-        fields: target,
-      });
+      const fields = uniqueFields(error);
+      const named = fields ? fields.join(', ') : 'unique fields';
+      return new ConflictError(`A record with the same ${named} already exists`, { fields });
     }
     case 'P2025':
       return new NotFoundError(`${error.meta?.modelName ?? 'Record'} not found`);
     default:
       return undefined;
   }
+}
+
+/**
+ * The fields of the unique constraint a write broke: Prisma 6 named them
+ * (`target`); Prisma 7 names them through its driver adapter, as fields or
+ * as the index, whose name Prisma derives as <Model>_<field>[_<field>]_key.
+ */
+function uniqueFields(error: PrismaKnownError): string[] | undefined {
+  const { target, modelName, driverAdapterError } = error.meta ?? {};
+  if (Array.isArray(target)) return target.map(String);
+  if (typeof target === 'string') return [target];
+  const constraint = driverAdapterError?.cause?.constraint;
+  if (constraint?.fields?.length) return constraint.fields;
+  const index = constraint?.index;
+  if (!index || !modelName) return undefined;
+  const match = new RegExp(`^${modelName}_(.+)_key$`).exec(index);
+  return match ? match[1]!.split('_') : undefined;
 }
