@@ -71,6 +71,25 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       input: buyer.input,
     });
 
+  /**
+   * A checkout of `quantity` units (of a product stocked with `stock`, at
+   * `amount` each) held on its way to `step` of inventory or payments, its
+   * order as the saga left it meanwhile.
+   */
+  async function checkoutHeldAt(
+    proxy: InterceptingProxy,
+    step: string,
+    { stock, amount, quantity }: { stock: number; amount: number; quantity: number },
+  ) {
+    const productId = await saga.newProduct(stock, amount);
+    const buyer = await saga.newBuyer(productId, quantity);
+    const holding = holdNext(proxy, step);
+    const placing = checkout(buyer);
+    const held = await holding;
+    const [order] = await saga.ordersOf(buyer.userId);
+    return { productId, buyer, placing, held, order: order! };
+  }
+
   /** A product stocked with `stock` units and a buyer who bought `quantity` of them: PAID. */
   async function paidOrder(stock = 10, quantity = 3, amount = 1_250) {
     const productId = await saga.newProduct(stock, amount);
@@ -89,6 +108,15 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
         [id],
       )
     )[0];
+
+  const strayPaymentOf = async (orderId: string) =>
+    (
+      await queryTestDatabase<{ strayPaymentId: string | null }>(
+        saga.urls.orders,
+        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
+        [orderId],
+      )
+    )[0]!.strayPaymentId;
 
   const historyOf = (orderId: string) =>
     queryTestDatabase<{ status: string; actor: string; reason: string | null }>(
@@ -422,69 +450,64 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
   });
 
   it('gives back the stock a checkout was still reserving when its order was cancelled', async () => {
-    const productId = await saga.newProduct(4, 600);
-    const buyer = await saga.newBuyer(productId, 3);
-    const holding = holdNext(inventoryProxy, 'reserveStock');
-
-    const placing = checkout(buyer);
-    const held = await holding;
-    const [order] = await saga.ordersOf(buyer.userId);
+    const { productId, buyer, placing, held, order } = await checkoutHeldAt(
+      inventoryProxy,
+      'reserveStock',
+      { stock: 4, amount: 600, quantity: 3 },
+    );
     expect(order).toMatchObject({ sagaStep: 'CREATED' });
-    const cancelled = await cancel(buyer.identity, order!.id);
+    const cancelled = await cancel(buyer.identity, order.id);
     held.release();
     const placed = await placing;
 
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
     expect(placed.errors).toBeUndefined();
-    expect(placed.data?.checkout).toEqual({ id: order!.id, status: 'CANCELLED' });
-    expect(await reservationsOf(order!.id)).toEqual(['RELEASED']);
+    expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
+    expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
-    expect(await saga.paymentsOf(order!.id)).toEqual([]);
-    expect(await orderRow(order!.id)).toMatchObject({
+    expect(await saga.paymentsOf(order.id)).toEqual([]);
+    expect(await orderRow(order.id)).toMatchObject({
       status: 'CANCELLED',
       sagaStep: 'COMPENSATED',
     });
   });
 
   it('refunds what a checkout was still charging when its order was cancelled', async () => {
-    const productId = await saga.newProduct(4, 650);
-    const buyer = await saga.newBuyer(productId, 2);
-    const holding = holdNext(paymentsProxy, 'chargePayment');
-
-    const placing = checkout(buyer);
-    const held = await holding;
-    const [order] = await saga.ordersOf(buyer.userId);
+    const { productId, buyer, placing, held, order } = await checkoutHeldAt(
+      paymentsProxy,
+      'chargePayment',
+      { stock: 4, amount: 650, quantity: 2 },
+    );
     expect(order).toMatchObject({ sagaStep: 'STOCK_RESERVED' });
-    const cancelled = await cancel(buyer.identity, order!.id);
-    expect(await saga.paymentsOf(order!.id)).toEqual([]);
+    const cancelled = await cancel(buyer.identity, order.id);
+    expect(await saga.paymentsOf(order.id)).toEqual([]);
     held.release();
     const placed = await placing;
 
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
-    expect(placed.data?.checkout).toEqual({ id: order!.id, status: 'CANCELLED' });
-    expect(await saga.paymentsOf(order!.id)).toEqual([{ status: 'REFUNDED', amount: 1_300 }]);
-    expect(await refundsOf(order!.id)).toEqual([
+    expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 1_300 }]);
+    expect(await refundsOf(order.id)).toEqual([
       {
         amount: 1_300,
-        idempotencyKey: `order:${order!.id}:refund`,
+        idempotencyKey: `order:${order.id}:refund`,
         reason: 'Cancelled by the buyer',
       },
     ]);
-    expect(await reservationsOf(order!.id)).toEqual(['RELEASED']);
+    expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
   });
 
   it('refunds a payment captured after its order was cancelled, by recovery when the driver cannot', async () => {
-    const productId = await saga.newProduct(4, 700);
-    const buyer = await saga.newBuyer(productId, 1);
-    const holding = holdNext(paymentsProxy, 'chargePayment');
-    const placing = checkout(buyer);
-    const held = await holding;
-    const [order] = await saga.ordersOf(buyer.userId);
+    const { buyer, placing, held, order } = await checkoutHeldAt(paymentsProxy, 'chargePayment', {
+      stock: 4,
+      amount: 700,
+      quantity: 1,
+    });
     // Cancelled while the charge is on its way: the compensation finds no payment yet.
-    const cancelled = await cancel(buyer.identity, order!.id);
+    const cancelled = await cancel(buyer.identity, order.id);
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
-    expect(await orderRow(order!.id)).toMatchObject({ sagaStep: 'COMPENSATED' });
+    expect(await orderRow(order.id)).toMatchObject({ sagaStep: 'COMPENSATED' });
 
     // The charge lands, and payments is down when the driver wants to refund it.
     paymentsProxy.intercept((call) =>
@@ -493,13 +516,8 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     try {
       held.release();
       await placing;
-      expect(await saga.paymentsOf(order!.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
-      const [stray] = await queryTestDatabase<{ strayPaymentId: string | null }>(
-        saga.urls.orders,
-        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
-        [order!.id],
-      );
-      expect(stray!.strayPaymentId).toEqual(expect.any(String));
+      expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
+      expect(await strayPaymentOf(order.id)).toEqual(expect.any(String));
     } finally {
       paymentsProxy.intercept(() => 'forward');
     }
@@ -508,34 +526,27 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     await queryTestDatabase(
       saga.urls.orders,
       `UPDATE "Order" SET "updatedAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE "id" = $1`,
-      [order!.id],
+      [order.id],
     );
     await eventually(
       async () =>
-        expect(await saga.paymentsOf(order!.id)).toEqual([{ status: 'REFUNDED', amount: 700 }]),
+        expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 700 }]),
       20_000,
     );
-    expect(await refundsOf(order!.id)).toEqual([
+    expect(await refundsOf(order.id)).toEqual([
       {
         amount: 700,
-        idempotencyKey: `order:${order!.id}:refund`,
+        idempotencyKey: `order:${order.id}:refund`,
         reason: 'Cancelled by the buyer',
       },
     ]);
-    await eventually(async () => {
-      const [row] = await queryTestDatabase<{ strayPaymentId: string | null }>(
-        saga.urls.orders,
-        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
-        [order!.id],
-      );
-      expect(row!.strayPaymentId).toBeNull();
-    });
-    expect(await orderRow(order!.id)).toEqual({
+    await eventually(async () => expect(await strayPaymentOf(order.id)).toBeNull());
+    expect(await orderRow(order.id)).toEqual({
       status: 'CANCELLED',
       sagaStep: 'COMPENSATED',
       failureCode: 'CANCELLED_BY_BUYER',
     });
-    expect(await cancelledEventsOf(order!.id)).toBe(1);
+    expect(await cancelledEventsOf(order.id)).toBe(1);
   }, 40_000);
 
   it('finishes a cancellation whose request died mid-way by the recovery job', async () => {
