@@ -31,7 +31,7 @@ if (lastMigrationCommit) {
   from = previous;
 }
 
-const sql = migrateDiff(subgraph, { from, to: schema })
+const sql = (await migrateDiff(subgraph, { from, to: schema }))
   // Each subgraph migrates into its own schema through search_path, so the
   // "public" schema Prisma assumes is not created.
   .replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, '');

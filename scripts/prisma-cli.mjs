@@ -1,4 +1,4 @@
-// Runs the Prisma CLI offline for one subgraph's schema and returns stdout.
+// Runs the Prisma CLI offline for one subgraph's schema; resolves with its output.
 //
 // Two CLIs, because no single one does both offline (only the npm registry is
 // reachable here, and Prisma's native engines come from elsewhere):
@@ -21,27 +21,15 @@ const migrateDiffCli = path.join(root, 'node_modules', 'prisma-6', 'build', 'ind
 const migrateDiffConfig = path.join(root, 'prisma', 'migrate-diff.config.ts');
 
 const quietEnv = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+/** What the 7.x CLI is given as its schema engine: generating never runs it. */
+const TRUE_BINARY = execFileSync('which', ['true'], { encoding: 'utf8' }).trim();
 
 /** `prisma generate` for the subgraph's schema; resolves when it is written. */
 export function generateClient(subgraph) {
   const schema = path.join('prisma', subgraph, 'schema.prisma');
-  const env = {
-    ...process.env,
-    ...quietEnv,
+  return run(generateCli, ['generate', '--schema', schema], subgraph, {
     PRISMA_SCHEMA: schema,
-    PRISMA_SCHEMA_ENGINE_BINARY: execFileSync('which', ['true'], { encoding: 'utf8' }).trim(),
-  };
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [generateCli, 'generate', '--schema', schema],
-      { cwd: root, env, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        process.stderr.write(stderr || String(error));
-        reject(new Error(`prisma generate failed for ${subgraph}`));
-      },
-    );
+    PRISMA_SCHEMA_ENGINE_BINARY: TRUE_BINARY,
   });
 }
 
@@ -49,7 +37,7 @@ export function generateClient(subgraph) {
  * The SQL of `prisma migrate diff --script` from `from` (`empty`, or a
  * schema.prisma path) to the schema.prisma at `to`.
  */
-export function migrateDiff(subgraph, { from, to }) {
+export async function migrateDiff(subgraph, { from, to }) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'prisma-diff-'));
   try {
     const legacy = (file, name) => {
@@ -62,7 +50,7 @@ export function migrateDiff(subgraph, { from, to }) {
         ? ['--from-empty']
         : ['--from-schema-datamodel', legacy(from, 'from.prisma')];
     const toSchema = legacy(to, 'to.prisma');
-    return run(
+    return await run(
       migrateDiffCli,
       [
         'migrate',
@@ -105,16 +93,18 @@ function asPrisma6Schema(text) {
   return schema;
 }
 
+/** Runs a Prisma CLI; resolves with its output, or rejects (its stderr printed). */
 function run(cli, args, subgraph, env) {
-  try {
-    return execFileSync(process.execPath, [cli, ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...quietEnv, ...env },
-    });
-  } catch (error) {
-    process.stderr.write(String(error.stderr ?? error));
-    throw new Error(`prisma ${args.slice(0, 2).join(' ')} failed for ${subgraph}`);
-  }
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ...quietEnv, ...env } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        process.stderr.write(stderr || String(error));
+        reject(new Error(`prisma ${args.slice(0, 2).join(' ')} failed for ${subgraph}`));
+      },
+    );
+  });
 }

@@ -9,5 +9,8 @@ if (!subgraph) {
   process.exit(2);
 }
 process.stdout.write(
-  migrateDiff(subgraph, { from: 'empty', to: path.join('prisma', subgraph, 'schema.prisma') }),
+  await migrateDiff(subgraph, {
+    from: 'empty',
+    to: path.join('prisma', subgraph, 'schema.prisma'),
+  }),
 );

@@ -4,21 +4,13 @@
 // Issue #5's target on this 2-core machine: ≥ 100 checkouts/s, p95 < 250 ms.
 import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
+import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
 import { startStackProcess } from '../lib/stack-process.mjs';
 
-const CHECKOUT = `mutation Checkout($input: CheckoutInput!) {
-  checkout(input: $input) {
-    id
-    status
-    total { amount currency }
-    items { product { id name } quantity unitPrice { amount currency } }
-    payment { id status amount { amount currency } method { brand last4 } }
-    shippingAddress { line1 city postalCode country }
-  }
-}`;
+const CHECKOUT = contractOperation('Checkout');
 
 const TARGET_RPS = 100;
 /** In flight at once: what the target needs at p95 = 250 ms (Little's law: 100/s × 0.25 s = 25). */

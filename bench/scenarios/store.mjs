@@ -6,9 +6,7 @@
 // every operation limit off, for the limits' overhead. Each is checked to
 // answer without errors first; then all are loaded in turn, `runs` times,
 // and the medians printed. Checkout is its own scenario.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse, print } from 'graphql';
+import { contractOperation } from '../lib/contract.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, medianRow, ratio } from '../lib/report.mjs';
 import { startServices } from '../lib/services.mjs';
@@ -35,7 +33,6 @@ const isError = (answer) => Boolean(answer.errors?.length) || !answer.data;
 /** `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the in-process bus. */
 export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
   const { seedData } = await import(`${root}/internal/seed/dist/index.js`);
-  const operation = contractOperations();
   const stacks = [];
   try {
     const cached = await startStack(stacks, postgres, {});
@@ -59,7 +56,7 @@ export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
       { label: LIMITS_OFF, stack: unlimited, ...productPage },
     ].map((item) => ({
       ...item,
-      body: { query: operation(item.operation), variables: item.variables },
+      body: { query: contractOperation(item.operation), variables: item.variables },
       runs: [],
     }));
 
@@ -104,18 +101,6 @@ async function startStack(stacks, postgres, env) {
     await services?.remove();
     throw error;
   }
-}
-
-/** The contract's operations (clients/contract/operations.graphql), printed by name. */
-function contractOperations() {
-  const document = parse(
-    readFileSync(path.join(root, 'clients/contract/operations.graphql'), 'utf8'),
-  );
-  return (name) => {
-    const definition = document.definitions.find((d) => d.name?.value === name);
-    if (!definition) throw new Error(`The contract has no operation ${name}`);
-    return print(definition);
-  };
 }
 
 /**

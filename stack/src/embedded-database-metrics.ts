@@ -24,13 +24,19 @@ export function registerEmbeddedDatabaseMetrics(
     batches: 'Batches run (a simple query, or extended-protocol messages up to Sync)',
     transactions: 'Transactions run',
   };
+  // A scrape collects every metric at once: the four counters share one question to the worker.
+  let asking: ReturnType<typeof database.sessionUse> | undefined;
+  const sessionUse = () =>
+    (asking ??= database.sessionUse().finally(() => {
+      asking = undefined;
+    }));
   for (const key of Object.keys(counters) as (keyof typeof counters)[]) {
     new Counter({
       name: counters[key],
       help: help[key],
       registers: [registry],
       async collect() {
-        const use = await database.sessionUse();
+        const use = await sessionUse();
         this.reset();
         this.inc(use[key]);
       },

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { freePort, graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { operationText } from './contract-operations';
+import { metricsOf, sampleOf } from './support/metrics';
 
 const entry = path.resolve(__dirname, '../dist/main.js');
 
@@ -107,13 +108,9 @@ describe('the embedded default (npm start: one process, PGlite)', () => {
       expect(found).toBe(true);
 
       // The router's /metrics tells how much of PGlite's one session all this used.
-      const metrics = await (await fetch(new URL('/metrics', first.url))).text();
-      const taken = Number(
-        /^embedded_db_session_taken_seconds_total\{[^}]*\} (\S+)$/m.exec(metrics)?.[1],
-      );
-      const transactions = Number(
-        /^embedded_db_transactions_total\{[^}]*\} (\S+)$/m.exec(metrics)?.[1],
-      );
+      const metrics = await metricsOf(first.url);
+      const taken = sampleOf(metrics, 'embedded_db_session_taken_seconds_total');
+      const transactions = sampleOf(metrics, 'embedded_db_transactions_total');
       expect(taken).toBeGreaterThan(0);
       expect(transactions).toBeGreaterThan(0);
 

@@ -7,32 +7,11 @@ import {
   UpdatePriceDocument,
 } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
+import { metricsOf, sampleOf } from './support/metrics';
 import { startTestStack, type RunningTestStack } from './support/test-stack';
 
 /** A product with reviews, so its page needs products, inventory and users. */
 const reviewed = seedData.reviews[0]!.productId;
-
-/** The sum of a series' samples whose labels include all of `labels`. */
-function sampleOf(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)))
-      continue;
-    found = true;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  if (!found) throw new Error(`no sample of ${name} ${JSON.stringify(labels)}`);
-  return sum;
-}
-
-async function metricsOf(graphqlUrl: string): Promise<string> {
-  const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'));
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/plain');
-  return response.text();
-}
 
 const serviceOf = (span: ReadableSpan) => span.resource.attributes['service.name'];
 

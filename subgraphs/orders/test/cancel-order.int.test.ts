@@ -143,15 +143,6 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       )
     ).map((row) => row.status);
 
-  const stockOf = async (productId: string) =>
-    (
-      await queryTestDatabase<{ onHand: number; reserved: number }>(
-        saga.urls.inventory,
-        `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
-        [productId],
-      )
-    )[0];
-
   const cancelledEventsOf = (orderId: string) =>
     countRows(saga.urls.orders, 'OutboxEvent', `"type" = 'OrderCancelled' AND "aggregateId" = $1`, [
       orderId,
@@ -255,7 +246,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       sagaStep: 'COMPENSATED',
       failureCode: 'CANCELLED_BY_BUYER',
     });
-    expect(await stockOf(productId)).toEqual({ onHand: 10, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 10, reserved: 0 });
     expect(await reservationsOf(orderId)).toEqual(['RETURNED']);
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'REFUNDED', amount: total }]);
     expect(await refundsOf(orderId)).toEqual([
@@ -295,7 +286,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     }
     expect(await refundsOf(orderId)).toHaveLength(1);
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'REFUNDED', amount: total }]);
-    expect(await stockOf(productId)).toEqual({ onHand: 6, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 6, reserved: 0 });
     expect((await historyOf(orderId)).filter((row) => row.status === 'CANCELLED')).toHaveLength(1);
     expect(await cancelledEventsOf(orderId)).toBe(1);
   });
@@ -390,7 +381,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
 
     expect(result.data?.cancelOrder).toEqual({ id, status: 'CANCELLED' });
     expect(await reservationsOf(id)).toEqual(['RELEASED']);
-    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
     expect(await saga.paymentsOf(id)).toEqual([]);
     expect(await historyOf(id)).toEqual([
       { status: 'CANCELLED', actor: buyer.userId, reason: 'CANCELLED_BY_BUYER' },
@@ -445,7 +436,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       ['CANCELLED', buyer.userId],
     ]);
     expect(await reservationsOf(id)).toEqual(['RETURNED']);
-    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
     expect(await saga.paymentsOf(id)).toEqual([{ status: 'REFUNDED', amount: 1_400 }]);
   });
 
@@ -464,7 +455,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(placed.errors).toBeUndefined();
     expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
     expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
-    expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
     expect(await saga.paymentsOf(order.id)).toEqual([]);
     expect(await orderRow(order.id)).toMatchObject({
       status: 'CANCELLED',
@@ -495,7 +486,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       },
     ]);
     expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
-    expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
   });
 
   it('refunds a payment captured after its order was cancelled, by recovery when the driver cannot', async () => {
@@ -570,7 +561,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     );
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'REFUNDED', amount: total }]);
     expect(await reservationsOf(orderId)).toEqual(['RETURNED']);
-    expect(await stockOf(productId)).toEqual({ onHand: 8, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 8, reserved: 0 });
     expect((await historyOf(orderId)).at(-1)).toEqual({
       status: 'CANCELLED',
       actor: buyer.userId,

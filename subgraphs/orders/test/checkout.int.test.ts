@@ -54,12 +54,7 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
       { status: 'SUCCEEDED', amount: 3_750 },
     ]);
     expect(await saga.availableOf(productId)).toBe(7);
-    const [level] = await queryTestDatabase<{ onHand: number; reserved: number }>(
-      saga.urls.inventory,
-      `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
-      [productId],
-    );
-    expect(level).toEqual({ onHand: 7, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 7, reserved: 0 });
     const cart = await saga.as<{ cart: { items: unknown[] } }>(
       saga.orders.url,
       buyer.identity,
@@ -246,11 +241,6 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
       ]),
     );
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'SUCCEEDED', amount: 1_000 }]);
-    const [level] = await queryTestDatabase<{ onHand: number; reserved: number }>(
-      saga.urls.inventory,
-      `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
-      [productId],
-    );
-    expect(level).toEqual({ onHand: 1, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 1, reserved: 0 });
   });
 });

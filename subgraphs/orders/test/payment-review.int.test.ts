@@ -108,12 +108,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       expect.objectContaining({ status: 'PAID', sagaStep: 'COMPLETED' }),
     ]);
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'SUCCEEDED', amount: 12_000 }]);
-    const [level] = await queryTestDatabase<{ onHand: number; reserved: number }>(
-      saga.urls.inventory,
-      `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
-      [productId],
-    );
-    expect(level).toEqual({ onHand: 3, reserved: 0 });
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
     await eventually(() =>
       expect(
         saga.published.some((event) => event.type === 'OrderPaid' && event.aggregateId === orderId),

@@ -171,6 +171,16 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     return Number(row?.available ?? 0);
   }
 
+  /** The product's stock row in inventory's one warehouse: on hand and held. */
+  async function stockOf(productId: string) {
+    const [level] = await queryTestDatabase<{ onHand: number; reserved: number }>(
+      urls.inventory,
+      `SELECT "onHand", "reserved" FROM "StockLevel" WHERE "productId" = $1`,
+      [productId],
+    );
+    return level;
+  }
+
   function paymentsOf(orderId: string) {
     return queryTestDatabase<{ status: string; amount: number }>(
       urls.payments,
@@ -201,6 +211,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     newProduct,
     newBuyer,
     availableOf,
+    stockOf,
     paymentsOf,
     ordersOf,
     async stop() {

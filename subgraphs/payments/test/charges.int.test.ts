@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { InProcessEventBus, type DomainEvent, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
-import { createLogger } from '@shop/platform';
 import {
   graphqlRequest,
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
-  testSubgraphSettings,
   userIdentity,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import { SimulatedCardProcessor, startPaymentsSubgraph } from '@shop/payments';
+import { SimulatedCardProcessor } from '@shop/payments';
+import { startWatchedPayments, type PaymentEvent } from './helpers';
 
-type PaymentEvent = DomainEvent<'payments.events'>;
 interface GraphQLErrorView {
   message: string;
   extensions?: Record<string, unknown>;
@@ -60,16 +57,14 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
 }
 
 describe('payment methods, charges and refunds (real PostgreSQL)', () => {
-  let subgraph: Awaited<ReturnType<typeof startPaymentsSubgraph>>;
+  let payments: Awaited<ReturnType<typeof startWatchedPayments>>;
+  let subgraph: Awaited<ReturnType<typeof startWatchedPayments>>['subgraph'];
   let databaseUrl: string;
-  let bus: InProcessEventBus;
   const logLines: string[] = [];
-  const events: PaymentEvent[] = [];
-  let stopWatching: () => Promise<void>;
+  let events: PaymentEvent[];
 
   beforeAll(async () => {
     databaseUrl = await prepareTestDatabase('payments');
-    bus = new InProcessEventBus(createLogger('payments-test', 'silent'));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString());
@@ -78,24 +73,10 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
     });
     // Every level, unredacted: what the subgraph itself hands the logger is what is checked.
     const log = pino({ level: 'trace' }, sink);
-    subgraph = await startPaymentsSubgraph(
-      { ...testSubgraphSettings(databaseUrl), poolSize: 10, fraud: FRAUD },
-      { seed: true, bus, log },
-    );
-    const subscription = bus.subscribe({
-      stream: 'payments.events',
-      group: `payments-test-${randomUUID()}`,
-      handler: async (event: EventEnvelope) => {
-        events.push(event as PaymentEvent);
-      },
-    });
-    stopWatching = () => subscription.stop();
+    payments = await startWatchedPayments(databaseUrl, { fraud: FRAUD, seed: true, log });
+    ({ subgraph, events } = payments);
   });
-  afterAll(async () => {
-    await stopWatching();
-    await subgraph.stop();
-    await bus.close();
-  });
+  afterAll(() => payments.stop());
   afterEach(() => jest.restoreAllMocks());
 
   const as = (identity: Identity, query: string, variables?: Record<string, unknown>) =>

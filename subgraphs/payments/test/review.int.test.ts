@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
-import { createLogger } from '@shop/platform';
 import {
   ADMIN_IDENTITY,
   errorCodes,
@@ -10,10 +8,10 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
-  testSubgraphSettings,
   userIdentity,
 } from '@shop/testing';
-import { SimulatedCardProcessor, startPaymentsSubgraph } from '@shop/payments';
+import { SimulatedCardProcessor } from '@shop/payments';
+import { startWatchedPayments, type PaymentEvent } from './helpers';
 
 const ORDERS: Identity = { kind: 'service', service: 'orders', scopes: ['payments:charge'] };
 const FRAUD = { maxDeclines: 5, windowMinutes: 10, blockMinutes: 30, reviewThreshold: 10_000 };
@@ -33,33 +31,17 @@ interface PaymentView {
 }
 
 describe('ADMIN review of large payments (real PostgreSQL)', () => {
-  let subgraph: Awaited<ReturnType<typeof startPaymentsSubgraph>>;
+  let payments: Awaited<ReturnType<typeof startWatchedPayments>>;
+  let subgraph: Awaited<ReturnType<typeof startWatchedPayments>>['subgraph'];
   let databaseUrl: string;
-  let bus: InProcessEventBus;
-  const events: EventEnvelope[] = [];
-  let stopWatching: () => Promise<void>;
+  let events: PaymentEvent[];
 
   beforeAll(async () => {
     databaseUrl = await prepareTestDatabase('payments');
-    bus = new InProcessEventBus(createLogger('payments-review-test', 'silent'));
-    subgraph = await startPaymentsSubgraph(
-      { ...testSubgraphSettings(databaseUrl), poolSize: 10, fraud: FRAUD },
-      { bus },
-    );
-    const subscription = bus.subscribe({
-      stream: 'payments.events',
-      group: `payments-review-test-${randomUUID()}`,
-      handler: async (event: EventEnvelope) => {
-        events.push(event);
-      },
-    });
-    stopWatching = () => subscription.stop();
+    payments = await startWatchedPayments(databaseUrl, { fraud: FRAUD });
+    ({ subgraph, events } = payments);
   });
-  afterAll(async () => {
-    await stopWatching();
-    await subgraph.stop();
-    await bus.close();
-  });
+  afterAll(() => payments.stop());
   afterEach(() => jest.restoreAllMocks());
 
   const as = <Data>(identity: Identity, query: string, variables?: Record<string, unknown>) =>

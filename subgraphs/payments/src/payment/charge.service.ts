@@ -10,7 +10,7 @@ import { toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
 import {
   chargeColumns,
-  recordCapture,
+  chargeThroughProcessor,
   recordDecline,
   type ChargeRow,
   type DeclineReason,
@@ -124,16 +124,13 @@ export class ChargeService {
       return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
     }
 
-    const outcome = await this.processor.charge({
-      token,
-      amount: input.amount,
-      currency: input.currency,
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (!outcome.approved) {
-      return recordDecline(tx, settling, outcome.code, 'DECLINE', correlationId);
-    }
-    return recordCapture(tx, settling, outcome.reference, correlationId);
+    return chargeThroughProcessor(
+      tx,
+      this.processor,
+      settling,
+      { token, idempotencyKey: input.idempotencyKey },
+      correlationId,
+    );
   }
 
   /** Whether the user's recent declines have them blocked now. */

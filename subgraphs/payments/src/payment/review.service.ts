@@ -5,7 +5,7 @@ import type { CardProcessor } from '../processor/card-processor';
 import type { PaymentEvents } from './payment-events';
 import { paymentColumns, toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
-import { recordCapture, recordDecline } from './settlement';
+import { chargeThroughProcessor, recordDecline } from './settlement';
 
 /** The most payments one page of the review queue holds. */
 const MAX_PAGE = 100;
@@ -80,16 +80,7 @@ export class ReviewService {
           detail: `approved by ${adminId}`,
         },
       });
-      const outcome = await this.processor.charge({
-        token: held.token,
-        amount: held.amount,
-        currency: held.currency,
-        idempotencyKey: held.idempotencyKey,
-      });
-      if (!outcome.approved) {
-        return recordDecline(tx, settling, outcome.code, 'DECLINE', correlationId);
-      }
-      return recordCapture(tx, settling, outcome.reference, correlationId);
+      return chargeThroughProcessor(tx, this.processor, settling, held, correlationId);
     }, PAYMENT_TRANSACTION);
     this.events.committed();
     return toPayment(row);

@@ -1,4 +1,5 @@
 import type { Prisma } from '../db';
+import type { CardProcessor } from '../processor/card-processor';
 import { paymentsOutbox } from './payment-events';
 import { paymentColumns, type PaymentRow } from './payment.mapper';
 
@@ -23,11 +24,35 @@ export interface Settling {
 }
 
 /**
- * How a charge ends, written in the caller's transaction: the log entries, the
- * event and the payment's final status. A charge at once and one an ADMIN
- * approved later end alike.
+ * Charges the card through the processor (its idempotency key makes a call
+ * repeated after a rollback settle once) and records what it answered, in
+ * the caller's transaction: a charge at once and one an ADMIN approved later
+ * go through here alike.
  */
-export async function recordCapture(
+export async function chargeThroughProcessor(
+  tx: Prisma.TransactionClient,
+  processor: CardProcessor,
+  payment: Settling,
+  card: { token: string; idempotencyKey: string },
+  correlationId: string | null,
+): Promise<ChargeRow> {
+  const outcome = await processor.charge({
+    token: card.token,
+    amount: payment.amount,
+    currency: payment.currency,
+    idempotencyKey: card.idempotencyKey,
+  });
+  if (!outcome.approved) {
+    return recordDecline(tx, payment, outcome.code, 'DECLINE', correlationId);
+  }
+  return recordCapture(tx, payment, outcome.reference, correlationId);
+}
+
+/**
+ * How a captured charge ends, written in the caller's transaction: the log
+ * entries, the event and the payment's final status.
+ */
+async function recordCapture(
   tx: Prisma.TransactionClient,
   payment: Settling,
   reference: string,

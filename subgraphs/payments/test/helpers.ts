@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { InProcessEventBus, type DomainEvent } from '@shop/events';
+import { createLogger, type Logger } from '@shop/platform';
+import { testSubgraphSettings } from '@shop/testing';
+import { startPaymentsSubgraph, type PaymentsConfig } from '@shop/payments';
+
+export type PaymentEvent = DomainEvent<'payments.events'>;
+
+/**
+ * The payments subgraph on a test database with an in-process bus, and every
+ * event it publishes from then on, in order (as a consumer group of its own).
+ */
+export async function startWatchedPayments(
+  databaseUrl: string,
+  options: { fraud: PaymentsConfig['fraud']; seed?: boolean; log?: Logger },
+) {
+  const bus = new InProcessEventBus(createLogger('payments-test-bus', 'silent'));
+  const subgraph = await startPaymentsSubgraph(
+    { ...testSubgraphSettings(databaseUrl), poolSize: 10, fraud: options.fraud },
+    { bus, seed: options.seed, log: options.log },
+  );
+  const events: PaymentEvent[] = [];
+  const subscription = bus.subscribe({
+    stream: 'payments.events',
+    group: `payments-test-${randomUUID()}`,
+    handler: async (event) => {
+      events.push(event as PaymentEvent);
+    },
+  });
+  return {
+    subgraph,
+    events,
+    async stop() {
+      await subscription.stop();
+      await subgraph.stop();
+      await bus.close();
+    },
+  };
+}
