@@ -1,7 +1,7 @@
 // The production runtime for a benchmark: the machine's PostgreSQL (a fresh
 // database per subgraph, migrated and seeded by the stack as it starts) and
-// Redis (event streams under a prefix of this run's own), instead of PGlite
-// and the in-process bus.
+// Redis (event streams under a prefix of this run's own), instead of the
+// embedded PostgreSQL server and its event streams.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
@@ -27,6 +27,8 @@ export async function startServices() {
   }
   const streamPrefix = `bench-${run}:`;
   return {
+    /** Where the stack's databases are, for their statistics. */
+    database: { serverUrl: SERVER_URL, names: databases.map(({ name }) => name) },
     env: {
       ...Object.fromEntries(
         databases.map(({ subgraph, name }) => [

@@ -2,7 +2,7 @@
 // benchmark loads, as a child process on free ports, so the load generator
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,12 +25,12 @@ const READY_TIMEOUT_MS = 120_000;
 /** Characters of a child's output kept for an error message. */
 const OUTPUT_KEPT = 64 * 1024;
 
-/** Process groups started here and still running, killed if this process exits first. */
+/** Processes started here and still running, killed with all they started if this process exits first. */
 const running = new Set();
 process.once('exit', () => {
-  for (const pid of running) {
+  for (const pid of [...running].flatMap(groupPids)) {
     try {
-      process.kill(-pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -221,11 +221,27 @@ function sumStatus(groupId, field) {
   return total;
 }
 
-/** The live processes of the group. */
-function groupPids(groupId) {
-  return execFileSync('bash', ['-c', `pgrep -g ${groupId} || true`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
+/**
+ * The group's leader and every process descended from it: npm start runs
+ * each service in a process group of its own, and the database server's
+ * backends are its children, so the group alone would miss most of the stack.
+ */
+function groupPids(leader) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const pids = [leader];
+  for (let index = 0; index < pids.length; index++) pids.push(...(children.get(pids[index]) ?? []));
+  return pids.filter((pid) => existsSync(`/proc/${pid}`));
 }
 
 /** /proc/<pid>/<file> of every live process of the group. */

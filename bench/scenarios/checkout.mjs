@@ -3,12 +3,13 @@
 // order PAID). Shoppers and carts are made first and not measured.
 // Issue #5's target on this 2-core machine: ≥ 100 checkouts/s, p95 < 250 ms.
 import { loadavg } from 'node:os';
+import pg from 'pg';
 import { setTimeout as delay } from 'node:timers/promises';
 import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import { startStackProcess } from '../lib/stack-process.mjs';
+import { freePort, startStackProcess } from '../lib/stack-process.mjs';
 
 const CHECKOUT = contractOperation('Checkout');
 
@@ -25,14 +26,21 @@ const SETTLE_MAX_SECONDS = 60;
 const isError = (body) => body.data?.checkout?.status !== 'PAID';
 
 /**
- * `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the
- * in-process bus; `cpuProfDir`: the stack writes V8 CPU profiles there (at its stop).
+ * `postgres`: on the machine's PostgreSQL and Redis instead of the embedded
+ * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
+ * CPU profiles there (at its stop).
  */
 export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = {}) {
   const services = postgres ? await startServices() : undefined;
+  const embeddedPort = postgres ? undefined : await freePort();
+  // The embedded server holds only the stack's databases; the machine's, the run's own.
+  const database = services?.database ?? {
+    serverUrl: `postgresql://postgres@127.0.0.1:${embeddedPort}`,
+    names: undefined,
+  };
   try {
     const stack = await startStackProcess({
-      env: services?.env,
+      env: services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) },
       nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     });
     try {
@@ -64,7 +72,7 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       const setupSeconds = (performance.now() - setupStartedAt) / 1000;
 
       const loadAverage = loadavg()[0];
-      const dbBefore = await embeddedDbUse(url);
+      const transactionsBefore = await transactionsOf(database);
       const cpuBefore = stack.cpuSeconds();
       const startedAt = performance.now();
       const result = await loadEach({
@@ -79,7 +87,7 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       const busySeconds = stack.cpuSeconds() - cpuBefore;
       const elapsedSeconds = (performance.now() - startedAt) / 1000;
       const idleSeconds = idleCores * elapsedSeconds;
-      const db = dbUseOver(dbBefore, await embeddedDbUse(url), elapsedSeconds, result.sent);
+      const transactions = (await transactionsOf(database)) - transactionsBefore;
       // One connection: each checkout alone on the stack, as at low traffic.
       const serial = await loadEach({
         url,
@@ -92,13 +100,15 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         scenario: `checkout (${postgres ? 'PostgreSQL + Redis' : 'embedded stack'})`,
         setupSeconds: Number(setupSeconds.toFixed(1)),
         ...result,
-        // The stack's own processes, beyond their idle use (PostgreSQL and Redis not included).
+        // The stack's own processes beyond their idle use: the embedded PostgreSQL server
+        // included, the machine's PostgreSQL and Redis (--postgres) not.
         // Unlike latency, it does not grow when other work on the machine shares its cores.
         stackCpuMsPerCheckout: Math.round(((busySeconds - idleSeconds) * 1000) / result.sent),
         serialP50: serial.p50,
         serialP95: serial.p95,
         serialErrors: serial.errors,
-        ...db,
+        // Every database transaction the checkouts caused: their own, the relays' and the consumers'.
+        dbTransactionsPerCheckout: Number((transactions / result.sent).toFixed(1)),
         idleStackCpuPercent: Math.round(idleCores * 100),
         loadAverage1m: Number(loadAverage.toFixed(1)),
         peakRssMiB: Math.round(stack.peakRssBytes() / 2 ** 20),
@@ -111,34 +121,20 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
   }
 }
 
-/** The embedded database's session counters on the router's /metrics (none on PostgreSQL). */
-async function embeddedDbUse(url) {
-  const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
-  const read = (name) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
-  const use = {
-    taken: read('embedded_db_session_taken_seconds_total'),
-    work: read('embedded_db_session_work_seconds_total'),
-    batches: read('embedded_db_batches_total'),
-    transactions: read('embedded_db_transactions_total'),
-  };
-  return Number.isNaN(use.taken) ? undefined : use;
-}
-
-/**
- * The session's use while checkouts ran and drained: the share of the time it
- * was taken (near 100%: every statement queued for it) or working, and the
- * batches and transactions per checkout sent.
- */
-function dbUseOver(before, after, seconds, checkouts) {
-  if (!before || !after) return {};
-  return {
-    dbSessionTakenPercent: Math.round(((after.taken - before.taken) * 100) / seconds),
-    dbSessionWorkPercent: Math.round(((after.work - before.work) * 100) / seconds),
-    dbBatchesPerCheckout: Math.round((after.batches - before.batches) / checkouts),
-    dbTransactionsPerCheckout: Number(
-      ((after.transactions - before.transactions) / checkouts).toFixed(1),
-    ),
-  };
+/** Transactions committed or rolled back so far in the stack's databases (pg_stat_database). */
+async function transactionsOf({ serverUrl, names }) {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT sum(xact_commit + xact_rollback)::bigint AS count FROM pg_stat_database
+        WHERE ($1::text[] IS NULL AND datname LIKE 'shop\\_%') OR datname = ANY($1::text[])`,
+      [names ?? null],
+    );
+    return Number(rows[0].count);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The stack's CPU use over the next `seconds`, in cores. */

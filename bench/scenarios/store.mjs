@@ -30,7 +30,7 @@ const LIMITS_OFF = 'ProductPage (operation limits off)';
 
 const isError = (answer) => Boolean(answer.errors?.length) || !answer.data;
 
-/** `postgres`: on the machine's PostgreSQL and Redis instead of PGlite and the in-process bus. */
+/** `postgres`: on the machine's PostgreSQL and Redis instead of the embedded PostgreSQL server. */
 export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
   const { seedData } = await import(`${root}/internal/seed/dist/index.js`);
   const stacks = [];

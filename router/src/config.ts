@@ -69,6 +69,8 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
       RATE_LIMIT_KEY_PREFIX: z.string().default('rate-limit:'),
       REDIS_URL: z.string().url().optional(),
+      // Without Redis, where subgraphs announce entity changes (LISTEN/NOTIFY).
+      EVENTS_DATABASE_URL: z.string().url().optional(),
       SAFELIST_PATH: z.string().optional(),
       // The built storefront served at / (empty: none), and GraphiQL at /graphiql.
       STOREFRONT_DIR: z.string().default(path.resolve(__dirname, '../../clients/storefront/dist')),
@@ -148,8 +150,12 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       // Under the event namespace by default: the invalidations a router hears
       // (on EVENT_STREAM_PREFIX's channels) are for the entries it can see.
       keyPrefix: config.CACHE_KEY_PREFIX ?? `${config.EVENT_STREAM_PREFIX}cache:`,
-      /** Where subgraphs announce changes (the live pub/sub's namespace). */
-      streamPrefix: config.EVENT_STREAM_PREFIX,
+      /** Where subgraphs announce changes: the live pub/sub, on Redis or PostgreSQL, and its namespace. */
+      events: {
+        redisUrl: config.REDIS_URL,
+        eventsDatabaseUrl: config.EVENTS_DATABASE_URL,
+        streamPrefix: config.EVENT_STREAM_PREFIX,
+      },
     },
     subscriptions: {
       /** Pings to clients and to subgraphs; a peer that stops answering is dropped. */

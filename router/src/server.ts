@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
@@ -48,16 +47,11 @@ export interface RunningRouter {
 export interface RouterOptions {
   /**
    * The live pub/sub subgraphs announce entity changes on, when they share
-   * this process (the embedded stack); otherwise the router opens its own.
+   * this process (a test stack); otherwise the router opens its own.
    */
   pubSub?: LivePubSub;
   /** Where spans go besides OTLP (tests pass an in-memory exporter). */
   observability?: ObservabilityOptions;
-  /**
-   * Registers metrics of what shares the router's process (the embedded
-   * stack's database) on the router's registry, so its /metrics shows them.
-   */
-  registerMetrics?: (registry: Registry) => void;
 }
 
 /**
@@ -179,7 +173,6 @@ export async function startRouter(
   Object.assign(routes, observability.routes());
   if (observability.registry) {
     registerSubscriptionGauges(observability.registry, subscriptions.hub);
-    options.registerMetrics?.(observability.registry);
   }
   // Liveness: the process answers. Readiness: every subgraph answers its own readiness.
   // Readiness is the router's own: with a subgraph down it still answers

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
-import { InProcessLivePubSub, liveTopics, RedisLivePubSub, type LivePubSub } from '@shop/events';
+import { liveTopics, RedisLivePubSub, type LivePubSub } from '@shop/events';
 import { createLogger } from '@shop/platform';
-import { eventually, TEST_REDIS_URL, testLogFile } from '@shop/testing';
+import { eventually, TEST_REDIS_URL, testLivePubSub, testLogFile } from '@shop/testing';
 import { loadRouterConfig } from '@shop/router';
 import { createRouterCaches, type RouterCaches } from '../src/caching/router-caches';
 import type { CachePolicy, FetchCache, SubgraphFetch } from '../src/execution/caches';
@@ -35,14 +35,18 @@ interface Backend {
   cleanUp(): Promise<void>;
 }
 
+/** Caches in this process; changes announced on a pub/sub the router shares, as the embedded stack does. */
 function memoryBackend(): Backend {
-  const pubSub = new InProcessLivePubSub(log);
+  let pubSub: LivePubSub | undefined;
   return {
     async start() {
+      pubSub = await testLivePubSub();
       const caches = await createRouterCaches(cachingSettings({}), log, pubSub);
       return { caches, announcer: pubSub };
     },
-    cleanUp: () => pubSub.close(),
+    cleanUp: async () => {
+      await pubSub?.close();
+    },
   };
 }
 
@@ -252,7 +256,7 @@ describe('the entity cache on Redis, shared', () => {
 
 describe('the entity cache in memory, bounded', () => {
   it('lets the least recently used entry go beyond ENTITY_CACHE_MAX_ENTRIES', async () => {
-    const pubSub = new InProcessLivePubSub(log);
+    const pubSub = await testLivePubSub();
     const caches = await createRouterCaches(
       cachingSettings({ ENTITY_CACHE_MAX_ENTRIES: '2' }),
       log,
@@ -287,7 +291,7 @@ describe('the entity cache in memory, bounded', () => {
 describe('the entity cache with Redis away', () => {
   it('answers "missing" and logs the failure once', async () => {
     const file = testLogFile('caching-redis-away');
-    const pubSub = new InProcessLivePubSub(log);
+    const pubSub = await testLivePubSub();
     const caches = await createRouterCaches(
       // Nothing listens on port 1.
       cachingSettings({ REDIS_URL: 'redis://127.0.0.1:1', ENTITY_CACHE: 'true' }),

@@ -7,7 +7,7 @@ import {
   queryTestDatabase,
   type GraphQLResponse,
 } from '@shop/testing';
-import { startTestStack, type RunningTestStack } from '../../stack/test/support/test-stack';
+import { startTestStack, type RunningStack } from '../../stack/test/support/test-stack';
 import {
   AddAddressDocument,
   AddPaymentMethodDocument,
@@ -47,7 +47,7 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   inventory: ['StockLevel', 'Reservation'],
 };
 
-let stack: RunningTestStack;
+let stack: RunningStack;
 let url: string;
 let admin: Record<string, string>;
 let rowsBefore: Record<string, number>;

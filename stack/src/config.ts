@@ -1,37 +1,72 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, currentEnvironment, loadConfig, logLevel } from '@shop/platform';
+import { DEFAULT_SUBGRAPH_PORTS, type SubgraphName } from '@shop/federation';
+import { booleanFlag, currentEnvironment, loadConfig, logLevel, port } from '@shop/platform';
 
 /** The repository root, where .data/ and supergraph.yaml live. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
+export const SUBGRAPH_NAMES = Object.keys(DEFAULT_SUBGRAPH_PORTS) as SubgraphName[];
+
+/** DATABASE_URL_PRODUCTS, PRODUCTS_PORT, ...: the variables named after a subgraph. */
+export const subgraphVariable = (name: SubgraphName, variable: 'DATABASE_URL' | 'PORT' | 'URL') =>
+  variable === 'DATABASE_URL'
+    ? `DATABASE_URL_${name.toUpperCase()}`
+    : `${name.toUpperCase()}_${variable}`;
+
 /**
- * What the stack itself decides; each subgraph and the router read their own
- * variables from the same environment. Without DATABASE_URL_<SUBGRAPH> the
- * stack serves the embedded PGlite database from DATA_DIR.
+ * What npm start itself decides; each service reads its own variables from
+ * the environment the supervisor hands on. Without DATABASE_URL_<SUBGRAPH>
+ * (and without REDIS_URL or EVENTS_DATABASE_URL for events), the stack runs
+ * an embedded PostgreSQL server with its data in DATA_DIR.
  */
 export function loadStackConfig(env: Record<string, string | undefined> = currentEnvironment()) {
+  const subgraphVariables = Object.fromEntries(
+    SUBGRAPH_NAMES.flatMap((name) => [
+      [subgraphVariable(name, 'PORT'), port(DEFAULT_SUBGRAPH_PORTS[name])],
+      [subgraphVariable(name, 'DATABASE_URL'), z.string().url().optional()],
+    ]),
+  );
   const config = loadConfig(
     {
       LOG_LEVEL: logLevel,
-      /** Append every log line of the stack to this file instead of stdout. */
+      /** Append every process's log lines to this file instead of stdout. */
       LOG_FILE: z.string().optional(),
       DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
       SEED_DEMO_DATA: booleanFlag(true),
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port(4000),
       REDIS_URL: z.string().url().optional(),
-      EVENT_STREAM_PREFIX: z.string().default(''),
-      EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+      EVENTS_DATABASE_URL: z.string().url().optional(),
+      EMBEDDED_DB_PORT: port(0),
+      /** How long a service may take from spawn to serving (migrations and seeding included). */
+      SERVICE_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+      /** How long a service may take to drain at stop before it is killed. */
+      SERVICE_STOP_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+      ...subgraphVariables,
     },
     env,
-  );
+  ) as Record<string, unknown>;
   return {
     env,
-    logLevel: config.LOG_LEVEL,
-    logFile: config.LOG_FILE,
-    dataDir: path.resolve(config.DATA_DIR),
-    seed: config.SEED_DEMO_DATA,
-    embeddedDbPort: config.EMBEDDED_DB_PORT,
-    events: { redisUrl: config.REDIS_URL, streamPrefix: config.EVENT_STREAM_PREFIX },
+    logLevel: config.LOG_LEVEL as string,
+    logFile: config.LOG_FILE as string | undefined,
+    dataDir: path.resolve(config.DATA_DIR as string),
+    seed: config.SEED_DEMO_DATA as boolean,
+    host: config.HOST as string,
+    routerPort: config.PORT as number,
+    subgraphs: SUBGRAPH_NAMES.map((name) => ({
+      name,
+      port: config[subgraphVariable(name, 'PORT')] as number,
+      databaseUrl: config[subgraphVariable(name, 'DATABASE_URL')] as string | undefined,
+    })),
+    events: {
+      redisUrl: config.REDIS_URL as string | undefined,
+      eventsDatabaseUrl: config.EVENTS_DATABASE_URL as string | undefined,
+    },
+    embeddedDbPort: config.EMBEDDED_DB_PORT as number,
+    readyTimeoutMs: config.SERVICE_READY_TIMEOUT_MS as number,
+    stopTimeoutMs: config.SERVICE_STOP_TIMEOUT_MS as number,
   };
 }
 

@@ -1,4 +1,3 @@
-export { loadStackConfig, REPO_ROOT, type StackConfig } from './config';
-export { startStack, type RunningStack, type StackOptions } from './embedded';
+export { loadStackConfig, REPO_ROOT, SUBGRAPH_NAMES, type StackConfig } from './config';
 export { subgraphSdls } from './subgraph-sdl';
 export { SUBGRAPHS, type SubgraphEntry } from './subgraphs';

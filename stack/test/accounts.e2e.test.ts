@@ -3,7 +3,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { developmentKeyPair, IDENTITY_HEADER, signIdentity } from '@shop/identity';
 import { graphqlRequest, identityHeaders, userIdentity } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import type { RunningStack } from '@shop/stack';
+import type { RunningStack } from './support/test-stack';
 import {
   AddAddressDocument,
   LoginDocument,

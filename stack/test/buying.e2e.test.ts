@@ -1,6 +1,6 @@
 import { graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import type { RunningStack } from '@shop/stack';
+import type { RunningStack } from './support/test-stack';
 import {
   AddPaymentMethodDocument,
   AddToCartDocument,

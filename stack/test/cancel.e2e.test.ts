@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { seedData } from '@shop/seed';
-import type { RunningStack } from '@shop/stack';
+import type { RunningStack } from './support/test-stack';
 import { countRows, errorCodes, graphqlRequest, testDatabaseUrl } from '@shop/testing';
 import {
   AddToCartDocument,

@@ -18,14 +18,14 @@ import {
   stockOf,
   type StockRow,
 } from './support/stored';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 const BUYERS = 20;
 const UNITS = [3, 2]; // 5 units, over two warehouses
 const SOLD = UNITS.reduce((sum, units) => sum + units, 0);
 
 describe('checkouts racing through the router', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let admin: Headers;
   beforeAll(async () => {
     stack = await startTestStack();

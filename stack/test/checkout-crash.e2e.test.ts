@@ -18,7 +18,7 @@ import {
   type Shopper,
 } from './support/shop';
 import { ordersOf, paymentsOf, reservationsOf, stockOf } from './support/stored';
-import { handOver, startTestStack, type RunningTestStack } from './support/test-stack';
+import { handOver, startTestStack, type RunningStack } from './support/test-stack';
 
 const PRICE = 3_100;
 const STOCK = 10;
@@ -40,7 +40,7 @@ const orderIdOf = (call: HeldCall) => (call.variables.input as { orderId: string
  * job): PAID and charged once, or CANCELLED with the stock given back.
  */
 describe('checkout survives the orders process being killed mid-saga', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let ordersFront: InterceptingProxy;
   let paymentsGate: InterceptingProxy;
   let orders: OrdersProcess | undefined;

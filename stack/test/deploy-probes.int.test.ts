@@ -2,7 +2,12 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '@shop/composition';
 import { createLogger } from '@shop/platform';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
-import { prepareTestDatabase, TcpRelay, TEST_IDENTITY_SECRET } from '@shop/testing';
+import {
+  prepareTestDatabase,
+  TcpRelay,
+  TEST_IDENTITY_SECRET,
+  testEventsDatabaseUrl,
+} from '@shop/testing';
 import { buildUsersSchema, loadUsersConfig, startUsersSubgraph } from '@shop/users';
 
 /**
@@ -44,6 +49,9 @@ describe('liveness and readiness probes of a subgraph and the router', () => {
         DATABASE_URL_USERS: relayedUrl(databaseUrl, relay),
         DATABASE_POOL_SIZE: '2',
         IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+        testEventsDatabaseUrl,
+        // Not through the relay: only the subgraph's own database is taken away.
+        EVENTS_DATABASE_URL: testEventsDatabaseUrl(),
       }),
       { log: createLogger('users', 'silent') },
     );

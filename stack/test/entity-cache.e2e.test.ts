@@ -7,7 +7,7 @@ import {
   UpdatePriceDocument,
 } from '../../clients/generated/operations';
 import { signIn, signInAdmin, type Headers } from './support/shop';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 const [ada, grace] = seedData.users;
 /** Products with reviews: their page calls products, inventory and users. */
@@ -17,7 +17,7 @@ const [firstReviewed, secondReviewed, thirdReviewed] = [
 const warehouse = seedData.warehouses[0]!;
 
 describe('the router’s entity cache on the stack', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let admin: Headers;
   /** GraphQL calls each subgraph has served so far, counted at its own HTTP server. */
   const calls: Record<string, number> = {};

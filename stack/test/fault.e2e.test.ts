@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, graphqlRequest, TcpRelay, type GraphQLResponse } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { ProductPageDocument } from '../../clients/generated/operations';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 // The router's settings in this stack, and what follows from them.
 const SUBGRAPH_TIMEOUT_MS = 5_000;
@@ -30,7 +30,7 @@ const namesInventory = (answer: Answer) =>
   );
 
 describe('the product page while the inventory subgraph is down', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let relay: TcpRelay;
 
   beforeAll(async () => {

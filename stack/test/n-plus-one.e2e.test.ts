@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import type { RunningStack } from '@shop/stack';
+import type { RunningStack } from './support/test-stack';
 import { startTestStack } from './support/test-stack';
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
 import { metricsOf, sampleOf } from './support/metrics';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 /** A product with reviews, so its page needs products, inventory and users. */
 const reviewed = seedData.reviews[0]!.productId;
@@ -23,7 +23,7 @@ const serviceOf = (span: ReadableSpan) => span.resource.attributes['service.name
  */
 describe('observability of the stack', () => {
   const spans = new InMemorySpanExporter();
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let client: TestWsClient | undefined;
 
   beforeAll(async () => {

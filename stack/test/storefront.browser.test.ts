@@ -13,7 +13,7 @@ import {
 } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
 import { untilListening } from './support/live';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 /** Debian's chromium (scripts/ensure-chromium.sh installs it); playwright-core brings no browser. */
@@ -26,7 +26,7 @@ const product = seedData.products.find((candidate) => candidate.slug === 'nimbus
 const repriced = seedData.products.find((candidate) => candidate.slug === 'scholar-15-laptop')!;
 
 describe('the storefront in a browser, served by the router', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let browser: Browser;
   let page: Page;
   const origin = () => new URL(stack.router.url).origin;

@@ -21,7 +21,7 @@ import {
   type Shopper,
 } from './support/shop';
 import { untilListening } from './support/live';
-import { startTestStack, type RunningTestStack } from './support/test-stack';
+import { startTestStack, type RunningStack } from './support/test-stack';
 
 /**
  * Every contract subscription through the router over graphql-ws, with the
@@ -29,7 +29,7 @@ import { startTestStack, type RunningTestStack } from './support/test-stack';
  * fields other subgraphs own, and the rules on who may listen hold.
  */
 describe('subscriptions through the router', () => {
-  let stack: RunningTestStack;
+  let stack: RunningStack;
   let admin: Headers;
   let buyer: Shopper;
   let stranger: Shopper;

@@ -3,4 +3,3 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './prisma-adapter';
 export * from './prisma-database';
-export type { SessionUse } from './pglite-wire-server';

@@ -19,8 +19,8 @@ export interface Subscription {
 }
 
 /**
- * Delivery of domain events between subgraphs: Redis Streams between
- * processes, or in memory when everything runs in one process. Delivery is
+ * Delivery of domain events between subgraphs, durable and shared by every
+ * process: Redis Streams, or tables in PostgreSQL without Redis. Delivery is
  * at least once; consumers make handling idempotent (consumeEvents).
  */
 export interface EventBus {

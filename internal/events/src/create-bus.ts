@@ -1,17 +1,33 @@
 import type { Logger } from '@shop/platform';
 import type { EventBus } from './bus';
-import { InProcessEventBus } from './in-process-bus';
+import { PostgresStreamsEventBus } from './postgres-streams-bus';
 import { RedisStreamsEventBus } from './redis-streams-bus';
 
 export interface EventBusSettings {
-  /** Redis Streams when set; in memory (one process: the embedded mode) otherwise. */
+  /** Redis Streams and Redis pub/sub when set (REDIS_URL). */
   redisUrl?: string;
-  /** Prefixed to every stream key (EVENT_STREAM_PREFIX). */
+  /**
+   * The PostgreSQL database carrying event streams and the live pub/sub
+   * when REDIS_URL is not set: EVENTS_DATABASE_URL.
+   */
+  eventsDatabaseUrl?: string;
+  /** Prefixed to every stream and live channel (EVENT_STREAM_PREFIX). */
   streamPrefix?: string;
 }
 
+/** Neither transport configured: nothing would carry events between processes, or survive a crash. */
+export function noEventTransport(): Error {
+  return new Error(
+    'No event transport: set REDIS_URL (Redis Streams) or EVENTS_DATABASE_URL (PostgreSQL)',
+  );
+}
+
 export function createEventBus(settings: EventBusSettings, log: Logger): EventBus {
-  return settings.redisUrl
-    ? new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix)
-    : new InProcessEventBus(log);
+  if (settings.redisUrl) {
+    return new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix);
+  }
+  if (settings.eventsDatabaseUrl) {
+    return new PostgresStreamsEventBus(settings.eventsDatabaseUrl, log, settings.streamPrefix);
+  }
+  throw noEventTransport();
 }

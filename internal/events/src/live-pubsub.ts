@@ -8,7 +8,7 @@ export interface LiveSubscription<T> extends AsyncIterableIterator<T> {
 /**
  * The fan-out behind GraphQL subscriptions: a message published on a topic
  * reaches every subscriber of that topic, in every process sharing the Redis
- * (or in this process, in the embedded mode). Nothing is stored: a message
+ * (or the PostgreSQL database, without Redis). Nothing is stored: a message
  * reaches the subscribers present when it is published, once at most; what
  * must not be lost travels on the event bus instead.
  */

@@ -1,6 +1,8 @@
 import type { Logger } from '@shop/platform';
 import type { EventBus } from './bus';
+import type { Stream } from './catalog';
 import type { EventEnvelope } from './envelope';
+import type { Outbox } from './outbox';
 
 /** The raw-SQL part of a Prisma (transaction) client. */
 export interface RawSqlClient {
@@ -15,8 +17,6 @@ export interface RelayDatabase {
 }
 
 export interface OutboxRelay {
-  /** Publishes now rather than at the next tick (after a write, to cut latency). */
-  wake(): void;
   /** Publishes everything pending, then resolves. */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -39,17 +39,19 @@ interface OutboxRow {
  * transaction. A crash after the commit of a change but before publishing
  * leaves the row unpublished; the next relay publishes it. A crash after
  * publishing but before marking publishes it again; consumers skip event ids
- * they have handled, so each is handled once.
+ * they have handled, so each is handled once. It attaches itself to the
+ * outbox, whose `committed()` wakes it.
  */
 export function startOutboxRelay(options: {
   db: RelayDatabase;
-  stream: string;
+  outbox: Outbox<Stream>;
   bus: EventBus;
   log: Logger;
   intervalMs?: number;
   batchSize?: number;
 }): OutboxRelay {
-  const { db, stream, bus, log } = options;
+  const { db, outbox, bus, log } = options;
+  const stream = outbox.stream;
   // Only a safety net: commits wake the relay of their own process at once, so
   // polling catches what a crashed instance left behind, which need not be fast.
   const intervalMs = options.intervalMs ?? 1_000;
@@ -105,17 +107,20 @@ export function startOutboxRelay(options: {
     return current;
   };
   void run();
-
-  return {
+  outbox.attachRelay({
     wake() {
       if (!stopped) void run();
     },
+  });
+
+  return {
     async flush() {
       await current;
       await run();
     },
     async stop() {
       stopped = true;
+      outbox.attachRelay(undefined);
       clearTimeout(timer);
       await current;
     },

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import {
   consumeEvents,
-  InProcessEventBus,
-  outboxFor,
+  createEventBus,
+  Outbox,
+  PostgresStreamsEventBus,
   RedisStreamsEventBus,
   startOutboxRelay,
   type EventBus,
   type EventEnvelope,
+  type Subscription,
 } from '@shop/events';
 import { createLogger } from '@shop/platform';
-import { prepareTestDatabase, queryTestDatabase } from '@shop/testing';
+import {
+  prepareTestDatabase,
+  queryTestDatabase,
+  TEST_REDIS_URL,
+  testEventsSettings,
+  type TestEventsSettings,
+} from '@shop/testing';
 // The events library is exercised on a real subgraph database: products' tables.
 import { connectDatabase, type Database } from '../../../subgraphs/products/src/db';
+import { TRANSPORTS, type Transport } from './transports';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = createLogger('events-test', 'silent');
-const products = outboxFor('products.events');
 
 const snapshot = (productId: string) => ({
   productId,
@@ -28,9 +34,19 @@ const snapshot = (productId: string) => ({
   price: { amount: 100, currency: 'USD' },
 });
 
+const probe = (aggregateId: string = randomUUID()): EventEnvelope => ({
+  id: randomUUID(),
+  type: 'Probe',
+  aggregateId,
+  version: 1,
+  occurredAt: new Date().toISOString(),
+  data: {},
+  correlationId: null,
+});
+
 async function until(
   condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -39,251 +55,440 @@ async function until(
   }
 }
 
-describe('domain events: outbox, relay, Redis Streams, idempotent consumers', () => {
-  let db: Database;
-  let url: string;
-  let redis: Redis;
-  const streams: string[] = [];
-  const uniqueStream = () => {
-    const stream = `test.events.${randomUUID()}`;
-    streams.push(stream);
-    return stream;
-  };
-
-  beforeAll(async () => {
-    url = await prepareTestDatabase('products');
-    db = connectDatabase(url, 4);
-    redis = new Redis(REDIS_URL);
+/** Resolves when the test lets go: a handler that is busy for as long as the test wants. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
   });
-  afterAll(async () => {
-    if (streams.length > 0) await redis.del(...streams);
-    await redis.quit();
-    await db.prisma.$disconnect();
-  });
+  return { opened, open };
+}
 
-  /** Counts how often the handler ran for each event id, through a real consumer. */
-  function countingConsumer(bus: EventBus, stream: string, group = 'probe') {
-    const handled = new Map<string, number>();
-    const subscription = consumeEvents({
-      bus,
-      stream: stream as 'products.events',
-      group,
-      prisma: db.prisma,
-      log,
-      handlers: {
-        ProductCreated: async (event) => {
-          handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
-        },
-      },
+let db: Database;
+let url: string;
+
+beforeAll(async () => {
+  url = await prepareTestDatabase('products');
+  db = connectDatabase(url, 4);
+});
+afterAll(async () => {
+  await db.prisma.$disconnect();
+});
+
+describe.each(TRANSPORTS)(
+  'domain events over %s: outbox, relay, consumer groups, idempotent consumers',
+  (_name, transportOf) => {
+    let transport: Transport;
+    // Stopped, then closed, after each test.
+    const subscriptions: Subscription[] = [];
+    const buses: EventBus[] = [];
+    const open = () => {
+      const bus = transport.bus();
+      buses.push(bus);
+      return bus;
+    };
+    const subscribe = (bus: EventBus, options: Parameters<EventBus['subscribe']>[0]) => {
+      const subscription = bus.subscribe(options);
+      subscriptions.push(subscription);
+      return subscription;
+    };
+    const uniqueStream = () => `test.events.${randomUUID()}`;
+
+    beforeAll(async () => {
+      transport = await transportOf();
     });
-    return { handled, subscription };
-  }
+    afterEach(async () => {
+      await Promise.all(subscriptions.splice(0).map((subscription) => subscription.stop()));
+      await Promise.all(buses.splice(0).map((bus) => bus.close()));
+    });
+    afterAll(() => transport.cleanUp());
 
-  it('delivers each event once per consumer group over Redis Streams, shared across instances', async () => {
-    const stream = uniqueStream();
-    const bus = new RedisStreamsEventBus(REDIS_URL, log);
-    const otherInstance = new RedisStreamsEventBus(REDIS_URL, log);
-    const seenByA: string[] = [];
-    const seenByB: string[] = [];
-    const seenByOther: string[] = [];
-    const subscriptions = [
-      bus.subscribe({ stream, group: 'g', handler: async (event) => void seenByA.push(event.id) }),
-      otherInstance.subscribe({
+    /**
+     * A real consumer of the stream counting how often its handler changed
+     * something per event id (`handled`), and how often the bus delivered
+     * each event and its handling finished (`delivered`).
+     */
+    function countingConsumer(bus: EventBus, stream: string, group = 'probe') {
+      const handled = new Map<string, number>();
+      const delivered = new Map<string, number>();
+      const counting: EventBus = {
+        publish: (target, events) => bus.publish(target, events),
+        subscribe: (options) =>
+          subscribe(bus, {
+            ...options,
+            handler: async (event) => {
+              await options.handler(event);
+              delivered.set(event.id, (delivered.get(event.id) ?? 0) + 1);
+            },
+          }),
+        close: () => bus.close(),
+      };
+      consumeEvents({
+        bus: counting,
+        stream: stream as 'products.events',
+        group,
+        prisma: db.prisma,
+        log,
+        handlers: {
+          ProductCreated: async (event) => {
+            handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
+          },
+        },
+      });
+      return { handled, delivered };
+    }
+
+    const record = (outbox: Outbox<'products.events'>, productId = randomUUID()) =>
+      db.prisma.$transaction((tx) =>
+        outbox.record(tx, 'ProductCreated', productId, snapshot(productId)),
+      );
+    const outboxOf = (stream: string) => new Outbox(stream as 'products.events');
+
+    it('delivers each event once per consumer group, shared across instances', async () => {
+      const stream = uniqueStream();
+      const [bus, otherInstance] = [open(), open()];
+      const seenByA: string[] = [];
+      const seenByB: string[] = [];
+      const seenByOther: string[] = [];
+      subscribe(bus, { stream, group: 'g', handler: async (event) => void seenByA.push(event.id) });
+      subscribe(otherInstance, {
         stream,
         group: 'g',
         handler: async (event) => void seenByB.push(event.id),
-      }),
-      bus.subscribe({
+      });
+      subscribe(bus, {
         stream,
         group: 'other',
         handler: async (event) => void seenByOther.push(event.id),
-      }),
-    ];
-    const events: EventEnvelope[] = Array.from({ length: 20 }, (_, index) => ({
-      id: randomUUID(),
-      type: 'Probe',
-      aggregateId: String(index),
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      data: {},
-      correlationId: null,
-    }));
-    await bus.publish(stream, events);
-    await until(() => seenByA.length + seenByB.length === 20 && seenByOther.length === 20);
-    expect(new Set([...seenByA, ...seenByB]).size).toBe(20);
-    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-    await Promise.all([bus.close(), otherInstance.close()]);
-  });
-
-  it('publishes an event committed while no relay ran, exactly once, when a relay comes back', async () => {
-    const stream = uniqueStream();
-    const bus = new RedisStreamsEventBus(REDIS_URL, log);
-    const productId = randomUUID();
-    // The change commits with its event; the process "dies" before any relay publishes it.
-    const event = await db.prisma.$transaction((tx) =>
-      products.record(tx, 'ProductCreated', productId, snapshot(productId)),
-    );
-    const { handled, subscription } = countingConsumer(bus, stream);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(handled.size).toBe(0);
-
-    const relay = startOutboxRelay({ db, stream, bus, log, intervalMs: 50 });
-    await until(() => handled.get(event.id) === 1);
-    await relay.stop();
-    const [row] = await queryTestDatabase<{ publishedAt: Date | null }>(
-      url,
-      'SELECT "publishedAt" FROM "OutboxEvent" WHERE id = $1',
-      [event.id],
-    );
-    expect(row!.publishedAt).not.toBeNull();
-    await subscription.stop();
-    await bus.close();
-  });
-
-  it('publishes at once what is committed while it publishes, when woken meanwhile', async () => {
-    const stream = uniqueStream();
-    const bus = new RedisStreamsEventBus(REDIS_URL, log);
-    let releaseFirst!: () => void;
-    const firstHeld = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
+      });
+      const events = Array.from({ length: 20 }, (_, index) => probe(String(index)));
+      await bus.publish(stream, events);
+      await until(() => seenByA.length + seenByB.length === 20 && seenByOther.length === 20);
+      expect(new Set([...seenByA, ...seenByB]).size).toBe(20);
+      expect(seenByOther).toEqual(events.map((event) => event.id));
     });
-    let publishing!: () => void;
-    const publishingStarted = new Promise<void>((resolve) => {
-      publishing = resolve;
-    });
-    let passes = 0;
-    // The first pass stalls mid-publish until the test lets it go.
-    const slowBus: EventBus = {
-      publish: async (target, events) => {
-        if (passes++ === 0) {
-          publishing();
-          await firstHeld;
-        }
-        await bus.publish(target, events);
-      },
-      subscribe: (options) => bus.subscribe(options),
-      close: () => bus.close(),
-    };
-    const { handled, subscription } = countingConsumer(bus, stream);
-    const record = (productId: string) =>
-      db.prisma.$transaction((tx) =>
-        products.record(tx, 'ProductCreated', productId, snapshot(productId)),
-      );
-    const first = await record(randomUUID());
-    // A poll interval far beyond the test: only the wake can publish the second event in time.
-    const relay = startOutboxRelay({ db, stream, bus: slowBus, log, intervalMs: 60_000 });
-    try {
-      await publishingStarted;
-      const second = await record(randomUUID());
-      relay.wake();
-      releaseFirst();
-      await until(() => handled.get(first.id) === 1 && handled.get(second.id) === 1, 5_000);
-    } finally {
-      releaseFirst();
+
+    it('publishes an event committed while no relay ran, exactly once, when a relay comes back', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      // The change commits with its event; the process "dies" before any relay publishes it.
+      const event = await record(outbox);
+      const { handled } = countingConsumer(bus, stream);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handled.size).toBe(0);
+
+      const relay = startOutboxRelay({ db, outbox, bus, log, intervalMs: 50 });
+      await until(() => handled.get(event.id) === 1);
       await relay.stop();
-      await subscription.stop();
-      await bus.close();
+      const [row] = await queryTestDatabase<{ publishedAt: Date | null }>(
+        url,
+        'SELECT "publishedAt" FROM "OutboxEvent" WHERE id = $1',
+        [event.id],
+      );
+      expect(row!.publishedAt).not.toBeNull();
+    });
+
+    it('publishes at once what is committed while it publishes, when woken meanwhile', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      const firstHeld = gate();
+      const publishing = gate();
+      let passes = 0;
+      // The first pass stalls mid-publish until the test lets it go.
+      const slowBus: EventBus = {
+        publish: async (target, events) => {
+          if (passes++ === 0) {
+            publishing.open();
+            await firstHeld.opened;
+          }
+          await bus.publish(target, events);
+        },
+        subscribe: (options) => bus.subscribe(options),
+        close: () => bus.close(),
+      };
+      const { handled } = countingConsumer(bus, stream);
+      const first = await record(outbox);
+      // A poll interval far beyond the test: only the wake can publish the second event in time.
+      const relay = startOutboxRelay({ db, outbox, bus: slowBus, log, intervalMs: 60_000 });
+      try {
+        await publishing.opened;
+        const second = await record(outbox);
+        outbox.committed();
+        firstHeld.open();
+        await until(() => handled.get(first.id) === 1 && handled.get(second.id) === 1);
+      } finally {
+        firstHeld.open();
+        await relay.stop();
+      }
+    });
+
+    it('handles an event once when a crash after publishing makes the relay publish it again', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      let crashes = 1;
+      // Publishes, then "dies" before marking the rows published: the next tick publishes them again.
+      const crashingBus: EventBus = {
+        publish: async (target, events) => {
+          await bus.publish(target, events);
+          if (crashes-- > 0) throw new Error('crashed after publishing');
+        },
+        subscribe: (options) => bus.subscribe(options),
+        close: () => bus.close(),
+      };
+      const { handled, delivered } = countingConsumer(bus, stream);
+      const event = await record(outbox);
+      const relay = startOutboxRelay({ db, outbox, bus: crashingBus, log, intervalMs: 50 });
+      try {
+        // Both copies reached the consumer and were dealt with.
+        await until(() => delivered.get(event.id) === 2);
+        expect(handled.get(event.id)).toBe(1);
+        const rows = await queryTestDatabase<{ count: string }>(
+          url,
+          'SELECT count(*) FROM "ProcessedEvent" WHERE id = $1',
+          [event.id],
+        );
+        expect(Number(rows[0]!.count)).toBe(1);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('retries a failed handler and leaves no trace of the failed attempt', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      let failures = 1;
+      const attempts: string[] = [];
+      subscriptions.push(
+        consumeEvents({
+          bus,
+          stream: stream as 'products.events',
+          group: 'flaky',
+          prisma: db.prisma,
+          log,
+          handlers: {
+            ProductCreated: async (event) => {
+              attempts.push(event.id);
+              if (failures-- > 0) throw new Error('handler failed once');
+            },
+          },
+        }),
+      );
+      const event = await record(outbox);
+      const relay = startOutboxRelay({ db, outbox, bus, log, intervalMs: 50 });
+      try {
+        await until(() => attempts.length === 2);
+        expect(attempts).toEqual([event.id, event.id]);
+        const rows = await queryTestDatabase<{ count: string }>(
+          url,
+          'SELECT count(*) FROM "ProcessedEvent" WHERE id = $1',
+          [event.id],
+        );
+        expect(Number(rows[0]!.count)).toBe(1);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('gives a late group the history, and retries a failed event before the ones after it', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const [a, b, c] = [probe(), probe(), probe()];
+      await bus.publish(stream, [a, b]);
+      const late: string[] = [];
+      let failOnce = true;
+      subscribe(bus, {
+        stream,
+        group: 'late',
+        handler: async (received) => {
+          if (received.id === b.id && failOnce) {
+            failOnce = false;
+            throw new Error('once');
+          }
+          late.push(received.id);
+        },
+      });
+      await bus.publish(stream, [c]);
+      await until(() => late.length === 3);
+      expect(late).toEqual([a.id, b.id, c.id]);
+    });
+
+    it("starts a new group at 'newest' after what was published before it; an existing group resumes", async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const [before, after, missed] = [probe(), probe(), probe()];
+      await bus.publish(stream, [before]);
+      const seen: string[] = [];
+      const feed = { stream, group: 'feed', startAt: 'newest' as const };
+      const first = bus.subscribe({ ...feed, handler: async (event) => void seen.push(event.id) });
+      await until(() => transport.hasGroup(stream, 'feed'));
+      await bus.publish(stream, [after]);
+      await until(() => seen.length === 1);
+      await first.stop();
+
+      // Published while nobody of the group listened: the group resumes there.
+      await bus.publish(stream, [missed]);
+      subscribe(bus, { ...feed, handler: async (event) => void seen.push(event.id) });
+      await until(() => seen.length === 2);
+      expect(seen).toEqual([after.id, missed.id]);
+    });
+  },
+);
+
+describe('domain events over PostgreSQL: what a dead, stopped or racing consumer leaves', () => {
+  let settings: TestEventsSettings;
+  const closing: EventBus[] = [];
+  const open = () => {
+    const bus = new PostgresStreamsEventBus(settings.eventsDatabaseUrl, log, settings.streamPrefix);
+    closing.push(bus);
+    return bus;
+  };
+  const sql = <Row extends object>(text: string, params: unknown[] = []) =>
+    queryTestDatabase<Row>(settings.eventsDatabaseUrl, text, params);
+  const uniqueStream = () => `test.events.${randomUUID()}`;
+
+  beforeAll(async () => {
+    settings = await testEventsSettings();
+  });
+  afterEach(async () => {
+    await Promise.all(closing.splice(0).map((bus) => bus.close()));
+  });
+
+  it('hands an entry a dead consumer had taken to a group-mate at once, not after the 30 s for stuck ones', async () => {
+    const stream = uniqueStream();
+    const [crashing, survivor] = [open(), open()];
+    const stuck = gate();
+    const taken: string[] = [];
+    crashing.subscribe({
+      stream,
+      group: 'g',
+      handler: async (event) => {
+        taken.push(event.id);
+        await stuck.opened;
+      },
+    });
+    const event = probe();
+    await survivor.publish(stream, [event]);
+    await until(() => taken.length === 1);
+    const received: string[] = [];
+    survivor.subscribe({ stream, group: 'g', handler: async (e) => void received.push(e.id) });
+
+    // The process dies: its session (the listening connection) ends.
+    const [pending] = await sql<{ consumer_pid: number }>(
+      'SELECT consumer_pid FROM event_pending WHERE stream = $1',
+      [settings.streamPrefix + stream],
+    );
+    await sql('SELECT pg_terminate_backend($1)', [pending!.consumer_pid]);
+    try {
+      await until(() => received.includes(event.id), 15_000);
+      expect(received).toEqual([event.id]);
+    } finally {
+      stuck.open();
     }
   });
 
-  it('handles an event once when a crash after publishing makes the relay publish it again', async () => {
+  it('keeps consuming after its listening connection is lost', async () => {
     const stream = uniqueStream();
-    const redisBus = new RedisStreamsEventBus(REDIS_URL, log);
-    let crashes = 1;
-    // Publishes, then "dies" before marking the rows published: the next tick publishes them again.
-    const crashingBus: EventBus = {
-      publish: async (target, events) => {
-        await redisBus.publish(target, events);
-        if (crashes-- > 0) throw new Error('crashed after publishing');
+    const bus = open();
+    const holding = gate();
+    const seen: string[] = [];
+    bus.subscribe({
+      stream,
+      group: 'g',
+      handler: async (event) => {
+        seen.push(event.id);
+        await holding.opened;
       },
-      subscribe: (options) => redisBus.subscribe(options),
-      close: () => redisBus.close(),
-    };
-    const { handled, subscription } = countingConsumer(redisBus, stream);
-    const productId = randomUUID();
-    const event = await db.prisma.$transaction((tx) =>
-      products.record(tx, 'ProductCreated', productId, snapshot(productId)),
+    });
+    const [first, second] = [probe(), probe()];
+    await bus.publish(stream, [first]);
+    await until(() => seen.length === 1);
+    const [pending] = await sql<{ consumer_pid: number }>(
+      'SELECT consumer_pid FROM event_pending WHERE stream = $1',
+      [settings.streamPrefix + stream],
     );
-    const relay = startOutboxRelay({ db, stream, bus: crashingBus, log, intervalMs: 50 });
-    await until(async () => (await redis.xlen(stream)) >= 2);
-    await relay.flush();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(handled.get(event.id)).toBe(1);
-    const rows = await queryTestDatabase<{ count: string }>(
-      url,
-      'SELECT count(*) FROM "ProcessedEvent" WHERE id = $1',
-      [event.id],
-    );
-    expect(Number(rows[0]!.count)).toBe(1);
-    await relay.stop();
-    await subscription.stop();
-    await redisBus.close();
+    await sql('SELECT pg_terminate_backend($1)', [pending!.consumer_pid]);
+    holding.open();
+    await bus.publish(stream, [second]);
+    await until(() => seen.includes(second.id), 15_000);
+    expect(seen).toEqual([first.id, second.id]);
   });
 
-  it('retries a failed handler and leaves no trace of the failed attempt', async () => {
+  it('hands back what a stopped subscription had taken but not handled, at once', async () => {
     const stream = uniqueStream();
-    const bus = new RedisStreamsEventBus(REDIS_URL, log);
-    let failures = 1;
-    const attempts: string[] = [];
-    const subscription = consumeEvents({
-      bus,
-      stream: stream as 'products.events',
-      group: 'flaky',
-      prisma: db.prisma,
-      log,
-      handlers: {
-        ProductCreated: async (event) => {
-          attempts.push(event.id);
-          if (failures-- > 0) throw new Error('handler failed once');
-        },
+    const [leaving, staying] = [open(), open()];
+    const busy = gate();
+    const byLeaving: string[] = [];
+    const leaver = leaving.subscribe({
+      stream,
+      group: 'g',
+      handler: async (event) => {
+        byLeaving.push(event.id);
+        await busy.opened;
       },
     });
-    const productId = randomUUID();
-    const event = await db.prisma.$transaction((tx) =>
-      products.record(tx, 'ProductCreated', productId, snapshot(productId)),
-    );
-    const relay = startOutboxRelay({ db, stream, bus, log, intervalMs: 50 });
-    await until(() => attempts.length === 2, 8_000);
-    const rows = await queryTestDatabase<{ count: string }>(
-      url,
-      'SELECT count(*) FROM "ProcessedEvent" WHERE id = $1',
-      [event.id],
-    );
-    expect(Number(rows[0]!.count)).toBe(1);
-    await relay.stop();
-    await subscription.stop();
-    await bus.close();
-  }, 15_000);
+    const events = [probe(), probe(), probe()];
+    await leaving.publish(stream, events);
+    // The leaving consumer took the whole batch and is busy with the first.
+    await until(() => byLeaving.length === 1);
+    const byStaying: string[] = [];
+    staying.subscribe({ stream, group: 'g', handler: async (e) => void byStaying.push(e.id) });
+    const stopped = leaver.stop();
+    busy.open();
+    await stopped;
+    await until(() => byStaying.length === 2, 15_000);
+    expect(byLeaving).toEqual([events[0]!.id]);
+    expect(byStaying).toEqual([events[1]!.id, events[2]!.id]);
+  });
 
-  it('gives the in-process bus the same semantics: history for late groups, retries', async () => {
-    const bus = new InProcessEventBus(log);
-    const event = (id: string): EventEnvelope => ({
-      id,
-      type: 'Probe',
-      aggregateId: id,
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      data: {},
-      correlationId: null,
-    });
-    await bus.publish('s', [event('a'), event('b')]);
-    const late: string[] = [];
-    let failOnce = true;
-    const subscription = bus.subscribe({
-      stream: 's',
-      group: 'late',
-      handler: async (received) => {
-        if (received.id === 'b' && failOnce) {
-          failOnce = false;
-          throw new Error('once');
-        }
-        late.push(received.id);
-      },
-    });
-    await bus.publish('s', [event('c')]);
-    await until(() => late.length === 3);
-    expect(late).toEqual(['a', 'b', 'c']);
-    await subscription.stop();
-    await bus.close();
+  it('never skips an id committed after a greater one: concurrent publishers, each event once', async () => {
+    const stream = uniqueStream();
+    const publishers = [open(), open(), open(), open()];
+    const consumers = [open(), open()];
+    const deliveries = new Map<string, number>();
+    for (const consumer of consumers) {
+      consumer.subscribe({
+        stream,
+        group: 'g',
+        handler: async (event) => {
+          deliveries.set(event.id, (deliveries.get(event.id) ?? 0) + 1);
+        },
+      });
+    }
+    const published = await Promise.all(
+      publishers.flatMap((publisher) =>
+        Array.from({ length: 50 }, async () => {
+          const events = [probe(), probe()];
+          await publisher.publish(stream, events);
+          return events.map((event) => event.id);
+        }),
+      ),
+    );
+    const ids = published.flat();
+    expect(new Set(ids).size).toBe(400);
+    await until(() => deliveries.size === 400, 20_000);
+    expect(ids.every((id) => deliveries.get(id) === 1)).toBe(true);
+  });
+});
+
+describe('choosing the event transport', () => {
+  it('takes Redis with REDIS_URL, PostgreSQL with EVENTS_DATABASE_URL, and refuses to start without either', async () => {
+    const { eventsDatabaseUrl, streamPrefix } = await testEventsSettings();
+    const overRedis = createEventBus(
+      { redisUrl: TEST_REDIS_URL, eventsDatabaseUrl, streamPrefix },
+      log,
+    );
+    const overPostgres = createEventBus({ eventsDatabaseUrl, streamPrefix }, log);
+    expect(overRedis).toBeInstanceOf(RedisStreamsEventBus);
+    expect(overPostgres).toBeInstanceOf(PostgresStreamsEventBus);
+    await Promise.all([overRedis.close(), overPostgres.close()]);
+    expect(() => createEventBus({ streamPrefix }, log)).toThrow(
+      new Error(
+        'No event transport: set REDIS_URL (Redis Streams) or EVENTS_DATABASE_URL (PostgreSQL)',
+      ),
+    );
   });
 });

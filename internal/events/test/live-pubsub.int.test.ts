@@ -2,26 +2,23 @@ import { randomUUID } from 'node:crypto';
 import {
   createLivePubSub,
   feedLive,
-  InProcessEventBus,
-  InProcessLivePubSub,
   liveTopics,
+  PostgresLivePubSub,
   RedisLivePubSub,
-  RedisStreamsEventBus,
-  type EventBus,
   type LivePayload,
   type LivePubSub,
   type LiveSubscription,
 } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import {
-  deleteTestStreams,
   envelopeOf,
   eventually,
-  processesListening,
+  queryTestDatabase,
   TEST_REDIS_URL,
-  testRedisSettings,
-  type TestRedisSettings,
+  testEventsSettings,
+  type TestEventsSettings,
 } from '@shop/testing';
+import { TRANSPORTS, type Transport } from './transports';
 
 const log = createLogger('live-pubsub-test', 'silent');
 
@@ -34,7 +31,7 @@ const stockChanged = (productId: string, available: number) =>
   });
 
 /** The next message, or a failure after `timeoutMs`. */
-async function nextOf<T>(subscription: LiveSubscription<T>, timeoutMs = 3_000): Promise<T> {
+async function nextOf<T>(subscription: LiveSubscription<T>, timeoutMs = 5_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error('no message in time')), timeoutMs);
@@ -54,22 +51,23 @@ async function receivesWithin<T>(subscription: LiveSubscription<T>, ms: number):
   return Promise.race([pending, new Promise<boolean>((resolve) => setTimeout(resolve, ms, false))]);
 }
 
-describe('live pub/sub over Redis', () => {
-  let redis: TestRedisSettings;
+describe.each(TRANSPORTS)('live pub/sub over %s', (_name, transportOf) => {
+  let transport: Transport;
   const opened: LivePubSub[] = [];
   const open = (options?: { queueLimit?: number }) => {
-    const pubSub = new RedisLivePubSub(redis.redisUrl, log, redis.streamPrefix, options);
+    const pubSub = transport.pubSub(options);
     opened.push(pubSub);
     return pubSub;
   };
-  const subscribersOf = (topic: Parameters<typeof processesListening>[1]) =>
-    processesListening(redis, topic);
+  const subscribersOf = (topic: Parameters<Transport['listening']>[1]) =>
+    transport.listening(opened, topic);
 
-  beforeEach(() => {
-    redis = testRedisSettings();
+  beforeEach(async () => {
+    transport = await transportOf();
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((pubSub) => pubSub.close()));
+    await transport.cleanUp();
   });
 
   it('delivers a message published by one instance to the subscribers of every instance', async () => {
@@ -88,7 +86,7 @@ describe('live pub/sub over Redis', () => {
     expect(await receivesWithin(elsewhere, 200)).toBe(false);
   });
 
-  it('keeps one Redis subscription per topic per process, until its last local subscriber leaves', async () => {
+  it('listens to a topic once per process, until its last local subscriber leaves', async () => {
     const [pubSub, other] = [open(), open()];
     const topic = liveTopics.priceChanged(randomUUID());
     const first = await pubSub.subscribe(topic);
@@ -130,7 +128,7 @@ describe('live pub/sub over Redis', () => {
     const marker = await pubSub.subscribe(markerTopic);
     const events = [1, 2, 3, 4, 5, 6].map((available) => stockChanged(productId, available));
     for (const event of events) await pubSub.publish(topic, event);
-    // Redis delivers one connection's messages in the order they were published.
+    // One publisher's messages arrive in the order published (one connection either way).
     const low = envelopeOf('inventory.events', 'LowStock', productId, {
       productId,
       available: 6,
@@ -159,78 +157,30 @@ describe('live pub/sub over Redis', () => {
     await expect(waiting).resolves.toEqual({ value: undefined, done: true });
     await expect(pubSub.subscribe(topic)).rejects.toThrow('closed');
   });
-});
 
-describe('live pub/sub in process', () => {
-  it('delivers to the subscribers of the topic only, a copy of what was published', async () => {
-    const pubSub = createLivePubSub({}, log);
-    expect(pubSub).toBeInstanceOf(InProcessLivePubSub);
+  it('publishes the routed events that come after the feed started', async () => {
+    const bus = transport.bus();
+    const pubSub = open();
     const productId = randomUUID();
     const topic = liveTopics.inventoryChanged(productId);
-    const [first, second] = [await pubSub.subscribe(topic), await pubSub.subscribe(topic)];
-    const other = await pubSub.subscribe(liveTopics.inventoryChanged(randomUUID()));
-
-    const event = stockChanged(productId, 2);
-    await pubSub.publish(topic, event);
-    const [a, b] = [await nextOf(first), await nextOf(second)];
-    expect(a).toEqual(event);
-    expect(b).toEqual(event);
-    expect(a).not.toBe(event);
-    expect(await receivesWithin(other, 100)).toBe(false);
-
-    await first.return();
-    await pubSub.publish(topic, stockChanged(productId, 1));
-    await expect(first.next()).resolves.toEqual({ value: undefined, done: true });
-    await expect(nextOf(second)).resolves.toMatchObject({ data: { available: 1 } });
-    await pubSub.close();
-    await expect(second.next()).resolves.toEqual({ value: undefined, done: true });
-  });
-
-  it('bounds what a slow subscriber holds by dropping the oldest', async () => {
-    const pubSub = new InProcessLivePubSub(log, { queueLimit: 2 });
-    const productId = randomUUID();
-    const topic = liveTopics.inventoryChanged(productId);
-    const slow = await pubSub.subscribe(topic);
-    for (const available of [1, 2, 3, 4])
-      await pubSub.publish(topic, stockChanged(productId, available));
-    const read = [await nextOf(slow), await nextOf(slow)].map((event) => event.data.available);
-    expect(read).toEqual([3, 4]);
-    expect(await receivesWithin(slow, 100)).toBe(false);
-    await pubSub.close();
-  });
-});
-
-describe('live feeds from the event bus', () => {
-  const redis = testRedisSettings();
-  const buses: [string, () => EventBus][] = [
-    ['in process', () => new InProcessEventBus(log)],
-    ['Redis Streams', () => new RedisStreamsEventBus(TEST_REDIS_URL, log, redis.streamPrefix)],
-  ];
-  afterAll(() => deleteTestStreams(redis));
-
-  it.each(buses)(
-    'publishes the routed events that come after the feed started (%s)',
-    async (_name, makeBus) => {
-      const bus = makeBus();
-      const pubSub = new InProcessLivePubSub(log);
-      const productId = randomUUID();
-      const topic = liveTopics.inventoryChanged(productId);
-      // Published before the feed's group existed: history, not news.
-      await bus.publish('inventory.events', [stockChanged(productId, 1)]);
-      const feed = feedLive({
-        bus,
-        stream: 'inventory.events',
-        group: 'inventory-live',
-        pubSub,
-        log,
-        routes: {
-          StockChanged: (event, live) =>
-            live.publish(liveTopics.inventoryChanged(event.data.productId), event),
-        },
-      });
+    // Published before the feed's group existed: history, not news.
+    await bus.publish('inventory.events', [stockChanged(productId, 1)]);
+    const feed = feedLive({
+      bus,
+      stream: 'inventory.events',
+      group: 'inventory-live',
+      pubSub,
+      log,
+      routes: {
+        StockChanged: (event, live) =>
+          live.publish(liveTopics.inventoryChanged(event.data.productId), event),
+      },
+    });
+    try {
       const subscription = await pubSub.subscribe(topic);
-      // Give the group time to be created before the news.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await eventually(async () =>
+        expect(await transport.hasGroup('inventory.events', 'inventory-live')).toBe(true),
+      );
       const low = envelopeOf('inventory.events', 'LowStock', productId, {
         productId,
         available: 2,
@@ -241,8 +191,102 @@ describe('live feeds from the event bus', () => {
 
       await expect(nextOf(subscription)).resolves.toEqual(news);
       expect(await receivesWithin(subscription, 300)).toBe(false);
+    } finally {
       await feed.stop();
-      await Promise.all([pubSub.close(), bus.close()]);
-    },
-  );
+      await bus.close();
+    }
+  });
+});
+
+describe('live pub/sub over PostgreSQL: its own limits', () => {
+  let settings: TestEventsSettings;
+  const opened: LivePubSub[] = [];
+  const open = () => {
+    const pubSub = new PostgresLivePubSub(settings.eventsDatabaseUrl, log, settings.streamPrefix);
+    opened.push(pubSub);
+    return pubSub;
+  };
+  /** The sessions listening for the pub/subs of this database now. */
+  const listeners = async () =>
+    (
+      await queryTestDatabase<{ pid: number }>(
+        settings.eventsDatabaseUrl,
+        `SELECT pid FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'shop-events-listener'`,
+      )
+    ).map((row) => row.pid);
+
+  beforeAll(async () => {
+    settings = await testEventsSettings();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((pubSub) => pubSub.close()));
+  });
+
+  it("refuses a message beyond NOTIFY's limit with a clear error, and carries one just within it", async () => {
+    const pubSub = open();
+    const topic = liveTopics.entityChanged();
+    const subscription = await pubSub.subscribe(topic);
+    // An id that makes the message, topic and all, exactly `bytes` long.
+    const sized = (bytes: number) => {
+      const bare = JSON.stringify({ topic, payload: { typename: 'Product', id: '' } });
+      return { typename: 'Product', id: 'x'.repeat(bytes - Buffer.byteLength(bare)) };
+    };
+
+    await expect(pubSub.publish(topic, sized(8_000))).rejects.toThrow(
+      `Live message on "${topic}" is 8000 bytes: PostgreSQL NOTIFY carries under 8000`,
+    );
+    const largest = sized(7_999);
+    await pubSub.publish(topic, largest);
+    await expect(nextOf(subscription)).resolves.toEqual(largest);
+  });
+
+  it('listens again after its connection is lost', async () => {
+    const publisher = open();
+    const pubSub = open();
+    const before = new Set(await listeners());
+    const topic = liveTopics.lowStockAlert();
+    const subscription = await pubSub.subscribe(topic);
+    const [listener] = (await listeners()).filter((pid) => !before.has(pid));
+    await queryTestDatabase(settings.eventsDatabaseUrl, 'SELECT pg_terminate_backend($1)', [
+      listener,
+    ]);
+
+    // What is published while it reconnects is lost, as pub/sub promises: publish until heard.
+    const event = envelopeOf('inventory.events', 'LowStock', randomUUID(), {
+      productId: randomUUID(),
+      available: 1,
+      threshold: 5,
+    });
+    let heard = false;
+    const arrived = subscription.next().then((step) => {
+      heard = true;
+      return step;
+    });
+    await eventually(async () => {
+      if (!heard) await publisher.publish(topic, event);
+      expect(heard).toBe(true);
+    }, 15_000);
+    await expect(arrived).resolves.toEqual({ value: event, done: false });
+    expect(await listeners()).not.toContain(listener);
+  });
+});
+
+describe('choosing the live transport', () => {
+  it('takes Redis with REDIS_URL, PostgreSQL with EVENTS_DATABASE_URL, and refuses to start without either', async () => {
+    const { eventsDatabaseUrl, streamPrefix } = await testEventsSettings();
+    const overRedis = createLivePubSub(
+      { redisUrl: TEST_REDIS_URL, eventsDatabaseUrl, streamPrefix },
+      log,
+    );
+    const overPostgres = createLivePubSub({ eventsDatabaseUrl, streamPrefix }, log);
+    expect(overRedis).toBeInstanceOf(RedisLivePubSub);
+    expect(overPostgres).toBeInstanceOf(PostgresLivePubSub);
+    await Promise.all([overRedis.close(), overPostgres.close()]);
+    expect(() => createLivePubSub({ streamPrefix }, log)).toThrow(
+      new Error(
+        'No event transport: set REDIS_URL (Redis Streams) or EVENTS_DATABASE_URL (PostgreSQL)',
+      ),
+    );
+  });
 });

@@ -7,6 +7,7 @@ export * from './server/launch-subgraph';
 export * from './server/subgraph-settings';
 export * from './server/request-context';
 export * from './server/subgraph-server';
+export * from './server/subgraph-process';
 export * from './types/connection';
 export * from './types/money';
 export * from './data/ids';

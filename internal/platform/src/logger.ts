@@ -3,13 +3,21 @@ import { activeTraceId } from './observability/trace-id';
 
 export type { Logger };
 
+/** Where a logger's lines go instead of stdout: a file, or a stream of one's own. */
+export type LogDestination = string | { write(line: string): void };
+
 /**
  * Structured JSON logs, one line per event. Every process names itself in
  * `service`; request handlers derive `log.child({ requestId })`. Lines go to
- * stdout, or are appended to `file` (written synchronously, so nothing is
- * lost when the process ends: the test run scans these files).
+ * stdout, or are appended to a file (written synchronously, so nothing is
+ * lost when the process ends: the test run scans these files), or handed to
+ * a stream (npm start prefixes them with the process's name).
  */
-export function createLogger(service: string, level: string = 'info', file?: string): Logger {
+export function createLogger(
+  service: string,
+  level: string = 'info',
+  destination?: LogDestination,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },
@@ -35,7 +43,11 @@ export function createLogger(service: string, level: string = 'info', file?: str
       censor: '[redacted]',
     },
   };
-  return file
-    ? pino(options, pino.destination({ dest: file, append: true, mkdir: true, sync: true }))
-    : pino(options);
+  if (destination === undefined) return pino(options);
+  return pino(
+    options,
+    typeof destination === 'string'
+      ? pino.destination({ dest: destination, append: true, mkdir: true, sync: true })
+      : destination,
+  );
 }

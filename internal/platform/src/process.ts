@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
+import { ConfigError } from './config';
+import { createLogger } from './logger';
 
 /**
  * Keeps a process serving until SIGTERM or SIGINT, then stops it cleanly
- * (draining requests) and exits; a second signal exits at once.
+ * (draining requests) and exits; a second signal exits at once. A process
+ * started by a supervisor over an IPC channel (npm start) also stops when
+ * that channel closes: a supervisor killed outright leaves nothing running.
  */
 export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onSignal = (signal: NodeJS.Signals | 'supervisor gone'): void => {
     if (stopping) process.exit(1);
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -20,4 +24,55 @@ export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (process.send) process.once('disconnect', () => onSignal('supervisor gone'));
+}
+
+/** What a service tells the supervisor that started it, once it serves. */
+export interface ReadyMessage {
+  type: 'ready';
+  url: string;
+  /** A subgraph's SDL, from which the supervisor composes the supergraph. */
+  sdl?: string;
+}
+
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'ready' &&
+    typeof (message as { url?: unknown }).url === 'string'
+  );
+}
+
+/**
+ * A service as the one job of its process (a subgraph's or the router's
+ * main.ts): its configuration loaded (a bad variable is one line naming it,
+ * not a stack trace), started, announced to a supervising parent if there
+ * is one, and stopped on a signal.
+ */
+export function runServiceProcess<Config extends { logLevel: string }, Service>(options: {
+  name: string;
+  loadConfig: () => Config;
+  start: (config: Config, log: Logger) => Promise<Service & { stop(): Promise<void> }>;
+  ready: (service: Service) => Omit<ReadyMessage, 'type'>;
+}): void {
+  let config: Config;
+  try {
+    config = options.loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${options.name}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger(options.name, config.logLevel);
+  options.start(config, log).then(
+    (service) => {
+      stopOnSignals(() => service.stop(), log);
+      process.send?.({ type: 'ready', ...options.ready(service) } satisfies ReadyMessage);
+    },
+    (error: unknown) => {
+      log.fatal({ err: error }, `${options.name} failed to start`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,5 +1,6 @@
 export * from './graphql-client';
 export * from './test-database';
+export * from './test-server';
 export * from './identities';
 export * from './events';
 export * from './card-data';
@@ -9,3 +10,4 @@ export * from './graphql-ws-client';
 export * from './test-redis';
 export * from './intercepting-proxy';
 export * from './tcp-relay';
+export * from './test-events';

@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { scanForCardData } from './card-data-scan';
 import { TEST_LOG_DIR_VARIABLE } from './test-logs';
-
-const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+import { TEST_DATABASE_SERVER_URL } from './test-server';
 
 /**
  * Jest's global teardown: after every test file has run, no test database
@@ -13,7 +12,7 @@ const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgre
 export default async function globalTeardown(): Promise<void> {
   const logDir = process.env[TEST_LOG_DIR_VARIABLE];
   const scan = await scanForCardData({
-    serverUrl: SERVER_URL,
+    serverUrl: TEST_DATABASE_SERVER_URL,
     databasePattern: 'shop\\_test\\_%',
     logDir,
   });

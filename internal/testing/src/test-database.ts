@@ -1,35 +1,21 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { applyMigrations, parseDatabaseUrl } from '@shop/database';
 import { TEST_IDENTITY_SECRET } from './identities';
+import { prepareTestEventsDatabase, testEventsDatabaseUrl } from './test-events';
+import { createDatabaseIfMissing, testDatabaseUrl } from './test-server';
 
-const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const repoRoot = path.resolve(__dirname, '../../..');
 const quiet = { info: () => undefined, warn: () => undefined };
-
-/**
- * Each jest worker gets its own database per subgraph on the machine's real
- * PostgreSQL (`shop_test_<subgraph>_w<worker>`), migrated like production, so
- * test files running in parallel never see each other's rows. TEST_RUN_ID
- * sets one jest run's databases apart from another's running at the same
- * time (`shop_test_<subgraph>_w<run>_<worker>`): jest numbers workers from 1
- * in every run, and sets JEST_WORKER_ID to 1 in every --runInBand run.
- */
-export function testDatabaseUrl(subgraph: string): string {
-  const jestWorker = process.env.JEST_WORKER_ID ?? '0';
-  const run = process.env.TEST_RUN_ID;
-  if (run !== undefined && !/^[a-z0-9]{1,16}$/i.test(run)) {
-    throw new Error('TEST_RUN_ID must be 1 to 16 letters or digits');
-  }
-  const worker = run ? `${run}_${jestWorker}` : jestWorker;
-  return `${SERVER_URL}/shop_test_${subgraph}_w${worker}?schema=${subgraph}`;
-}
 
 /** Creates (if needed), migrates and empties the subgraph's test database; returns its URL. */
 export async function prepareTestDatabase(subgraph: string): Promise<string> {
   const url = testDatabaseUrl(subgraph);
   await createDatabaseIfMissing(url);
+  // Subgraphs started on it publish and consume events there (testSubgraphSettings).
+  await prepareTestEventsDatabase();
   await applyMigrations(url, path.join(repoRoot, 'prisma', subgraph, 'migrations'), quiet);
   await resetTestDatabase(url);
   return url;
@@ -85,25 +71,6 @@ export async function countRows(
   return Number(row!.count);
 }
 
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const database = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-      database,
-    ]);
-    if (rowCount === 0) {
-      await admin.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
-        // Another process created it between the check and here.
-        if (error.code !== '42P04') throw error;
-      });
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 export const SUBGRAPHS = [
   'users',
   'products',
@@ -125,7 +92,11 @@ export async function migrationNames(subgraph: string): Promise<string[]> {
     .sort();
 }
 
-/** Settings that boot a subgraph on a free port against its prepared test database. */
+/**
+ * Settings that boot a subgraph on a free port against its prepared test
+ * database, its events over the worker's events database in a namespace of
+ * its own (a test that watches them passes its own testEventsSettings after these).
+ */
 export function testSubgraphSettings(databaseUrl: string) {
   return {
     production: false,
@@ -135,5 +106,7 @@ export function testSubgraphSettings(databaseUrl: string) {
     databaseUrl,
     poolSize: 4,
     identitySecret: TEST_IDENTITY_SECRET,
+    eventsDatabaseUrl: testEventsDatabaseUrl(),
+    streamPrefix: `test-${randomUUID()}:`,
   };
 }

@@ -39,8 +39,8 @@ function connectRedis(url: string, log: Logger): Redis {
 /**
  * The router's caches from its config: on Redis when REDIS_URL is set, so
  * every instance shares them, in this process otherwise. The entity cache
- * listens for `entityChanged` on `sharedPubSub` (the embedded stack passes
- * its own) or, with REDIS_URL, on a live pub/sub of its own.
+ * listens for `entityChanged` on `sharedPubSub` (a test stack in one process
+ * passes its own) or on a live pub/sub of its own (REDIS_URL or EVENTS_DATABASE_URL).
  */
 export async function createRouterCaches(
   settings: RouterConfig['caching'],
@@ -61,15 +61,11 @@ export async function createRouterCaches(
     const store: EntryStore = redis
       ? new RedisEntryStore(redis, settings.keyPrefix)
       : new MemoryEntryStore({ maxEntries: settings.maxEntries, maxBytes: settings.maxBytes });
-    // Changes are announced by subgraphs: on the embedded stack's pub/sub, or over Redis.
+    // Changes are announced by subgraphs on the live pub/sub (Redis, or PostgreSQL without it).
+    const { events } = settings;
     pubSub =
       sharedPubSub ??
-      (settings.redisUrl
-        ? createLivePubSub(
-            { redisUrl: settings.redisUrl, streamPrefix: settings.streamPrefix },
-            log,
-          )
-        : undefined);
+      (events.redisUrl || events.eventsDatabaseUrl ? createLivePubSub(events, log) : undefined);
     if (pubSub) invalidation = await startEntityInvalidation(pubSub, store, cacheLog);
     else cacheLog.warn('no pub/sub to hear entity changes: cached entries live until their TTL');
     fetchCache = new StoredFetchCache(store, cacheLog);

@@ -1,6 +1,6 @@
 import type { LiveFeed, LiveTopic } from '@shop/events';
 import { eventually, processesListening } from '@shop/testing';
-import type { RunningTestStack } from './test-stack';
+import type { RunningStack } from './test-stack';
 
 /**
  * Subscriptions are not acknowledged: resolves once the subgraph that owns
@@ -8,7 +8,7 @@ import type { RunningTestStack } from './test-stack';
  * this reaches the subscriber.
  */
 export function untilListening<F extends LiveFeed>(
-  stack: RunningTestStack,
+  stack: RunningStack,
   topic: LiveTopic<F>,
 ): Promise<void> {
   return eventually(async () =>

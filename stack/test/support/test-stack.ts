@@ -1,23 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { prepareTestDatabase, SUBGRAPHS, TEST_LOG_DIR_VARIABLE, testLogFile } from '@shop/testing';
-import { loadStackConfig, startStack, type RunningStack, type StackOptions } from '@shop/stack';
+import { composeSupergraph } from '@shop/composition';
+import { createEventBus, createLivePubSub } from '@shop/events';
+import type { LaunchedSubgraph } from '@shop/federation';
+import { createLogger, type ObservabilityOptions } from '@shop/platform';
+import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
+import { subgraphSdls, SUBGRAPHS } from '@shop/stack';
+import { prepareTestDatabase, TEST_LOG_DIR_VARIABLE, testLogFile } from '@shop/testing';
 
-/** A running test stack and the environment it was started from (databases, Redis, streams). */
-export interface RunningTestStack extends RunningStack {
+/** The six subgraphs and the router of a test, with the environment they were started from. */
+export interface RunningStack {
+  router: RunningRouter;
+  subgraphs: LaunchedSubgraph<unknown, unknown>[];
   env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Given to every service (tests pass an in-memory span exporter); each names itself in its spans. */
+  observability?: ObservabilityOptions;
 }
 
 /**
- * The six subgraphs and the router in this process, on free ports, each
+ * The six subgraphs and the router in this process (npm start runs each in
+ * its own; the subgraphs are launched the same way), on free ports, each
  * subgraph on its own freshly migrated and seeded database on the machine's
  * PostgreSQL, with domain events over the machine's Redis in streams of this
- * run's own (so parallel workers never share them).
+ * run's own (so parallel workers never share them). Tests reach into the
+ * subgraphs (their databases, a stop to hand one over to another process).
  */
 export async function startTestStack(
   extraEnv: Record<string, string> = {},
   options: StackOptions = {},
-): Promise<RunningTestStack> {
+): Promise<RunningStack> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     // Inside a jest run, every line (debug included) goes to a file the
@@ -28,22 +43,69 @@ export async function startTestStack(
     PORT: '0',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     EVENT_STREAM_PREFIX: `test-${randomUUID()}:`,
-    ...extraEnv,
+    DATABASE_POOL_SIZE: '4',
   };
   for (const subgraph of SUBGRAPHS) {
-    env[`DATABASE_URL_${subgraph.toUpperCase()}`] = await prepareTestDatabase(subgraph);
-    env[`${subgraph.toUpperCase()}_PORT`] = '0';
-    env.DATABASE_POOL_SIZE = '4';
+    const key = subgraph.name.toUpperCase();
+    env[`DATABASE_URL_${key}`] = await prepareTestDatabase(subgraph.name);
+    env[`${key}_PORT`] = '0';
   }
-  const stack = await startStack(loadStackConfig({ ...env, ...extraEnv }), undefined, options);
-  return {
-    ...stack,
-    env: { ...env, ...extraEnv },
-    async stop() {
-      await stack.stop();
-      await deleteStreams(env.REDIS_URL!, env.EVENT_STREAM_PREFIX!);
-    },
+  Object.assign(env, extraEnv);
+  const logOf = (name: string, level = env.LOG_LEVEL) => createLogger(name, level, env.LOG_FILE);
+  const log = logOf('stack');
+  // One bus and one live pub/sub for the whole process, over Redis.
+  const events = { redisUrl: env.REDIS_URL, streamPrefix: env.EVENT_STREAM_PREFIX };
+  const bus = createEventBus(events, log);
+  const pubSub = createLivePubSub(events, log);
+  const started: LaunchedSubgraph<unknown, unknown>[] = [];
+  const stopSubgraphs = async () => {
+    // Callers first (orders calls users, inventory and payments): a checkout
+    // still running in orders finishes against siblings that still answer.
+    for (const subgraph of [...started].reverse()) await subgraph.stop();
+    await pubSub.close();
+    await bus.close();
   };
+  try {
+    for (const subgraph of SUBGRAPHS) {
+      const launched = await subgraph.start(env, {
+        log: logOf(subgraph.name),
+        seed: true,
+        bus,
+        pubSub,
+        observability: options.observability,
+      });
+      started.push(launched);
+      // Subgraphs started later call this one here (orders → INVENTORY_URL), unless configured.
+      env[`${subgraph.name.toUpperCase()}_URL`] ??= launched.url;
+    }
+    const urls = Object.fromEntries(started.map((subgraph) => [subgraph.name, subgraph.url]));
+    const { supergraphSdl } = composeSupergraph(
+      (await subgraphSdls()).map(({ name, sdl }) => ({ name, sdl, url: urls[name] as string })),
+    );
+    const routerConfig = loadRouterConfig(env);
+    const router = await startRouter(
+      routerConfig,
+      supergraphSdl,
+      logOf('router', routerConfig.logLevel),
+      {
+        pubSub,
+        observability: options.observability,
+      },
+    );
+    return {
+      router,
+      subgraphs: started,
+      env,
+      async stop() {
+        await router.stop();
+        await stopSubgraphs();
+        await deleteStreams(env.REDIS_URL!, env.EVENT_STREAM_PREFIX!);
+      },
+    };
+  } catch (error) {
+    await stopSubgraphs();
+    throw error;
+  }
 }
 
 /** Removes this run's streams from the shared Redis. */

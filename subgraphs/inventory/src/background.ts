@@ -1,28 +1,19 @@
-import { startOutboxRelay } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { ReservationSweepSettings } from './config';
 import type { InventoryServices } from './context';
-import type { Database } from './db';
 import { startStockLiveFeed } from './live/stock-live.feed';
 import { startReservationSweeper } from './reservation/reservation.sweeper';
 
 /**
- * Publishes 'inventory.events' from the outbox, republishes its stock events
- * for subscriptions, and releases expired reservations.
+ * Republishes stock events for subscriptions and releases expired
+ * reservations; the relay of inventory.events is launchSubgraph's, and stops
+ * after this, so what the sweeper releases while stopping is still published.
  */
 export function startInventoryBackground(
-  db: Database,
   services: InventoryServices,
   runtime: SubgraphRuntime,
   sweep: ReservationSweepSettings,
 ): Stoppable {
-  const relay = startOutboxRelay({
-    db,
-    stream: 'inventory.events',
-    bus: runtime.bus,
-    log: runtime.log.child({ job: 'outbox-relay' }),
-  });
-  services.stockEvents.attachRelay(relay);
   const live = startStockLiveFeed(runtime);
   const sweeper = startReservationSweeper(
     services.reservations,
@@ -31,10 +22,7 @@ export function startInventoryBackground(
   );
   return {
     async stop() {
-      // The sweeper first: what it releases while stopping still wakes the relay.
       await sweeper.stop();
-      services.stockEvents.attachRelay(undefined);
-      await relay.stop();
       await live.stop();
     },
   };

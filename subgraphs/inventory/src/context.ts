@@ -1,5 +1,5 @@
-import type { BaseContext } from '@shop/federation';
-import type { Database } from './db';
+import type { BaseContext, ServiceRuntime } from '@shop/federation';
+import type { Database, INVENTORY_STREAM } from './db';
 import { ReservationService } from './reservation/reservation.service';
 import { StockEvents } from './stock/stock-events';
 import { createStockLoaders } from './stock/stock.loader';
@@ -7,33 +7,20 @@ import { StockService } from './stock/stock.service';
 import { createWarehouseLoaders } from './warehouse/warehouse.loader';
 import { WarehouseService } from './warehouse/warehouse.service';
 
-/** Services are per process; loaders are per request, so nothing is cached across users. */
-export function createServices(db: Database) {
-  const stockEvents = new StockEvents(db);
+/**
+ * Made once per launch and shared by every request and the background work;
+ * loaders are per request, so nothing is cached across users.
+ */
+export function createServices(db: Database, { outbox }: ServiceRuntime<typeof INVENTORY_STREAM>) {
+  const stockEvents = new StockEvents(db, outbox);
   return {
-    stockEvents,
-    stock: new StockService(db, stockEvents),
-    reservations: new ReservationService(db, stockEvents),
+    stock: new StockService(db, stockEvents, outbox),
+    reservations: new ReservationService(db, stockEvents, outbox),
     warehouses: new WarehouseService(db),
   };
 }
 
 export type InventoryServices = ReturnType<typeof createServices>;
-
-const servicesByDatabase = new WeakMap<Database, InventoryServices>();
-
-/**
- * The services of a database, made once: the resolvers and the background
- * work share them, so a write wakes the relay background() attached.
- */
-export function servicesOf(db: Database): InventoryServices {
-  let services = servicesByDatabase.get(db);
-  if (!services) {
-    services = createServices(db);
-    servicesByDatabase.set(db, services);
-  }
-  return services;
-}
 
 function createLoaders(services: InventoryServices) {
   return {

@@ -1,8 +1,13 @@
 import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import { startInventoryBackground } from './background';
 import type { InventoryConfig } from './config';
-import { contextFactory, servicesOf, type InventoryContext } from './context';
-import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import {
+  contextFactory,
+  createServices,
+  type InventoryContext,
+  type InventoryServices,
+} from './context';
+import { connectDatabase, INVENTORY_STREAM, MIGRATIONS_DIR, type Database } from './db';
 import { buildInventorySchema } from './schema';
 import { seedInventory } from './seed';
 
@@ -13,16 +18,18 @@ export type { HeldLine, Reservation, ReserveRequest } from './reservation/reserv
 
 export function inventorySubgraph(
   config: InventoryConfig,
-): SubgraphDefinition<Database, InventoryContext> {
+): SubgraphDefinition<Database, InventoryServices, InventoryContext, typeof INVENTORY_STREAM> {
   return {
     name: 'inventory',
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildInventorySchema,
-    context: (db) => contextFactory(servicesOf(db)),
+    publishes: INVENTORY_STREAM,
+    services: createServices,
+    context: contextFactory,
     seed: (db) => seedInventory(db),
-    background: (db, runtime) =>
-      startInventoryBackground(db, servicesOf(db), runtime, config.reservationSweep),
+    background: (_db, services, runtime) =>
+      startInventoryBackground(services, runtime, config.reservationSweep),
   };
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { prepareTestDatabase, queryTestDatabase } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import { servicesOf } from '../src/context';
 import { newProductId, ofType, startWatchedInventory, stockRowsOf } from './helpers';
 
 const [berlin] = seedData.warehouses;
@@ -26,7 +25,7 @@ describe('reservation expiry in the background (real PostgreSQL)', () => {
     )[0]!.status;
 
   it('releases a hold whose ttl passed (EXPIRED), restores what is available and publishes it', async () => {
-    const services = servicesOf(inventory.subgraph.db);
+    const services = inventory.subgraph.services;
     const productId = newProductId();
     await services.stock.restock({ productId, warehouseId: berlin!.id, quantity: 8 });
     const reserve = (ttlSeconds: number) =>

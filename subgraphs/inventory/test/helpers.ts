@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  InProcessEventBus,
-  type DomainEvent,
-  type EventBus,
-  type EventEnvelope,
-} from '@shop/events';
+import { createEventBus, type DomainEvent, type EventBus, type EventEnvelope } from '@shop/events';
 import { createLogger } from '@shop/platform';
-import { queryTestDatabase, testSubgraphSettings } from '@shop/testing';
+import { queryTestDatabase, testEventsSettings, testSubgraphSettings } from '@shop/testing';
 import { startInventorySubgraph } from '@shop/inventory';
 
 export type Running = Awaited<ReturnType<typeof startInventorySubgraph>>;
@@ -14,10 +9,12 @@ export type InventoryEvent = DomainEvent<'inventory.events'>;
 
 /** The inventory subgraph on its prepared test database, with a bus of its own to watch. */
 export async function startWatchedInventory(databaseUrl: string, sweepIntervalMs = 3_600_000) {
-  const bus = new InProcessEventBus(createLogger('inventory-test', 'silent'));
+  const transport = await testEventsSettings();
+  const bus = createEventBus(transport, createLogger('inventory-test', 'silent'));
   const subgraph = await startInventorySubgraph(
     {
       ...testSubgraphSettings(databaseUrl),
+      ...transport,
       reservationSweep: { intervalMs: sweepIntervalMs, batchSize: 2 },
     },
     { seed: true, bus },

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { OutOfStockError } from '@shop/platform';
 import { prepareTestDatabase, queryTestDatabase } from '@shop/testing';
 import { seedData } from '@shop/seed';
-import { servicesOf, type InventoryServices } from '../src/context';
 import type { Reservation } from '../src/reservation/reservation.types';
 import { newProductId, ofType, startWatchedInventory, stockRowsOf } from './helpers';
 
@@ -11,13 +10,13 @@ const [berlin, lyon, third] = seedData.warehouses;
 describe('reservations (real PostgreSQL)', () => {
   let databaseUrl: string;
   let inventory: Awaited<ReturnType<typeof startWatchedInventory>>;
-  let services: InventoryServices;
+  let services: Awaited<ReturnType<typeof startWatchedInventory>>['subgraph']['services'];
 
   beforeAll(async () => {
     databaseUrl = await prepareTestDatabase('inventory');
     // The sweeper stays out of the way here; these tests expire reservations themselves.
     inventory = await startWatchedInventory(databaseUrl);
-    services = servicesOf(inventory.subgraph.db);
+    services = inventory.subgraph.services;
   });
   afterAll(() => inventory.stop());
 

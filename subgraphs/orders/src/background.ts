@@ -1,4 +1,4 @@
-import { consumeEvents, startOutboxRelay } from '@shop/events';
+import { consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { Logger } from '@shop/platform';
 import type { OrdersServices } from './context';
@@ -12,24 +12,16 @@ const GROUP = 'orders';
 const RECOVERY_INTERVAL_MS = 5_000;
 
 /**
- * What runs beside the server: the relay publishing this subgraph's outbox to
- * orders.events (attached to the services' waker, so a write publishes at
- * once), the live feed of status moves for subscriptions, the price
- * projection fed by products.events, and the recovery of checkout sagas
- * interrupted by a crash (once at start, then periodically).
+ * What runs beside the server (the relay of orders.events is launchSubgraph's):
+ * the live feed of status moves for subscriptions, the price projection fed
+ * by products.events, and the recovery of checkout sagas interrupted by a
+ * crash (once at start, then periodically).
  */
 export function startOrdersBackground(
   db: Database,
   services: OrdersServices,
   { bus, pubSub, log }: SubgraphRuntime,
 ): Stoppable {
-  const relay = startOutboxRelay({
-    db,
-    stream: 'orders.events',
-    bus,
-    log: log.child({ job: 'outbox-relay' }),
-  });
-  services.relay.attach(relay);
   const live = startOrderLiveFeed({ bus, pubSub, log });
   const prices = consumeEvents<'products.events', Prisma.TransactionClient>({
     bus,
@@ -47,8 +39,6 @@ export function startOrdersBackground(
     async stop() {
       await recovery.stop();
       await prices.stop();
-      services.relay.detach();
-      await relay.stop();
       await live.stop();
     },
   };

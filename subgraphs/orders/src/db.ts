@@ -1,4 +1,5 @@
 import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
+import type { Outbox } from '@shop/events';
 import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
@@ -7,6 +8,10 @@ export type * from '../generated/prisma';
 export const MIGRATIONS_DIR = migrationsDirOf('orders');
 
 export type Database = PrismaDatabase<PrismaClient>;
+
+/** Where this subgraph's events go: orders.events. */
+export const ORDERS_STREAM = 'orders.events';
+export type OrderOutbox = Outbox<typeof ORDERS_STREAM>;
 
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type EventEnvelope } from '@shop/events';
+import { createEventBus, type EventBus, type EventEnvelope, type Subscription } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadOrdersConfig, startOrdersSubgraph } from '@shop/orders';
 import { createLogger } from '@shop/platform';
@@ -10,6 +10,7 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  testEventsSettings,
   testSubgraphSettings,
   userIdentity,
   envelopeOf,
@@ -44,23 +45,27 @@ const [first, second, third] = seedData.products;
 describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () => {
   let subgraph: Running;
   let databaseUrl: string;
-  const bus = new InProcessEventBus(createLogger('orders-test', 'silent'));
+  let bus: EventBus;
   /** Everything the orders subgraph published, as a consumer group of orders.events sees it. */
   const published: EventEnvelope[] = [];
-  const tap = bus.subscribe({
-    stream: 'orders.events',
-    group: 'orders-test',
-    handler: async (event) => {
-      published.push(event);
-    },
-  });
+  let tap: Subscription;
 
   beforeAll(async () => {
+    const events = await testEventsSettings();
+    bus = createEventBus(events, createLogger('orders-test', 'silent'));
+    tap = bus.subscribe({
+      stream: 'orders.events',
+      group: 'orders-test',
+      handler: async (event) => {
+        published.push(event);
+      },
+    });
     databaseUrl = await prepareTestDatabase('orders');
     subgraph = await startOrdersSubgraph(
       {
         ...loadOrdersConfig({ DATABASE_URL_ORDERS: databaseUrl }),
         ...testSubgraphSettings(databaseUrl),
+        ...events,
       },
       { seed: true, bus },
     );

@@ -1,8 +1,9 @@
 import type { Identity } from '@shop/identity';
+import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { ADMIN_IDENTITY, eventually, queryTestDatabase } from '@shop/testing';
 import { createServices } from '../src/context';
-import { connectDatabase, type Database } from '../src/db';
+import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
 import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 interface GraphQLErrorView {
@@ -27,7 +28,11 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     saga = await startSagaSubgraphs({ paymentReviewThreshold: REVIEW_THRESHOLD });
     // A second driver of the sagas, as another orders instance's recovery job would be.
     ordersDb = connectDatabase(saga.urls.orders, 2);
-    services = createServices(ordersDb, saga.ordersConfig);
+    services = createServices(ordersDb, saga.ordersConfig, {
+      outbox: new Outbox(ORDERS_STREAM),
+      pubSub: saga.orders.pubSub,
+      log,
+    });
   });
   afterAll(async () => {
     await ordersDb.prisma.$disconnect();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type EventEnvelope } from '@shop/events';
+import { createEventBus, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadInventoryConfig, startInventorySubgraph } from '@shop/inventory';
 import {
@@ -17,6 +17,7 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  testEventsSettings,
   testSubgraphSettings,
   userIdentity,
 } from '@shop/testing';
@@ -53,11 +54,13 @@ export interface SagaSubgraphsOptions {
 /**
  * The checkout saga's participants, each a real subgraph on its own test
  * database (users, inventory, payments, then orders calling them), sharing
- * an in-process bus whose orders.events this records. The orders subgraph
- * runs its background work, saga recovery included.
+ * an event bus on the test events database whose orders.events this
+ * records. The orders subgraph runs its background work, saga recovery
+ * included.
  */
 export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
-  const bus = new InProcessEventBus(createLogger('saga-test', 'silent'));
+  const events = await testEventsSettings();
+  const bus = createEventBus(events, createLogger('saga-test', 'silent'));
   const running: Started[] = [];
   const published: EventEnvelope[] = [];
   const usersDb = await prepareTestDatabase('users');
@@ -66,7 +69,11 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   const paymentsDb = await prepareTestDatabase('payments');
   const launch = { seed: true, bus };
   const users = await startUsersSubgraph(
-    { ...loadUsersConfig({ DATABASE_URL_USERS: usersDb }), ...testSubgraphSettings(usersDb) },
+    {
+      ...loadUsersConfig({ DATABASE_URL_USERS: usersDb }),
+      ...testSubgraphSettings(usersDb),
+      ...events,
+    },
     launch,
   );
   running.push(users);
@@ -74,6 +81,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     {
       ...loadInventoryConfig({ DATABASE_URL_INVENTORY: inventoryDb }),
       ...testSubgraphSettings(inventoryDb),
+      ...events,
     },
     launch,
   );
@@ -85,6 +93,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
         PAYMENT_REVIEW_THRESHOLD: options.paymentReviewThreshold?.toString(),
       }),
       ...testSubgraphSettings(paymentsDb),
+      ...events,
       poolSize: 10,
     },
     launch,
@@ -94,6 +103,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   const ordersConfig: OrdersConfig = {
     ...loadOrdersConfig({ DATABASE_URL_ORDERS: ordersDb }),
     ...testSubgraphSettings(ordersDb),
+    ...events,
     poolSize: 10,
     services: options.route ? await options.route(siblings) : siblings,
   };

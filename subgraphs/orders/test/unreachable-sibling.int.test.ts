@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:net';
+import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { createServices } from '../src/context';
-import { connectDatabase, type Database } from '../src/db';
+import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
 import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 /** A port that accepts connections and never answers: a sibling hung or overloaded. */
@@ -17,6 +18,12 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
   let ordersDb: Database;
   let silent: Awaited<ReturnType<typeof silentPort>>;
   const log = createLogger('unreachable-sibling-test', 'silent');
+  /** Another orders instance's services: its events wait in the shared outbox for the relay. */
+  const secondDriver = () => ({
+    outbox: new Outbox(ORDERS_STREAM),
+    pubSub: saga.orders.pubSub,
+    log,
+  });
 
   beforeAll(async () => {
     saga = await startSagaSubgraphs();
@@ -33,10 +40,11 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
     const productId = await saga.newProduct(3);
     const buyer = await saga.newBuyer(productId, 1);
     // This orders instance reaches payments at a port that never answers.
-    const stuck = createServices(ordersDb, {
-      ...saga.ordersConfig,
-      services: { ...saga.ordersConfig.services, payments: silent.url },
-    });
+    const stuck = createServices(
+      ordersDb,
+      { ...saga.ordersConfig, services: { ...saga.ordersConfig.services, payments: silent.url } },
+      secondDriver(),
+    );
 
     const order = await stuck.checkout.checkout(buyer.identity, {
       ...buyer.input,
@@ -49,7 +57,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
     expect(await saga.paymentsOf(order.id)).toEqual([]);
 
     // Another instance, which reaches payments, takes the saga up once it is stale.
-    const healthy = createServices(ordersDb, saga.ordersConfig);
+    const healthy = createServices(ordersDb, saga.ordersConfig, secondDriver());
     await ordersDb.prisma.order.update({
       where: { id: order.id },
       data: { updatedAt: new Date(Date.now() - 60_000) },

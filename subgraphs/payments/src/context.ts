@@ -1,27 +1,37 @@
-import type { BaseContext } from '@shop/federation';
+import type { BaseContext, ServiceRuntime } from '@shop/federation';
 import type { FraudSettings } from './config';
-import type { Database } from './db';
+import type { Database, PAYMENTS_STREAM } from './db';
+import { CancelledOrderSettlement } from './payment/cancelled-order';
 import { createPaymentMethodLoaders } from './payment-method/payment-method.loader';
 import { PaymentMethodService } from './payment-method/payment-method.service';
 import { ChargeService } from './payment/charge.service';
-import { PaymentEvents } from './payment/payment-events';
 import { createPaymentLoaders } from './payment/payment.loader';
 import { PaymentService } from './payment/payment.service';
 import { ReviewService } from './payment/review.service';
+import { Settlement } from './payment/settlement';
 import type { CardProcessor } from './processor/card-processor';
 import { createRefundLoaders } from './refund/refund.loader';
 import { RefundService } from './refund/refund.service';
 
-/** Services are per process; loaders are per request, so nothing is cached across users. */
-export function createServices(db: Database, processor: CardProcessor, fraud: FraudSettings) {
-  const events = new PaymentEvents();
+/**
+ * Made once per launch and shared by every request and the background work;
+ * loaders are per request, so nothing is cached across users.
+ */
+export function createServices(
+  db: Database,
+  processor: CardProcessor,
+  fraud: FraudSettings,
+  { outbox }: ServiceRuntime<typeof PAYMENTS_STREAM>,
+) {
+  const settlement = new Settlement(processor, outbox);
+  const refunds = new RefundService(db, processor, outbox);
   return {
-    events,
     paymentMethods: new PaymentMethodService(db, processor),
     payments: new PaymentService(db),
-    charges: new ChargeService(db, processor, events, fraud),
-    reviews: new ReviewService(db, processor, events),
-    refunds: new RefundService(db, processor, events),
+    charges: new ChargeService(db, settlement, outbox, fraud),
+    reviews: new ReviewService(db, settlement, outbox),
+    refunds,
+    cancelledOrders: new CancelledOrderSettlement(db, settlement, refunds),
   };
 }
 

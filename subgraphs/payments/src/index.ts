@@ -1,8 +1,13 @@
 import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import { startPaymentsBackground } from './background';
 import type { PaymentsConfig } from './config';
-import { contextFactory, createServices, type PaymentsContext } from './context';
-import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import {
+  contextFactory,
+  createServices,
+  type PaymentsContext,
+  type PaymentsServices,
+} from './context';
+import { connectDatabase, MIGRATIONS_DIR, PAYMENTS_STREAM, type Database } from './db';
 import type { CardProcessor } from './processor/card-processor';
 import { SimulatedCardProcessor } from './processor/simulated-card-processor';
 import { buildPaymentsSchema } from './schema';
@@ -25,25 +30,17 @@ export { SimulatedCardProcessor } from './processor/simulated-card-processor';
 export function paymentsSubgraph(
   config: PaymentsConfig,
   processor: CardProcessor = new SimulatedCardProcessor(),
-): SubgraphDefinition<Database, PaymentsContext> {
-  // One set of services per database: the resolvers and the relay share their PaymentEvents.
-  const servicesByDatabase = new WeakMap<Database, ReturnType<typeof createServices>>();
-  const servicesOf = (db: Database) => {
-    let services = servicesByDatabase.get(db);
-    if (!services) {
-      services = createServices(db, processor, config.fraud);
-      servicesByDatabase.set(db, services);
-    }
-    return services;
-  };
+): SubgraphDefinition<Database, PaymentsServices, PaymentsContext, typeof PAYMENTS_STREAM> {
   return {
     name: 'payments',
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildPaymentsSchema,
-    context: (db) => contextFactory(servicesOf(db)),
+    publishes: PAYMENTS_STREAM,
+    services: (db, runtime) => createServices(db, processor, config.fraud, runtime),
+    context: contextFactory,
     seed: (db) => seedPayments(db),
-    background: (db, runtime) => startPaymentsBackground(db, servicesOf(db), runtime),
+    background: startPaymentsBackground,
   };
 }
 

@@ -1,13 +1,5 @@
-// Runs the payments subgraph as a process of its own (production).
-import { createLogger, stopOnSignals } from '@shop/platform';
+// Runs the payments subgraph as a process of its own (production, and under npm start).
+import { runSubgraphProcess } from '@shop/federation';
 import { loadPaymentsConfig, startPaymentsSubgraph } from './index';
 
-const config = loadPaymentsConfig();
-const log = createLogger('payments', config.logLevel);
-startPaymentsSubgraph(config, { log }).then(
-  (subgraph) => stopOnSignals(() => subgraph.stop(), log),
-  (error: unknown) => {
-    log.fatal({ err: error }, 'payments subgraph failed to start');
-    process.exit(1);
-  },
-);
+runSubgraphProcess('payments', loadPaymentsConfig, startPaymentsSubgraph);

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type DomainEvent } from '@shop/events';
+import { createEventBus, type DomainEvent } from '@shop/events';
 import { createLogger, type Logger } from '@shop/platform';
-import { testSubgraphSettings } from '@shop/testing';
+import { testEventsSettings, testSubgraphSettings } from '@shop/testing';
 import { startPaymentsSubgraph, type PaymentsConfig } from '@shop/payments';
 
 export type PaymentEvent = DomainEvent<'payments.events'>;
 
 /**
- * The payments subgraph on a test database with an in-process bus, and every
- * event it publishes from then on, in order (as a consumer group of its own).
+ * The payments subgraph on a test database with an event bus of its own (on
+ * the test events database), and every event it publishes from then on, in
+ * order (as a consumer group of its own).
  */
 export async function startWatchedPayments(
   databaseUrl: string,
   options: { fraud: PaymentsConfig['fraud']; seed?: boolean; log?: Logger },
 ) {
-  const bus = new InProcessEventBus(createLogger('payments-test-bus', 'silent'));
+  const transport = await testEventsSettings();
+  const bus = createEventBus(transport, createLogger('payments-test-bus', 'silent'));
   const subgraph = await startPaymentsSubgraph(
-    { ...testSubgraphSettings(databaseUrl), poolSize: 10, fraud: options.fraud },
+    { ...testSubgraphSettings(databaseUrl), ...transport, poolSize: 10, fraud: options.fraud },
     { bus, seed: options.seed, log: options.log },
   );
   const events: PaymentEvent[] = [];

@@ -1,23 +1,27 @@
-import type { BaseContext } from '@shop/federation';
+import type { BaseContext, ServiceRuntime } from '@shop/federation';
 import { createCategoryLoaders } from './category/category.loader';
 import { CategoryService } from './category/category.service';
-import type { Database } from './db';
-import type { RelayWaker } from './events/product-events';
+import type { Database, PRODUCTS_STREAM } from './db';
 import { createProductLoaders } from './product/product.loader';
 import { ProductService } from './product/product.service';
+import { DeliveredPurchaseService } from './purchase/delivered-purchase.service';
 import { createReviewLoaders } from './review/review.loader';
 import { ReviewService } from './review/review.service';
+import { ProductStockService } from './stock/product-stock.service';
 
 /**
- * Services are per process; loaders are per request, so nothing is cached
- * across users. `relay` lets the writing services wake the outbox relay.
+ * Made once per launch and shared by every request and the background work;
+ * loaders are per request, so nothing is cached across users.
  */
-export function createServices(db: Database, relay: RelayWaker) {
+export function createServices(db: Database, { outbox }: ServiceRuntime<typeof PRODUCTS_STREAM>) {
   const categories = new CategoryService(db);
   return {
     categories,
-    products: new ProductService(db, categories, relay),
+    products: new ProductService(db, categories, outbox),
     reviews: new ReviewService(db),
+    // The projections the background keeps from other domains' events.
+    purchases: new DeliveredPurchaseService(),
+    stock: new ProductStockService(db),
   };
 }
 

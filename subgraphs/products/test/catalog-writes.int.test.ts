@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type EventEnvelope, type Stream } from '@shop/events';
+import {
+  createEventBus,
+  type EventBus,
+  type EventEnvelope,
+  type Stream,
+  type Subscription,
+} from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
 import { startProductsSubgraph } from '@shop/products';
@@ -10,6 +16,7 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  testEventsSettings,
   testSubgraphSettings,
   userIdentity,
   envelopeOf,
@@ -58,23 +65,26 @@ const category = seedData.categories.find(
 describe('products: catalogue writes, reviews and event projections (real PostgreSQL)', () => {
   let subgraph: Running;
   let databaseUrl: string;
-  const bus = new InProcessEventBus(createLogger('products-test', 'silent'));
+  let bus: EventBus;
   /** Everything the products subgraph published, as a consumer group of products.events sees it. */
   const published: EventEnvelope[] = [];
-  const tap = bus.subscribe({
-    stream: 'products.events',
-    group: 'products-test',
-    handler: async (event) => {
-      published.push(event);
-    },
-  });
+  let tap: Subscription;
 
   beforeAll(async () => {
-    databaseUrl = await prepareTestDatabase('products');
-    subgraph = await startProductsSubgraph(testSubgraphSettings(databaseUrl), {
-      seed: true,
-      bus,
+    const events = await testEventsSettings();
+    bus = createEventBus(events, createLogger('products-test', 'silent'));
+    tap = bus.subscribe({
+      stream: 'products.events',
+      group: 'products-test',
+      handler: async (event) => {
+        published.push(event);
+      },
     });
+    databaseUrl = await prepareTestDatabase('products');
+    subgraph = await startProductsSubgraph(
+      { ...testSubgraphSettings(databaseUrl), ...events },
+      { seed: true, bus },
+    );
   });
   afterAll(async () => {
     await subgraph.stop();

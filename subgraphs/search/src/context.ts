@@ -1,16 +1,19 @@
 import type { BaseContext } from '@shop/federation';
 import type { Database } from './db';
+import { IndexingService } from './indexing/indexing.service';
 import { SearchService } from './search/search.service';
 import { SuggestionService } from './suggestion/suggestion.service';
 
 /**
- * Services are per process. There are no loaders: every query answers from one
- * statement over the index, and the nodes are references the router completes.
+ * Made once per launch and shared by every request and the background work.
+ * There are no loaders: every query answers from one statement over the
+ * index, and the nodes are references the router completes.
  */
 export function createServices(db: Database) {
   return {
     search: new SearchService(db),
     suggestions: new SuggestionService(db),
+    indexing: new IndexingService(db),
   };
 }
 
@@ -20,7 +23,7 @@ export interface SearchContext extends BaseContext {
   services: SearchServices;
 }
 
-/** Per request: the verified base context plus fresh loaders, so nothing is cached across users. */
+/** Per request: the verified base context and the services. */
 export function contextFactory(services: SearchServices) {
   return (base: BaseContext): SearchContext => ({
     ...base,

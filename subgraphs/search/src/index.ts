@@ -1,6 +1,6 @@
 import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import type { SearchConfig } from './config';
-import { contextFactory, createServices, type SearchContext } from './context';
+import { contextFactory, createServices, type SearchContext, type SearchServices } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
 import { startIndexing } from './indexing/indexing.consumers';
 import { buildSearchSchema } from './schema';
@@ -9,14 +9,15 @@ import { seedSearch } from './seed';
 export { loadSearchConfig, type SearchConfig } from './config';
 export { buildSearchSchema } from './schema';
 
-export const searchSubgraph: SubgraphDefinition<Database, SearchContext> = {
+export const searchSubgraph: SubgraphDefinition<Database, SearchServices, SearchContext> = {
   name: 'search',
   migrationsDir: MIGRATIONS_DIR,
   connect: connectDatabase,
   buildSchema: buildSearchSchema,
-  context: (db) => contextFactory(createServices(db)),
+  services: createServices,
+  context: contextFactory,
   seed: (db) => seedSearch(db),
-  background: (db, runtime) => startIndexing(db, runtime),
+  background: startIndexing,
 };
 
 export function startSearchSubgraph(config: SearchConfig, options: LaunchOptions = {}) {

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessEventBus, type DomainEvent, type ProductSnapshot } from '@shop/events';
+import {
+  createEventBus,
+  type DomainEvent,
+  type EventBus,
+  type ProductSnapshot,
+} from '@shop/events';
 import { createLogger } from '@shop/platform';
 import {
   graphqlRequest,
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  testEventsSettings,
   testSubgraphSettings,
   userIdentity,
 } from '@shop/testing';
@@ -109,13 +115,18 @@ async function within(timeoutMs: number, check: () => Promise<boolean>): Promise
 }
 
 describe('search index fed by product and inventory events (real PostgreSQL)', () => {
-  const bus = new InProcessEventBus(createLogger('indexing-test', 'silent'));
+  let bus: EventBus;
   let subgraph: Running;
   let databaseUrl: string;
 
   beforeAll(async () => {
+    const events = await testEventsSettings();
+    bus = createEventBus(events, createLogger('indexing-test', 'silent'));
     databaseUrl = await prepareTestDatabase('search');
-    subgraph = await startSearchSubgraph(testSubgraphSettings(databaseUrl), { bus });
+    subgraph = await startSearchSubgraph(
+      { ...testSubgraphSettings(databaseUrl), ...events },
+      { bus },
+    );
   });
   afterAll(async () => {
     await subgraph.stop();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { InProcessEventBus, type ProductSnapshot } from '@shop/events';
+import { createEventBus, type EventBus, type ProductSnapshot } from '@shop/events';
 import { startInventorySubgraph } from '@shop/inventory';
 import { createLogger } from '@shop/platform';
 import { startProductsSubgraph } from '@shop/products';
@@ -14,6 +14,7 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  testEventsSettings,
   testSubgraphSettings,
   TEST_IDENTITY_SECRET,
 } from '@shop/testing';
@@ -57,7 +58,7 @@ function seededDocuments(): DocumentRow[] {
 }
 
 describe('rebuilding the search index from the products and inventory subgraphs', () => {
-  const bus = new InProcessEventBus(createLogger('rebuild-test', 'silent'));
+  let bus: EventBus;
   let products: Awaited<ReturnType<typeof startProductsSubgraph>>;
   let inventory: Awaited<ReturnType<typeof startInventorySubgraph>>;
   let search: Awaited<ReturnType<typeof startSearchSubgraph>>;
@@ -70,19 +71,33 @@ describe('rebuilding the search index from the products and inventory subgraphs'
       prepareTestDatabase('search'),
     ]);
     searchDatabaseUrl = searchUrl;
-    products = await startProductsSubgraph(testSubgraphSettings(productsUrl), { seed: true });
+    // Each subgraph on events of its own: search hears only what the test publishes.
+    const [productsEvents, inventoryEvents, searchEvents] = await Promise.all([
+      testEventsSettings(),
+      testEventsSettings(),
+      testEventsSettings(),
+    ]);
+    bus = createEventBus(searchEvents, createLogger('rebuild-test', 'silent'));
+    products = await startProductsSubgraph(
+      { ...testSubgraphSettings(productsUrl), ...productsEvents },
+      { seed: true },
+    );
     inventory = await startInventorySubgraph(
       {
         ...testSubgraphSettings(inventoryUrl),
+        ...inventoryEvents,
         reservationSweep: { intervalMs: 60_000, batchSize: 100 },
       },
       { seed: true },
     );
-    search = await startSearchSubgraph(testSubgraphSettings(searchUrl), { seed: true, bus });
+    search = await startSearchSubgraph(
+      { ...testSubgraphSettings(searchUrl), ...searchEvents },
+      { seed: true, bus },
+    );
   });
   afterAll(async () => {
     await Promise.all([search?.stop(), inventory?.stop(), products?.stop()]);
-    await bus.close();
+    await bus?.close();
   });
 
   /** Small pages, so the rebuild pages through the catalogue and batches its stock requests. */

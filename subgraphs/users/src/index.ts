@@ -1,7 +1,7 @@
 import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@shop/federation';
 import { createAccessTokenIssuer } from '@shop/identity';
 import type { UsersConfig } from './config';
-import { contextFactory, createServices, type UsersContext } from './context';
+import { contextFactory, createServices, type UsersContext, type UsersServices } from './context';
 import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
 import { buildUsersSchema } from './schema';
 import { seedUsers } from './seed';
@@ -15,7 +15,7 @@ export { buildUsersSchema } from './schema';
  */
 export async function usersSubgraph(
   config: UsersConfig,
-): Promise<SubgraphDefinition<Database, UsersContext>> {
+): Promise<SubgraphDefinition<Database, UsersServices, UsersContext>> {
   const { tokens } = config;
   const accessTokens = await createAccessTokenIssuer(tokens.privateKeyPem, {
     issuer: tokens.issuer,
@@ -28,7 +28,8 @@ export async function usersSubgraph(
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildUsersSchema,
-    context: (db, log) => contextFactory(createServices(db, sessions, log)),
+    services: (db, { log }) => createServices(db, sessions, log),
+    context: contextFactory,
     seed: (db) => seedUsers(db, config.seedAdmin),
   };
 }

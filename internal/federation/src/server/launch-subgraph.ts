@@ -1,6 +1,16 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMigrations } from '@shop/database';
-import { createEventBus, createLivePubSub, type EventBus, type LivePubSub } from '@shop/events';
+import {
+  createEventBus,
+  createLivePubSub,
+  Outbox,
+  startOutboxRelay,
+  type EventBus,
+  type LivePubSub,
+  type OutboxRelay,
+  type RawSqlClient,
+  type Stream,
+} from '@shop/events';
 import {
   createLogger,
   createServiceObservability,
@@ -23,9 +33,13 @@ export interface SubgraphSettings {
   poolSize: number;
   /** Verifies the identity header the router signs; requests without it are refused. */
   identitySecret: string;
-  /** Redis for domain events between processes; without it events stay in this process. */
+  /** Redis Streams and pub/sub carry domain events and live messages when set. */
   redisUrl?: string;
-  /** Prefixed to every event stream key in Redis, and to the live pub/sub's channels. */
+  /** Without Redis, the PostgreSQL database that carries them (a stream table, LISTEN/NOTIFY). */
+  eventsDatabaseUrl?: string;
+  /** Load the demo data when the database is empty (SEED_DEMO_DATA; what main.ts passes as `seed`). */
+  seedDemoData?: boolean;
+  /** Prefixed to every event stream and live channel, so deployments sharing a transport stay apart. */
   streamPrefix?: string;
   /** How often graphql-ws sockets are pinged (DEFAULT_SUBSCRIPTION_KEEPALIVE_MS unless set). */
   subscriptionKeepAliveMs?: number;
@@ -33,7 +47,16 @@ export interface SubgraphSettings {
   observability?: ObservabilitySettings;
 }
 
-/** What a subgraph runs beside its server: outbox relay, event consumers, live feeds, sweepers. */
+/** What a subgraph's services are made with, once per launch. */
+export interface ServiceRuntime<S extends Stream> {
+  /** The outbox of the stream the subgraph publishes (see SubgraphDefinition.publishes). */
+  outbox: Outbox<S>;
+  /** Where changes are announced live (entity changes for the router's cache). */
+  pubSub: LivePubSub;
+  log: Logger;
+}
+
+/** What a subgraph runs beside its server: event consumers, live feeds, sweepers, jobs. */
 export interface SubgraphRuntime {
   bus: EventBus;
   /** Where live feeds publish what subscriptions listen to. */
@@ -47,24 +70,36 @@ export interface Stoppable {
 
 interface PrismaLike {
   $queryRawUnsafe(query: string): Promise<unknown>;
+  $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R>;
   $disconnect(): Promise<void>;
 }
 
-/** A subgraph, described by what differs between subgraphs. */
+type Db = { prisma: PrismaLike; schema: string };
+
+/**
+ * A subgraph, described by what differs between subgraphs. launchSubgraph
+ * makes its services once and hands the same ones to every request's
+ * context and to the background work, and runs the relay of its outbox.
+ */
 export interface SubgraphDefinition<
-  Db extends { prisma: PrismaLike },
+  D extends Db,
+  Services,
   Context extends BaseContext,
+  S extends Stream = never,
 > {
   name: string;
   migrationsDir: string;
-  connect(databaseUrl: string, poolSize: number): Db;
+  connect(databaseUrl: string, poolSize: number): D;
   buildSchema(): Promise<GraphQLSchema>;
-  /** Builds the context from what every subgraph's context starts from. */
-  context(db: Db, log: Logger): (base: BaseContext) => Promise<Context> | Context;
+  /** The stream this subgraph's outbox is published to, if it publishes events. */
+  publishes?: S;
+  services(db: D, runtime: ServiceRuntime<S>): Services;
+  /** Builds a request's context from what every subgraph's context starts from. */
+  context(services: Services): (base: BaseContext) => Promise<Context> | Context;
   /** Loads the demo data when the database is empty. */
-  seed?(db: Db, log: Logger): Promise<unknown>;
-  /** Starts the background work (relay, consumers, jobs); stopped before the database closes. */
-  background?(db: Db, runtime: SubgraphRuntime): Promise<Stoppable> | Stoppable;
+  seed?(db: D, log: Logger): Promise<unknown>;
+  /** Starts the background work (consumers, feeds, jobs); stopped before the database closes. */
+  background?(db: D, services: Services, runtime: SubgraphRuntime): Promise<Stoppable> | Stoppable;
 }
 
 export interface LaunchOptions {
@@ -79,8 +114,10 @@ export interface LaunchOptions {
   observability?: ObservabilityOptions;
 }
 
-export interface LaunchedSubgraph<Db> extends RunningSubgraph {
-  db: Db;
+export interface LaunchedSubgraph<D, Services = unknown> extends RunningSubgraph {
+  schema: GraphQLSchema;
+  db: D;
+  services: Services;
   bus: EventBus;
   pubSub: LivePubSub;
 }
@@ -93,13 +130,15 @@ export const DEFAULT_SUBSCRIPTION_KEEPALIVE_MS = 12_000;
  * embedded stack.
  */
 export async function launchSubgraph<
-  Db extends { prisma: PrismaLike },
+  D extends Db,
+  Services,
   Context extends BaseContext,
+  S extends Stream = never,
 >(
-  definition: SubgraphDefinition<Db, Context>,
+  definition: SubgraphDefinition<D, Services, Context, S>,
   settings: SubgraphSettings,
   options: LaunchOptions = {},
-): Promise<LaunchedSubgraph<Db>> {
+): Promise<LaunchedSubgraph<D, Services>> {
   const log = options.log ?? createLogger(definition.name, settings.logLevel);
   await applyMigrations(settings.databaseUrl, definition.migrationsDir, log);
   const db = definition.connect(settings.databaseUrl, settings.poolSize);
@@ -116,18 +155,30 @@ export async function launchSubgraph<
     : sharedOrOwnBus;
   const pubSub = options.pubSub ?? createLivePubSub(settings, log);
   const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
+  const outbox = new Outbox(definition.publishes as S);
+  const services = definition.services(db, { outbox, pubSub, log });
+  let relay: OutboxRelay | undefined;
   let background: Stoppable | undefined;
+  const stopBackground = async () => {
+    // The background first: what it changes while stopping still reaches the relay.
+    await background?.stop();
+    await relay?.stop();
+  };
   try {
     if (options.seed && definition.seed) await definition.seed(db, log);
-    background = await definition.background?.(db, { bus, pubSub, log });
+    if (definition.publishes) {
+      relay = startOutboxRelay({ db, outbox, bus, log: log.child({ job: 'outbox-relay' }) });
+    }
+    background = await definition.background?.(db, services, { bus, pubSub, log });
+    const schema = await definition.buildSchema();
     const running = await startSubgraphServer({
       name: definition.name,
-      schema: await definition.buildSchema(),
+      schema,
       host: settings.host,
       port: settings.port,
       log,
       production: settings.production,
-      context: definition.context(db, log),
+      context: definition.context(services),
       identitySecret: settings.identitySecret,
       pubSub,
       keepAliveMs: settings.subscriptionKeepAliveMs ?? DEFAULT_SUBSCRIPTION_KEEPALIVE_MS,
@@ -138,12 +189,14 @@ export async function launchSubgraph<
     });
     return {
       ...running,
+      schema,
       db,
+      services,
       bus,
       pubSub,
       async stop() {
         await running.stop();
-        await background?.stop();
+        await stopBackground();
         await closePubSub();
         await closeBus();
         await db.prisma.$disconnect();
@@ -151,7 +204,7 @@ export async function launchSubgraph<
       },
     };
   } catch (error) {
-    await background?.stop();
+    await stopBackground();
     await closePubSub();
     await closeBus();
     await db.prisma.$disconnect();

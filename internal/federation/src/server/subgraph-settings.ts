@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identitySettings, requireSecret } from '@shop/identity';
 import {
+  booleanFlag,
   loadConfig,
   logLevel,
   nodeEnv,
@@ -26,7 +27,8 @@ export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
  * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET,
- * REDIS_URL, EVENT_STREAM_PREFIX, SUBSCRIPTION_KEEPALIVE_MS, METRICS_ENABLED and the
+ * REDIS_URL or EVENTS_DATABASE_URL, EVENT_STREAM_PREFIX, SEED_DEMO_DATA,
+ * SUBSCRIPTION_KEEPALIVE_MS, METRICS_ENABLED and the
  * OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
  * every bad variable; they come back under `own`.
@@ -48,6 +50,8 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
       IDENTITY_SECRET: identitySettings.IDENTITY_SECRET,
       REDIS_URL: z.string().url().optional(),
+      EVENTS_DATABASE_URL: z.string().url().optional(),
+      SEED_DEMO_DATA: booleanFlag(false),
       EVENT_STREAM_PREFIX: z.string().default(''),
       SUBSCRIPTION_KEEPALIVE_MS: z.coerce
         .number()
@@ -69,6 +73,8 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     databaseUrl: config[`DATABASE_URL_${upper}`] as string,
     poolSize: config.DATABASE_POOL_SIZE as number,
     redisUrl: config.REDIS_URL as string | undefined,
+    eventsDatabaseUrl: config.EVENTS_DATABASE_URL as string | undefined,
+    seedDemoData: config.SEED_DEMO_DATA as boolean,
     streamPrefix: config.EVENT_STREAM_PREFIX as string,
     subscriptionKeepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS as number,
     observability: observabilitySettingsOf(config as Parameters<typeof observabilitySettingsOf>[0]),

@@ -6,6 +6,7 @@ import {
   STOCK_TRANSACTION,
   tableOf,
   type Database,
+  type InventoryOutbox,
   type Prisma,
   type ReservationStatus,
 } from '../db';
@@ -74,6 +75,7 @@ export class ReservationService {
   constructor(
     private readonly db: Database,
     private readonly events: StockEvents,
+    private readonly outbox: InventoryOutbox,
   ) {}
 
   /**
@@ -134,7 +136,7 @@ export class ReservationService {
       };
       return { reservation, created: true };
     }, STOCK_TRANSACTION);
-    if (created) this.events.committed();
+    if (created) this.outbox.committed();
     return reservation;
   }
 
@@ -183,7 +185,7 @@ export class ReservationService {
       await tx.reservation.updateMany({ where: { id: { in: ids } }, data: { status: 'EXPIRED' } });
       return ids.length;
     }, STOCK_TRANSACTION);
-    if (expired > 0) this.events.committed();
+    if (expired > 0) this.outbox.committed();
     return expired;
   }
 
@@ -221,7 +223,7 @@ export class ReservationService {
       };
       return { reservation: settled, changed: true };
     }, STOCK_TRANSACTION);
-    if (changed) this.events.committed();
+    if (changed) this.outbox.committed();
     return reservation;
   }
 

@@ -1,8 +1,5 @@
-import { outboxFor, type OutboxRelay } from '@shop/events';
-import { tableOf, type Database, type Prisma } from '../db';
+import { tableOf, type Database, type InventoryOutbox, type Prisma } from '../db';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './stock.mapper';
-
-const outbox = outboxFor('inventory.events');
 
 export interface StockChangeOptions {
   /** Replaces the products' low-stock threshold in the same statement. */
@@ -16,19 +13,10 @@ export interface StockChangeOptions {
  * is at or below the product's threshold, LowStock.
  */
 export class StockEvents {
-  private relay: Pick<OutboxRelay, 'wake'> | undefined;
-
-  constructor(private readonly db: Database) {}
-
-  /** The relay background() started: a committed change is then published at once, not at its next poll. */
-  attachRelay(relay: Pick<OutboxRelay, 'wake'> | undefined): void {
-    this.relay = relay;
-  }
-
-  /** To be called after the commit of a transaction that recorded events. */
-  committed(): void {
-    this.relay?.wake();
-  }
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: InventoryOutbox,
+  ) {}
 
   /**
    * Call after the stock rows are written. Bumping each product's version
@@ -64,7 +52,7 @@ export class StockEvents {
     for (const { productId, lowStockThreshold, version } of versions) {
       const now = available.get(productId) ?? 0;
       const recordOptions = { version, correlationId: options.correlationId ?? null };
-      await outbox.record(
+      await this.outbox.record(
         tx,
         'StockChanged',
         productId,
@@ -72,7 +60,7 @@ export class StockEvents {
         recordOptions,
       );
       if (now <= lowStockThreshold) {
-        await outbox.record(
+        await this.outbox.record(
           tx,
           'LowStock',
           productId,

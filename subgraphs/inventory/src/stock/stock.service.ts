@@ -1,6 +1,13 @@
 import { isUuid } from '@shop/federation';
 import { NotFoundError } from '@shop/platform';
-import { SQL_NOW, STOCK_TRANSACTION, tableOf, type Database, type Prisma } from '../db';
+import {
+  SQL_NOW,
+  STOCK_TRANSACTION,
+  tableOf,
+  type Database,
+  type InventoryOutbox,
+  type Prisma,
+} from '../db';
 import { integerIn, uuidOf } from '../validation';
 import { warehouseColumns } from '../warehouse/warehouse.service';
 import type { RestockInput } from './restock.input';
@@ -19,6 +26,7 @@ export class StockService {
   constructor(
     private readonly db: Database,
     private readonly events: StockEvents,
+    private readonly outbox: InventoryOutbox,
   ) {}
 
   /**
@@ -93,7 +101,7 @@ export class StockService {
       const [changed] = await this.inventoriesOf([productId], tx);
       return changed!;
     }, STOCK_TRANSACTION);
-    this.events.committed();
+    this.outbox.committed();
     return inventory;
   }
 }

@@ -10,7 +10,7 @@ import {
   type Logger,
 } from '@shop/platform';
 import { Prisma, type Database, type SagaStep } from '../db';
-import { orderEvents, type RelayWaker } from '../events/order-events';
+import type { OrderOutbox } from '../db';
 import { orderColumns, toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { CheckoutInput } from './checkout.input';
@@ -109,7 +109,7 @@ const USER_ADDRESSES = `query($representations: [_Any!]!) {
 export class CheckoutService {
   constructor(
     private readonly db: Database,
-    private readonly relay: RelayWaker,
+    private readonly outbox: OrderOutbox,
     private readonly client: ServiceClient,
   ) {}
 
@@ -430,7 +430,7 @@ export class CheckoutService {
       await tx.orderStatusHistory.create({
         data: { orderId: order.id, status: 'PAID', actor: 'system' },
       });
-      await orderEvents.record(
+      await this.outbox.record(
         tx,
         'OrderPaid',
         order.id,
@@ -452,7 +452,7 @@ export class CheckoutService {
       return true;
     });
     if (!paid) return {};
-    this.relay.wake();
+    this.outbox.committed();
     return { order: { ...order, status: 'PAID', sagaStep: 'COMPLETED', updatedAt: new Date() } };
   }
 
@@ -574,7 +574,7 @@ export class CheckoutService {
           reason: failureCode,
         },
       });
-      await orderEvents.record(
+      await this.outbox.record(
         tx,
         'OrderCancelled',
         order.id,
@@ -584,7 +584,7 @@ export class CheckoutService {
       return true;
     });
     if (!cancelled) return undefined;
-    this.relay.wake();
+    this.outbox.committed();
     const change = { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode } as const;
     return { ...order, ...change, updatedAt: new Date() };
   }

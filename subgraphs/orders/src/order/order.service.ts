@@ -12,7 +12,7 @@ import {
 } from '@shop/federation';
 import { ConflictError, NotFoundError } from '@shop/platform';
 import { Prisma, type Database, type SagaStep } from '../db';
-import { orderEvents, type RelayWaker } from '../events/order-events';
+import type { OrderOutbox } from '../db';
 import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
 import {
@@ -33,7 +33,7 @@ const fulfilmentColumns = { status: true, sagaStep: true } as const;
 export class OrderService {
   constructor(
     private readonly db: Database,
-    private readonly relay: RelayWaker,
+    private readonly outbox: OrderOutbox,
   ) {}
 
   /**
@@ -79,7 +79,7 @@ export class OrderService {
       // its row lock, so its length orders the order's events.
       const version = await tx.orderStatusHistory.count({ where: { orderId: id } });
       if (to === 'SHIPPED') {
-        await orderEvents.record(
+        await this.outbox.record(
           tx,
           'OrderShipped',
           id,
@@ -92,7 +92,7 @@ export class OrderService {
           where: { orderId: id },
           orderBy: { productId: 'asc' },
         });
-        await orderEvents.record(
+        await this.outbox.record(
           tx,
           'OrderDelivered',
           id,
@@ -102,7 +102,7 @@ export class OrderService {
       }
       return row;
     });
-    this.relay.wake();
+    this.outbox.committed();
     return toOrder(order);
   }
 

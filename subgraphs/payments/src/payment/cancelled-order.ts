@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@shop/events';
 import { tableOf, type Database, type Prisma } from '../db';
 import type { RefundService } from '../refund/refund.service';
-import { recordDecline } from './settlement';
+import type { Settlement } from './settlement';
 
 interface OrderPayment {
   id: string;
@@ -22,6 +22,7 @@ interface OrderPayment {
 export class CancelledOrderSettlement {
   constructor(
     private readonly db: Database,
+    private readonly settlement: Settlement,
     private readonly refunds: RefundService,
   ) {}
 
@@ -37,7 +38,7 @@ export class CancelledOrderSettlement {
         FROM ${payments} WHERE "orderId" = ${orderId}::uuid AND "status" = 'PENDING'
          FOR UPDATE`;
     for (const payment of held) {
-      await recordDecline(
+      await this.settlement.decline(
         tx,
         { paymentId: payment.id, orderId, ...payment },
         'order_cancelled',

@@ -1,20 +1,12 @@
 import { isUuid, translatePrismaError } from '@shop/federation';
 import { ConflictError, NotFoundError, PaymentDeclinedError } from '@shop/platform';
 import type { FraudSettings } from '../config';
-import { PAYMENT_TRANSACTION, type Database, type Prisma } from '../db';
-import type { CardProcessor } from '../processor/card-processor';
+import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
 import { amountOf, currencyOf, idempotencyKeyOf, uuidOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
-import type { PaymentEvents } from './payment-events';
 import { toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
-import {
-  chargeColumns,
-  chargeThroughProcessor,
-  recordDecline,
-  type ChargeRow,
-  type DeclineReason,
-} from './settlement';
+import { chargeColumns, type ChargeRow, type DeclineReason, type Settlement } from './settlement';
 
 export interface ChargeRequest {
   orderId: string;
@@ -44,8 +36,8 @@ const DECLINE_MESSAGES: Record<DeclineReason, string> = {
 export class ChargeService {
   constructor(
     private readonly db: Database,
-    private readonly processor: CardProcessor,
-    private readonly events: PaymentEvents,
+    private readonly settlement: Settlement,
+    private readonly outbox: PaymentOutbox,
     private readonly fraud: FraudSettings,
   ) {}
 
@@ -87,7 +79,7 @@ export class ChargeService {
       if (!winner) throw error;
       return answer(sameCharge(winner, input));
     }
-    this.events.committed();
+    this.outbox.committed();
     return answer(row);
   }
 
@@ -105,7 +97,7 @@ export class ChargeService {
     const settling = { paymentId, ...input };
 
     if (await this.isBlocked(tx, input.userId)) {
-      return recordDecline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
+      return this.settlement.decline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
     }
     // Large amounts are not charged yet: the payment stays PENDING until an ADMIN reviews it
     // (ReviewService), and a charge repeated with the key answers it as it then is.
@@ -124,9 +116,8 @@ export class ChargeService {
       return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
     }
 
-    return chargeThroughProcessor(
+    return this.settlement.charge(
       tx,
-      this.processor,
       settling,
       { token, idempotencyKey: input.idempotencyKey },
       correlationId,

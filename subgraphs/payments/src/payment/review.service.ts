@@ -1,11 +1,9 @@
 import { isUuid } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
-import { PAYMENT_TRANSACTION, tableOf, type Database } from '../db';
-import type { CardProcessor } from '../processor/card-processor';
-import type { PaymentEvents } from './payment-events';
+import { PAYMENT_TRANSACTION, tableOf, type Database, type PaymentOutbox } from '../db';
 import { paymentColumns, toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
-import { chargeThroughProcessor, recordDecline } from './settlement';
+import type { Settlement } from './settlement';
 
 /** The most payments one page of the review queue holds. */
 const MAX_PAGE = 100;
@@ -30,8 +28,8 @@ interface HeldPayment {
 export class ReviewService {
   constructor(
     private readonly db: Database,
-    private readonly processor: CardProcessor,
-    private readonly events: PaymentEvents,
+    private readonly settlement: Settlement,
+    private readonly outbox: PaymentOutbox,
   ) {}
 
   /**
@@ -67,7 +65,14 @@ export class ReviewService {
       // The log names the ADMIN who decided.
       if (!approve) {
         const detail = `review_rejected by ${adminId}`;
-        return recordDecline(tx, settling, 'review_rejected', 'REVIEW', correlationId, detail);
+        return this.settlement.decline(
+          tx,
+          settling,
+          'review_rejected',
+          'REVIEW',
+          correlationId,
+          detail,
+        );
       }
       await tx.paymentTransaction.create({
         data: {
@@ -80,9 +85,9 @@ export class ReviewService {
           detail: `approved by ${adminId}`,
         },
       });
-      return chargeThroughProcessor(tx, this.processor, settling, held, correlationId);
+      return this.settlement.charge(tx, settling, held, correlationId);
     }, PAYMENT_TRANSACTION);
-    this.events.committed();
+    this.outbox.committed();
     return toPayment(row);
   }
 

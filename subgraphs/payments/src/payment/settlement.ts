@@ -1,6 +1,5 @@
-import type { Prisma } from '../db';
+import type { PaymentOutbox, Prisma } from '../db';
 import type { CardProcessor } from '../processor/card-processor';
-import { paymentsOutbox } from './payment-events';
 import { paymentColumns, type PaymentRow } from './payment.mapper';
 
 /** Why a charge was refused: the processor's code, the fraud rules', or an ADMIN's review. */
@@ -24,89 +23,94 @@ export interface Settling {
 }
 
 /**
- * Charges the card through the processor (its idempotency key makes a call
- * repeated after a rollback settle once) and records what it answered, in
- * the caller's transaction: a charge at once and one an ADMIN approved later
- * go through here alike.
+ * How a payment is decided, in the caller's transaction: the log entries,
+ * the event and the payment's final status. A charge at once, one an ADMIN
+ * approved later and a decline of any cause go through here alike.
  */
-export async function chargeThroughProcessor(
-  tx: Prisma.TransactionClient,
-  processor: CardProcessor,
-  payment: Settling,
-  card: { token: string; idempotencyKey: string },
-  correlationId: string | null,
-): Promise<ChargeRow> {
-  const outcome = await processor.charge({
-    token: card.token,
-    amount: payment.amount,
-    currency: payment.currency,
-    idempotencyKey: card.idempotencyKey,
-  });
-  if (!outcome.approved) {
-    return recordDecline(tx, payment, outcome.code, 'DECLINE', correlationId);
+export class Settlement {
+  constructor(
+    private readonly processor: CardProcessor,
+    private readonly outbox: PaymentOutbox,
+  ) {}
+
+  /**
+   * Charges the card through the processor (its idempotency key makes a call
+   * repeated after a rollback settle once) and records what it answered.
+   */
+  async charge(
+    tx: Prisma.TransactionClient,
+    payment: Settling,
+    card: { token: string; idempotencyKey: string },
+    correlationId: string | null,
+  ): Promise<ChargeRow> {
+    const outcome = await this.processor.charge({
+      token: card.token,
+      amount: payment.amount,
+      currency: payment.currency,
+      idempotencyKey: card.idempotencyKey,
+    });
+    if (!outcome.approved) {
+      return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
+    }
+    return this.capture(tx, payment, outcome.reference, correlationId);
   }
-  return recordCapture(tx, payment, outcome.reference, correlationId);
-}
 
-/**
- * How a captured charge ends, written in the caller's transaction: the log
- * entries, the event and the payment's final status.
- */
-async function recordCapture(
-  tx: Prisma.TransactionClient,
-  payment: Settling,
-  reference: string,
-  correlationId: string | null,
-): Promise<ChargeRow> {
-  const { paymentId, orderId, userId, amount, currency } = payment;
-  await tx.paymentTransaction.createMany({
-    data: (['AUTHORIZE', 'CAPTURE'] as const).map((kind) => ({
+  /** DECLINED with its code, the log entry of `kind` (its detail the code unless given) and PaymentDeclined. */
+  async decline(
+    tx: Prisma.TransactionClient,
+    payment: Settling,
+    code: DeclineReason,
+    kind: 'DECLINE' | 'FRAUD_BLOCK' | 'REVIEW',
+    correlationId: string | null,
+    detail: string = code,
+  ): Promise<ChargeRow> {
+    const { paymentId, orderId, userId, amount, currency } = payment;
+    await tx.paymentTransaction.create({
+      data: { paymentId, userId, amount, currency, kind, success: false, detail },
+    });
+    await this.outbox.record(
+      tx,
+      'PaymentDeclined',
       paymentId,
-      userId,
-      amount,
-      currency,
-      kind,
-      success: true,
-      detail: reference,
-    })),
-  });
-  await paymentsOutbox.record(
-    tx,
-    'PaymentCaptured',
-    paymentId,
-    { paymentId, orderId, userId, amount: { amount, currency } },
-    { correlationId },
-  );
-  return tx.payment.update({
-    select: chargeColumns,
-    where: { id: paymentId },
-    data: { status: 'SUCCEEDED', processorRef: reference },
-  });
-}
+      { paymentId, orderId, userId, code },
+      { correlationId },
+    );
+    return tx.payment.update({
+      select: chargeColumns,
+      where: { id: paymentId },
+      data: { status: 'DECLINED', declineCode: code },
+    });
+  }
 
-/** DECLINED with its code, the log entry of `kind` (its detail the code unless given) and PaymentDeclined. */
-export async function recordDecline(
-  tx: Prisma.TransactionClient,
-  payment: Settling,
-  code: DeclineReason,
-  kind: 'DECLINE' | 'FRAUD_BLOCK' | 'REVIEW',
-  correlationId: string | null,
-  detail: string = code,
-): Promise<ChargeRow> {
-  const { paymentId, orderId, userId, amount, currency } = payment;
-  await tx.paymentTransaction.create({
-    data: { paymentId, userId, amount, currency, kind, success: false, detail },
-  });
-  await paymentsOutbox.record(
-    tx,
-    'PaymentDeclined',
-    paymentId,
-    { paymentId, orderId, userId, code },
-    { correlationId },
-  );
-  return tx.payment.update({
-    select: chargeColumns,
-    where: { id: paymentId },
-    data: { status: 'DECLINED', declineCode: code },
-  });
+  private async capture(
+    tx: Prisma.TransactionClient,
+    payment: Settling,
+    reference: string,
+    correlationId: string | null,
+  ): Promise<ChargeRow> {
+    const { paymentId, orderId, userId, amount, currency } = payment;
+    await tx.paymentTransaction.createMany({
+      data: (['AUTHORIZE', 'CAPTURE'] as const).map((kind) => ({
+        paymentId,
+        userId,
+        amount,
+        currency,
+        kind,
+        success: true,
+        detail: reference,
+      })),
+    });
+    await this.outbox.record(
+      tx,
+      'PaymentCaptured',
+      paymentId,
+      { paymentId, orderId, userId, amount: { amount, currency } },
+      { correlationId },
+    );
+    return tx.payment.update({
+      select: chargeColumns,
+      where: { id: paymentId },
+      data: { status: 'SUCCEEDED', processorRef: reference },
+    });
+  }
 }

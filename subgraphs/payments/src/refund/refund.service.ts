@@ -1,7 +1,12 @@
 import { isUuid, translatePrismaError } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
-import { PAYMENT_TRANSACTION, tableOf, type Database, type PaymentStatus } from '../db';
-import { paymentsOutbox, type PaymentEvents } from '../payment/payment-events';
+import {
+  PAYMENT_TRANSACTION,
+  tableOf,
+  type Database,
+  type PaymentOutbox,
+  type PaymentStatus,
+} from '../db';
 import { paymentColumns, toPayment } from '../payment/payment.mapper';
 import type { Payment } from '../payment/payment.type';
 import type { CardProcessor } from '../processor/card-processor';
@@ -32,7 +37,7 @@ export class RefundService {
   constructor(
     private readonly db: Database,
     private readonly processor: CardProcessor,
-    private readonly events: PaymentEvents,
+    private readonly outbox: PaymentOutbox,
   ) {}
 
   /** The refunds of each payment, oldest first. */
@@ -113,7 +118,7 @@ export class RefundService {
             detail: reference,
           },
         });
-        await paymentsOutbox.record(
+        await this.outbox.record(
           tx,
           'PaymentRefunded',
           input.paymentId,
@@ -127,7 +132,7 @@ export class RefundService {
         );
         return true;
       }, PAYMENT_TRANSACTION);
-      if (refunded) this.events.committed();
+      if (refunded) this.outbox.committed();
     } catch (error) {
       // The key was taken meanwhile by a refund of another payment (one of this payment waits
       // on its row lock instead and then finds the refund).

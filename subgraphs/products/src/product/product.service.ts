@@ -10,8 +10,7 @@ import {
 } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
 import type { CategoryService } from '../category/category.service';
-import { Prisma, type Database } from '../db';
-import { productEvents, type RelayWaker } from '../events/product-events';
+import { Prisma, type Database, type ProductOutbox } from '../db';
 import { validPrice } from './price';
 import { productColumns, toProduct, toSnapshot } from './product.mapper';
 import type { CreateProductInput, ProductFilter } from './product.input';
@@ -32,7 +31,7 @@ export class ProductService {
   constructor(
     private readonly db: Database,
     private readonly categories: CategoryService,
-    private readonly relay: RelayWaker,
+    private readonly outbox: ProductOutbox,
   ) {}
 
   /**
@@ -78,13 +77,13 @@ export class ProductService {
             },
             select: eventColumns,
           });
-          await productEvents.record(tx, 'ProductCreated', row.id, toSnapshot(row, category.name), {
+          await this.outbox.record(tx, 'ProductCreated', row.id, toSnapshot(row, category.name), {
             version: row.version,
             correlationId,
           });
           return toProduct(row);
         });
-        this.relay.wake();
+        this.outbox.committed();
         return product;
       } catch (error) {
         const slugTaken = translatePrismaError(error) instanceof ConflictError;
@@ -121,7 +120,7 @@ export class ProductService {
         },
         select: eventColumns,
       });
-      await productEvents.record(
+      await this.outbox.record(
         tx,
         'ProductPriceChanged',
         row.id,
@@ -133,7 +132,7 @@ export class ProductService {
       );
       return toProduct(row);
     });
-    this.relay.wake();
+    this.outbox.committed();
     return product;
   }
 

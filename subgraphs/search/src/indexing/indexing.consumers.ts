@@ -1,7 +1,7 @@
 import { consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
+import type { SearchServices } from '../context';
 import type { Database } from '../db';
-import { IndexingService } from './indexing.service';
 
 /** The consumer group of the search subgraph on every stream it reads. */
 const SEARCH_CONSUMER_GROUP = 'search';
@@ -11,8 +11,11 @@ const SEARCH_CONSUMER_GROUP = 'search';
  * the bus hands each event over as it arrives, so a change is searchable as
  * soon as its transaction here commits.
  */
-export function startIndexing(db: Database, { bus, log }: SubgraphRuntime): Stoppable {
-  const indexing = new IndexingService(db);
+export function startIndexing(
+  db: Database,
+  { indexing }: SearchServices,
+  { bus, log }: SubgraphRuntime,
+): Stoppable {
   const common = { bus, group: SEARCH_CONSUMER_GROUP, prisma: db.prisma, log } as const;
   const subscriptions = [
     consumeEvents({

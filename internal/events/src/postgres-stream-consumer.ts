@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@shop/platform';
+import type { SubscribeOptions, Subscription } from './bus';
+import type { PgListener } from './pg-listener';
+import type { ConsumerIdentity, PostgresStreamTables, StreamEntry } from './postgres-stream-tables';
+
+/** Notifications wake a consumer at once; this poll is the safety net, and the sweep's pace. */
+const POLL_MS = 2_000;
+const RETRY_MS = 1_000;
+
+/**
+ * One subscription of the PostgreSQL bus: a loop that claims entries for
+ * its group, handles them in id order and acknowledges them after the
+ * handler succeeded. Its liveness is the session of the bus's listening
+ * connection, so group-mates take over what it held once that session ends
+ * (a connection that merely drops looks the same: an entry may then be
+ * handled twice, which idempotent consumers absorb). A failed handler leaves
+ * its entry pending; after a pause the consumer takes its own pending
+ * entries again first, as the Redis bus's backlog does.
+ */
+export class PostgresStreamConsumer implements Subscription {
+  /** Unique per subscription, so two never share pending entries; readable in the table. */
+  private readonly name = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly log: Logger;
+  private stopped = false;
+  private readonly stopping = new AbortController();
+  /** Woken since the last look at the stream: look again instead of waiting. */
+  private woken = false;
+  private endWait: (() => void) | undefined;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly stream: string,
+    private readonly options: SubscribeOptions,
+    private readonly deps: {
+      tables: PostgresStreamTables;
+      listener: PgListener;
+      channel: string;
+      /** Resolves once the tables exist. */
+      ready(): Promise<void>;
+      log: Logger;
+    },
+  ) {
+    this.log = deps.log.child({ stream, group: options.group });
+    this.running = this.loop().catch((error: unknown) =>
+      this.log.error({ err: error }, 'event consumer stopped'),
+    );
+  }
+
+  /** Something may have been published, or a notification missed. */
+  wake(): void {
+    this.woken = true;
+    this.endWait?.();
+  }
+
+  /** Stops after the handler in flight; entries taken but not handled are handed back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopping.abort();
+    this.wake();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const { tables, listener } = this.deps;
+    const { group } = this.options;
+    let prepared = false;
+    let backlog = true;
+    let lastSweep = 0;
+    while (!this.stopped) {
+      try {
+        if (!prepared) {
+          await this.deps.ready();
+          await listener.listen(this.deps.channel);
+          await tables.createGroup(this.stream, group, this.options.startAt ?? 'oldest');
+          prepared = true;
+        }
+        const consumer: ConsumerIdentity = { name: this.name, session: await listener.session() };
+        this.woken = false;
+        let entries: StreamEntry[] = [];
+        if (backlog) {
+          entries = await tables.redeliverOwn(this.stream, group, consumer);
+          backlog = entries.length > 0;
+        }
+        if (!backlog && Date.now() - lastSweep >= POLL_MS) {
+          lastSweep = Date.now();
+          entries = await tables.claimAbandoned(this.stream, group, consumer);
+        }
+        if (entries.length === 0) entries = await tables.claimNew(this.stream, group, consumer);
+        if (entries.length > 0) await this.handle(entries, consumer);
+        else await this.waitForNews();
+      } catch (error) {
+        if (this.stopped) break;
+        this.log.error({ err: error }, 'event consumer failed; retrying');
+        backlog = true;
+        await sleep(RETRY_MS, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async handle(entries: StreamEntry[], consumer: ConsumerIdentity): Promise<void> {
+    const { tables } = this.deps;
+    const handled: string[] = [];
+    let failure: { error: unknown } | undefined;
+    for (const entry of entries) {
+      if (this.stopped) break;
+      try {
+        if (entry.event) await this.options.handler(entry.event);
+        else this.log.warn({ entryId: entry.id }, 'event trimmed before it was handled; skipped');
+      } catch (error) {
+        failure = { error };
+        break;
+      }
+      handled.push(entry.id);
+    }
+    if (handled.length > 0) await tables.acknowledge(this.stream, this.options.group, handled);
+    if (failure) throw failure.error;
+    const left = entries.slice(handled.length).map((entry) => entry.id);
+    if (left.length > 0) await tables.release(this.stream, this.options.group, consumer, left);
+  }
+
+  private waitForNews(): Promise<void> {
+    if (this.woken || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endWait?.(), POLL_MS);
+      this.endWait = () => {
+        clearTimeout(timer);
+        this.endWait = undefined;
+        resolve();
+      };
+    });
+  }
+}
