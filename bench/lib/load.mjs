@@ -51,19 +51,19 @@ export async function load({
 
 /**
  * load() against a process started by stack-process.mjs, adding its peak
- * resident memory during this load alone, the cores it kept busy, and its
+ * memory (PSS) during this load alone, the cores it kept busy, and its
  * CPU time per request: unlike throughput and latency, that last one hardly
  * changes when other work shares the machine.
  */
 export async function loadProcess(served, options) {
-  served.resetPeakRss();
+  served.resetPeakMemory();
   const cpuBefore = served.cpuSeconds();
   const startedAt = performance.now();
   const result = await load({ url: served.url, ...options });
   const cpuSeconds = served.cpuSeconds() - cpuBefore;
   return {
     ...result,
-    peakRssMiB: Math.round(served.peakRssBytes() / 2 ** 20),
+    peakMemoryMiB: Math.round(served.peakMemoryBytes() / 2 ** 20),
     cpuCores: Number((cpuSeconds / ((performance.now() - startedAt) / 1000)).toFixed(2)),
     cpuMsPerRequest: Number(((cpuSeconds * 1000) / Math.max(1, result.requests)).toFixed(1)),
   };

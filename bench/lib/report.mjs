@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** The columns every row of a target or operation has, in print order. */
-export const COLUMNS = ['rps', 'p50', 'p95', 'p99', 'errors', 'peakRssMiB', 'cpuMsPerRequest'];
+export const COLUMNS = ['rps', 'p50', 'p95', 'p99', 'errors', 'peakMemoryMiB', 'cpuMsPerRequest'];
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

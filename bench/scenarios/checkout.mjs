@@ -111,7 +111,7 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         dbTransactionsPerCheckout: Number((transactions / result.sent).toFixed(1)),
         idleStackCpuPercent: Math.round(idleCores * 100),
         loadAverage1m: Number(loadAverage.toFixed(1)),
-        peakRssMiB: Math.round(stack.peakRssBytes() / 2 ** 20),
+        peakMemoryMiB: Math.round(stack.peakMemoryBytes() / 2 ** 20),
       };
     } finally {
       await stack.stop();

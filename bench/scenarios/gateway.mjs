@@ -96,7 +96,7 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
       });
       started.push(served);
       await expectReferenceAnswer(target.name, served.url, reference);
-      targets.push({ ...target, served, runs: [], rssAfterMiB: [] });
+      targets.push({ ...target, served, runs: [], memoryAfterMiB: [] });
     }
     console.log(`gateway: all ${targets.length} targets answer exactly as the reference does`);
 
@@ -112,7 +112,7 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
           ((subgraphs.cpuSeconds() - subgraphCpuBefore) / seconds).toFixed(2),
         );
         await delay(SETTLE_MS);
-        target.rssAfterMiB.push(Math.round(target.served.rssBytes() / 2 ** 20));
+        target.memoryAfterMiB.push(Math.round(target.served.memoryBytes() / 2 ** 20));
         target.runs.push(row);
         console.log(`gateway run ${run}/${runs} ${target.name}: ${JSON.stringify(row)}`);
       }
@@ -165,11 +165,11 @@ function report(targets, runs, seconds) {
   return rows.map((row) => ({ scenario: `gateway: ${row.name}`, ...row }));
 }
 
-/** The router's resident memory after each run, and whether the last three keep growing. */
-function leakCheck({ name, rssAfterMiB }) {
-  const readings = `${name} RSS after each run: ${rssAfterMiB.join(', ')} MiB`;
-  if (rssAfterMiB.length < 3) return `${readings} (leak check needs --runs 3 or more)`;
-  const [first, second, third] = rssAfterMiB.slice(-3);
+/** The router's memory (PSS) after each run, and whether the last three keep growing. */
+function leakCheck({ name, memoryAfterMiB }) {
+  const readings = `${name} RSS after each run: ${memoryAfterMiB.join(', ')} MiB`;
+  if (memoryAfterMiB.length < 3) return `${readings} (leak check needs --runs 3 or more)`;
+  const [first, second, third] = memoryAfterMiB.slice(-3);
   const growing = first < second && second < third && third > first * (1 + LEAK_TOLERANCE);
   return `${readings}: ${growing ? 'GROWING over the last three runs, a possible leak' : 'no steady growth'}`;
 }

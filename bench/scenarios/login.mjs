@@ -37,7 +37,7 @@ export async function login({ seconds = 10 } = {}) {
       kdfCpuMsPerLogin: Number(kdfCpuMs.toFixed(1)),
       kdfWallMsPerLogin: Number(kdfWallMs.toFixed(1)),
       ...result,
-      peakRssMiB: Math.round(stack.peakRssBytes() / 2 ** 20),
+      peakMemoryMiB: Math.round(stack.peakMemoryBytes() / 2 ** 20),
     };
   } finally {
     await stack.stop();

@@ -16,8 +16,13 @@ try {
 const output = new StackOutput(config.logFile);
 const log = createLogger('stack', config.logLevel, output.destinationOf('stack'));
 const supervisor = new Supervisor(config, log, output);
-// From the first moment: a Ctrl-C during the start stops what has started, in order.
-stopOnSignals(() => supervisor.stop(), log);
+// From the first moment: a Ctrl-C during the start stops what has started, in order;
+// a second one exits at once, the database asked for a fast shutdown on the way out.
+stopOnSignals(
+  () => supervisor.stop(),
+  log,
+  () => supervisor.abandon(),
+);
 
 supervisor.start().then(
   (url) => {

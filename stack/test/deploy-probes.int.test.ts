@@ -49,7 +49,6 @@ describe('liveness and readiness probes of a subgraph and the router', () => {
         DATABASE_URL_USERS: relayedUrl(databaseUrl, relay),
         DATABASE_POOL_SIZE: '2',
         IDENTITY_SECRET: TEST_IDENTITY_SECRET,
-        testEventsDatabaseUrl,
         // Not through the relay: only the subgraph's own database is taken away.
         EVENTS_DATABASE_URL: testEventsDatabaseUrl(),
       }),

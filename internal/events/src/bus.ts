@@ -12,6 +12,12 @@ export interface SubscribeOptions {
    * exists resumes where it stopped either way.
    */
   startAt?: 'oldest' | 'newest';
+  /**
+   * The event types the handler acts on. A transport may pass over the
+   * others without handing them to the handler (PostgreSQL: no pending
+   * entry, no acknowledgement); they count as handled. All when absent.
+   */
+  types?: readonly string[];
 }
 
 export interface Subscription {

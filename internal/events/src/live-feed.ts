@@ -31,6 +31,7 @@ export function feedLive<S extends Stream>(options: {
     stream: options.stream,
     group: options.group,
     startAt: 'newest',
+    types: Object.keys(options.routes),
     handler: async (envelope) => {
       const event = envelope as DomainEvent<S>;
       const route = options.routes[event.type as EventTypeOf<S>] as

@@ -4,19 +4,7 @@ import type { EventDataOf, EventTypeOf, Stream } from './catalog';
 
 /** The part of a Prisma transaction client the outbox writes through. */
 export interface OutboxTransaction {
-  outboxEvent: {
-    create(args: {
-      data: {
-        id: string;
-        type: string;
-        aggregateId: string;
-        version: number;
-        occurredAt: Date;
-        data: never;
-        correlationId: string | null;
-      };
-    }): Promise<unknown>;
-  };
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
 export interface RecordOptions {
@@ -39,8 +27,21 @@ export interface OutboxWaker {
  */
 export class Outbox<S extends Stream> {
   private relay: OutboxWaker | undefined;
+  /**
+   * Raw SQL: Prisma's create of this row cost 1.4 ms of CPU against 0.6 ms
+   * for the statement (2026-12-06), and every change that is news makes one.
+   */
+  private readonly insert: string;
 
-  constructor(readonly stream: S) {}
+  /** @param schema the PostgreSQL schema of the subgraph's OutboxEvent table */
+  constructor(
+    readonly stream: S,
+    schema: string,
+  ) {
+    this.insert = `INSERT INTO "${schema}"."OutboxEvent"
+        (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
+      VALUES ($1::uuid, $2, $3, $4::int, $5::timestamptz AT TIME ZONE 'UTC', $6::jsonb, $7)`;
+  }
 
   async record<T extends EventTypeOf<S>>(
     tx: OutboxTransaction,
@@ -58,17 +59,16 @@ export class Outbox<S extends Stream> {
       data,
       correlationId: options.correlationId ?? null,
     };
-    await tx.outboxEvent.create({
-      data: {
-        id: envelope.id,
-        type,
-        aggregateId,
-        version: envelope.version,
-        occurredAt: new Date(envelope.occurredAt),
-        data: data as never,
-        correlationId: envelope.correlationId,
-      },
-    });
+    await tx.$executeRawUnsafe(
+      this.insert,
+      envelope.id,
+      type,
+      aggregateId,
+      envelope.version,
+      envelope.occurredAt,
+      JSON.stringify(data),
+      envelope.correlationId,
+    );
     return envelope;
   }
 

@@ -4,7 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@shop/platform';
 import type { SubscribeOptions, Subscription } from './bus';
 import type { PgListener } from './pg-listener';
-import type { ConsumerIdentity, PostgresStreamTables, StreamEntry } from './postgres-stream-tables';
+import {
+  CLAIM_BATCH,
+  type ConsumerIdentity,
+  type PostgresStreamTables,
+  type StreamEntry,
+} from './postgres-stream-tables';
 
 /** Notifications wake a consumer at once; this poll is the safety net, and the sweep's pace. */
 const POLL_MS = 2_000;
@@ -30,6 +35,8 @@ export class PostgresStreamConsumer implements Subscription {
   private woken = false;
   private endWait: (() => void) | undefined;
   private readonly running: Promise<void>;
+  /** The event types to take; the others are passed over in the claim. */
+  private readonly types: readonly string[] | null;
 
   constructor(
     private readonly stream: string,
@@ -44,6 +51,7 @@ export class PostgresStreamConsumer implements Subscription {
     },
   ) {
     this.log = deps.log.child({ stream, group: options.group });
+    this.types = options.types ?? null;
     this.running = this.loop().catch((error: unknown) =>
       this.log.error({ err: error }, 'event consumer stopped'),
     );
@@ -88,9 +96,16 @@ export class PostgresStreamConsumer implements Subscription {
           lastSweep = Date.now();
           entries = await tables.claimAbandoned(this.stream, group, consumer);
         }
-        if (entries.length === 0) entries = await tables.claimNew(this.stream, group, consumer);
+        let drained = entries.length === 0;
+        if (drained) {
+          const claimed = await tables.claimNew(this.stream, group, consumer, this.types);
+          entries = claimed.entries;
+          drained = claimed.scanned < CLAIM_BATCH;
+        }
         if (entries.length > 0) await this.handle(entries, consumer);
-        else await this.waitForNews();
+        // A short batch of new entries was all there was: wait for news (one notified while
+        // handling ends the wait at once) instead of asking again, which would find nothing.
+        if (drained) await this.waitForNews();
       } catch (error) {
         if (this.stopped) break;
         this.log.error({ err: error }, 'event consumer failed; retrying');

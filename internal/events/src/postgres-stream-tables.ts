@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { EventEnvelope } from './envelope';
 import type { Session } from './pg-listener';
 
 /** How many entries a consumer takes at a time. */
-const BATCH = 50;
+export const CLAIM_BATCH = 50;
 /** Entries pending this long for a consumer that is alive but stuck go to another (as XAUTOCLAIM). */
 const CLAIM_IDLE = '30 seconds';
 
@@ -48,7 +49,7 @@ export class PostgresStreamTables {
    * commits later.
    */
   async append(stream: string, events: EventEnvelope[], channel: string): Promise<void> {
-    await this.db.query(
+    await this.query(
       `WITH ids AS (
          INSERT INTO ${this.stream} AS s (stream, last_id) VALUES ($1, $2::bigint)
          ON CONFLICT (stream) DO UPDATE SET last_id = s.last_id + $2::bigint
@@ -65,7 +66,7 @@ export class PostgresStreamTables {
 
   /** A group seen for the first time starts at the oldest entry kept, or after the newest. */
   async createGroup(stream: string, group: string, startAt: 'oldest' | 'newest'): Promise<void> {
-    await this.db.query(
+    await this.query(
       `INSERT INTO ${this.group} (stream, consumer_group, last_delivered_id)
        SELECT $1, $2, CASE WHEN $3::boolean
                 THEN coalesce((SELECT last_id FROM ${this.stream} WHERE stream = $1), 0)
@@ -75,34 +76,43 @@ export class PostgresStreamTables {
     );
   }
 
-  /** The next entries after the group's cursor, now pending for this consumer. */
+  /**
+   * The next entries after the group's cursor, the cursor moved past them,
+   * and those of the wanted types (all when null) now pending for this
+   * consumer and answered; `scanned` tells whether the batch was full.
+   */
   async claimNew(
     stream: string,
     group: string,
     consumer: ConsumerIdentity,
-  ): Promise<StreamEntry[]> {
+    types: readonly string[] | null,
+  ): Promise<{ entries: StreamEntry[]; scanned: number }> {
     // The group's row is locked first: group-mates claiming at once take turns, and
     // the one that waited reads the cursor the other advanced.
-    const { rows } = await this.db.query<StreamEntry>(
+    const { rows } = await this.query<StreamEntry & { wanted: boolean }>(
       `WITH cursor AS (
          SELECT last_delivered_id FROM ${this.group}
           WHERE stream = $1 AND consumer_group = $2 FOR UPDATE
        ), batch AS (
-         SELECT e.id, e.event FROM ${this.entry} e, cursor
+         SELECT e.id, e.event, ($6::text[] IS NULL OR e.event->>'type' = ANY($6::text[])) AS wanted
+           FROM ${this.entry} e, cursor
           WHERE e.stream = $1 AND e.id > cursor.last_delivered_id
-          ORDER BY e.id LIMIT ${BATCH}
+          ORDER BY e.id LIMIT ${CLAIM_BATCH}
        ), advanced AS (
          UPDATE ${this.group} SET last_delivered_id = (SELECT max(id) FROM batch)
           WHERE stream = $1 AND consumer_group = $2 AND EXISTS (SELECT FROM batch)
        ), taken AS (
          INSERT INTO ${this.pending}
                 (stream, consumer_group, entry_id, consumer, consumer_pid, consumer_started)
-         SELECT $1, $2, id, $3, $4, $5::timestamptz FROM batch
+         SELECT $1, $2, id, $3, $4, $5::timestamptz FROM batch WHERE wanted
        )
-       SELECT id, event FROM batch ORDER BY id`,
-      [stream, group, consumer.name, consumer.session.pid, consumer.session.started],
+       SELECT id, CASE WHEN wanted THEN event END AS event, wanted FROM batch ORDER BY id`,
+      [stream, group, consumer.name, consumer.session.pid, consumer.session.started, types],
     );
-    return rows;
+    return {
+      entries: rows.filter((row) => row.wanted).map(({ id, event }) => ({ id, event })),
+      scanned: rows.length,
+    };
   }
 
   /** This consumer's own pending entries again: what it took and has not acknowledged. */
@@ -135,7 +145,7 @@ export class PostgresStreamTables {
   }
 
   async acknowledge(stream: string, group: string, ids: string[]): Promise<void> {
-    await this.db.query(
+    await this.query(
       `DELETE FROM ${this.pending}
         WHERE stream = $1 AND consumer_group = $2 AND entry_id = ANY($3::bigint[])`,
       [stream, group, ids],
@@ -149,7 +159,7 @@ export class PostgresStreamTables {
     consumer: ConsumerIdentity,
     ids: string[],
   ): Promise<void> {
-    await this.db.query(
+    await this.query(
       `UPDATE ${this.pending} SET delivered_at = '-infinity'
         WHERE stream = $1 AND consumer_group = $2 AND consumer = $3 AND entry_id = ANY($4::bigint[])`,
       [stream, group, consumer.name, ids],
@@ -158,7 +168,7 @@ export class PostgresStreamTables {
 
   /** Deletes all but the newest `keep` entries, except those still pending somewhere. */
   async trim(stream: string, keep: number): Promise<void> {
-    await this.db.query(
+    await this.query(
       `DELETE FROM ${this.entry} e USING ${this.stream} s
         WHERE s.stream = $1 AND e.stream = $1 AND e.id <= s.last_id - $2::bigint
           AND NOT EXISTS (SELECT FROM ${this.pending} p WHERE p.stream = $1 AND p.entry_id = e.id)`,
@@ -172,11 +182,11 @@ export class PostgresStreamTables {
     consumer: ConsumerIdentity,
     condition: string,
   ): Promise<StreamEntry[]> {
-    const { rows } = await this.db.query<StreamEntry>(
+    const { rows } = await this.query<StreamEntry>(
       `WITH chosen AS (
          SELECT p.entry_id FROM ${this.pending} p
           WHERE p.stream = $1 AND p.consumer_group = $2 AND ${condition}
-          ORDER BY p.entry_id LIMIT ${BATCH}
+          ORDER BY p.entry_id LIMIT ${CLAIM_BATCH}
           FOR UPDATE OF p SKIP LOCKED
        ), redelivered AS (
          UPDATE ${this.pending} p
@@ -192,5 +202,17 @@ export class PostgresStreamTables {
       [stream, group, consumer.name, consumer.session.pid, consumer.session.started],
     );
     return rows;
+  }
+
+  /**
+   * As a named (prepared) statement, so each connection parses and plans
+   * each of these once: every consumer runs them for every batch.
+   */
+  private query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+  ): Promise<pg.QueryResult<Row>> {
+    const name = `shop_events_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    return this.db.query<Row>({ name, text, values });
   }
 }

@@ -127,7 +127,7 @@ describe.each(TRANSPORTS)(
         bus: counting,
         stream: stream as 'products.events',
         group,
-        prisma: db.prisma,
+        db,
         log,
         handlers: {
           ProductCreated: async (event) => {
@@ -142,7 +142,7 @@ describe.each(TRANSPORTS)(
       db.prisma.$transaction((tx) =>
         outbox.record(tx, 'ProductCreated', productId, snapshot(productId)),
       );
-    const outboxOf = (stream: string) => new Outbox(stream as 'products.events');
+    const outboxOf = (stream: string) => new Outbox(stream as 'products.events', db.schema);
 
     it('delivers each event once per consumer group, shared across instances', async () => {
       const stream = uniqueStream();
@@ -267,7 +267,7 @@ describe.each(TRANSPORTS)(
           bus,
           stream: stream as 'products.events',
           group: 'flaky',
-          prisma: db.prisma,
+          db,
           log,
           handlers: {
             ProductCreated: async (event) => {
@@ -442,6 +442,39 @@ describe('domain events over PostgreSQL: what a dead, stopped or racing consumer
     await until(() => byStaying.length === 2, 15_000);
     expect(byLeaving).toEqual([events[0]!.id]);
     expect(byStaying).toEqual([events[1]!.id, events[2]!.id]);
+  });
+
+  it('passes over the types a subscription does not take: no pending entry, the cursor past them', async () => {
+    const stream = uniqueStream();
+    const bus = open();
+    const seen: string[] = [];
+    bus.subscribe({
+      stream,
+      group: 'g',
+      types: ['Wanted'],
+      handler: async (event) => void seen.push(event.id),
+    });
+    // More than a claim's batch of unwanted entries first: the wanted ones behind them still come.
+    const unwanted = Array.from({ length: 60 }, () => probe());
+    const wanted = [probe(), probe()].map((event) => ({ ...event, type: 'Wanted' }));
+    await bus.publish(stream, [
+      ...unwanted.slice(0, 30),
+      wanted[0]!,
+      ...unwanted.slice(30),
+      wanted[1]!,
+    ]);
+    await until(() => seen.length === 2);
+    expect(seen).toEqual(wanted.map((event) => event.id));
+    const key = settings.streamPrefix + stream;
+    await until(async () => {
+      const [group] = await sql<{ last_delivered_id: string }>(
+        'SELECT last_delivered_id FROM event_group WHERE stream = $1',
+        [key],
+      );
+      return group?.last_delivered_id === '62';
+    });
+    // Only the two wanted entries were ever pending, and both are acknowledged.
+    expect(await sql('SELECT entry_id FROM event_pending WHERE stream = $1', [key])).toEqual([]);
   });
 
   it('never skips an id committed after a greater one: concurrent publishers, each event once', async () => {

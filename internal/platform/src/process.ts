@@ -8,10 +8,18 @@ import { createLogger } from './logger';
  * started by a supervisor over an IPC channel (npm start) also stops when
  * that channel closes: a supervisor killed outright leaves nothing running.
  */
-export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
+export function stopOnSignals(
+  stop: () => Promise<void>,
+  log: Logger,
+  /** On the second signal, just before the exit: what must not be left running. */
+  abandon?: () => void,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals | 'supervisor gone'): void => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      abandon?.();
+      process.exit(1);
+    }
     stopping = true;
     log.info({ signal }, 'shutting down');
     stop().then(

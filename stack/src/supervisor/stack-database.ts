@@ -8,6 +8,12 @@ export interface StackDatabase {
   /** DATABASE_URL_<NAME> and EVENTS_DATABASE_URL for the services, as environment variables. */
   env: Record<string, string>;
   stop(): Promise<void>;
+  /**
+   * Asks the server for a fast shutdown without waiting for it, as the
+   * supervisor exits at once (a second Ctrl-C): the services stop on their
+   * own when their supervisor is gone; the server would run on.
+   */
+  abandon(): void;
 }
 
 /** The events transport's schema in its database: a stream table, consumer groups, LISTEN/NOTIFY. */
@@ -72,6 +78,14 @@ export async function startStackDatabase(
     async stop() {
       stopping = true;
       await server.stop();
+    },
+    abandon() {
+      stopping = true;
+      try {
+        process.kill(server.pid, 'SIGINT');
+      } catch {
+        // gone already
+      }
     },
   };
 }

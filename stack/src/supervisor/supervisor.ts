@@ -107,6 +107,11 @@ export class Supervisor {
     return this.stopping;
   }
 
+  /** Exiting at once: nothing may be left running that would not stop on its own. */
+  abandon(): void {
+    this.database?.abandon();
+  }
+
   private checkNotStopped(): void {
     if (this.stopping) throw new StackStoppedError();
   }

@@ -27,7 +27,7 @@ export function startOrdersBackground(
     bus,
     stream: 'products.events',
     group: GROUP,
-    prisma: db.prisma,
+    db,
     handlers: {
       ProductCreated: (event, tx) => services.prices.apply(tx, event),
       ProductPriceChanged: (event, tx) => services.prices.apply(tx, event),

@@ -29,7 +29,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     // A second driver of the sagas, as another orders instance's recovery job would be.
     ordersDb = connectDatabase(saga.urls.orders, 2);
     services = createServices(ordersDb, saga.ordersConfig, {
-      outbox: new Outbox(ORDERS_STREAM),
+      outbox: new Outbox(ORDERS_STREAM, ordersDb.schema),
       pubSub: saga.orders.pubSub,
       log,
     });

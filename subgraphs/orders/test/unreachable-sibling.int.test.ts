@@ -20,7 +20,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
   const log = createLogger('unreachable-sibling-test', 'silent');
   /** Another orders instance's services: its events wait in the shared outbox for the relay. */
   const secondDriver = () => ({
-    outbox: new Outbox(ORDERS_STREAM),
+    outbox: new Outbox(ORDERS_STREAM, ordersDb.schema),
     pubSub: saga.orders.pubSub,
     log,
   });

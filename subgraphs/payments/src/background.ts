@@ -16,7 +16,7 @@ export function startPaymentsBackground(
     bus: runtime.bus,
     stream: 'orders.events',
     group: 'payments',
-    prisma: db.prisma,
+    db,
     handlers: { OrderCancelled: (event, tx) => services.cancelledOrders.settle(tx, event) },
     log: runtime.log.child({ job: 'orders-consumer' }),
   });

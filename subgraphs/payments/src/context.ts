@@ -23,7 +23,7 @@ export function createServices(
   fraud: FraudSettings,
   { outbox }: ServiceRuntime<typeof PAYMENTS_STREAM>,
 ) {
-  const settlement = new Settlement(processor, outbox);
+  const settlement = new Settlement(db, processor, outbox);
   const refunds = new RefundService(db, processor, outbox);
   return {
     paymentMethods: new PaymentMethodService(db, processor),

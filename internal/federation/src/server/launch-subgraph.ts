@@ -155,7 +155,7 @@ export async function launchSubgraph<
     : sharedOrOwnBus;
   const pubSub = options.pubSub ?? createLivePubSub(settings, log);
   const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
-  const outbox = new Outbox(definition.publishes as S);
+  const outbox = new Outbox(definition.publishes as S, db.schema);
   const services = definition.services(db, { outbox, pubSub, log });
   let relay: OutboxRelay | undefined;
   let background: Stoppable | undefined;

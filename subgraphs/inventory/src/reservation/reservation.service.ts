@@ -64,6 +64,9 @@ const SETTLINGS = {
 
 type Settlement = keyof typeof SETTLINGS;
 
+/** Whether a unit's effect changes what is available (on hand minus reserved). */
+const movesAvailability = (unit: UnitEffect): boolean => unit.onHand !== unit.reserved;
+
 /**
  * Stock held for orders. Every transaction here locks the StockLevel rows it
  * changes before changing them, ordered by product then warehouse, and then
@@ -121,9 +124,7 @@ export class ReservationService {
           reserved: quantity,
         })),
       );
-      await tx.reservationLine.createMany({
-        data: allocations.map((held) => ({ reservationId: id, ...held })),
-      });
+      await this.insertLines(tx, id, allocations);
       await this.events.record(tx, productIds, { correlationId });
       // All of it was just written here: answered without reading it back.
       const reservation: Reservation = {
@@ -223,7 +224,7 @@ export class ReservationService {
       };
       return { reservation: settled, changed: true };
     }, STOCK_TRANSACTION);
-    if (changed) this.outbox.committed();
+    if (changed && movesAvailability(SETTLINGS[outcome].unit)) this.outbox.committed();
     return reservation;
   }
 
@@ -265,12 +266,37 @@ export class ReservationService {
        ORDER BY l."productId", l."warehouseId"
        FOR UPDATE OF l`;
     await this.adjust(tx, adjustments);
-    await this.events.record(
-      tx,
-      adjustments.map((a) => a.productId),
-      { correlationId },
-    );
+    // Committing takes units off the shelf and off the hold alike: what is
+    // available does not move, and an event saying so would cost every
+    // consumer of inventory.events a delivery per checkout for nothing.
+    if (movesAvailability(unit)) {
+      await this.events.record(
+        tx,
+        adjustments.map((a) => a.productId),
+        { correlationId },
+      );
+    }
     return lines;
+  }
+
+  /**
+   * One statement: Prisma compiles a createMany anew for every call, which
+   * cost 3 ms of CPU per call against 0.6 ms for a raw insert (2026-12-06).
+   */
+  private async insertLines(
+    tx: Prisma.TransactionClient,
+    reservationId: string,
+    lines: Allocation[],
+  ): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO ${tableOf(this.db, 'ReservationLine')}
+             ("id", "reservationId", "productId", "warehouseId", "quantity")
+      SELECT line."id", ${reservationId}::uuid, line."productId", line."warehouseId", line."quantity"
+        FROM unnest(${lines.map(() => randomUUID())}::uuid[],
+                    ${lines.map((line) => line.productId)}::uuid[],
+                    ${lines.map((line) => line.warehouseId)}::uuid[],
+                    ${lines.map((line) => line.quantity)}::int[])
+             AS line("id", "productId", "warehouseId", "quantity")`;
   }
 
   /** Applies the changes in one statement; the rows must already be locked by this transaction. */

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
 import {
   BadUserInputError,
@@ -55,6 +56,12 @@ interface GraphQLAnswer<T> {
 export class ServiceClient {
   private readonly timeoutMs: number;
   private readonly attempts: number;
+  /**
+   * Keep-alive pools per sibling, called through undici's request: global
+   * fetch spent 11% of orders' CPU under the checkout benchmark in its web
+   * streams (a --cpu-prof of the orders process, 2026-12-06).
+   */
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000 });
 
   constructor(
     private readonly urls: ServiceUrls,
@@ -72,9 +79,9 @@ export class ServiceClient {
   ): Promise<T> {
     const body = JSON.stringify({ query, variables });
     for (let attempt = 1; ; attempt++) {
-      let response: Response;
+      let response: { status: number; text: string };
       try {
-        response = await fetch(this.urls[service], {
+        const answer = await request(this.urls[service], {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -82,8 +89,10 @@ export class ServiceClient {
             ...(requestId ? { 'x-request-id': requestId } : {}),
           },
           body,
+          dispatcher: this.agent,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
+        response = { status: answer.statusCode, text: await answer.body.text() };
       } catch (error) {
         if (attempt >= this.attempts) {
           throw new ServiceUnavailableError(`The ${service} subgraph did not answer`, {
@@ -98,10 +107,10 @@ export class ServiceClient {
   }
 }
 
-async function answerOf<T>(service: string, response: Response): Promise<T> {
+function answerOf<T>(service: string, response: { status: number; text: string }): T {
   let answer: GraphQLAnswer<T>;
   try {
-    answer = (await response.json()) as GraphQLAnswer<T>;
+    answer = JSON.parse(response.text) as GraphQLAnswer<T>;
   } catch {
     throw new ServiceCallError(
       `The ${service} subgraph answered HTTP ${response.status}`,

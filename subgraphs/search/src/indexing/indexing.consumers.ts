@@ -16,7 +16,7 @@ export function startIndexing(
   { indexing }: SearchServices,
   { bus, log }: SubgraphRuntime,
 ): Stoppable {
-  const common = { bus, group: SEARCH_CONSUMER_GROUP, prisma: db.prisma, log } as const;
+  const common = { bus, group: SEARCH_CONSUMER_GROUP, db, log } as const;
   const subscriptions = [
     consumeEvents({
       ...common,
