@@ -2,12 +2,13 @@
 // benchmark loads, as a child process on free ports, so the load generator
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
+import { descendantsOf } from '@shop/testing';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */
@@ -237,27 +238,9 @@ function sumPss(groupId) {
   return total;
 }
 
-/**
- * The group's leader and every process descended from it: npm start runs
- * each service in a process group of its own, and the database server's
- * backends are its children, so the group alone would miss most of the stack.
- */
+/** The group's leader and every process descended from it (see descendantsOf). */
 function groupPids(leader) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // ended meanwhile
-    }
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
-  const pids = [leader];
-  for (let index = 0; index < pids.length; index++) pids.push(...(children.get(pids[index]) ?? []));
-  return pids.filter((pid) => existsSync(`/proc/${pid}`));
+  return [leader, ...descendantsOf(leader)].filter((pid) => existsSync(`/proc/${pid}`));
 }
 
 /** /proc/<pid>/<file> of every live process of the group. */

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { eventually, freePort, graphqlRequest } from '@shop/testing';
+import { descendantsOf, eventually, freePort, graphqlRequest, isRunning } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { operationText } from './contract-operations';
 import { signInAdmin } from './support/shop';
-import { descendantsOf, isRunning, startStackProcess } from './support/stack-process';
+import { startStackProcess } from './support/stack-process';
 
 /** The command line of a process, as ps shows it. */
 const commandOf = (pid: number) =>

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { eventually, freePort, graphqlRequest } from '@shop/testing';
+import { descendantsOf, eventually, freePort, graphqlRequest, isRunning } from '@shop/testing';
 import {
   AddToCartDocument,
   CheckoutDocument,

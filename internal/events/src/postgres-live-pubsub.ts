@@ -37,7 +37,6 @@ export class PostgresLivePubSub implements LivePubSub {
   private readonly connectionString: string;
   private publisher: pg.Pool | undefined;
   private listener: PgListener | undefined;
-  private readonly listening = new Map<string, Promise<void>>();
   /** The topic of each channel listened to. */
   private readonly topics = new Map<string, string>();
   private readonly subscribers: LiveSubscribers;
@@ -55,14 +54,10 @@ export class PostgresLivePubSub implements LivePubSub {
       first: (topic) => {
         const channel = this.channelOf(topic);
         this.topics.set(channel, topic);
-        const listening = this.listenerConnection().listen(channel);
-        // subscribe() reports a failure; this only keeps it from being unhandled.
-        listening.catch(() => undefined);
-        this.listening.set(topic, listening);
+        return this.listenerConnection().listen(channel);
       },
       last: (topic) => {
         const channel = this.channelOf(topic);
-        this.listening.delete(topic);
         this.topics.delete(channel);
         this.listener?.unlisten(channel).catch((error: unknown) => {
           if (!this.closed) this.log.warn({ err: error, topic }, 'live UNLISTEN failed');
@@ -88,14 +83,7 @@ export class PostgresLivePubSub implements LivePubSub {
     topic: LiveTopic<F>,
   ): Promise<LiveSubscription<LivePayload<F>>> {
     if (this.closed) throw new Error('The live pub/sub is closed');
-    const subscription = this.subscribers.add<LivePayload<F>>(topic);
-    try {
-      await this.listening.get(topic);
-    } catch (error) {
-      await subscription.return();
-      throw error;
-    }
-    return subscription;
+    return this.subscribers.subscribe<LivePayload<F>>(topic);
   }
 
   /** The channels this process's connection LISTENs to now, as the server reports them. */

@@ -25,7 +25,6 @@ export function liveChannel(namespace: string, topic: string): string {
 export class RedisLivePubSub implements LivePubSub {
   private publisher: Redis | undefined;
   private subscriber: Redis | undefined;
-  private readonly listening = new Map<string, Promise<unknown>>();
   private readonly subscribers: LiveSubscribers;
   private closed = false;
 
@@ -37,11 +36,8 @@ export class RedisLivePubSub implements LivePubSub {
     options: LivePubSubOptions = {},
   ) {
     this.subscribers = new LiveSubscribers(options.queueLimit ?? DEFAULT_LIVE_QUEUE_LIMIT, log, {
-      first: (topic) => {
-        this.listening.set(topic, this.subscriberConnection().subscribe(this.channelOf(topic)));
-      },
+      first: (topic) => this.subscriberConnection().subscribe(this.channelOf(topic)),
       last: (topic) => {
-        this.listening.delete(topic);
         this.subscriber?.unsubscribe(this.channelOf(topic)).catch((error: unknown) => {
           if (!this.closed) this.log.warn({ err: error, topic }, 'live UNSUBSCRIBE failed');
         });
@@ -59,14 +55,7 @@ export class RedisLivePubSub implements LivePubSub {
     topic: LiveTopic<F>,
   ): Promise<LiveSubscription<LivePayload<F>>> {
     if (this.closed) throw new Error('The live pub/sub is closed');
-    const subscription = this.subscribers.add<LivePayload<F>>(topic);
-    try {
-      await this.listening.get(topic);
-    } catch (error) {
-      await subscription.return();
-      throw error;
-    }
-    return subscription;
+    return this.subscribers.subscribe<LivePayload<F>>(topic);
   }
 
   async close(): Promise<void> {

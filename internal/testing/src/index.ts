@@ -11,3 +11,4 @@ export * from './test-redis';
 export * from './intercepting-proxy';
 export * from './tcp-relay';
 export * from './test-events';
+export * from './process-tree';
