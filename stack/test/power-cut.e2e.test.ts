@@ -20,12 +20,7 @@ import {
   stockedProduct,
   type Shopper,
 } from './support/shop';
-import {
-  descendantsOf,
-  isRunning,
-  startStackProcess,
-  type StackProcess,
-} from './support/stack-process';
+import { startStackProcess, type StackProcess } from './support/stack-process';
 
 const ROUNDS = 5;
 const PRODUCTS = 3;
