@@ -20,9 +20,13 @@ const CONNECT_BATCH = 250;
  * The subscribers are anonymous and share this machine's one address, where
  * 5,000 browsers would have 5,000: the per-address rate limit would refuse
  * all but a burst of them (it did from 2026-11-21 on, unnoticed: 356 of
- * 5,000 delivered), so it is off here.
+ * 5,000 delivered), and the per-address connection limit all but 256, so
+ * both are off here.
  */
-const ONE_ADDRESS_FOR_ALL = { RATE_LIMIT_PER_SECOND: '0' };
+const ONE_ADDRESS_FOR_ALL = {
+  RATE_LIMIT_PER_SECOND: '0',
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: '0',
+};
 
 export async function subscriptions({ subscribers = 5_000 } = {}) {
   const stack = await startStackProcess({ env: ONE_ADDRESS_FOR_ALL });

@@ -79,11 +79,11 @@ export type OrderStatus =
   | 'SHIPPED';
 
 export type PaymentStatus =
-  /** Refused by the processor or the fraud rules. */
+  /** Never captured: refused by the processor, the fraud rules or a review, or given back on the card when its order did not go ahead. */
   | 'DECLINED'
   /** Captured, then refunded in part. */
   | 'PARTIALLY_REFUNDED'
-  /** Created, not yet captured. */
+  /** Not yet captured: the amount is held on the card until the order’s stock is reserved, or an ADMIN’s review (above the review threshold) is decided. */
   | 'PENDING'
   /** Captured, then refunded in full. */
   | 'REFUNDED'
@@ -278,7 +278,7 @@ export type RestockMutationVariables = Exact<{
 }>;
 
 
-export type RestockMutation = { restock: { productId: string, available: number, inStock: boolean, warehouses: Array<{ onHand: number, reserved: number, warehouse: { id: string, name: string } }> } };
+export type RestockMutation = { restock: { productId: string, available: number, inStock: boolean, warehouses: Array<{ onHand: number, reserved: number, warehouse: { id: string, name: string } }> | null } };
 
 export type LoginMutationVariables = Exact<{
   email: string;

@@ -1,4 +1,5 @@
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
+import { ConfigError } from '@shop/platform';
 import { APOLLO_STUDIO_ORIGIN, loadRouterConfig } from './config';
 
 /** Production must be given its secrets; these tests give the development ones explicitly. */
@@ -44,9 +45,65 @@ describe('router configuration', () => {
   });
 
   it('refuses to start in production without the identity secret and the token key', () => {
-    expect(() => loadRouterConfig({ NODE_ENV: 'production' })).toThrow(/IDENTITY_SECRET/);
     expect(() =>
       loadRouterConfig({ NODE_ENV: 'production', IDENTITY_SECRET: secrets.IDENTITY_SECRET }),
-    ).toThrow(/JWT_PUBLIC_KEY/);
+    ).toThrow(/JWT_PUBLIC_KEY: required when NODE_ENV=production/);
+    expect(() =>
+      loadRouterConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: secrets.JWT_PUBLIC_KEY }),
+    ).toThrow(/IDENTITY_SECRET: required when NODE_ENV=production/);
+  });
+
+  it('names every missing secret in one ConfigError, with the other bad variables', () => {
+    let error: unknown;
+    try {
+      loadRouterConfig({ NODE_ENV: 'production', PORT: 'eighty' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.sort()).toEqual([
+      'IDENTITY_SECRET: required when NODE_ENV=production',
+      'JWT_PUBLIC_KEY: required when NODE_ENV=production',
+      expect.stringMatching(/^PORT: /),
+    ]);
+  });
+
+  it('limits long-lived connections and failed sign-ins by default, each limit set or turned off by its variable', () => {
+    const defaults = loadRouterConfig({});
+    expect(defaults.subscriptions.limits).toEqual({
+      maxPerAddress: 256,
+      maxPerUser: 16,
+      maxSubscriptionsPerConnection: 50,
+      initTimeoutMs: 3_000,
+    });
+    expect(defaults.loginThrottle).toMatchObject({
+      mutations: ['login'],
+      freeFailures: 30,
+      maxDelaySeconds: 300,
+      windowSeconds: 3_600,
+      keyPrefix: 'rate-limit:login-failures:',
+    });
+    const set = loadRouterConfig({
+      SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: '0',
+      SUBSCRIPTION_INIT_TIMEOUT_MS: '500',
+      LOGIN_MUTATIONS: '',
+      EVENT_STREAM_PREFIX: 'blue:',
+    });
+    expect(set.subscriptions.limits).toMatchObject({ maxPerAddress: 0, initTimeoutMs: 500 });
+    expect(set.loginThrottle.mutations).toEqual([]);
+    // Namespaced like the caches: two deployments (or test runs) on one Redis count apart.
+    expect(set.rateLimit.keyPrefix).toBe('blue:rate-limit:');
+    expect(() => loadRouterConfig({ SUBSCRIPTION_MAX_PER_CONNECTION: '-1' })).toThrow(
+      /SUBSCRIPTION_MAX_PER_CONNECTION/,
+    );
+    expect(() => loadRouterConfig({ SUBSCRIPTION_INIT_TIMEOUT_MS: '0' })).toThrow(
+      /SUBSCRIPTION_INIT_TIMEOUT_MS/,
+    );
+    expect(() =>
+      loadRouterConfig({
+        LOGIN_ADDRESS_MAX_DELAY_SECONDS: '7200',
+        LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: '3600',
+      }),
+    ).toThrow(/LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least/);
   });
 });

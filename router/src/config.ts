@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { accessTokenVerifyingSettings, identitySettings, requireSecret } from '@shop/identity';
+import { accessTokenVerifyingSettings, identitySettings } from '@shop/identity';
 import {
   booleanFlag,
   commaList,
@@ -12,6 +12,8 @@ import {
   observabilityVariables,
   optionalBooleanFlag,
   port,
+  postgresUrl,
+  runsInProduction,
 } from '@shop/platform';
 
 /** Apollo Studio's Explorer runs in this origin and calls a local router from the browser. */
@@ -28,6 +30,7 @@ const subgraphTimeoutMs = z.coerce.number().int().min(100);
  * SUBGRAPH_TIMEOUT_MS_<NAME> overrides SUBGRAPH_TIMEOUT_MS for one subgraph.
  */
 export function loadRouterConfig(env: Record<string, string | undefined> = process.env) {
+  const production = runsInProduction(env);
   const config = loadConfig(
     {
       NODE_ENV: nodeEnv,
@@ -51,6 +54,13 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
       SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(100),
       MULTIPART_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+      // Long-lived connections (graphql-ws sockets and multipart subscriptions)
+      // per client address and per signed-in user, operations at once per
+      // graphql-ws socket (0: no limit), and the wait for connection_init.
+      SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
+      SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(0).default(16),
+      SUBSCRIPTION_MAX_PER_CONNECTION: z.coerce.number().int().min(0).default(50),
+      SUBSCRIPTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
       // Caching of public subgraph answers, plans and persisted queries (Redis with REDIS_URL).
       ENTITY_CACHE: booleanFlag(true),
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
@@ -67,22 +77,30 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
       RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
       RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
-      RATE_LIMIT_KEY_PREFIX: z.string().default('rate-limit:'),
+      // Default: EVENT_STREAM_PREFIX + "rate-limit:", so a namespaced deployment (or test) counts alone.
+      RATE_LIMIT_KEY_PREFIX: z.string().optional(),
+      // Failed sign-ins per client address on the Mutation fields LOGIN_MUTATIONS
+      // names (empty: none): free ones, then a wait doubling from 1 s up to the
+      // cap, counted in a window that opens at the first failure. Wider than the
+      // users subgraph's per-account ones: an office or a carrier shares one address.
+      LOGIN_MUTATIONS: z.preprocess((value) => value ?? 'login', commaList),
+      LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).default(30),
+      LOGIN_ADDRESS_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(300),
+      LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(60).default(3_600),
       REDIS_URL: z.string().url().optional(),
       // Without Redis, where subgraphs announce entity changes (LISTEN/NOTIFY).
-      EVENTS_DATABASE_URL: z.string().url().optional(),
+      EVENTS_DATABASE_URL: postgresUrl.optional(),
       SAFELIST_PATH: z.string().optional(),
       // The built storefront served at / (empty: none), and GraphiQL at /graphiql.
       STOREFRONT_DIR: z.string().default(path.resolve(__dirname, '../../clients/storefront/dist')),
       GRAPHIQL: optionalBooleanFlag,
       // METRICS_ENABLED (/metrics), OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (traces over OTLP/HTTP).
       ...observabilityVariables,
-      ...identitySettings,
-      ...accessTokenVerifyingSettings,
+      ...identitySettings(production),
+      ...accessTokenVerifyingSettings(production),
     },
     env,
   );
-  const production = config.NODE_ENV === 'production';
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith(SUBGRAPH_URL_PREFIX) && value) {
@@ -97,6 +115,14 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       subgraphTimeoutOverridesMs[key.slice(SUBGRAPH_TIMEOUT_PREFIX.length)] = parsed.data;
     }
   }
+  if (config.LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS < config.LOGIN_ADDRESS_MAX_DELAY_SECONDS) {
+    // The window would end, and its count be forgotten, before the longest wait did.
+    throw new ConfigError([
+      'LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least LOGIN_ADDRESS_MAX_DELAY_SECONDS',
+    ]);
+  }
+  const rateLimitKeyPrefix =
+    config.RATE_LIMIT_KEY_PREFIX ?? `${config.EVENT_STREAM_PREFIX}rate-limit:`;
   return {
     production,
     logLevel: config.LOG_LEVEL,
@@ -138,7 +164,16 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     rateLimit: {
       perSecond: config.RATE_LIMIT_PER_SECOND,
       burst: config.RATE_LIMIT_BURST,
-      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+      keyPrefix: rateLimitKeyPrefix,
+      redisUrl: config.REDIS_URL,
+    },
+    loginThrottle: {
+      /** Mutation fields whose UNAUTHENTICATED answer is a failed sign-in. */
+      mutations: config.LOGIN_MUTATIONS,
+      freeFailures: config.LOGIN_ADDRESS_FREE_FAILURES,
+      maxDelaySeconds: config.LOGIN_ADDRESS_MAX_DELAY_SECONDS,
+      windowSeconds: config.LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS,
+      keyPrefix: `${rateLimitKeyPrefix}login-failures:`,
       redisUrl: config.REDIS_URL,
     },
     caching: {
@@ -163,11 +198,23 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       /** Events a client may fall behind by before its subscription ends. */
       maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
       multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
+      /**
+       * A browser tab holds one connection, a signed-in shopper a few tabs
+       * and devices; an office or a mobile carrier puts many shoppers behind
+       * one address, hence the wide per-address default. Behind a proxy that
+       * hides client addresses every client shares one: raise it or set 0.
+       */
+      limits: {
+        maxPerAddress: config.SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS,
+        maxPerUser: config.SUBSCRIPTION_MAX_CONNECTIONS_PER_USER,
+        maxSubscriptionsPerConnection: config.SUBSCRIPTION_MAX_PER_CONNECTION,
+        initTimeoutMs: config.SUBSCRIPTION_INIT_TIMEOUT_MS,
+      },
     },
     observability: observabilitySettingsOf(config),
     auth: {
-      identitySecret: requireSecret('IDENTITY_SECRET', config.IDENTITY_SECRET, production),
-      jwtPublicKey: requireSecret('JWT_PUBLIC_KEY', config.JWT_PUBLIC_KEY, production),
+      identitySecret: config.IDENTITY_SECRET,
+      jwtPublicKey: config.JWT_PUBLIC_KEY,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     },

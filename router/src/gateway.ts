@@ -25,6 +25,8 @@ export interface GatewayOptions {
   resilience?: SubgraphResilience;
   /** Metrics and trace spans of the executor's subgraph calls. */
   observer?: SubgraphCallObserver;
+  /** Leave "Did you mean …?" out of variable errors (introspection is off). */
+  hideSuggestions?: boolean;
 }
 
 export interface GatewaySetup {
@@ -67,7 +69,7 @@ export function createGateway(
   const sources: ServiceMap = Object.fromEntries(
     subgraphs.map(({ name, url }) => [
       name,
-      new SubgraphDataSource({ url, fetcher: http.fetch as never }, identitySecret),
+      new SubgraphDataSource({ url, fetcher: http.fetch as never }, name, identitySecret),
     ]),
   );
   const loader = new ApolloGateway({
@@ -94,6 +96,7 @@ export function createGateway(
     fetchCache: options.fetchCache,
     planStore: options.planStore,
     deduplicate: options.deduplicate ?? true,
+    hideSuggestions: options.hideSuggestions,
   });
   const gateway: GatewayInterface = {
     async load(loadOptions) {

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -24,21 +23,28 @@ import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
 import { createGateway } from './gateway';
 import { authorizationPlugin } from './plugins/authorization.plugin';
+import { loginThrottlePlugin } from './plugins/login-throttle.plugin';
 import { createRouterErrorFormatter } from './errors/format-error';
 import { operationLimitsPlugin } from './limits/limits.plugin';
 import { createOperationLimits } from './limits/operation-limits';
 import { loadSafelist, safelistPlugin, safelistQueryCache } from './limits/safelist';
+import { createFailedLoginStore } from './rate-limit/login-throttle';
 import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
 import { subgraphCallObserver } from './observability/subgraph-call-observer';
-import { registerSubscriptionGauges } from './observability/subscription-metrics';
+import {
+  registerSubscriptionGauges,
+  subscriptionRefusalCounter,
+} from './observability/subscription-metrics';
 import { storefrontRoutes } from './static/storefront';
 
 export interface RunningRouter {
   url: string;
   port: number;
+  /** /metrics on a listener of its own (METRICS_PORT), when it has one. */
+  metricsUrl?: string;
   httpServer: Server;
   subscriptions: SubscriptionService;
   stop(): Promise<void>;
@@ -76,7 +82,8 @@ export async function startRouter(
   const safelist = config.limits.safelistPath
     ? loadSafelist(config.limits.safelistPath)
     : undefined;
-  const rateLimit = createRateLimitAdmission(config.rateLimit, log);
+  const rateLimit = await createRateLimitAdmission(config.rateLimit, log);
+  const failedLogins = await createFailedLoginStore(config.loginThrottle, log);
   const caches = await createRouterCaches(config.caching, log, options.pubSub);
   const { gateway, planner, subgraphs, sources } = createGateway(
     gatewaySdl,
@@ -90,6 +97,7 @@ export async function startRouter(
       planStore: caches.planStore,
       resilience: new SubgraphResilience(config.resilience, log, subgraphEnvKey),
       observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
+      hideSuggestions: !config.introspection,
     },
   );
 
@@ -105,6 +113,10 @@ export async function startRouter(
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: config.introspection,
+    // "Did you mean …?" would name the fields introspection hides. graphql-js's
+    // own switch rather than Apollo's hideSchemaDetailsFromClientErrors, which
+    // strips them from the messages once computed, and from validation's only.
+    validationOptions: { hideSuggestions: !config.introspection },
     includeStacktraceInErrorResponses: !config.production,
     formatError: createRouterErrorFormatter(log, config.production),
     parseOptions: limits.parseOptions,
@@ -122,6 +134,9 @@ export async function startRouter(
       ...(safelist ? [safelistPlugin(safelist)] : []),
       operationLimitsPlugin(limits),
       authorizationPlugin(requirements),
+      ...(failedLogins
+        ? [loginThrottlePlugin(failedLogins, new Set(config.loginThrottle.mutations))]
+        : []),
       ...observability.plugins<RouterContext>(),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
@@ -140,6 +155,7 @@ export async function startRouter(
     verifier,
     httpServer,
     path: '/graphql',
+    countRefusal: subscriptionRefusalCounter(observability.registry),
     executeOperation: async (payload, contextValue) => {
       const response = await apollo.executeOperation(
         {
@@ -150,9 +166,9 @@ export async function startRouter(
         { contextValue },
       );
       if (response.body.kind !== 'single') {
-        return { errors: [new GraphQLError('Incremental delivery is not served over graphql-ws')] };
+        return { errors: [{ message: 'Incremental delivery is not served over graphql-ws' }] };
       }
-      return response.body.singleResult as ExecutionResult;
+      return response.body.singleResult;
     },
     config,
     log,
@@ -169,7 +185,8 @@ export async function startRouter(
       divert: subscriptions.multipart,
     }),
   );
-  // GET /metrics: operations, subgraph calls, subscriptions and the process (unless METRICS_ENABLED=false).
+  // GET /metrics: operations, subgraph calls, subscriptions and the process (unless METRICS_ENABLED=false),
+  // on this port in development, on METRICS_PORT's listener when set.
   Object.assign(routes, observability.routes());
   if (observability.registry) {
     registerSubscriptionGauges(observability.registry, subscriptions.hub);
@@ -190,11 +207,16 @@ export async function startRouter(
 
   const port = await listen(httpServer, config.port, config.host);
   const url = `http://${config.host}:${port}/graphql`;
-  log.info({ url, subgraphs: subgraphs.map((subgraph) => subgraph.name) }, 'router listening');
+  const metricsUrl = await observability.listen();
+  log.info(
+    { url, metricsUrl, subgraphs: subgraphs.map((subgraph) => subgraph.name) },
+    'router listening',
+  );
 
   return {
     url,
     port,
+    metricsUrl,
     httpServer,
     subscriptions,
     async stop() {
@@ -204,6 +226,7 @@ export async function startRouter(
       if (httpServer.listening) await close(httpServer);
       await http.close();
       await rateLimit?.close();
+      await failedLogins?.close();
       await caches.close();
       await observability.shutdown();
     },

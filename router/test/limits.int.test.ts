@@ -101,8 +101,19 @@ describe('operation limits at the router', () => {
     expect(within.status).toBe(200);
   });
 
+  it('costs a slicing variable that was not sent at its default, as it executes', async () => {
+    const query =
+      'query ($first: Int! = 5000) { products(first: $first) { edges { node { id } } } }';
+    const defaulted = await graphqlRequest(router.url, query);
+    expect(errorCodes(defaulted)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(defaulted.status).toBe(400);
+    // A value that is sent wins over the default.
+    const sent = await graphqlRequest(router.url, query, { first: 10 });
+    expect(errorCodes(sent)).not.toContain('COST_LIMIT_EXCEEDED');
+  });
+
   /** Only the cost limit, checked straight against the client schema (no router). */
-  const costLimitOnly = (maxCost: number) => ({
+  const costLimitOnly = (maxCost: number, defaultListSize = 10) => ({
     limits: createOperationLimits(
       {
         maxDepth: 0,
@@ -111,7 +122,7 @@ describe('operation limits at the router', () => {
         maxSelections: 0,
         maxTokens: 0,
         maxCost,
-        defaultListSize: 10,
+        defaultListSize,
       },
       supergraphSdl,
     ),
@@ -143,6 +154,29 @@ describe('operation limits at the router', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       expect(limits.check(schema, sizedInline, undefined, {})?.code).toBe('COST_LIMIT_EXCEEDED');
     }
+  });
+
+  it('keeps no measure of a document whose list size comes from a variable default', () => {
+    const { limits, schema } = costLimitOnly(1_000);
+    const document = parse(
+      'query ($first: Int! = 10000) { products(first: $first) { edges { node { id } } } }',
+    );
+    // Sent and within, defaulted and over, sent again: each is measured with its own value.
+    expect(limits.check(schema, document, undefined, { first: 10 })).toBeUndefined();
+    expect(limits.check(schema, document, undefined, {})?.code).toBe('COST_LIMIT_EXCEEDED');
+    expect(limits.check(schema, document, undefined, { first: 10 })).toBeUndefined();
+  });
+
+  it("costs a variable neither sent nor defaulted at the argument's default", () => {
+    // An assumed list size far above reviews' `first: Int! = 10`, so the two cannot be confused.
+    const { limits, schema } = costLimitOnly(100, 1_000);
+    const document = parse(
+      'query ($first: Int) { products(first: 1) { edges { node { reviews(first: $first) { edges { node { id } } } } } } }',
+    );
+    expect(limits.check(schema, document, undefined, {})).toBeUndefined();
+    expect(limits.check(schema, document, undefined, { first: 1_000 })?.code).toBe(
+      'COST_LIMIT_EXCEEDED',
+    );
   });
 
   it('answers a request for a batch of operations with a clear error', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { createLogger } from '@shop/platform';
-import { graphqlRequest } from '@shop/testing';
+import { errorCodes, graphqlRequest } from '@shop/testing';
 import { loadRouterConfig, startRouter, subgraphsOf, type RunningRouter } from '@shop/router';
 
 const supergraphSdl = readFileSync(path.resolve(__dirname, '../../supergraph.graphql'), 'utf8');
@@ -23,6 +23,7 @@ describe('the router in production mode', () => {
     const config = loadRouterConfig({
       NODE_ENV: 'production',
       PORT: '0',
+      METRICS_PORT: '0',
       IDENTITY_SECRET: developmentIdentitySecret(),
       JWT_PUBLIC_KEY: developmentKeyPair().publicKeyPem,
       ...unreachableSubgraphs(),
@@ -35,6 +36,49 @@ describe('the router in production mode', () => {
     const result = await graphqlRequest(router.url, '{ __schema { queryType { name } } }');
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('keeps /metrics off its public port and serves it on METRICS_PORT alone', async () => {
+    const onPublicPort = await fetch(new URL('/metrics', router.url));
+    expect(onPublicPort.headers.get('content-type')).not.toMatch(/^text\/plain/);
+    expect(await onPublicPort.text()).not.toMatch(/process_cpu_user_seconds_total|graphql_/);
+    expect(router.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const onItsOwn = await fetch(router.metricsUrl!);
+    expect(onItsOwn.status).toBe(200);
+    expect(await onItsOwn.text()).toContain('process_cpu_user_seconds_total{service="router"}');
+    // The listener serves metrics and nothing else.
+    const graphql = await fetch(new URL('/graphql', router.metricsUrl), { method: 'POST' });
+    expect(graphql.status).toBe(404);
+  });
+
+  it('suggests no names of the schema in its errors, with introspection off', async () => {
+    const unknownField = await graphqlRequest(router.url, '{ prodcts(first: 1) { totalCount } }');
+    expect(errorCodes(unknownField)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const unknownInputField = await graphqlRequest(
+      router.url,
+      'query ($filter: ProductFilter) { products(first: 1, filter: $filter) { totalCount } }',
+      { filter: { minPrise: 1 } },
+    );
+    expect(errorCodes(unknownInputField)).toEqual(['BAD_USER_INPUT']);
+    for (const result of [unknownField, unknownInputField]) {
+      expect(JSON.stringify(result.body)).not.toMatch(/Did you mean|products|minPrice/);
+    }
+  });
+
+  it('suggests no names of the schema to subscriptions either', async () => {
+    const subscribe = (query: string, variables?: Record<string, unknown>) =>
+      fetch(router.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+    const unknownField = await subscribe('subscription { priceChangd(productId: "1") { id } }');
+    const text = await unknownField.text();
+    expect(text).toMatch(/GRAPHQL_VALIDATION_FAILED/);
+    expect(text).not.toMatch(/Did you mean|priceChanged/);
   });
 
   it('serves no landing page', async () => {

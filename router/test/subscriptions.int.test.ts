@@ -14,6 +14,7 @@ import {
   createAccessTokenIssuer,
   developmentKeyPair,
   IDENTITY_HEADER,
+  identityKeyFor,
   verifyIdentity,
   type Identity,
 } from '@shop/identity';
@@ -97,7 +98,9 @@ class TickerSubgraph {
         onConnect: (ctx) => {
           const signed = ctx.connectionParams?.[IDENTITY_HEADER];
           try {
-            this.identities.push(verifyIdentity(signed as string, IDENTITY_SECRET));
+            this.identities.push(
+              verifyIdentity(signed as string, identityKeyFor(IDENTITY_SECRET, 'ticker')),
+            );
             return true;
           } catch {
             return false;
@@ -475,4 +478,205 @@ describe('federated subscriptions through the router, on a supergraph it has nev
     expect(sub.results.at(-1)?.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
     await eventually(() => expect(ticker.listeners('INIT')).toBe(0));
   });
+
+  describe('connection limits (issue #16: 3,000 anonymous sockets from one address were accepted)', () => {
+    const INIT_TIMEOUT_MS = 300;
+    let limited: RunningRouter;
+    let limitedWsUrl: string;
+    const sockets: RawSocket[] = [];
+
+    const open = (connectionParams?: Record<string, unknown>) => {
+      const socket = openRawSocket(limitedWsUrl, connectionParams);
+      sockets.push(socket);
+      return socket;
+    };
+    const refusals = async (reason: string) =>
+      refusalCount(await (await fetch(limited.url.replace(/graphql$/, 'metrics'))).text(), reason);
+
+    beforeAll(async () => {
+      limited = await startRouter(
+        loadRouterConfig({
+          PORT: '0',
+          NODE_ENV: 'test',
+          IDENTITY_SECRET,
+          SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: '4',
+          SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: '2',
+          SUBSCRIPTION_MAX_PER_CONNECTION: '2',
+          SUBSCRIPTION_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS),
+        }),
+        supergraphSdl,
+        createLogger('router', 'silent'),
+      );
+      limitedWsUrl = limited.url.replace(/^http/, 'ws');
+    });
+    afterEach(async () => {
+      await Promise.all(clients.splice(0).map((client) => client.dispose()));
+      await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+      await eventually(() => expect(limited.subscriptions.webSocket.connections).toBe(0));
+    });
+    afterAll(() => limited.stop());
+
+    it('refuses the connection past SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS with 1013 and admits one again when another leaves', async () => {
+      const before = await refusals('connections_per_address');
+      const admitted = [open({}), open({}), open({}), open({})];
+      for (const socket of admitted) expect(await socket.acknowledged).toBe(true);
+      const refused = open({});
+      expect(await refused.closed).toEqual({
+        code: 1013,
+        reason: 'Too many connections from this address',
+      });
+      expect(await refused.acknowledged).toBe(false);
+      expect(await refusals('connections_per_address')).toBe(before + 1);
+
+      await admitted[0]!.close();
+      await eventually(() => expect(limited.subscriptions.webSocket.connections).toBe(3));
+      expect(await open({}).acknowledged).toBe(true);
+    });
+
+    it('holds a flood from one address to the limit while /live answers at once', async () => {
+      const before = await refusals('connections_per_address');
+      const flood = Array.from({ length: 200 }, () => open({}));
+      const started = performance.now();
+      const live = await fetch(limited.url.replace(/graphql$/, 'live'));
+      expect(live.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const acknowledged = await Promise.all(flood.map((socket) => socket.acknowledged));
+      expect(acknowledged.filter(Boolean)).toHaveLength(4);
+      const refused = flood.filter((_socket, index) => !acknowledged[index]);
+      for (const socket of refused) expect((await socket.closed).code).toBe(1013);
+      expect(await refusals('connections_per_address')).toBe(before + 196);
+    });
+
+    it('closes a connection that sends no connection_init with 4408 after SUBSCRIPTION_INIT_TIMEOUT_MS', async () => {
+      const before = await refusals('connection_init_timeout');
+      const started = performance.now();
+      const silent = open();
+      expect(await silent.closed).toEqual({
+        code: 4408,
+        reason: 'Connection initialisation timeout',
+      });
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(INIT_TIMEOUT_MS - 50);
+      expect(elapsed).toBeLessThan(2_000);
+      await eventually(async () =>
+        expect(await refusals('connection_init_timeout')).toBe(before + 1),
+      );
+    });
+
+    it('refuses a third connection of one user with 1013 while another user connects', async () => {
+      const before = await refusals('connections_per_user');
+      const customer = { authorization: await issue('CUSTOMER') };
+      expect(await open(customer).acknowledged).toBe(true);
+      expect(await open(customer).acknowledged).toBe(true);
+      const third = open(customer);
+      expect(await third.acknowledged).toBe(false);
+      expect(await third.closed).toEqual({
+        code: 1013,
+        reason: 'Too many connections for this user',
+      });
+      await eventually(() => expect(limited.subscriptions.webSocket.connections).toBe(2));
+      expect(await open({ authorization: await issue('ADMIN') }).acknowledged).toBe(true);
+      expect(await refusals('connections_per_user')).toBe(before + 1);
+    });
+
+    it('refuses a subscription past SUBSCRIPTION_MAX_PER_CONNECTION with MAX_SUBSCRIPTIONS_EXCEEDED, keeping the connection', async () => {
+      const before = await refusals('subscriptions_per_connection');
+      const client = createClient({
+        url: limitedWsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      const first = subscribe(client, TICKS, { symbol: 'ACME' });
+      subscribe(client, TICKS, { symbol: 'INIT' });
+      await eventually(() => expect(limited.subscriptions.hub.subscribers).toBe(2));
+      const third = subscribe(client, TICKS, { symbol: 'ACME' });
+      await eventually(() => expect(third.errors).toHaveLength(1));
+      expect(third.errors[0]).toEqual([
+        expect.objectContaining({ extensions: { code: 'MAX_SUBSCRIPTIONS_EXCEEDED', limit: 2 } }),
+      ]);
+      expect(await refusals('subscriptions_per_connection')).toBe(before + 1);
+
+      first.unsubscribe();
+      await eventually(() => expect(limited.subscriptions.hub.subscribers).toBe(1));
+      const fourth = subscribe(client, TICKS, { symbol: 'ACME' });
+      await eventually(() => expect(limited.subscriptions.hub.subscribers).toBe(2));
+      await eventually(() => expect(ticker.listeners('ACME')).toBe(1));
+      ticker.publish('ACME', 130);
+      await eventually(() => expect(fourth.results).toHaveLength(1));
+    });
+
+    it('counts multipart subscriptions against the same per-address limit (429 MAX_CONNECTIONS_EXCEEDED)', async () => {
+      for (const socket of [open({}), open({}), open({}), open({})]) {
+        expect(await socket.acknowledged).toBe(true);
+      }
+      const before = await refusals('connections_per_address');
+      const abort = new AbortController();
+      const response = await fetch(limited.url, {
+        signal: abort.signal,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json',
+        },
+        body: JSON.stringify({ query: TICKS, variables: { symbol: 'ACME' } }),
+      });
+      if (response.status !== 429) abort.abort();
+      expect(response.status).toBe(429);
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: 'Too many connections from this address',
+            extensions: { code: 'MAX_CONNECTIONS_EXCEEDED' },
+          },
+        ],
+      });
+      expect(await refusals('connections_per_address')).toBe(before + 1);
+      expect(ticker.listeners('ACME')).toBe(0);
+    });
+  });
 });
+
+/** A graphql-transport-ws socket driven by hand: it sends connection_init only when given params. */
+interface RawSocket {
+  /** Whether connection_ack came (false when the socket closed first). */
+  acknowledged: Promise<boolean>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+}
+
+function openRawSocket(url: string, connectionParams?: Record<string, unknown>): RawSocket {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const acknowledged = new Promise<boolean>((resolve) => {
+    socket.once('message', (data: Buffer) =>
+      resolve((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack'),
+    );
+    void closed.then(() => resolve(false));
+  });
+  socket.once('error', () => undefined);
+  if (connectionParams) {
+    socket.once('open', () =>
+      socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams })),
+    );
+  }
+  return {
+    acknowledged,
+    closed,
+    async close() {
+      if (socket.readyState !== WebSocket.CLOSED) socket.close(1000);
+      await closed;
+    },
+  };
+}
+
+/** A counter's value for one reason in a Prometheus text exposition (0 when absent). */
+function refusalCount(metrics: string, reason: string): number {
+  const series = new RegExp(
+    `^router_subscription_refusals_total\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)$`,
+    'm',
+  );
+  return Number(series.exec(metrics)?.[1] ?? 0);
+}

@@ -1,11 +1,15 @@
 // Checks of Kubernetes objects: each against the Kubernetes JSON schema
 // (kubernetes-models), and a kustomization's objects against each other and
 // against the code (service-facts.mjs): probes on paths the service serves,
-// Services and budgets that select a Deployment, env vars the service reads.
+// Services and budgets that select a Deployment, env vars the service reads,
+// the metrics port where METRICS_PORT puts it and no Service in front of it.
 import { describe } from './kustomize.mjs';
 
 const REQUIRED_PROBES = ['livenessProbe', 'readinessProbe'];
 const PROBES = ['startupProbe', ...REQUIRED_PROBES];
+/** The container port /metrics is served on (METRICS_PORT): scraped in the pod, never behind a Service. */
+const METRICS_PORT_NAME = 'metrics';
+const SCRAPE_PORT_ANNOTATION = 'prometheus.io/port';
 
 /** Schema errors of one object, as findings; kinds kubernetes-models lacks are findings too. */
 export async function schemaFindings(object, where) {
@@ -71,7 +75,14 @@ export function crossFindings(entries, services, secrets) {
     for (const container of deployment.spec?.template?.spec?.containers ?? []) {
       const at = `${file}: ${name}: container ${container.name}`;
       for (const port of container.ports ?? []) {
-        if (port.containerPort !== service.port) {
+        if (port.name === METRICS_PORT_NAME) {
+          const metricsPort = metricsPortOf(container, configMaps);
+          if (port.containerPort !== metricsPort) {
+            findings.push(
+              `${at}: port ${METRICS_PORT_NAME} is ${port.containerPort}, but METRICS_PORT is ${metricsPort ?? 'not set'}`,
+            );
+          }
+        } else if (port.containerPort !== service.port) {
           findings.push(
             `${at}: port ${port.containerPort}, but ${service.name} listens on ${service.port}`,
           );
@@ -120,6 +131,15 @@ export function crossFindings(entries, services, secrets) {
         configMapReaders.set(mapName, [...(configMapReaders.get(mapName) ?? []), service]);
       }
     }
+    const scrapePort = deployment.spec?.template?.metadata?.annotations?.[SCRAPE_PORT_ANNOTATION];
+    if (
+      scrapePort !== undefined &&
+      containerPort(deployment, Number(scrapePort))?.name !== METRICS_PORT_NAME
+    ) {
+      findings.push(
+        `${file}: ${name}: ${SCRAPE_PORT_ANNOTATION} ${scrapePort} is not its ${METRICS_PORT_NAME} port`,
+      );
+    }
     for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       const covering = byKind(kind).some(({ object }) => covers(object, deployment));
       if (!covering) findings.push(`${file}: ${name}: no ${kind} for it`);
@@ -146,10 +166,14 @@ export function crossFindings(entries, services, secrets) {
     }
     for (const port of service.spec?.ports ?? []) {
       for (const { object } of selected) {
-        if (!containerPort(object, port.targetPort ?? port.port)) {
+        const target = containerPort(object, port.targetPort ?? port.port);
+        if (!target) {
           findings.push(
             `${file}: ${describe(service)}: targetPort ${port.targetPort} is no port of ${describe(object)}`,
           );
+        } else if (target.name === METRICS_PORT_NAME) {
+          // /metrics names and times every operation: for Prometheus in the cluster, not for callers.
+          findings.push(`${file}: ${describe(service)}: exposes the ${METRICS_PORT_NAME} port`);
         }
       }
     }
@@ -175,6 +199,20 @@ export function crossFindings(entries, services, secrets) {
     }
   }
   return findings;
+}
+
+/** The METRICS_PORT a container gets: from its own env, else from a ConfigMap it takes whole. */
+function metricsPortOf(container, configMaps) {
+  const own = container.env?.find((variable) => variable.name === 'METRICS_PORT');
+  if (own?.value !== undefined) return Number(own.value);
+  for (const source of container.envFrom ?? []) {
+    const map = configMaps.find(
+      ({ object }) => object.metadata?.name === source.configMapRef?.name,
+    );
+    const value = map?.object.data?.METRICS_PORT;
+    if (value !== undefined) return Number(value);
+  }
+  return undefined;
 }
 
 /** Whether a Service, autoscaler or budget is about this Deployment. */

@@ -10,6 +10,7 @@ const ROUTER_SERVER = 'router/src/server.ts';
 const SUBGRAPH_SETTINGS = 'internal/federation/src/server/subgraph-settings.ts';
 const SUBGRAPH_SERVER = 'internal/federation/src/server/subgraph-server.ts';
 const IDENTITY_SETTINGS = 'internal/identity/src/settings.ts';
+const OBSERVABILITY_SETTINGS = 'internal/platform/src/observability/settings.ts';
 
 /** Env-var keys of a zod shape: `NAME:` and `[`${upper}_NAME`]:` (with upper given). */
 function shapeKeys(source, upper) {
@@ -20,17 +21,33 @@ function shapeKeys(source, upper) {
   return [...keys, ...templated];
 }
 
-/** The setting groups of @shop/identity (`export const fooSettings = { … };`), by name. */
+/**
+ * The setting groups of @shop/identity, by name: `export function
+ * fooSettings(production) { return { … }; }` (production decides whether its
+ * secrets are required), or a plain `export const fooSettings = { … };`.
+ */
 function identityGroups(root) {
   const source = readFileSync(path.join(root, IDENTITY_SETTINGS), 'utf8');
   const groups = new Map();
-  for (const match of source.matchAll(/export const (\w+) = \{([\s\S]*?)\n\};/g)) {
-    groups.set(match[1], shapeKeys(match[2]));
+  const declarations = [
+    /export const (\w+) = \{([\s\S]*?)\n\};/g,
+    /export function (\w+)\([^)]*\) \{\n {2}return \{([\s\S]*?)\n {2}\};/g,
+  ];
+  for (const declaration of declarations) {
+    for (const match of source.matchAll(declaration)) groups.set(match[1], shapeKeys(match[2]));
   }
   return groups;
 }
 
-/** Variables a config module reads: its keys and those of the identity groups it spreads. */
+/** The keys of @shop/platform's `observabilityVariables` (METRICS_*, OTEL_*), which configs spread. */
+function observabilityVariables(root) {
+  const source = readFileSync(path.join(root, OBSERVABILITY_SETTINGS), 'utf8');
+  const block = source.match(/export const observabilityVariables = \{([\s\S]*?)\n\};/);
+  if (!block) throw new Error(`${OBSERVABILITY_SETTINGS}: observabilityVariables not found`);
+  return shapeKeys(block[1]);
+}
+
+/** Variables a config module reads: its keys and those of the setting groups it spreads. */
 function configVariables(root, files, upper) {
   const groups = identityGroups(root);
   const names = new Set();
@@ -39,6 +56,9 @@ function configVariables(root, files, upper) {
     for (const key of shapeKeys(source, upper)) names.add(key);
     for (const match of source.matchAll(/\.\.\.(\w+Settings)\b/g)) {
       for (const key of groups.get(match[1]) ?? []) names.add(key);
+    }
+    if (/\.\.\.observabilityVariables\b/.test(source)) {
+      for (const key of observabilityVariables(root)) names.add(key);
     }
   }
   return names;

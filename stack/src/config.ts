@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SUBGRAPH_PORTS, type SubgraphName } from '@shop/federation';
-import { booleanFlag, currentEnvironment, loadConfig, logLevel, port } from '@shop/platform';
+import {
+  booleanFlag,
+  currentEnvironment,
+  loadConfig,
+  logLevel,
+  port,
+  postgresUrl,
+  subgraphDatabaseUrl,
+} from '@shop/platform';
 
 /** The repository root, where .data/ and supergraph.yaml live. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -24,7 +32,7 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
   const subgraphVariables = Object.fromEntries(
     SUBGRAPH_NAMES.flatMap((name) => [
       [subgraphVariable(name, 'PORT'), port(DEFAULT_SUBGRAPH_PORTS[name])],
-      [subgraphVariable(name, 'DATABASE_URL'), z.string().url().optional()],
+      [subgraphVariable(name, 'DATABASE_URL'), subgraphDatabaseUrl.optional()],
     ]),
   );
   const config = loadConfig(
@@ -37,7 +45,7 @@ export function loadStackConfig(env: Record<string, string | undefined> = curren
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
       REDIS_URL: z.string().url().optional(),
-      EVENTS_DATABASE_URL: z.string().url().optional(),
+      EVENTS_DATABASE_URL: postgresUrl.optional(),
       EMBEDDED_DB_PORT: port(0),
       /** How long a service may take from spawn to serving (migrations and seeding included). */
       SERVICE_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),

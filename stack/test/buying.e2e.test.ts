@@ -206,10 +206,14 @@ describe('the first parts of buying, through the router: cards, cart, fulfilment
     expect(customer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('does not expose the internal charge operation to clients', async () => {
+  it.each([
+    'authorizePayment(input: { orderId: "x", userId: "x", paymentMethodId: "x", amount: 1, currency: "USD", idempotencyKey: "k", ttlSeconds: 60 })',
+    'capturePayment(id: "x")',
+    'voidPayment(id: "x")',
+  ])('does not expose the saga’s internal payment operation %s to clients', async (field) => {
     const result = await graphqlRequest(
       url(),
-      'mutation { chargePayment(input: { orderId: "x", userId: "x", paymentMethodId: "x", amount: 1, currency: "USD", idempotencyKey: "k" }) { id } }',
+      `mutation { ${field} { id } }`,
       undefined,
       as('admin'),
     );

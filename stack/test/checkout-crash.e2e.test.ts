@@ -23,21 +23,23 @@ import { handOver, startTestStack, type RunningStack } from './support/test-stac
 const PRICE = 3_100;
 const STOCK = 10;
 
-/** The saga's call to payments that charges this buyer. */
-const chargeOf = (buyer: Shopper) => (call: ProxiedCall) =>
-  /\bchargePayment\s*\(/.test(call.query) &&
+/** The saga's first call to payments for this buyer: the authorization of their order's amount. */
+const authorizationOf = (buyer: Shopper) => (call: ProxiedCall) =>
+  /\bauthorizePayment\s*\(/.test(call.query) &&
   (call.variables.input as { userId?: string } | undefined)?.userId === buyer.userId;
+/** The saga's capture, once the stock is held: only one saga gets that far here. */
+const isCapture = (call: ProxiedCall) => /\bcapturePayment\s*\(/.test(call.query);
 
 const orderIdOf = (call: HeldCall) => (call.variables.input as { orderId: string }).orderId;
 
 /**
  * The orders subgraph runs as its own OS process here, behind a proxy the
- * router calls, and calls payments through a proxy that can hold the charge.
- * It is SIGKILLed with three checkouts in flight: two between reservation and
- * charge (payments never heard of them; one buyer's card declines), one after
- * payments captured the money but before orders learned it. A new orders
- * process on the same database finishes every saga by itself (its recovery
- * job): PAID and charged once, or CANCELLED with the stock given back.
+ * router calls, and calls payments through a proxy that can hold a call.
+ * It is SIGKILLed with three checkouts in flight: two whose authorization
+ * never reached payments (one buyer's card declines), one after payments
+ * captured the money but before orders learned it. A new orders process on
+ * the same database finishes every saga by itself (its recovery job): PAID
+ * and charged once, or CANCELLED with no stock ever held.
  */
 describe('checkout survives the orders process being killed mid-saga', () => {
   let stack: RunningStack;
@@ -77,7 +79,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     await stack?.stop();
   });
 
-  it('kills orders before and after the charge; the restarted process finishes every order consistently', async () => {
+  it('kills orders before the authorization and after the capture; the restarted process finishes every order consistently', async () => {
     const url = stack.router.url;
     const admin = await signInAdmin(url);
     const product = await stockedProduct(url, admin, {
@@ -93,11 +95,11 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     const buyers = [beforeCharge, afterCharge, declined];
     for (const buyer of buyers) await addToCart(url, buyer, product.id);
 
-    // Two charges never reach payments; the third is captured and its answer lost.
+    // Two authorizations never reach payments; the third saga's capture is made and its answer lost.
     paymentsGate.intercept((call) =>
-      chargeOf(afterCharge)(call)
+      isCapture(call)
         ? 'hold-response'
-        : chargeOf(beforeCharge)(call) || chargeOf(declined)(call)
+        : authorizationOf(beforeCharge)(call) || authorizationOf(declined)(call)
           ? 'hold-request'
           : 'forward',
     );
@@ -105,11 +107,13 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     const answers = buyers.map((buyer) =>
       graphqlRequest(url, CheckoutDocument, inputs.get(buyer)!, buyer.headers),
     );
-    const held = new Map<Shopper, HeldCall>();
-    for (const buyer of buyers) held.set(buyer, await paymentsGate.held(chargeOf(buyer)));
-    const orderOf = (buyer: Shopper) => orderIdOf(held.get(buyer)!);
-    expect(held.get(afterCharge)!.response).toMatchObject({
-      data: { chargePayment: { status: 'SUCCEEDED' } },
+    const orderIds = new Map<Shopper, string>();
+    for (const buyer of [beforeCharge, declined]) {
+      orderIds.set(buyer, orderIdOf(await paymentsGate.held(authorizationOf(buyer))));
+    }
+    const capture = await paymentsGate.held(isCapture);
+    expect(capture.response).toMatchObject({
+      data: { capturePayment: { status: 'SUCCEEDED' } },
     });
 
     await orders!.kill();
@@ -118,20 +122,30 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       expect(answer.errors?.length).toBeGreaterThan(0);
     }
 
-    // What the crash left: every saga at STOCK_RESERVED with its unit held; one charge captured.
-    const orderIds = buyers.map(orderOf);
-    expect((await ordersOf(product.id)).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
-      [...orderIds]
-        .sort()
-        .map((id) =>
-          expect.objectContaining({ id, status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
-        ),
+    // What the crash left: two sagas at their start, nothing held; one with its unit held and
+    // its payment captured.
+    const stored = await ordersOf(product.id);
+    expect(stored).toHaveLength(3);
+    orderIds.set(
+      afterCharge,
+      stored.find((order) => ![...orderIds.values()].includes(order.id))!.id,
     );
-    expect(await reservationsOf(product.id)).toEqual({ HELD: 3 });
+    const orderOf = (buyer: Shopper) => orderIds.get(buyer)!;
+    expect(stored.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      buyers
+        .map((buyer) => ({
+          id: orderOf(buyer),
+          status: 'PENDING',
+          sagaStep: buyer === afterCharge ? 'STOCK_RESERVED' : 'CREATED',
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((expected) => expect.objectContaining(expected)),
+    );
+    expect(await reservationsOf(product.id)).toEqual({ HELD: 1 });
     expect(await stockOf(product.id)).toEqual([
-      expect.objectContaining({ onHand: STOCK, reserved: 3 }),
+      expect.objectContaining({ onHand: STOCK, reserved: 1 }),
     ]);
-    expect(await paymentsOf(orderIds)).toEqual([
+    expect(await paymentsOf(buyers.map(orderOf))).toEqual([
       expect.objectContaining({ orderId: orderOf(afterCharge), status: 'SUCCEEDED', captures: 1 }),
     ]);
 
@@ -157,8 +171,8 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       }, 30_000);
     const [paidBefore, paidAfter, cancelled] = await Promise.all(buyers.map(finalState));
 
-    // The held units and the approving cards let two complete: PAID, each charged exactly once
-    // (the lost answer's charge was not repeated).
+    // The approving cards let two complete: PAID, each charged exactly once (the lost answer's
+    // capture was not repeated).
     for (const order of [paidBefore!, paidAfter!]) {
       expect(order).toMatchObject({
         status: 'PAID',
@@ -166,14 +180,14 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       });
       expect(order.statusHistory.map((change) => change.status)).toEqual(['PENDING', 'PAID']);
     }
-    // The declining card ends its order CANCELLED, nothing captured, its unit given back.
+    // The declining card ends its order CANCELLED, nothing captured, no unit ever held.
     expect(cancelled).toMatchObject({ status: 'CANCELLED', payment: { status: 'DECLINED' } });
     expect(cancelled!.statusHistory.map((change) => change.status)).toEqual([
       'PENDING',
       'CANCELLED',
     ]);
 
-    const payments = await paymentsOf(orderIds);
+    const payments = await paymentsOf(buyers.map(orderOf));
     expect(payments.sort((a, b) => a.orderId.localeCompare(b.orderId))).toEqual(
       buyers
         .map((buyer) => ({
@@ -187,10 +201,9 @@ describe('checkout survives the orders process being killed mid-saga', () => {
         .map((expected) => expect.objectContaining(expected)),
     );
     expect(payments.find((payment) => payment.orderId === orderOf(afterCharge))!.id).toBe(
-      (held.get(afterCharge)!.response as { data: { chargePayment: { id: string } } }).data
-        .chargePayment.id,
+      (capture.response as { data: { capturePayment: { id: string } } }).data.capturePayment.id,
     );
-    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 2, RELEASED: 1 });
+    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 2 });
     expect(await stockOf(product.id)).toEqual([
       expect.objectContaining({ onHand: STOCK - 2, reserved: 0 }),
     ]);

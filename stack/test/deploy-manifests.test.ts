@@ -93,6 +93,25 @@ describe('scripts/validate-manifests.mjs', () => {
       edit: (text: string) => text.replace('USERS_URL:', 'USER_URL:'),
       finding: 'service orders: USER_URL is not read by orders',
     },
+    {
+      breakage: 'a metrics port other than METRICS_PORT',
+      file: 'k8s/base/products.yaml',
+      edit: (text: string) => text.replace('containerPort: 9464', 'containerPort: 9465'),
+      finding: 'port metrics is 9465, but METRICS_PORT is 9464',
+    },
+    {
+      breakage: 'a scrape annotation naming another port',
+      file: 'k8s/base/orders.yaml',
+      edit: (text: string) =>
+        text.replace("prometheus.io/port: '9464'", "prometheus.io/port: '4003'"),
+      finding: 'Deployment/orders: prometheus.io/port 4003 is not its metrics port',
+    },
+    {
+      breakage: 'a Service in front of the metrics port',
+      file: 'k8s/base/search.yaml',
+      edit: (text: string) => text.replace('targetPort: http', 'targetPort: metrics'),
+      finding: 'Service/search: exposes the metrics port',
+    },
   ])('fails on $breakage', ({ file, edit, finding }) => {
     const copy = brokenCopy(file, edit);
     try {

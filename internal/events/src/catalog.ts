@@ -46,6 +46,8 @@ export interface OrderEvents {
 export interface PaymentEvents {
   PaymentCaptured: { paymentId: string; orderId: string; userId: string; amount: Money };
   PaymentDeclined: { paymentId: string; orderId: string; userId: string; code: string };
+  /** An authorization given back uncaptured: its order did not go ahead, or it expired. */
+  PaymentVoided: { paymentId: string; orderId: string; userId: string; reason: string };
   PaymentRefunded: { paymentId: string; orderId: string; userId: string; amount: Money };
 }
 

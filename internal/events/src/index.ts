@@ -14,4 +14,5 @@ export * from './postgres-live-pubsub';
 export * from './postgres-streams-bus';
 export * from './redis-live-pubsub';
 export * from './redis-streams-bus';
+export * from './redis-connection';
 export * from './relay';

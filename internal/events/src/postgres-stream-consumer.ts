@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@shop/platform';
+import { FailureReport, type Logger } from '@shop/platform';
 import type { SubscribeOptions, Subscription } from './bus';
 import type { PgListener } from './pg-listener';
 import {
@@ -29,6 +29,7 @@ export class PostgresStreamConsumer implements Subscription {
   /** Unique per subscription, so two never share pending entries; readable in the table. */
   private readonly name = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly log: Logger;
+  private readonly failures: FailureReport;
   private stopped = false;
   private readonly stopping = new AbortController();
   /** Woken since the last look at the stream: look again instead of waiting. */
@@ -51,6 +52,7 @@ export class PostgresStreamConsumer implements Subscription {
     },
   ) {
     this.log = deps.log.child({ stream, group: options.group });
+    this.failures = new FailureReport(this.log, 'event consumer');
     this.types = options.types ?? null;
     this.running = this.loop().catch((error: unknown) =>
       this.log.error({ err: error }, 'event consumer stopped'),
@@ -103,12 +105,13 @@ export class PostgresStreamConsumer implements Subscription {
           drained = claimed.scanned < CLAIM_BATCH;
         }
         if (entries.length > 0) await this.handle(entries, consumer);
+        this.failures.succeeded();
         // A short batch of new entries was all there was: wait for news (one notified while
         // handling ends the wait at once) instead of asking again, which would find nothing.
         if (drained) await this.waitForNews();
       } catch (error) {
         if (this.stopped) break;
-        this.log.error({ err: error }, 'event consumer failed; retrying');
+        this.failures.failed(error);
         backlog = true;
         await sleep(RETRY_MS, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Logger } from '@shop/platform';
 import {
   DEFAULT_LIVE_QUEUE_LIMIT,
@@ -7,6 +7,7 @@ import {
   type LiveSubscription,
 } from './live-pubsub';
 import { LiveSubscribers } from './live-subscribers';
+import { closeRedis, connectRedis } from './redis-connection';
 import type { LiveFeed, LivePayload, LiveTopic } from './live-topics';
 
 /** The Redis channel of a topic: namespaced like the event streams (EVENT_STREAM_PREFIX). */
@@ -38,8 +39,11 @@ export class RedisLivePubSub implements LivePubSub {
     this.subscribers = new LiveSubscribers(options.queueLimit ?? DEFAULT_LIVE_QUEUE_LIMIT, log, {
       first: (topic) => this.subscriberConnection().subscribe(this.channelOf(topic)),
       last: (topic) => {
-        this.subscriber?.unsubscribe(this.channelOf(topic)).catch((error: unknown) => {
-          if (!this.closed) this.log.warn({ err: error, topic }, 'live UNSUBSCRIBE failed');
+        const subscriber = this.subscriber;
+        subscriber?.unsubscribe(this.channelOf(topic)).catch((error: unknown) => {
+          // Redis being away was said once already, by its connection.
+          const expected = this.closed || subscriber.status !== 'ready';
+          this.log[expected ? 'debug' : 'warn']({ err: error, topic }, 'live UNSUBSCRIBE failed');
         });
       },
     });
@@ -62,7 +66,9 @@ export class RedisLivePubSub implements LivePubSub {
     if (this.closed) return;
     this.closed = true;
     this.subscribers.endAll();
-    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()]);
+    await Promise.all(
+      [this.publisher, this.subscriber].map((connection) => connection && closeRedis(connection)),
+    );
   }
 
   private channelOf(topic: string): string {
@@ -89,11 +95,6 @@ export class RedisLivePubSub implements LivePubSub {
   }
 
   private connect(role: string): Redis {
-    const connection = new Redis(this.url, { maxRetriesPerRequest: 3 });
-    // Without a listener ioredis prints every connection error itself.
-    connection.on('error', (error: unknown) =>
-      this.log.warn({ err: error, role }, 'live pub/sub Redis connection error'),
-    );
-    return connection;
+    return connectRedis(this.url, this.log, { purpose: `live ${role}`, maxRetriesPerRequest: 3 });
   }
 }

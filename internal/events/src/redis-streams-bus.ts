@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
-import Redis from 'ioredis';
-import type { Logger } from '@shop/platform';
+import type Redis from 'ioredis';
+import { FailureReport, type Logger } from '@shop/platform';
 import type { EventBus, SubscribeOptions, Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
+import { closeRedis, connectRedis } from './redis-connection';
 
 /** Streams keep about this many entries; consumers are expected to keep up. */
 const MAX_LENGTH = 100_000;
@@ -49,7 +50,10 @@ export class RedisStreamsEventBus implements EventBus {
     private readonly log: Logger,
     private readonly namespace = '',
   ) {
-    this.publisher = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.publisher = connectRedis(url, log, {
+      purpose: 'event publisher',
+      maxRetriesPerRequest: 3,
+    });
   }
 
   async publish(stream: string, events: EventEnvelope[]): Promise<void> {
@@ -73,64 +77,89 @@ export class RedisStreamsEventBus implements EventBus {
 
   subscribe(options: SubscribeOptions): Subscription {
     // Blocking reads need a connection of their own.
-    const connection = new Redis(this.url, { maxRetriesPerRequest: null });
+    const connection = connectRedis(this.url, this.log, {
+      purpose: 'event consumer',
+      maxRetriesPerRequest: null,
+    });
     const key = this.namespace + options.stream;
     const consumer = consumerName(key, options.group);
     const log = this.log.child({ stream: key, group: options.group });
+    const failures = new FailureReport(log, 'event consumer');
     let stopped = false;
     let lastClaim = 0;
+    // ioredis 5.11 never settles a command queued while it reconnects once the
+    // connection is closed (redis/ioredis#2169, open): a stop while Redis was
+    // away hung here for ever. Each command is awaited until the stop instead.
+    let stop!: () => void;
+    const stopping = new Promise<never>((_resolve, reject) => {
+      stop = () => reject(new Error('the consumer stopped'));
+    });
+    stopping.catch(() => undefined);
+    const untilStopped = <T>(command: Promise<T>): Promise<T> => Promise.race([command, stopping]);
 
     const handle = async (entries: StreamEntries): Promise<boolean> => {
       for (const [id, fields] of entries) {
         const raw = fields[fields.indexOf('event') + 1];
         if (raw) await options.handler(JSON.parse(raw) as EventEnvelope);
-        await connection.xack(key, options.group, id);
+        await untilStopped(connection.xack(key, options.group, id));
       }
       return entries.length > 0;
     };
 
+    // "$": a new group that starts at the newest entry sees only what comes after it.
+    const startId = options.startAt === 'newest' ? '$' : '0';
     const loop = async (): Promise<void> => {
-      // "$": a new group that starts at the newest entry sees only what comes after it.
-      await connection
-        .xgroup('CREATE', key, options.group, options.startAt === 'newest' ? '$' : '0', 'MKSTREAM')
-        .catch((error: Error) => {
-          if (!error.message.includes('BUSYGROUP')) throw error;
-        });
+      let grouped = false;
       let backlog = true;
       while (!stopped) {
         try {
+          if (!grouped) {
+            await untilStopped(
+              connection
+                .xgroup('CREATE', key, options.group, startId, 'MKSTREAM')
+                .catch((error: Error) => {
+                  if (!error.message.includes('BUSYGROUP')) throw error;
+                }),
+            );
+            grouped = true;
+          }
           if (Date.now() - lastClaim > CLAIM_IDLE_MS) {
             lastClaim = Date.now();
-            const [, claimed] = (await connection.xautoclaim(
-              key,
-              options.group,
-              consumer,
-              CLAIM_IDLE_MS,
-              '0',
-              'COUNT',
-              BATCH,
+            const [, claimed] = (await untilStopped(
+              connection.xautoclaim(
+                key,
+                options.group,
+                consumer,
+                CLAIM_IDLE_MS,
+                '0',
+                'COUNT',
+                BATCH,
+              ),
             )) as [string, StreamEntries];
             await handle(claimed);
           }
           // "0" re-reads this consumer's pending entries; ">" asks for new ones.
-          const reply = (await connection.xreadgroup(
-            'GROUP',
-            options.group,
-            consumer,
-            'COUNT',
-            BATCH,
-            'BLOCK',
-            BLOCK_MS,
-            'STREAMS',
-            key,
-            backlog ? '0' : '>',
+          const reply = (await untilStopped(
+            connection.xreadgroup(
+              'GROUP',
+              options.group,
+              consumer,
+              'COUNT',
+              BATCH,
+              'BLOCK',
+              BLOCK_MS,
+              'STREAMS',
+              key,
+              backlog ? '0' : '>',
+            ),
           )) as [string, StreamEntries][] | null;
           const entries = reply?.[0]?.[1] ?? [];
           const handled = await handle(entries);
+          failures.succeeded();
           if (backlog && !handled) backlog = false;
         } catch (error) {
           if (stopped) break;
-          log.error({ err: error }, 'event consumer failed; retrying');
+          failures.failed(error);
           backlog = true;
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
@@ -143,6 +172,7 @@ export class RedisStreamsEventBus implements EventBus {
     const subscription: Subscription = {
       stop: async () => {
         stopped = true;
+        stop();
         connection.disconnect();
         await running;
         this.subscriptions.delete(subscription);
@@ -154,6 +184,6 @@ export class RedisStreamsEventBus implements EventBus {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.publisher.quit();
+    await closeRedis(this.publisher);
   }
 }

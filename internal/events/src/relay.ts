@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/platform';
+import { FailureReport, type Logger } from '@shop/platform';
 import type { EventBus } from './bus';
 import type { Stream } from './catalog';
 import type { EventEnvelope } from './envelope';
@@ -62,6 +62,7 @@ export function startOutboxRelay(options: {
   let current: Promise<void> | undefined;
   // Woken while publishing: rows committed after this pass's read go in another pass at once.
   let wokenDuringRun = false;
+  const failures = new FailureReport(log.child({ stream }), 'outbox relay');
 
   const publishBatch = (): Promise<number> =>
     db.prisma.$transaction(async (tx) => {
@@ -91,9 +92,10 @@ export function startOutboxRelay(options: {
         while (!stopped && (await publishBatch()) === batchSize) {
           // a full batch: more may be waiting
         }
+        failures.succeeded();
       } catch (error) {
         failed = true;
-        log.error({ err: error, stream }, 'outbox relay could not publish; will retry');
+        failures.failed(error);
       } finally {
         current = undefined;
         if (!stopped) {

@@ -1,39 +1,50 @@
 import { z } from 'zod';
-import { ConfigError } from '@shop/platform';
 import { developmentIdentitySecret, developmentKeyPair } from './development-keys';
 
-/** Environment variables about identity; parse them with the rest of a process's config. */
-export const identitySettings = {
-  /** HMAC secret shared by the router and every subgraph (≥ 32 characters). */
-  IDENTITY_SECRET: z.string().min(32).optional(),
-  JWT_ISSUER: z.string().default('shop-users'),
-  JWT_AUDIENCE: z.string().default('shop-supergraph'),
-};
-
-export const accessTokenSigningSettings = {
-  /** Ed25519 private key, PKCS#8 PEM (\n may be written as \\n). Only the users subgraph has it. */
-  JWT_PRIVATE_KEY: z.string().optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
-};
-
-export const accessTokenVerifyingSettings = {
-  /** Ed25519 public key, SPKI PEM. The router verifies access tokens with it. */
-  JWT_PUBLIC_KEY: z.string().optional(),
-};
+const REQUIRED_IN_PRODUCTION = 'required when NODE_ENV=production';
 
 /**
- * The secret or key given, else (outside production) the development one;
- * production without it fails at start, naming the variable.
+ * A secret or key as an environment variable, declared with the rest of a
+ * process's variables so that one start names every missing secret along
+ * with every other bad variable. Production requires it: a development value
+ * there would be one anyone can derive. Elsewhere, when not given, the
+ * development one. An empty value counts as none; \n may be written as \\n.
  */
-export function requireSecret(
-  name: 'IDENTITY_SECRET' | 'JWT_PRIVATE_KEY' | 'JWT_PUBLIC_KEY',
-  value: string | undefined,
-  production: boolean,
-): string {
-  if (value) return value.replace(/\\n/g, '\n');
-  if (production) throw new ConfigError([`${name}: required when NODE_ENV=production`]);
-  if (name === 'IDENTITY_SECRET') return developmentIdentitySecret();
-  const keys = developmentKeyPair();
-  return name === 'JWT_PRIVATE_KEY' ? keys.privateKeyPem : keys.publicKeyPem;
+function secret(minLength: number, production: boolean, development: () => string) {
+  const given = z.string({
+    error: (issue) => (issue.input === undefined ? REQUIRED_IN_PRODUCTION : undefined),
+  });
+  const value = z.preprocess(
+    (input) => (input === '' ? undefined : input),
+    production ? given.min(minLength) : given.min(minLength).optional(),
+  );
+  return value.transform((text) =>
+    text === undefined ? development() : text.replace(/\\n/g, '\n'),
+  );
+}
+
+/** Environment variables about identity; parse them with the rest of a process's config. */
+export function identitySettings(production: boolean) {
+  return {
+    /** HMAC secret shared by the router and every subgraph (≥ 32 characters). */
+    IDENTITY_SECRET: secret(32, production, developmentIdentitySecret),
+    JWT_ISSUER: z.string().default('shop-users'),
+    JWT_AUDIENCE: z.string().default('shop-supergraph'),
+  };
+}
+
+export function accessTokenSigningSettings(production: boolean) {
+  return {
+    /** Ed25519 private key, PKCS#8 PEM. Only the users subgraph has it. */
+    JWT_PRIVATE_KEY: secret(1, production, () => developmentKeyPair().privateKeyPem),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  };
+}
+
+export function accessTokenVerifyingSettings(production: boolean) {
+  return {
+    /** Ed25519 public key, SPKI PEM. The router verifies access tokens with it. */
+    JWT_PUBLIC_KEY: secret(1, production, () => developmentKeyPair().publicKeyPem),
+  };
 }

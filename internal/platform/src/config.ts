@@ -32,6 +32,12 @@ export function currentEnvironment(): Record<string, string | undefined> {
 }
 
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+/** Whether NODE_ENV asks for production, read before the rest: what some variables must be depends on it. */
+export function runsInProduction(env: Record<string, string | undefined> = process.env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConfigError } from './config';
+import { StartupError } from './startup-error';
 import { createLogger } from './logger';
 
 /**
@@ -54,9 +55,10 @@ export function isReadyMessage(message: unknown): message is ReadyMessage {
 
 /**
  * A service as the one job of its process (a subgraph's or the router's
- * main.ts): its configuration loaded (a bad variable is one line naming it,
- * not a stack trace), started, announced to a supervising parent if there
- * is one, and stopped on a signal.
+ * main.ts): its configuration loaded, started, announced to a supervising
+ * parent if there is one, and stopped on a signal. A bad variable, or a
+ * start-up problem outside the code (StartupError), is one line naming it,
+ * not a stack trace.
  */
 export function runServiceProcess<Config extends { logLevel: string }, Service>(options: {
   name: string;
@@ -79,7 +81,12 @@ export function runServiceProcess<Config extends { logLevel: string }, Service>(
       process.send?.({ type: 'ready', ...options.ready(service) } satisfies ReadyMessage);
     },
     (error: unknown) => {
-      log.fatal({ err: error }, `${options.name} failed to start`);
+      if (error instanceof StartupError) {
+        log.fatal({ problem: error.message }, `${options.name} failed to start`);
+        process.stderr.write(`${options.name}: ${error.message}\n`);
+      } else {
+        log.fatal({ err: error }, `${options.name} failed to start`);
+      }
       process.exit(1);
     },
   );

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { signedForSubgraphAt } from './identities';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
@@ -12,6 +13,8 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
 /**
  * POSTs one GraphQL operation and returns the status with the parsed body.
  * Given a typed document (clients/generated), data and variables are typed.
+ * An identity from identityHeaders without an audience is signed for the
+ * subgraph at `url`.
  */
 export async function graphqlRequest<
   Data = Record<string, unknown>,
@@ -27,7 +30,7 @@ export async function graphqlRequest<
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
-      ...headers,
+      ...(await signedForSubgraphAt(url, headers)),
     },
     body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
   });

@@ -2,8 +2,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
-import { TEST_IDENTITY_SECRET } from './identities';
+import type { Identity } from '@shop/identity';
+import { identityHeaders, signedForSubgraphAt } from './identities';
 
 export interface WsClose {
   code: number;
@@ -41,9 +41,16 @@ export interface TestWsClient {
   close(): Promise<void>;
 }
 
-/** connection_init's payload for a subgraph, signed as the router would for this identity. */
-export function identityConnectionParams(identity: Identity): Record<string, string> {
-  return { [IDENTITY_HEADER]: signIdentity(identity, TEST_IDENTITY_SECRET) };
+/**
+ * connection_init's payload for a subgraph, signed as the router would for
+ * this identity: for `audience`, or, without one, by wsClient for the
+ * subgraph it connects to.
+ */
+export function identityConnectionParams(
+  identity: Identity,
+  audience?: string,
+): Record<string, string> {
+  return identityHeaders(identity, audience);
 }
 
 /**
@@ -62,7 +69,7 @@ export function wsClient(
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams,
+    connectionParams: () => signedForSubgraphAt(httpUrl, connectionParams),
     lazy: false,
     retryAttempts: 0,
     // A refused connection is reported through `closed` and each subscription's `ended`.

@@ -1,5 +1,4 @@
-import Redis from 'ioredis';
-import { createLivePubSub, type LivePubSub } from '@shop/events';
+import { closeRedis, connectFailFastRedis, createLivePubSub, type LivePubSub } from '@shop/events';
 import type { Logger } from '@shop/platform';
 import type { RouterConfig } from '../config';
 import type { FetchCache, PlanStore } from '../execution/caches';
@@ -22,21 +21,6 @@ export interface RouterCaches {
 }
 
 /**
- * A cache must never stall a request: with Redis away, commands fail at once
- * (no offline queue) or after a second, and the caller treats that as a miss.
- */
-function connectRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1_000,
-  });
-  redis.on('error', (error: unknown) => log.warn({ err: error }, 'cache Redis connection error'));
-  return redis;
-}
-
-/**
  * The router's caches from its config: on Redis when REDIS_URL is set, so
  * every instance shares them, in this process otherwise. The entity cache
  * listens for `entityChanged` on `sharedPubSub` (a test stack in one process
@@ -48,11 +32,10 @@ export async function createRouterCaches(
   sharedPubSub?: LivePubSub,
 ): Promise<RouterCaches> {
   const cacheLog = log.child({ component: 'cache' });
-  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, cacheLog) : undefined;
-  // Without Redis the router still starts: its caches miss until Redis answers.
-  await redis?.connect().catch((error: unknown) => {
-    cacheLog.warn({ err: error }, 'cache Redis not reachable; caching starts when it is');
-  });
+  // Without Redis the router still starts: its caches miss (within 1 s) until Redis answers.
+  const redis = settings.redisUrl
+    ? await connectFailFastRedis(settings.redisUrl, cacheLog, 'caches', 1_000)
+    : undefined;
 
   let pubSub: LivePubSub | undefined;
   let invalidation: EntityInvalidation | undefined;
@@ -78,9 +61,7 @@ export async function createRouterCaches(
     async close() {
       await invalidation?.stop();
       if (pubSub !== sharedPubSub) await pubSub?.close();
-      // quit() waits for Redis to answer; a connection that never opened just ends.
-      if (redis?.status === 'ready') await redis.quit();
-      else redis?.disconnect();
+      if (redis) await closeRedis(redis);
     },
   };
 }

@@ -1,17 +1,23 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, signIdentity } from '@shop/identity';
+import { ANONYMOUS, IDENTITY_HEADER, identityKeyFor, signIdentity } from '@shop/identity';
 import type { RouterContext } from '../context';
 
 /**
  * Calls one subgraph with the caller's identity signed for it (subgraphs
- * refuse anything else) and the request id, so logs line up across processes.
+ * refuse anything else, another subgraph's header too) and the request id,
+ * so logs line up across processes. Signed at every call: the gateway's
+ * executor also runs subscription events, whose context outlives a header.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  private readonly identityKey: string;
+
   constructor(
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
-    private readonly identitySecret: string,
+    subgraph: string,
+    identitySecret: string,
   ) {
     super(options);
+    this.identityKey = identityKeyFor(identitySecret, subgraph);
   }
 
   override willSendRequest({
@@ -23,7 +29,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const routerContext = context as Partial<RouterContext> | undefined;
     headers.set(
       IDENTITY_HEADER,
-      signIdentity(routerContext?.identity ?? ANONYMOUS, this.identitySecret),
+      signIdentity(routerContext?.identity ?? ANONYMOUS, this.identityKey),
     );
     if (routerContext?.requestId) headers.set('x-request-id', routerContext.requestId);
   }

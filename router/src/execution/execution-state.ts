@@ -1,6 +1,6 @@
 import type { RestrictableCachePolicy } from './cache-control';
 import type { PathStep, ResponsePath, ResultObject } from './result-tree';
-import type { SignedIdentity } from './subgraph-client';
+import type { RequestIdentity } from './request-identity';
 
 /** What one request's plan execution shares among its fetches. */
 export interface ExecutionState {
@@ -9,7 +9,7 @@ export interface ExecutionState {
   readonly errors: unknown[];
   /** The tree every fetch merges its answer into; the response is shaped from it. */
   readonly data: ResultObject;
-  readonly identity: SignedIdentity;
+  readonly identity: RequestIdentity;
   readonly requestId: string | undefined;
   readonly cachePolicy: RestrictableCachePolicy | undefined;
   /** A query (not a mutation): its calls may be de-duplicated and cached. */

@@ -10,16 +10,17 @@ import { getVariableValues } from 'graphql/execution/values';
 import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { QueryPlan } from '@apollo/query-planner';
-import { ANONYMOUS, signIdentity, type Identity } from '@shop/identity';
+import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
 import { compilePlan, UnsupportedPlanError, type PlanStep } from './compiled-plan';
 import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
 import { PlanCache } from './plan-cache';
+import { RequestIdentity } from './request-identity';
 import { ResponseShaper } from './response-shaper';
 import type { ResultObject } from './result-tree';
-import type { SignedIdentity, SubgraphClient } from './subgraph-client';
+import type { SubgraphClient } from './subgraph-client';
 import type { SupergraphPlanner } from './supergraph-planner';
 import { ApiTypeConditions, SupergraphTypeConditions } from './type-conditions';
 
@@ -37,6 +38,8 @@ export interface QueryPlanExecutorOptions {
   maxCachedPlans?: number;
   /** Identical query operations in flight share one execution (with SUBGRAPH_DEDUPLICATION). */
   deduplicate?: boolean;
+  /** Leave "Did you mean …?" out of variable errors: they name the schema introspection hides. */
+  hideSuggestions?: boolean;
 }
 
 /** One operation to execute, already parsed and validated. */
@@ -79,6 +82,7 @@ export class QueryPlanExecutor {
   private readonly apiTypes: ApiTypeConditions;
   private readonly supergraphTypes: SupergraphTypeConditions;
   private readonly inFlight: InFlightOperations | undefined;
+  private readonly signer: IdentitySigner;
 
   constructor(private readonly options: QueryPlanExecutorOptions) {
     this.plans = new PlanCache(
@@ -88,6 +92,7 @@ export class QueryPlanExecutor {
     this.apiTypes = new ApiTypeConditions(options.planner.apiSchema);
     this.supergraphTypes = new SupergraphTypeConditions(options.planner.supergraphSchema);
     this.inFlight = options.deduplicate ? new InFlightOperations() : undefined;
+    this.signer = new IdentitySigner(options.identitySecret);
   }
 
   /** The executor Apollo Server calls (GatewayExecutor), with the gateway's variable checks first. */
@@ -124,15 +129,11 @@ export class QueryPlanExecutor {
   async execute(request: OperationRequest): Promise<ExecutionResult> {
     const prepared = await this.prepare(request.document, request.operationName, request.queryHash);
     if (!prepared.run || !prepared.shaper) return this.executeOnGateway(prepared.plan, request);
-    const identity = request.identity ?? ANONYMOUS;
-    const identityKey = JSON.stringify(identity);
+    const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.signer);
     const run = (cachePolicy: RestrictableCachePolicy | undefined) =>
-      this.run(prepared, request, cachePolicy, {
-        header: signIdentity(identity, this.options.identitySecret),
-        key: identityKey,
-      });
+      this.run(prepared, request, cachePolicy, identity);
     if (!this.inFlight || !prepared.isQuery) return run(request.cachePolicy);
-    const key = `${prepared.key}\n${identityKey}\n${JSON.stringify(request.variables)}`;
+    const key = `${prepared.key}\n${identity.key}\n${JSON.stringify(request.variables)}`;
     return this.inFlight.run(key, request.cachePolicy, run);
   }
 
@@ -140,7 +141,7 @@ export class QueryPlanExecutor {
     prepared: PreparedOperation,
     request: OperationRequest,
     cachePolicy: RestrictableCachePolicy | undefined,
-    identity: SignedIdentity,
+    identity: RequestIdentity,
   ): Promise<ExecutionResult> {
     const state: ExecutionState = {
       variables: request.variables,
@@ -206,6 +207,7 @@ export class QueryPlanExecutor {
       this.options.planner.schema,
       operation.variableDefinitions,
       variables,
+      { hideSuggestions: this.options.hideSuggestions },
     );
     return errors ?? [];
   }

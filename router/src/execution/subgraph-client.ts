@@ -2,22 +2,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { IDENTITY_HEADER } from '@shop/identity';
 import type { AttemptLimits, SubgraphResilience } from '../resilience/subgraph-resilience';
+import type { RequestIdentity } from './request-identity';
 import { isObject } from './result-tree';
 import { httpStatusError, transportError } from './subgraph-errors';
-
-/** The identity of one client request, signed once for every subgraph call it makes. */
-export interface SignedIdentity {
-  /** The `x-shop-identity` header value. */
-  header: string;
-  /** Equal for equal identities: calls of different identities never share an answer. */
-  key: string;
-}
 
 export interface SubgraphCall {
   subgraph: string;
   /** The JSON body: `{"query":…,"variables":…,"operationName":…}`. */
   body: string;
-  identity: SignedIdentity;
+  identity: RequestIdentity;
   requestId: string | undefined;
   /** A query call may share the answer of an identical call in flight; a mutation never. */
   shareable: boolean;
@@ -112,7 +105,8 @@ export class SubgraphClient {
   ): Promise<RawAnswer> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
-      [IDENTITY_HEADER]: call.identity.header,
+      // Asked at every attempt: a retry long after the first one leaves with a fresh header.
+      [IDENTITY_HEADER]: call.identity.headerFor(call.subgraph),
     };
     if (call.requestId) headers['x-request-id'] = call.requestId;
     const ended = this.observer?.start(call.subgraph, headers);

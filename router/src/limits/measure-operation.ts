@@ -7,6 +7,7 @@ import {
   isListType,
   isObjectType,
   Kind,
+  type ConstValueNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -33,7 +34,10 @@ export interface OperationMeasures {
   selections: number;
   /** Estimated work, in Federation demand-control units. */
   cost: number;
-  /** Whether a list size came from a variable: then the measures hold for those variables only. */
+  /**
+   * Whether a list size came from a variable (its value, or its default when
+   * it was not sent): then the measures hold for those variables only.
+   */
   readsVariables: boolean;
 }
 
@@ -74,7 +78,7 @@ export function measureOperation(
   if (!root) {
     return { depth: 0, aliases: 0, rootFields: 0, selections: 0, cost: 0, readsVariables: false };
   }
-  const measurer = new SelectionMeasurer(schema, document, variables, settings);
+  const measurer = new SelectionMeasurer(schema, document, operation, variables, settings);
   const measures = measurer.selectionSet(operation.selectionSet, root, NO_SIZED_FIELDS);
   const mutationWeight = operation.operation === 'mutation' ? MUTATION_ROOT_WEIGHT : 0;
   return {
@@ -93,16 +97,23 @@ class SelectionMeasurer {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly measured = new Map<string, SelectionMeasures>();
   private readonly measuring = new Set<string>();
+  private readonly variableDefaults = new Map<string, ConstValueNode>();
 
   constructor(
     private readonly schema: GraphQLSchema,
     document: DocumentNode,
+    operation: OperationDefinitionNode,
     private readonly variables: Record<string, unknown>,
     private readonly settings: CostSettings,
   ) {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) {
         this.fragments.set(definition.name.value, definition);
+      }
+    }
+    for (const variable of operation.variableDefinitions ?? []) {
+      if (variable.defaultValue) {
+        this.variableDefaults.set(variable.variable.name.value, variable.defaultValue);
       }
     }
   }
@@ -201,10 +212,7 @@ class SelectionMeasurer {
   ): number | undefined {
     let length: number | undefined;
     for (const name of listSize.slicingArguments) {
-      const given = node.arguments?.find((argument) => argument.name.value === name)?.value;
-      const value = given
-        ? this.valueOf(given)
-        : definition.args.find((argument) => argument.name === name)?.defaultValue;
+      const value = this.argumentValue(node, definition, name);
       if (typeof value === 'number' && Number.isFinite(value)) {
         length = Math.max(length ?? 0, value, 0);
       }
@@ -212,13 +220,29 @@ class SelectionMeasurer {
     return length;
   }
 
-  private valueOf(value: ValueNode): unknown {
-    if (value.kind === Kind.INT) return Number(value.value);
-    if (value.kind === Kind.VARIABLE) {
+  /**
+   * The value execution gives an argument, as graphql-js coerces it: the
+   * literal, or the variable's value when sent, else the variable's default,
+   * else (the variable neither sent nor defaulted, or the argument not given)
+   * the argument's default in the schema. Costing anything else would let a
+   * defaulted variable run a page the same literal would be refused for.
+   */
+  private argumentValue(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    name: string,
+  ): unknown {
+    const given = node.arguments?.find((argument) => argument.name.value === name)?.value;
+    if (given?.kind === Kind.VARIABLE) {
       this.readsVariables = true;
-      return this.variables[value.name.value];
+      const variable = given.name.value;
+      if (Object.hasOwn(this.variables, variable)) return this.variables[variable];
+      const fallback = this.variableDefaults.get(variable);
+      if (fallback) return literalValue(fallback);
+    } else if (given) {
+      return literalValue(given);
     }
-    return undefined;
+    return definition.args.find((argument) => argument.name === name)?.defaultValue;
   }
 
   private typeCondition(name: string | undefined): GraphQLCompositeType | undefined {
@@ -226,4 +250,9 @@ class SelectionMeasurer {
     const type = this.schema.getType(name);
     return type && isCompositeType(type) ? type : undefined;
   }
+}
+
+/** An Int literal's value; slicing arguments take nothing else. */
+function literalValue(value: ValueNode): number | undefined {
+  return value.kind === Kind.INT ? Number(value.value) : undefined;
 }

@@ -75,8 +75,9 @@ export function createOperationLimits(
     defaultListSize: settings.defaultListSize,
   };
   // Measures of cached documents (Apollo hands the same DocumentNode back for
-  // the same text), per operation name, when no variable sized a list: most
-  // requests then pay a lookup, not a walk of their operation.
+  // the same text), per operation name, when no variable sized a list (by its
+  // value or, not sent, by its default): most requests then pay a lookup, not
+  // a walk of their operation.
   const measured = new WeakMap<DocumentNode, Map<string, OperationMeasures>>();
   const measuresOf = (
     schema: GraphQLSchema,

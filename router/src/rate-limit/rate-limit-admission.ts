@@ -1,12 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity } from '@shop/identity';
 import { RateLimitedError, type Logger } from '@shop/platform';
+import { clientAddressOf } from '../client-address';
 import { inProcessRateLimiter } from './in-process-rate-limiter';
+import { LocalFallback } from './local-fallback';
 import type { BucketSettings, RateLimiter } from './rate-limiter';
 import { redisRateLimiter } from './redis-rate-limiter';
 
 export interface RateLimitSettings extends BucketSettings {
-  /** Buckets shared through this Redis by every router instance; in memory without it. */
+  /**
+   * Buckets shared through this Redis by every router instance, in this
+   * process's memory while it does not answer; in memory only without it.
+   */
   redisUrl?: string;
   keyPrefix: string;
 }
@@ -19,25 +24,30 @@ export interface RateLimitAdmission {
 
 /**
  * A signed-in caller's bucket follows its JWT subject across addresses; an
- * anonymous caller's is its peer address. The router does not read
- * X-Forwarded-For: behind a proxy every client would share the proxy's
+ * anonymous caller's is its address (clientAddressOf). The router does not
+ * read X-Forwarded-For: behind a proxy every client would share the proxy's
  * address, which the proxy should then limit itself.
  */
 export function rateLimitKey(identity: Identity, req: IncomingMessage): string {
   if (identity.kind === 'user') return `user:${identity.userId}`;
   if (identity.kind === 'service') return `service:${identity.service}`;
-  return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  return `ip:${clientAddressOf(req)}`;
 }
 
 /** The rate limit at the router's door; undefined when RATE_LIMIT_PER_SECOND is 0. */
-export function createRateLimitAdmission(
+export async function createRateLimitAdmission(
   settings: RateLimitSettings,
   log: Logger,
-): RateLimitAdmission | undefined {
+): Promise<RateLimitAdmission | undefined> {
   if (settings.perSecond <= 0) return undefined;
+  const local = inProcessRateLimiter(settings);
   const limiter: RateLimiter = settings.redisUrl
-    ? redisRateLimiter({ ...settings, redisUrl: settings.redisUrl, log })
-    : inProcessRateLimiter(settings);
+    ? withLocalFallback(
+        await redisRateLimiter({ ...settings, redisUrl: settings.redisUrl, log }),
+        local,
+        log,
+      )
+    : local;
   return {
     async admit(identity, req) {
       const decision = await limiter.take(rateLimitKey(identity, req));
@@ -48,5 +58,21 @@ export function createRateLimitAdmission(
       );
     },
     close: () => limiter.close(),
+  };
+}
+
+/** Redis's buckets while it answers, this process's own while it does not. */
+function withLocalFallback(shared: RateLimiter, local: RateLimiter, log: Logger): RateLimiter {
+  const fallback = new LocalFallback('rate limits', log);
+  return {
+    take: (key) =>
+      fallback.run(
+        () => shared.take(key),
+        () => local.take(key),
+      ),
+    async close() {
+      await shared.close();
+      await local.close();
+    },
   };
 }

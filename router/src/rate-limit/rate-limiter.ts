@@ -22,3 +22,6 @@ export interface RateLimiter {
 export function secondsToRefill(missing: number, perSecond: number): number {
   return Math.max(1, Math.ceil(missing / perSecond));
 }
+
+/** A hanging Redis fails a limit's command after this long, and the local store answers. */
+export const LIMIT_COMMAND_TIMEOUT_MS = 500;

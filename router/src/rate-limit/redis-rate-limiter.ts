@@ -1,6 +1,12 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { closeRedis, connectFailFastRedis } from '@shop/events';
 import type { Logger } from '@shop/platform';
-import { secondsToRefill, type BucketSettings, type RateLimiter } from './rate-limiter';
+import {
+  LIMIT_COMMAND_TIMEOUT_MS,
+  secondsToRefill,
+  type BucketSettings,
+  type RateLimiter,
+} from './rate-limiter';
 
 /**
  * One atomic step of a token bucket kept in a hash {tokens, at}: refill for
@@ -40,40 +46,32 @@ export interface RedisRateLimiterOptions extends BucketSettings {
 }
 
 /**
- * Buckets in Redis, shared by every router instance. When Redis does not
- * answer, requests are let through (and logged): an outage of the limiter
- * must not become an outage of the shop.
+ * Buckets in Redis, shared by every router instance. A take fails when
+ * Redis does not answer; the admission then takes from this process's own
+ * buckets instead (LocalFallback), never lets the request through unlimited.
  */
-export function redisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
-  const redis = new Redis(options.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-  }) as TokenBucketRedis;
+export async function redisRateLimiter(options: RedisRateLimiterOptions): Promise<RateLimiter> {
+  const redis = (await connectFailFastRedis(
+    options.redisUrl,
+    options.log,
+    'rate limits',
+    LIMIT_COMMAND_TIMEOUT_MS,
+  )) as TokenBucketRedis;
   redis.defineCommand('takeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
-  redis.on('error', (error: unknown) =>
-    options.log.warn({ err: error }, 'rate limiter Redis error'),
-  );
 
   return {
     async take(key) {
-      try {
-        const [allowed, tokens] = await redis.takeToken(
-          `${options.keyPrefix}${key}`,
-          options.perSecond,
-          options.burst,
-        );
-        if (allowed === 1) return { allowed: true, retryAfterSeconds: 0 };
-        return {
-          allowed: false,
-          retryAfterSeconds: secondsToRefill(1 - Number(tokens), options.perSecond),
-        };
-      } catch (error) {
-        options.log.warn({ err: error, key }, 'rate limiter unavailable; request let through');
-        return { allowed: true, retryAfterSeconds: 0 };
-      }
+      const [allowed, tokens] = await redis.takeToken(
+        `${options.keyPrefix}${key}`,
+        options.perSecond,
+        options.burst,
+      );
+      if (allowed === 1) return { allowed: true, retryAfterSeconds: 0 };
+      return {
+        allowed: false,
+        retryAfterSeconds: secondsToRefill(1 - Number(tokens), options.perSecond),
+      };
     },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    close: () => closeRedis(redis),
   };
 }

@@ -7,6 +7,7 @@ import type { OperationLimits } from '../limits/operation-limits';
 import type { SubscriptionAdmission } from './admission';
 import type { RouterConfig } from '../config';
 import type { SupergraphSubgraph } from '../supergraph';
+import { ConnectionAdmission, type RefusalReason } from './connection-admission';
 import { EventExecutor } from './event-executor';
 import { serveGraphQLOverWebSocket, type OperationExecutor } from './graphql-ws-server';
 import { multipartSubscriptions } from './multipart-subscriptions';
@@ -27,6 +28,8 @@ export interface SubscriptionServiceOptions {
   httpServer: Server;
   path: string;
   executeOperation: OperationExecutor;
+  /** Counts each refusal at the connection limits (/metrics). */
+  countRefusal: (reason: RefusalReason) => void;
   config: RouterConfig;
   log: Logger;
 }
@@ -54,13 +57,19 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     maxQueuedEvents: config.subscriptions.maxQueuedEvents,
     log,
   });
+  const connectionLimits = new ConnectionAdmission(
+    config.subscriptions.limits,
+    options.countRefusal,
+  );
   const webSocket = serveGraphQLOverWebSocket({
     httpServer: options.httpServer,
     path: options.path,
     schema: planner.schema,
     requirements: options.requirements,
     limits: options.limits,
+    hideSuggestions: !config.introspection,
     admission: options.admission,
+    connectionLimits,
     verifier: options.verifier,
     hub,
     executeOperation: options.executeOperation,
@@ -72,7 +81,9 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     schema: planner.schema,
     requirements: options.requirements,
     limits: options.limits,
+    hideSuggestions: !config.introspection,
     admission: options.admission,
+    connectionLimits,
     verifier: options.verifier,
     hub,
     heartbeatMs: config.subscriptions.multipartHeartbeatMs,

@@ -3,9 +3,11 @@ import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema 
 import type { AccessTokenVerifier } from '@shop/identity';
 import { requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
+import { clientAddressOf } from '../client-address';
 import type { AuthRequirements } from '../auth/requirements';
 import type { OperationLimits } from '../limits/operation-limits';
 import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
+import { ConnectionLimitCode, type ConnectionAdmission } from './connection-admission';
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 
@@ -16,7 +18,11 @@ export interface MultipartSubscriptionOptions {
   schema: GraphQLSchema;
   requirements: AuthRequirements;
   limits: OperationLimits;
+  /** No "Did you mean …?" in errors: it would name what introspection hides. */
+  hideSuggestions: boolean;
   admission: SubscriptionAdmission;
+  /** The per-address and per-user limits graphql-ws connections count against too. */
+  connectionLimits: ConnectionAdmission;
   verifier: AccessTokenVerifier;
   hub: SubscriptionHub;
   /** Interval of the empty `{}` parts that keep proxies from closing an idle stream. */
@@ -70,6 +76,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       body,
       options.limits,
       options.admission.safelist,
+      options.hideSuggestions,
     );
     if (prepared.kind === 'operation') return false;
     const limited = await rateLimitRefusal(options.admission, authentication.identity, req);
@@ -84,11 +91,33 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       return true;
     }
 
+    // Gone while being authenticated: no 'close' would come to give a slot back.
+    if (req.socket.destroyed) return true;
+    const clientAddress = clientAddressOf(req);
+    const slot = options.connectionLimits.admit(clientAddress, authentication.identity);
+    if (!('release' in slot)) {
+      sendJson(res, 429, {
+        errors: [
+          {
+            message: slot.refused,
+            extensions: { code: ConnectionLimitCode.MAX_CONNECTIONS_EXCEEDED },
+          },
+        ],
+      });
+      return true;
+    }
+    res.once('close', slot.release);
+
     const requestId = requestIdOf(req);
     const subscriber = options.hub.subscribe(
       prepared.request,
       prepared.refusals,
-      { requestId, log: options.log.child({ requestId }), identity: authentication.identity },
+      {
+        requestId,
+        log: options.log.child({ requestId }),
+        identity: authentication.identity,
+        clientAddress,
+      },
       authentication.expiresAt,
     );
     res.writeHead(200, {

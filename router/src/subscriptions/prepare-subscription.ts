@@ -46,6 +46,8 @@ export function prepareOperation(
   incoming: IncomingOperation,
   limits: OperationLimits,
   safelist: Safelist | undefined,
+  /** No "Did you mean …?" in errors when introspection is off: it would name hidden fields. */
+  hideSuggestions: boolean,
 ): PreparedOperation {
   if (typeof incoming.query !== 'string' || incoming.query.trim() === '') {
     return refused('The request has no query', 'BAD_REQUEST');
@@ -74,7 +76,7 @@ export function prepareOperation(
       'BAD_USER_INPUT',
     );
   }
-  const validationErrors = validate(schema, document);
+  const validationErrors = validate(schema, document, undefined, { hideSuggestions });
   if (validationErrors.length > 0) {
     return {
       kind: 'refused',
@@ -89,7 +91,9 @@ export function prepareOperation(
   const exceeded = limits.check(schema, document, operationName, variables);
   if (exceeded) return refused(exceeded.message, exceeded.code);
 
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+    hideSuggestions,
+  });
   if (coerced.errors) {
     return {
       kind: 'refused',

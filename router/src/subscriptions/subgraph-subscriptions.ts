@@ -1,7 +1,7 @@
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
+import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
 import type { Logger } from '@shop/platform';
 
 /** What an upstream subscription reports. */
@@ -42,9 +42,12 @@ export interface SubgraphSubscriptionsOptions {
  */
 export class SubgraphSubscriptions {
   private readonly connections = new Map<string, Connection>();
+  private readonly signer: IdentitySigner;
   private openSockets = 0;
 
-  constructor(private readonly options: SubgraphSubscriptionsOptions) {}
+  constructor(private readonly options: SubgraphSubscriptionsOptions) {
+    this.signer = new IdentitySigner(options.identitySecret);
+  }
 
   /** Sockets open to subgraphs right now. */
   get sockets(): number {
@@ -109,9 +112,9 @@ export class SubgraphSubscriptions {
     return createClient({
       url: url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
-      // Signed at every connect: the signature is only valid for minutes.
+      // Signed for this subgraph at every connect: a signature is only valid for seconds.
       connectionParams: () => ({
-        [IDENTITY_HEADER]: signIdentity(identity, this.options.identitySecret),
+        [IDENTITY_HEADER]: this.signer.sign(identity, subgraph),
         'x-request-id': requestId,
       }),
       lazy: true,

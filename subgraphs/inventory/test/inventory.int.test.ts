@@ -122,23 +122,36 @@ describe('inventory subgraph (real PostgreSQL)', () => {
     }
   });
 
-  it('answers Product.inventory and the warehouses in it to anonymous callers', async () => {
+  it('answers availability to anyone, per-warehouse stock and warehouses as it lists them: ADMINs only', async () => {
     const product = seedData.products.find((candidate) => seededTotalOf(candidate.id) > 0)!;
-    const result = await graphqlRequest(
-      subgraph.url,
-      INVENTORY,
-      { reps: productReps([product.id]) },
-      identityHeaders({ kind: 'anonymous' }),
-    );
-    expect(result.errors).toBeUndefined();
-    const [entity] = (result.data as { _entities: { inventory: InventoryResult }[] })._entities;
-    expect(entity!.inventory.available).toBe(seededTotalOf(product.id));
-    expect(entity!.inventory.warehouses.map((stock) => stock.warehouse.name).sort()).toEqual(
-      seededRowsOf(product.id)
-        .map((row) => seedData.warehouses.find((warehouse) => warehouse.id === row.warehouseId)!)
-        .map((warehouse) => warehouse.name)
-        .sort(),
-    );
+    const customer = userIdentity(seedData.users[0]!.id);
+    for (const [identity, code] of [
+      [customer, 'FORBIDDEN'],
+      [{ kind: 'anonymous' }, 'UNAUTHENTICATED'],
+    ] as const) {
+      const result = await graphqlRequest(
+        subgraph.url,
+        INVENTORY,
+        { reps: productReps([product.id]) },
+        identityHeaders(identity),
+      );
+      expect(
+        result.errors?.map((error) => [error.path?.join('.'), error.extensions?.code]),
+      ).toEqual([['_entities.0.inventory.warehouses', code]]);
+      const [entity] = (result.data as { _entities: { inventory: InventoryResult }[] })._entities;
+      expect(entity!.inventory).toMatchObject({
+        available: seededTotalOf(product.id),
+        inStock: true,
+        warehouses: null,
+      });
+      const reference = await graphqlRequest(
+        subgraph.url,
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Warehouse { id name } } }',
+        { reps: [{ __typename: 'Warehouse', id: seedData.warehouses[0]!.id }] },
+        identityHeaders(identity),
+      );
+      expect(reference.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    }
   });
 
   it('resolves warehouse references, null for unknown or malformed ids', async () => {

@@ -183,7 +183,7 @@ describe('inventory subscriptions over graphql-ws (real PostgreSQL and Redis)', 
     const [silent, alive] = await Promise.all([open(false), open(true)]);
     const init = JSON.stringify({
       type: 'connection_init',
-      payload: identityConnectionParams(ANONYMOUS),
+      payload: identityConnectionParams(ANONYMOUS, 'inventory'),
     });
     silent.send(init);
     alive.send(init);

@@ -9,6 +9,7 @@ import {
   startInterceptingProxy,
   userIdentity,
   type HeldCall,
+  type Interception,
   type InterceptingProxy,
   type ProxiedCall,
 } from '@shop/testing';
@@ -18,7 +19,7 @@ const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
 const ADVANCE = `mutation($id: ID!, $to: OrderStatus!) { advanceOrder(id: $id, to: $to) { id status } }`;
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id status } }`;
 const RESERVE = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`;
-const CHARGE = `mutation($input: ChargeInput!) { chargePayment(input: $input) { id status } }`;
+const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { id status } }`;
 
 interface OrderView {
   id: string;
@@ -28,15 +29,20 @@ type Buyer = Awaited<ReturnType<SagaSubgraphs['newBuyer']>>;
 
 /**
  * Holds the next call naming `field` that passes `proxy` (a saga step still
- * on its way) until the test releases it; every other call goes on.
+ * on its way, or done but its answer not back) until the test releases it;
+ * every other call goes on.
  */
-function holdNext(proxy: InterceptingProxy, field: string): Promise<HeldCall> {
+function holdNext(
+  proxy: InterceptingProxy,
+  field: string,
+  how: Extract<Interception, 'hold-request' | 'hold-response'> = 'hold-request',
+): Promise<HeldCall> {
   const names = (call: ProxiedCall) => new RegExp(`\\b${field}\\s*\\(`).test(call.query);
   let armed = true;
   proxy.intercept((call) => {
     if (!armed || !names(call)) return 'forward';
     armed = false;
-    return 'hold-request';
+    return how;
   });
   return proxy.held(names);
 }
@@ -80,10 +86,11 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     proxy: InterceptingProxy,
     step: string,
     { stock, amount, quantity }: { stock: number; amount: number; quantity: number },
+    how?: Parameters<typeof holdNext>[2],
   ) {
     const productId = await saga.newProduct(stock, amount);
     const buyer = await saga.newBuyer(productId, quantity);
-    const holding = holdNext(proxy, step);
+    const holding = holdNext(proxy, step, how);
     const placing = checkout(buyer);
     const held = await holding;
     const [order] = await saga.ordersOf(buyer.userId);
@@ -108,15 +115,6 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
         [id],
       )
     )[0];
-
-  const strayPaymentOf = async (orderId: string) =>
-    (
-      await queryTestDatabase<{ strayPaymentId: string | null }>(
-        saga.urls.orders,
-        `SELECT "strayPaymentId"::text FROM "Order" WHERE "id" = $1`,
-        [orderId],
-      )
-    )[0]!.strayPaymentId;
 
   const historyOf = (orderId: string) =>
     queryTestDatabase<{ status: string; actor: string; reason: string | null }>(
@@ -167,25 +165,17 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     return reserved.data!.reserveStock.id;
   }
 
-  /** Captures `amount` for an order id through payments, as the saga's charge step does. */
-  async function chargeFor(orderId: string, buyer: Buyer, amount: number) {
-    const charged = await saga.as<{ chargePayment: { id: string; status: string } }>(
+  /** Authorizes and captures `amount` for an order id through payments, as the saga's steps do. */
+  async function captureFor(orderId: string, buyer: Buyer, amount: number) {
+    const paymentId = await saga.authorizeFor(orderId, buyer, amount);
+    const captured = await saga.as<{ capturePayment: { id: string; status: string } }>(
       saga.payments.url,
       ORDERS_SERVICE,
-      CHARGE,
-      {
-        input: {
-          orderId,
-          userId: buyer.userId,
-          paymentMethodId: buyer.input.paymentMethodId,
-          amount,
-          currency: 'USD',
-          idempotencyKey: `order:${orderId}:charge`,
-        },
-      },
+      CAPTURE,
+      { id: paymentId },
     );
-    expect(charged.data?.chargePayment.status).toBe('SUCCEEDED');
-    return charged.data!.chargePayment.id;
+    expect(captured.data?.capturePayment.status).toBe('SUCCEEDED');
+    return paymentId;
   }
 
   /**
@@ -363,10 +353,11 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     }
   });
 
-  it('cancels a PENDING order whose stock is held: released, nothing charged', async () => {
+  it('cancels a PENDING order whose stock is held: released, the authorization voided', async () => {
     const productId = await saga.newProduct(5, 800);
     const buyer = await saga.newBuyer(productId, 2);
     const id = randomUUID();
+    const paymentId = await saga.authorizeFor(id, buyer, 1_600);
     const reservationId = await reserveFor(id, productId, 2);
     await sagaOrder(buyer, productId, {
       id,
@@ -374,6 +365,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       quantity: 2,
       amount: 800,
       reservationId,
+      paymentId,
     });
     expect(await saga.availableOf(productId)).toBe(3);
 
@@ -382,24 +374,26 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(result.data?.cancelOrder).toEqual({ id, status: 'CANCELLED' });
     expect(await reservationsOf(id)).toEqual(['RELEASED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
-    expect(await saga.paymentsOf(id)).toEqual([]);
+    expect(await saga.paymentsOf(id)).toEqual([{ status: 'VOIDED', amount: 1_600 }]);
+    expect(await refundsOf(id)).toEqual([]);
     expect(await historyOf(id)).toEqual([
       { status: 'CANCELLED', actor: buyer.userId, reason: 'CANCELLED_BY_BUYER' },
     ]);
   });
 
-  it('refunds a payment captured by a driver that died before recording it', async () => {
+  it('refunds a payment captured by a driver that died before recording the capture', async () => {
     const productId = await saga.newProduct(5, 900);
     const buyer = await saga.newBuyer(productId, 1);
     const id = randomUUID();
     const reservationId = await reserveFor(id, productId, 1);
-    await chargeFor(id, buyer, 900);
+    const paymentId = await captureFor(id, buyer, 900);
     await sagaOrder(buyer, productId, {
       id,
       sagaStep: 'STOCK_RESERVED',
       quantity: 1,
       amount: 900,
       reservationId,
+      paymentId,
     });
 
     const result = await cancel(buyer.identity, id);
@@ -418,7 +412,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     const buyer = await saga.newBuyer(productId, 2);
     const id = randomUUID();
     const reservationId = await reserveFor(id, productId, 2);
-    const paymentId = await chargeFor(id, buyer, 1_400);
+    const paymentId = await captureFor(id, buyer, 1_400);
     await sagaOrder(buyer, productId, {
       id,
       sagaStep: 'PAYMENT_CAPTURED',
@@ -446,7 +440,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       'reserveStock',
       { stock: 4, amount: 600, quantity: 3 },
     );
-    expect(order).toMatchObject({ sagaStep: 'CREATED' });
+    expect(order).toMatchObject({ sagaStep: 'PAYMENT_AUTHORIZED' });
     const cancelled = await cancel(buyer.identity, order.id);
     held.release();
     const placed = await placing;
@@ -456,74 +450,70 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
     expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
-    expect(await saga.paymentsOf(order.id)).toEqual([]);
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_800 }]);
     expect(await orderRow(order.id)).toMatchObject({
       status: 'CANCELLED',
       sagaStep: 'COMPENSATED',
     });
   });
 
-  it('refunds what a checkout was still charging when its order was cancelled', async () => {
+  it('voids what a checkout was still authorizing when its order was cancelled, holding no stock', async () => {
     const { productId, buyer, placing, held, order } = await checkoutHeldAt(
       paymentsProxy,
-      'chargePayment',
+      'authorizePayment',
+      { stock: 4, amount: 550, quantity: 2 },
+    );
+    expect(order).toMatchObject({ sagaStep: 'CREATED' });
+    // Cancelled while the authorization is on its way: the compensation finds no payment yet.
+    const cancelled = await cancel(buyer.identity, order.id);
+    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    held.release();
+    const placed = await placing;
+
+    // The authorization lands, and its driver, finding the order cancelled, gives it back.
+    expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_100 }]);
+    expect(await reservationsOf(order.id)).toEqual([]);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
+  });
+
+  it('voids what a checkout was still capturing when its order was cancelled: nothing taken', async () => {
+    const { productId, buyer, placing, held, order } = await checkoutHeldAt(
+      paymentsProxy,
+      'capturePayment',
       { stock: 4, amount: 650, quantity: 2 },
     );
     expect(order).toMatchObject({ sagaStep: 'STOCK_RESERVED' });
     const cancelled = await cancel(buyer.identity, order.id);
-    expect(await saga.paymentsOf(order.id)).toEqual([]);
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_300 }]);
     held.release();
     const placed = await placing;
 
+    // The capture arrives after the void: refused, and the order stays cancelled.
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
     expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
-    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 1_300 }]);
-    expect(await refundsOf(order.id)).toEqual([
-      {
-        amount: 1_300,
-        idempotencyKey: `order:${order.id}:refund`,
-        reason: 'Cancelled by the buyer',
-      },
-    ]);
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_300 }]);
+    expect(await refundsOf(order.id)).toEqual([]);
     expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
   });
 
-  it('refunds a payment captured after its order was cancelled, by recovery when the driver cannot', async () => {
-    const { buyer, placing, held, order } = await checkoutHeldAt(paymentsProxy, 'chargePayment', {
-      stock: 4,
-      amount: 700,
-      quantity: 1,
-    });
-    // Cancelled while the charge is on its way: the compensation finds no payment yet.
+  it('refunds a capture made while its order was being cancelled, once', async () => {
+    const { productId, buyer, placing, held, order } = await checkoutHeldAt(
+      paymentsProxy,
+      'capturePayment',
+      { stock: 4, amount: 700, quantity: 1 },
+      'hold-response',
+    );
+    // Captured, its answer not back yet: the compensation's void finds it captured, and refunds.
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
     const cancelled = await cancel(buyer.identity, order.id);
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
-    expect(await orderRow(order.id)).toMatchObject({ sagaStep: 'COMPENSATED' });
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 700 }]);
+    held.release();
+    const placed = await placing;
 
-    // The charge lands, and payments is down when the driver wants to refund it.
-    paymentsProxy.intercept((call) =>
-      /\brefundPayment\s*\(/.test(call.query) ? 'refuse' : 'forward',
-    );
-    try {
-      held.release();
-      await placing;
-      expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
-      expect(await strayPaymentOf(order.id)).toEqual(expect.any(String));
-    } finally {
-      paymentsProxy.intercept(() => 'forward');
-    }
-
-    // Once the driver's attempt is stale, the recovery job refunds it: the customer keeps nothing paid.
-    await queryTestDatabase(
-      saga.urls.orders,
-      `UPDATE "Order" SET "updatedAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE "id" = $1`,
-      [order.id],
-    );
-    await eventually(
-      async () =>
-        expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 700 }]),
-      20_000,
-    );
+    expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
     expect(await refundsOf(order.id)).toEqual([
       {
         amount: 700,
@@ -531,14 +521,15 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
         reason: 'Cancelled by the buyer',
       },
     ]);
-    await eventually(async () => expect(await strayPaymentOf(order.id)).toBeNull());
     expect(await orderRow(order.id)).toEqual({
       status: 'CANCELLED',
       sagaStep: 'COMPENSATED',
       failureCode: 'CANCELLED_BY_BUYER',
     });
+    expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
     expect(await cancelledEventsOf(order.id)).toBe(1);
-  }, 40_000);
+  });
 
   it('finishes a cancellation whose request died mid-way by the recovery job', async () => {
     const { productId, buyer, orderId, total } = await paidOrder(8, 2);

@@ -343,6 +343,115 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
     });
   });
 
+  describe('money bounds: no total beyond what an Int holds', () => {
+    /** The largest amount of minor units a cart or an order may total: GraphQL's Int, PostgreSQL's integer. */
+    const MAX_AMOUNT = 2_147_483_647;
+    const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id } }`;
+
+    /** A product announced to orders at `amount`, as products would. */
+    const pricedProduct = async (amount: number) => {
+      const productId = randomUUID();
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductCreated',
+          productId,
+          snapshot(productId, 'Dear', amount),
+          1,
+        ),
+      );
+      return productId;
+    };
+    const rowsOf = async (userId: string) => ({
+      carts: await count('Cart', '"userId" = $1', [userId]),
+      items: await count('CartItem', '"cartId" IN (SELECT id FROM "Cart" WHERE "userId" = $1)', [
+        userId,
+      ]),
+      orders: await count('Order', '"userId" = $1', [userId]),
+    });
+    const customerId = (identity: Identity) => {
+      if (identity.kind !== 'user') throw new Error('a user identity');
+      return identity.userId;
+    };
+
+    it('refuses a cart line whose total would pass the bound with BAD_USER_INPUT, writing nothing', async () => {
+      const customer = newCustomer();
+      const productId = await pricedProduct(100_000_000);
+
+      const response = await addToCart(customer, productId, 22);
+
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.errors![0]!.extensions).toMatchObject({ maxAmount: MAX_AMOUNT });
+      expect(await rowsOf(customerId(customer))).toEqual({ carts: 0, items: 0, orders: 0 });
+    });
+
+    it('takes a cart to the bound exactly and reads it; one unit more is refused, lowering is not', async () => {
+      const customer = newCustomer();
+      const dear = await pricedProduct(100_000_000);
+      const rest = await pricedProduct(MAX_AMOUNT - 21 * 100_000_000);
+      expect(errorCodes(await addToCart(customer, dear, 21))).toEqual([]);
+      const full = await addToCart(customer, rest, 1);
+      expect(full.errors).toBeUndefined();
+      expect(full.data!.addToCart.subtotal).toEqual({ amount: MAX_AMOUNT, currency: 'USD' });
+
+      expect(errorCodes(await addToCart(customer, rest, 1))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await updateCartItem(customer, dear, 22))).toEqual(['BAD_USER_INPUT']);
+      const cart = await cartOf(customer);
+      expect(cart.items).toEqual([
+        { product: { id: dear }, quantity: 21 },
+        { product: { id: rest }, quantity: 1 },
+      ]);
+      expect(cart.subtotal.amount).toBe(MAX_AMOUNT);
+
+      const lowered = await updateCartItem(customer, dear, 20);
+      expect(lowered.errors).toBeUndefined();
+      expect(lowered.data!.updateCartItem.subtotal.amount).toBe(MAX_AMOUNT - 100_000_000);
+    });
+
+    it('keeps the sum of concurrent adds within the bound', async () => {
+      const customer = newCustomer();
+      const products = await Promise.all(
+        Array.from({ length: 4 }, () => pricedProduct(1_000_000_000)),
+      );
+      const responses = await Promise.all(products.map((id) => addToCart(customer, id, 1)));
+      expect(responses.flatMap(errorCodes).sort()).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+      expect((await cartOf(customer)).subtotal.amount).toBe(2_000_000_000);
+    });
+
+    it('still reads a cart whose price rose past the bound; checkout refuses it before writing an order', async () => {
+      const customer = newCustomer();
+      const productId = await pricedProduct(2_000_000);
+      expect(errorCodes(await addToCart(customer, productId, 999))).toEqual([]);
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductPriceChanged',
+          productId,
+          {
+            ...snapshot(productId, 'Dear', 3_000_000),
+            previousPrice: { amount: 2_000_000, currency: 'USD' },
+          },
+          2,
+        ),
+      );
+
+      const cart = await call<{ cart: CartResult }>(customer, CART);
+      expect(cart.errors).toBeUndefined();
+      expect(cart.data!.cart.items).toEqual([{ product: { id: productId }, quantity: 999 }]);
+      expect(cart.data!.cart.subtotal).toEqual({ amount: MAX_AMOUNT, currency: 'USD' });
+
+      const checkout = await call(customer, CHECKOUT, {
+        input: { addressId: randomUUID(), paymentMethodId: randomUUID(), idempotencyKey: 'k' },
+      });
+      expect(errorCodes(checkout)).toEqual(['BAD_USER_INPUT']);
+      expect(await rowsOf(customerId(customer))).toMatchObject({ orders: 0 });
+
+      const lowered = await updateCartItem(customer, productId, 700);
+      expect(lowered.errors).toBeUndefined();
+      expect(lowered.data!.updateCartItem.subtotal.amount).toBe(2_100_000_000);
+    });
+  });
+
   describe('advanceOrder', () => {
     const buyerId = seedData.deliveredOrders[0]!.userId;
 

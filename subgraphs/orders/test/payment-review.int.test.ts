@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/identity';
 import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { ADMIN_IDENTITY, eventually, queryTestDatabase } from '@shop/testing';
 import { createServices } from '../src/context';
 import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
-import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
+import { DECLINES, NO_FUNDS, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 interface GraphQLErrorView {
   message: string;
@@ -12,6 +13,7 @@ interface GraphQLErrorView {
 }
 
 const REVIEW_THRESHOLD = 10_000;
+const REVIEW_MAX_PER_CUSTOMER = 2;
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id status } }`;
 const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
 const REVIEW = `mutation($id: ID!, $approve: Boolean!) {
@@ -25,7 +27,10 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
   const log = createLogger('payment-review-test', 'silent');
 
   beforeAll(async () => {
-    saga = await startSagaSubgraphs({ paymentReviewThreshold: REVIEW_THRESHOLD });
+    saga = await startSagaSubgraphs({
+      paymentReviewThreshold: REVIEW_THRESHOLD,
+      paymentReviewMaxPerCustomer: REVIEW_MAX_PER_CUSTOMER,
+    });
     // A second driver of the sagas, as another orders instance's recovery job would be.
     ordersDb = connectDatabase(saga.urls.orders, 2);
     services = createServices(ordersDb, saga.ordersConfig, {
@@ -39,7 +44,10 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     await saga.stop();
   });
 
-  /** A checkout of 2 × 6 000 (above the threshold): answered PENDING, stock held, charge held. */
+  /**
+   * A checkout of 2 × 6 000 (above the threshold): answered PENDING, the card authorized, the
+   * stock held, the capture awaiting review.
+   */
   async function heldCheckout(productId: string) {
     const buyer = await saga.newBuyer(productId, 2);
     const result = await saga.as<{ checkout: { id: string; status: string } }>(
@@ -60,7 +68,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       `SELECT "id"::text, "status"::text FROM "Payment" WHERE "orderId" = $1`,
       [orderId],
     );
-    expect(payment?.status).toBe('PENDING');
+    expect(payment?.status).toBe('AWAITING_REVIEW');
     return { buyer, orderId, paymentId: payment!.id };
   }
 
@@ -91,13 +99,13 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     const productId = await saga.newProduct(5, 6_000);
     const { buyer, orderId, paymentId } = await heldCheckout(productId);
 
-    // Undecided: recovery asks again with the same key, charges nothing, and puts the order back.
+    // Undecided: recovery asks for the capture again, captures nothing, and puts the order back.
     await makeStale(orderId);
     await services.checkout.recover(log);
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
     ]);
-    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'PENDING', amount: 12_000 }]);
+    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'AWAITING_REVIEW', amount: 12_000 }]);
     const [touched] = await queryTestDatabase<{ fresh: boolean }>(
       saga.urls.orders,
       `SELECT "updatedAt" > now() - interval '10 seconds' AS fresh FROM "Order" WHERE "id" = $1`,
@@ -143,7 +151,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     expect((again.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('PAYMENT_DECLINED');
   });
 
-  it('declines a held payment when the buyer cancels, so a later approval charges nothing', async () => {
+  it('voids a payment awaiting review when the buyer cancels, so a later approval charges nothing', async () => {
     const productId = await saga.newProduct(5, 6_000);
     const { buyer, orderId, paymentId } = await heldCheckout(productId);
 
@@ -157,10 +165,8 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     expect(cancel.data!.cancelOrder.status).toBe('CANCELLED');
     expect(await saga.availableOf(productId)).toBe(5);
 
-    // payments hears OrderCancelled and declines what it still held.
-    await eventually(async () =>
-      expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'DECLINED', amount: 12_000 }]),
-    );
+    // The compensation gave the authorization back on the card.
+    expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'VOIDED', amount: 12_000 }]);
     const approval = await saga.as(saga.payments.url, ADMIN_IDENTITY, REVIEW, {
       id: paymentId,
       approve: true,
@@ -172,5 +178,118 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       [paymentId],
     );
     expect(captures).toEqual([]);
+  });
+  it('voids an authorization still awaiting review when its time is up, and the order gives its stock back', async () => {
+    const productId = await saga.newProduct(5, 6_000);
+    const { buyer, orderId, paymentId } = await heldCheckout(productId);
+    const [hold] = await queryTestDatabase<{ heldFor: number }>(
+      saga.urls.payments,
+      `SELECT extract(epoch FROM "authorizationExpiresAt" - "createdAt")::int AS "heldFor"
+         FROM "Payment" WHERE "id" = $1`,
+      [paymentId],
+    );
+    // A minute short of the stock's 15-minute hold, so the stock outlives any approval.
+    expect(Math.abs(hold!.heldFor - 14 * 60)).toBeLessThan(5);
+
+    await queryTestDatabase(
+      saga.urls.payments,
+      `UPDATE "Payment" SET "authorizationExpiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second'
+        WHERE "id" = $1`,
+      [paymentId],
+    );
+    const approval = await saga.as(saga.payments.url, ADMIN_IDENTITY, REVIEW, {
+      id: paymentId,
+      approve: true,
+    });
+    expect((approval.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('CONFLICT');
+    // payments' expiry job voids it; the saga, asking for the capture, cancels the order.
+    await eventually(
+      async () =>
+        expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'VOIDED', amount: 12_000 }]),
+      15_000,
+    );
+    await makeStale(orderId);
+    await services.checkout.recover(log);
+
+    expect(await saga.ordersOf(buyer.userId)).toEqual([
+      expect.objectContaining({ status: 'CANCELLED', failureCode: 'PAYMENT_DECLINED' }),
+    ]);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    const captures = await queryTestDatabase<{ kind: string }>(
+      saga.urls.payments,
+      `SELECT "kind"::text FROM "PaymentTransaction" WHERE "paymentId" = $1 AND "kind" = 'CAPTURE'`,
+      [paymentId],
+    );
+    expect(captures).toEqual([]);
+  }, 30_000);
+
+  describe('stock hoarding through review (issue #16)', () => {
+    type Buyer = Awaited<ReturnType<SagaSubgraphs['newBuyer']>>;
+    const checkout = (buyer: Buyer, idempotencyKey = buyer.input.idempotencyKey) =>
+      saga.as<{ checkout: { id: string; status: string } }>(
+        saga.orders.url,
+        buyer.identity,
+        CHECKOUT,
+        { input: { ...buyer.input, idempotencyKey } },
+      );
+    const errorOf = (result: { errors?: unknown }) =>
+      (result.errors as GraphQLErrorView[] | undefined)?.[0];
+
+    it.each([
+      ['declines', DECLINES, 'card_declined'],
+      ['has no funds', NO_FUNDS, 'insufficient_funds'],
+    ])(
+      'holds no stock for a review-sized order whose card %s: PAYMENT_DECLINED at once',
+      async (_what, card, declineCode) => {
+        const productId = await saga.newProduct(5, 6_000);
+        const buyer = await saga.newBuyer(productId, 2, card);
+
+        const result = await checkout(buyer);
+
+        expect(errorOf(result)?.extensions).toMatchObject({
+          code: 'PAYMENT_DECLINED',
+          declineCode,
+        });
+        const [order] = await saga.ordersOf(buyer.userId);
+        expect(order).toMatchObject({ status: 'CANCELLED', sagaStep: 'COMPENSATED' });
+        expect(await saga.reservationsOf(order!.id)).toEqual([]);
+        expect(await saga.availableOf(productId)).toBe(5);
+      },
+    );
+
+    it('refuses review-sized checkouts beyond the cap without holding stock, until a review frees a place', async () => {
+      const productId = await saga.newProduct(10, 6_000);
+      const buyer = await saga.newBuyer(productId, 2);
+      const held: string[] = [];
+      for (let n = 0; n < REVIEW_MAX_PER_CUSTOMER; n += 1) {
+        const placed = await checkout(buyer, randomUUID());
+        expect(placed.data?.checkout.status).toBe('PENDING');
+        held.push(placed.data!.checkout.id);
+      }
+      expect(await saga.availableOf(productId)).toBe(10 - 2 * REVIEW_MAX_PER_CUSTOMER);
+
+      const refused = await checkout(buyer, randomUUID());
+
+      expect(errorOf(refused)?.extensions).toMatchObject({
+        code: 'PAYMENT_DECLINED',
+        declineCode: 'review_limit',
+      });
+      const beyond = (await saga.ordersOf(buyer.userId)).find((order) => !held.includes(order.id));
+      expect(beyond).toMatchObject({ status: 'CANCELLED', failureCode: 'PAYMENT_DECLINED' });
+      expect(await saga.reservationsOf(beyond!.id)).toEqual([]);
+      expect(await saga.availableOf(productId)).toBe(10 - 2 * REVIEW_MAX_PER_CUSTOMER);
+      // Another buyer is not held back by this one's queue.
+      const other = await saga.newBuyer(productId, 2);
+      expect((await checkout(other)).data?.checkout.status).toBe('PENDING');
+
+      // A decided review frees a place.
+      const [payment] = await queryTestDatabase<{ id: string }>(
+        saga.urls.payments,
+        `SELECT "id"::text FROM "Payment" WHERE "orderId" = $1`,
+        [held[0]],
+      );
+      expect(await review(payment!.id, false)).toBe('DECLINED');
+      expect((await checkout(buyer, randomUUID())).data?.checkout.status).toBe('PENDING');
+    });
   });
 });

@@ -27,6 +27,7 @@ type Started = { url: string; stop(): Promise<void> };
 
 export const APPROVES = '4242424242424242';
 export const DECLINES = '4000000000000002';
+export const NO_FUNDS = '4000000000009995';
 
 /** The saga's own service identity, for setting up the state a crash leaves behind. */
 export const ORDERS_SERVICE: Identity = {
@@ -39,6 +40,8 @@ const ADD_TO_CART = `mutation($productId: ID!, $quantity: Int!) {
   addToCart(productId: $productId, quantity: $quantity) { id } }`;
 const ADD_CARD = `mutation($input: AddPaymentMethodInput!) { addPaymentMethod(input: $input) { id } }`;
 const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { available } }`;
+const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) {
+  authorizePayment(input: $input) { id status } }`;
 const [warehouse] = seedData.warehouses;
 
 export interface SagaSubgraphsOptions {
@@ -49,6 +52,8 @@ export interface SagaSubgraphsOptions {
   route?: (siblings: ServiceUrls) => Promise<ServiceUrls>;
   /** Payments' PAYMENT_REVIEW_THRESHOLD, when a test needs charges held for review. */
   paymentReviewThreshold?: number;
+  /** Payments' PAYMENT_REVIEW_MAX_PER_CUSTOMER: how many of a buyer's payments may await review. */
+  paymentReviewMaxPerCustomer?: number;
 }
 
 /**
@@ -91,6 +96,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
       ...loadPaymentsConfig({
         DATABASE_URL_PAYMENTS: paymentsDb,
         PAYMENT_REVIEW_THRESHOLD: options.paymentReviewThreshold?.toString(),
+        PAYMENT_REVIEW_MAX_PER_CUSTOMER: options.paymentReviewMaxPerCustomer?.toString(),
       }),
       ...testSubgraphSettings(paymentsDb),
       ...events,
@@ -191,6 +197,46 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     return level;
   }
 
+  /**
+   * Authorizes `amount` for an order id through payments, as the saga's first step does (its
+   * key, a 14-minute hold); answers the payment's id.
+   */
+  async function authorizeFor(
+    orderId: string,
+    buyer: { userId: string; input: { paymentMethodId?: string } },
+    amount: number,
+  ): Promise<string> {
+    const authorized = await as<{ authorizePayment: { id: string; status: string } }>(
+      payments.url,
+      ORDERS_SERVICE,
+      AUTHORIZE,
+      {
+        input: {
+          orderId,
+          userId: buyer.userId,
+          paymentMethodId: buyer.input.paymentMethodId,
+          amount,
+          currency: 'USD',
+          idempotencyKey: `order:${orderId}:payment`,
+          ttlSeconds: 840,
+        },
+      },
+    );
+    // Held on the card, not captured: PENDING in the contract's terms.
+    expect(authorized.data?.authorizePayment.status).toBe('PENDING');
+    return authorized.data!.authorizePayment.id;
+  }
+
+  /** The statuses of the order's reservations in inventory: none when no stock was ever held. */
+  async function reservationsOf(orderId: string): Promise<string[]> {
+    const rows = await queryTestDatabase<{ status: string }>(
+      urls.inventory,
+      `SELECT "status"::text FROM "Reservation" WHERE "orderId" = $1`,
+      [orderId],
+    );
+    return rows.map((row) => row.status);
+  }
+
   function paymentsOf(orderId: string) {
     return queryTestDatabase<{ status: string; amount: number }>(
       urls.payments,
@@ -222,6 +268,8 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     newBuyer,
     availableOf,
     stockOf,
+    authorizeFor,
+    reservationsOf,
     paymentsOf,
     ordersOf,
     async stop() {

@@ -1,14 +1,17 @@
 import type { BaseContext, ServiceRuntime } from '@shop/federation';
 import type { FraudSettings } from './config';
 import type { Database, PAYMENTS_STREAM } from './db';
-import { CancelledOrderSettlement } from './payment/cancelled-order';
 import { createPaymentMethodLoaders } from './payment-method/payment-method.loader';
 import { PaymentMethodService } from './payment-method/payment-method.service';
-import { ChargeService } from './payment/charge.service';
+import { AuthorizationExpiry } from './payment/authorization-expiry';
+import { AuthorizationService } from './payment/authorization.service';
+import { CancelledOrderSettlement } from './payment/cancelled-order';
+import { CaptureService } from './payment/capture.service';
 import { createPaymentLoaders } from './payment/payment.loader';
 import { PaymentService } from './payment/payment.service';
 import { ReviewService } from './payment/review.service';
 import { Settlement } from './payment/settlement';
+import { VoidService } from './payment/void.service';
 import type { CardProcessor } from './processor/card-processor';
 import { createRefundLoaders } from './refund/refund.loader';
 import { RefundService } from './refund/refund.service';
@@ -28,8 +31,11 @@ export function createServices(
   return {
     paymentMethods: new PaymentMethodService(db, processor),
     payments: new PaymentService(db),
-    charges: new ChargeService(db, settlement, outbox, fraud),
+    authorizations: new AuthorizationService(db, settlement, outbox, fraud),
+    captures: new CaptureService(db, settlement, outbox),
+    voids: new VoidService(db, settlement, outbox),
     reviews: new ReviewService(db, settlement, outbox),
+    expiry: new AuthorizationExpiry(db, settlement, outbox),
     refunds,
     cancelledOrders: new CancelledOrderSettlement(db, settlement, refunds),
   };

@@ -22,8 +22,11 @@ export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
   return Prisma.raw(`"${db.schema}"."${name}"`);
 }
 
+/** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
+export const SQL_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
 /**
- * For the transactions that charge and refund. They call the processor
+ * For the transactions that authorize, capture, void and refund. They call the processor
  * inside (its idempotency key makes a call repeated after a rollback settle
  * once) and rely on READ COMMITTED, which every connection starts with
  * (@shop/database's adapter pins it): a statement that waited for a lock or

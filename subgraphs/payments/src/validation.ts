@@ -1,16 +1,25 @@
-import { isUuid } from '@shop/federation';
+import { isUuid, MAX_MONEY_AMOUNT } from '@shop/federation';
 import { BadUserInputError, trimmedText } from '@shop/platform';
 
 const MAX_KEY_LENGTH = 200;
-/** The largest amount a column (PostgreSQL integer) holds. */
-const MAX_AMOUNT = 2_147_483_647;
 
 /** A positive amount in minor units, or BAD_USER_INPUT. */
 export function amountOf(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_AMOUNT) {
-    throw new BadUserInputError('amount must be a positive integer of minor units', {
-      field: 'amount',
-    });
+  if (!Number.isInteger(value) || value < 1 || value > MAX_MONEY_AMOUNT) {
+    throw new BadUserInputError(
+      `amount must be a whole number of minor units from 1 to ${MAX_MONEY_AMOUNT}`,
+      {
+        field: 'amount',
+      },
+    );
+  }
+  return value;
+}
+
+/** A whole number from min to max, or BAD_USER_INPUT naming the field. */
+export function integerIn(value: number, field: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BadUserInputError(`${field} must be an integer from ${min} to ${max}`, { field });
   }
   return value;
 }

@@ -23,7 +23,15 @@ const ORDERS: Identity = {
   service: 'orders',
   scopes: ['payments:charge', 'payments:refund'],
 };
-const FRAUD = { maxDeclines: 2, windowMinutes: 10, blockMinutes: 30, reviewThreshold: 100_000 };
+const FRAUD = {
+  maxDeclines: 2,
+  windowMinutes: 10,
+  blockMinutes: 30,
+  reviewThreshold: 100_000,
+  reviewMaxPerCustomer: 2,
+};
+/** What the checkout saga asks for: a minute less than its 15-minute stock hold. */
+const TTL_SECONDS = 14 * 60;
 
 const CARDS = {
   approves: { cardNumber: '4242 4242 4242 4242', digits: '4242424242424242', cvc: '731' },
@@ -34,7 +42,9 @@ const CARDS = {
 
 const PAYMENT =
   'id status amount { amount currency } refundedAmount { amount } refunds { amount { amount } reason }';
-const CHARGE = `mutation($input: ChargeInput!) { chargePayment(input: $input) { ${PAYMENT} } }`;
+const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) { authorizePayment(input: $input) { ${PAYMENT} } }`;
+const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { ${PAYMENT} } }`;
+const VOID = `mutation($id: ID!) { voidPayment(id: $id) { ${PAYMENT} } }`;
 const REFUND = `mutation($input: RefundInput!) { refundPayment(input: $input) { ${PAYMENT} } }`;
 const ADD = `mutation($input: AddPaymentMethodInput!) {
   addPaymentMethod(input: $input) { id brand last4 expMonth expYear }
@@ -56,7 +66,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
   }
 }
 
-describe('payment methods, charges and refunds (real PostgreSQL)', () => {
+describe('payment methods, authorizations, captures and refunds (real PostgreSQL)', () => {
   let payments: Awaited<ReturnType<typeof startWatchedPayments>>;
   let subgraph: Awaited<ReturnType<typeof startWatchedPayments>>['subgraph'];
   let databaseUrl: string;
@@ -91,21 +101,30 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
       .addPaymentMethod;
   };
 
-  const chargeInput = (userId: string, paymentMethodId: string, overrides = {}) => ({
+  const authorizeInput = (userId: string, paymentMethodId: string, overrides = {}) => ({
     orderId: randomUUID(),
     userId,
     paymentMethodId,
     amount: 2_500,
     currency: 'USD',
     idempotencyKey: randomUUID(),
+    ttlSeconds: TTL_SECONDS,
     ...overrides,
   });
-  const charge = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
-    as(identity, CHARGE, { input });
-  const charged = async (input: Record<string, unknown>) => {
-    const result = await charge(input);
+  const authorize = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
+    as(identity, AUTHORIZE, { input });
+  const authorized = async (input: Record<string, unknown>) => {
+    const result = await authorize(input);
     expect(result.errors).toBeUndefined();
-    return (result.data as { chargePayment: PaymentView }).chargePayment;
+    return (result.data as { authorizePayment: PaymentView }).authorizePayment;
+  };
+  const capture = (id: string, identity: Identity = ORDERS) => as(identity, CAPTURE, { id });
+  const voidPayment = (id: string, identity: Identity = ORDERS) => as(identity, VOID, { id });
+  /** Authorized, then captured, as the saga does once the stock is held. */
+  const charged = async (input: Record<string, unknown>) => {
+    const result = await capture((await authorized(input)).id);
+    expect(result.errors).toBeUndefined();
+    return (result.data as { capturePayment: PaymentView }).capturePayment;
   };
   const refund = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
     as(identity, REFUND, { input });
@@ -120,6 +139,14 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
       `SELECT "kind", "success", "detail" FROM "PaymentTransaction" WHERE "paymentId" = $1 ORDER BY "createdAt", "kind"`,
       [paymentId],
     );
+  const storedOf = async (paymentId: string) =>
+    (
+      await queryTestDatabase<{ status: string; declineCode: string | null }>(
+        databaseUrl,
+        `SELECT "status"::text, "declineCode" FROM "Payment" WHERE "id" = $1`,
+        [paymentId],
+      )
+    )[0];
   const eventsOf = async (paymentId: string, count: number) => {
     await waitFor(() => events.filter((event) => event.aggregateId === paymentId).length >= count);
     return events.filter((event) => event.aggregateId === paymentId);
@@ -202,21 +229,27 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
     });
   });
 
-  describe('chargePayment', () => {
-    it('captures an approved charge: authorize and capture logged, PaymentCaptured published', async () => {
+  describe('authorizePayment, capturePayment and voidPayment', () => {
+    it('authorizes, then captures: AUTHORIZE and CAPTURE logged, PaymentCaptured published', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = chargeInput(userId, method.id, { currency: 'eur' });
-      const payment = await charged(input);
+      const input = authorizeInput(userId, method.id, { currency: 'eur' });
+      const held = await authorized(input);
+      // Held on the card, not captured: PENDING in the contract's terms.
+      expect(held).toMatchObject({ status: 'PENDING', amount: { amount: 2_500, currency: 'EUR' } });
+      expect(await storedOf(held.id)).toEqual({ status: 'AUTHORIZED', declineCode: null });
+
+      const payment = ((await capture(held.id)).data as { capturePayment: PaymentView })
+        .capturePayment;
       expect(payment).toEqual({
-        id: expect.any(String),
+        id: held.id,
         status: 'SUCCEEDED',
         amount: { amount: 2_500, currency: 'EUR' },
         refundedAmount: { amount: 0 },
         refunds: [],
       });
       expect(await transactionsOf(payment.id)).toEqual([
-        { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^ch_/) },
+        { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
         { kind: 'CAPTURE', success: true, detail: expect.stringMatching(/^ch_/) },
       ]);
       const [event] = await eventsOf(payment.id, 1);
@@ -229,12 +262,16 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
           amount: { amount: 2_500, currency: 'EUR' },
         },
       });
+      // Captured once, however often asked.
+      const again = await capture(payment.id);
+      expect((again.data as { capturePayment: PaymentView }).capturePayment).toEqual(payment);
+      expect(await transactionsOf(payment.id)).toHaveLength(2);
     });
 
     it('is for services with payments:charge only: FORBIDDEN for customers and other services', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = chargeInput(userId, method.id);
+      const input = authorizeInput(userId, method.id);
       const callers: Identity[] = [
         userIdentity(userId),
         userIdentity(randomUUID(), 'ADMIN'),
@@ -242,7 +279,7 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
         { kind: 'anonymous' },
       ];
       for (const identity of callers) {
-        expect(errorOf(await charge(input, identity)).extensions?.code).toBe('FORBIDDEN');
+        expect(errorOf(await authorize(input, identity)).extensions?.code).toBe('FORBIDDEN');
       }
       const [row] = await queryTestDatabase<{ count: string }>(
         databaseUrl,
@@ -250,86 +287,111 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
         [userId],
       );
       expect(Number(row!.count)).toBe(0);
+      const held = await authorized(input);
+      for (const identity of callers) {
+        expect(errorOf(await capture(held.id, identity)).extensions?.code).toBe('FORBIDDEN');
+        expect(errorOf(await voidPayment(held.id, identity)).extensions?.code).toBe('FORBIDDEN');
+      }
+      expect(await storedOf(held.id)).toMatchObject({ status: 'AUTHORIZED' });
     });
 
-    it('hides chargePayment and refundPayment from the public supergraph', async () => {
+    it('hides the saga’s payment operations from the public supergraph', async () => {
       const result = await as(ORDERS, '{ _service { sdl } }');
       const sdl = (result.data as { _service: { sdl: string } })._service.sdl;
-      expect(sdl).toMatch(/chargePayment\(input: ChargeInput!\): Payment! @inaccessible/);
+      expect(sdl).toMatch(
+        /authorizePayment\(input: AuthorizePaymentInput!\): Payment! @inaccessible/,
+      );
+      expect(sdl).toMatch(/capturePayment\(id: ID!\): Payment! @inaccessible/);
+      expect(sdl).toMatch(/voidPayment\(id: ID!\): Payment! @inaccessible/);
       expect(sdl).toMatch(/refundPayment\(input: RefundInput!\): Payment! @inaccessible/);
-      expect(sdl).toMatch(/input ChargeInput\s+@inaccessible/);
+      expect(sdl).toMatch(/input AuthorizePaymentInput\s+@inaccessible/);
     });
 
-    it('answers NOT_FOUND for a card of another user or an unknown one', async () => {
+    it('answers NOT_FOUND for a card of another user or an unknown one, and an unknown payment', async () => {
       const owner = randomUUID();
       const method = await addCard(owner, CARDS.approves);
       for (const paymentMethodId of [method.id, randomUUID(), 'not-a-uuid']) {
-        const result = await charge(chargeInput(randomUUID(), paymentMethodId));
+        const result = await authorize(authorizeInput(randomUUID(), paymentMethodId));
         expect(errorOf(result)).toMatchObject({
           message: 'Payment method not found',
           extensions: { code: 'NOT_FOUND' },
         });
       }
+      for (const id of [randomUUID(), 'not-a-uuid']) {
+        expect(errorOf(await capture(id)).extensions?.code).toBe('NOT_FOUND');
+        expect(errorOf(await voidPayment(id)).extensions?.code).toBe('NOT_FOUND');
+      }
     });
 
-    it('validates the amount and currency', async () => {
+    it('validates the amount, the currency and the hold', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      for (const overrides of [{ amount: 0 }, { amount: -5 }, { currency: 'US' }]) {
-        const result = await charge(chargeInput(userId, method.id, overrides));
+      for (const overrides of [
+        { amount: 0 },
+        { amount: -5 },
+        { amount: 2 ** 31 },
+        { currency: 'US' },
+        { ttlSeconds: 0 },
+        { ttlSeconds: 8 * 24 * 60 * 60 },
+      ]) {
+        const result = await authorize(authorizeInput(userId, method.id, overrides));
         expect(errorOf(result).extensions?.code).toBe('BAD_USER_INPUT');
       }
     });
 
-    it('answers the first payment for a repeated key, and CONFLICT when the key names another charge', async () => {
+    it('answers the first payment for a repeated key, and CONFLICT when the key names another payment', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = chargeInput(userId, method.id);
-      const first = await charged(input);
-      expect(await charged(input)).toEqual(first);
-      const other = await charge({ ...input, amount: 9_999 });
+      const input = authorizeInput(userId, method.id);
+      const first = await authorized(input);
+      expect(await authorized(input)).toEqual(first);
+      const other = await authorize({ ...input, amount: 9_999 });
       expect(errorOf(other).extensions).toMatchObject({ code: 'CONFLICT', paymentId: first.id });
-      expect((await transactionsOf(first.id)).map((row) => row.kind)).toEqual([
-        'AUTHORIZE',
-        'CAPTURE',
-      ]);
+      expect((await transactionsOf(first.id)).map((row) => row.kind)).toEqual(['AUTHORIZE']);
     });
 
-    it('charges once when the same charge arrives 10 times at once', async () => {
+    it('authorizes once, and captures once, when each arrives 10 times at once', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = chargeInput(userId, method.id);
-      const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
-      const results = await Promise.all(Array.from({ length: 10 }, () => charge(input)));
+      const input = authorizeInput(userId, method.id);
+      const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
+      const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+      const results = await Promise.all(Array.from({ length: 10 }, () => authorize(input)));
       for (const result of results) expect(result.errors).toBeUndefined();
       const ids = new Set(
-        results.map((result) => (result.data as { chargePayment: PaymentView }).chargePayment.id),
+        results.map(
+          (result) => (result.data as { authorizePayment: PaymentView }).authorizePayment.id,
+        ),
       );
       expect(ids.size).toBe(1);
+      const [id] = [...ids] as [string];
+      const captures = await Promise.all(Array.from({ length: 10 }, () => capture(id)));
+      for (const result of captures) expect(result.errors).toBeUndefined();
+
       const rows = await queryTestDatabase<{ id: string; status: string }>(
         databaseUrl,
         `SELECT "id", "status"::text FROM "Payment" WHERE "idempotencyKey" = $1`,
         [input.idempotencyKey],
       );
-      expect(rows).toEqual([{ id: [...ids][0], status: 'SUCCEEDED' }]);
-      const captures = (await transactionsOf(rows[0]!.id)).filter((row) => row.kind === 'CAPTURE');
-      expect(captures).toHaveLength(1);
-      expect(processorCharge).toHaveBeenCalledTimes(1);
+      expect(rows).toEqual([{ id, status: 'SUCCEEDED' }]);
+      expect((await transactionsOf(id)).map((row) => row.kind)).toEqual(['AUTHORIZE', 'CAPTURE']);
+      expect(processorAuthorize).toHaveBeenCalledTimes(1);
+      expect(processorCapture).toHaveBeenCalledTimes(1);
     });
 
     it.each([
       ['declines', 'card_declined', 'The card was declined'],
       ['noFunds', 'insufficient_funds', 'The card has insufficient funds'],
     ] as const)(
-      'commits a DECLINED payment for the %s test card and answers PAYMENT_DECLINED (%s), also on retry',
+      'commits a DECLINED payment for the %s test card at authorization and answers PAYMENT_DECLINED (%s), also on retry',
       async (card, declineCode, message) => {
         const userId = randomUUID();
         const method = await addCard(userId, CARDS[card]);
-        const input = chargeInput(userId, method.id);
-        const error = errorOf(await charge(input));
+        const input = authorizeInput(userId, method.id);
+        const error = errorOf(await authorize(input));
         expect(error).toMatchObject({
           message,
-          path: ['chargePayment'],
+          path: ['authorizePayment'],
           extensions: { code: 'PAYMENT_DECLINED', declineCode, paymentId: expect.any(String) },
         });
         const paymentId = error.extensions!.paymentId as string;
@@ -347,11 +409,68 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
           type: 'PaymentDeclined',
           data: { paymentId, orderId: input.orderId, userId, code: declineCode },
         });
-        const retried = errorOf(await charge(input));
+        const retried = errorOf(await authorize(input));
         expect([retried.message, retried.extensions?.paymentId]).toEqual([message, paymentId]);
+        expect(errorOf(await capture(paymentId)).extensions).toMatchObject({
+          code: 'PAYMENT_DECLINED',
+          declineCode,
+        });
         expect(await transactionsOf(paymentId)).toHaveLength(1);
       },
     );
+
+    it('voids an authorization once: VOID logged, PaymentVoided, never captured after', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const input = authorizeInput(userId, method.id);
+      const held = await authorized(input);
+
+      const voided = await voidPayment(held.id);
+      expect((voided.data as { voidPayment: PaymentView }).voidPayment.status).toBe('DECLINED');
+      expect(await storedOf(held.id)).toEqual({ status: 'VOIDED', declineCode: 'order_cancelled' });
+      expect((await voidPayment(held.id)).errors).toBeUndefined();
+      expect(errorOf(await capture(held.id)).extensions).toMatchObject({
+        code: 'PAYMENT_DECLINED',
+        declineCode: 'order_cancelled',
+      });
+      expect(await transactionsOf(held.id)).toEqual([
+        { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
+        { kind: 'VOID', success: true, detail: expect.stringMatching(/^order_cancelled vo_/) },
+      ]);
+      const [event] = await eventsOf(held.id, 1);
+      expect(event).toMatchObject({
+        type: 'PaymentVoided',
+        data: { paymentId: held.id, orderId: input.orderId, userId, reason: 'order_cancelled' },
+      });
+    });
+
+    it('refuses to void a captured payment with CONFLICT: it is refunded instead', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const payment = await charged(authorizeInput(userId, method.id));
+      expect(errorOf(await voidPayment(payment.id)).extensions).toMatchObject({
+        code: 'CONFLICT',
+        status: 'SUCCEEDED',
+      });
+      expect(await storedOf(payment.id)).toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    it('voids an authorization whose time is up, so it can no longer be captured', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const held = await authorized(authorizeInput(userId, method.id, { ttlSeconds: 1 }));
+
+      // payments' expiry job looks every 5 seconds.
+      await waitFor(() => events.some((event) => event.aggregateId === held.id), 12_000);
+      expect(await storedOf(held.id)).toEqual({
+        status: 'VOIDED',
+        declineCode: 'authorization_expired',
+      });
+      expect(errorOf(await capture(held.id)).extensions).toMatchObject({
+        code: 'PAYMENT_DECLINED',
+        declineCode: 'authorization_expired',
+      });
+    }, 15_000);
   });
 
   describe('fraud rules', () => {
@@ -360,28 +479,28 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
       const declining = await addCard(userId, CARDS.declines);
       const good = await addCard(userId, CARDS.approves);
       for (let attempt = 0; attempt <= FRAUD.maxDeclines; attempt += 1) {
-        const error = errorOf(await charge(chargeInput(userId, declining.id)));
+        const error = errorOf(await authorize(authorizeInput(userId, declining.id)));
         expect(error.extensions?.declineCode).toBe('card_declined');
       }
-      const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
-      const blocked = errorOf(await charge(chargeInput(userId, good.id)));
+      const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
+      const blocked = errorOf(await authorize(authorizeInput(userId, good.id)));
       expect(blocked).toMatchObject({
         extensions: { code: 'PAYMENT_DECLINED', declineCode: 'fraud_blocked' },
       });
-      expect(processorCharge).not.toHaveBeenCalled();
+      expect(processorAuthorize).not.toHaveBeenCalled();
       expect(await transactionsOf(blocked.extensions!.paymentId as string)).toEqual([
         { kind: 'FRAUD_BLOCK', success: false, detail: 'fraud_blocked' },
       ]);
 
-      // Another user's charges are not affected.
+      // Another user's payments are not affected.
       const otherUser = randomUUID();
       const other = await addCard(otherUser, CARDS.approves);
-      expect((await charged(chargeInput(otherUser, other.id))).status).toBe('SUCCEEDED');
+      expect((await charged(authorizeInput(otherUser, other.id))).status).toBe('SUCCEEDED');
     });
 
-    it('charges the demo data’s saved cards, the approving test card', async () => {
+    it('authorizes and captures the demo data’s saved cards, the approving test card', async () => {
       const seeded = seedData.paymentMethods[0]!;
-      expect((await charged(chargeInput(seeded.userId, seeded.id))).status).toBe('SUCCEEDED');
+      expect((await charged(authorizeInput(seeded.userId, seeded.id))).status).toBe('SUCCEEDED');
     });
 
     it('does not block at FRAUD_MAX_DECLINES declines', async () => {
@@ -389,39 +508,77 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
       const declining = await addCard(userId, CARDS.noFunds);
       const good = await addCard(userId, CARDS.approves);
       for (let attempt = 0; attempt < FRAUD.maxDeclines; attempt += 1) {
-        await charge(chargeInput(userId, declining.id));
+        await authorize(authorizeInput(userId, declining.id));
       }
-      expect((await charged(chargeInput(userId, good.id))).status).toBe('SUCCEEDED');
+      expect((await charged(authorizeInput(userId, good.id))).status).toBe('SUCCEEDED');
     });
 
-    it('sends amounts above the review threshold to review instead of the processor', async () => {
+    it('authorizes an amount above the review threshold, and holds its capture for review', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
+      const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
       const atThreshold = await charged(
-        chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold }),
+        authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold }),
       );
       expect(atThreshold.status).toBe('SUCCEEDED');
       const held = await charged(
-        chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 }),
+        authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 }),
       );
       expect(held.status).toBe('PENDING');
+      expect(await storedOf(held.id)).toMatchObject({ status: 'AWAITING_REVIEW' });
       expect(await transactionsOf(held.id)).toEqual([
+        { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
         { kind: 'REVIEW', success: false, detail: 'requires_review' },
       ]);
-      expect(processorCharge).toHaveBeenCalledTimes(1);
+      expect(processorCapture).toHaveBeenCalledTimes(1);
+    });
+
+    it('declines a review-sized authorization beyond PAYMENT_REVIEW_MAX_PER_CUSTOMER without asking the card', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const large = () => authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 });
+      const waiting = [];
+      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1)
+        waiting.push(await authorized(large()));
+      const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
+
+      const refused = errorOf(await authorize(large()));
+
+      expect(refused).toMatchObject({
+        extensions: { code: 'PAYMENT_DECLINED', declineCode: 'review_limit' },
+      });
+      expect(refused.message).toMatch(/await a review/);
+      expect(processorAuthorize).not.toHaveBeenCalled();
+      expect(await transactionsOf(refused.extensions!.paymentId as string)).toEqual([
+        { kind: 'FRAUD_BLOCK', success: false, detail: 'review_limit' },
+      ]);
+      // Smaller amounts go on; so does another user's.
+      expect((await charged(authorizeInput(userId, method.id))).status).toBe('SUCCEEDED');
+      const otherUser = randomUUID();
+      const other = await addCard(otherUser, CARDS.approves);
+      await authorized(authorizeInput(otherUser, other.id, { amount: FRAUD.reviewThreshold + 1 }));
+      // A payment no longer waiting (given back, or expired) frees a place.
+      await voidPayment(waiting[0]!.id);
+      await queryTestDatabase(
+        databaseUrl,
+        `UPDATE "Payment" SET "authorizationExpiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second'
+          WHERE "id" = $1`,
+        [waiting[1]!.id],
+      );
+      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1) await authorized(large());
+      expect(errorOf(await authorize(large())).extensions?.declineCode).toBe('review_limit');
     });
   });
 
   describe('refundPayment', () => {
-    const capture = async (amount = 1_000) => {
+    const captured = async (amount = 1_000) => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      return charged(chargeInput(userId, method.id, { amount }));
+      return charged(authorizeInput(userId, method.id, { amount }));
     };
 
     it('refunds in part then in full, never more than captured, idempotent by key', async () => {
-      const payment = await capture();
+      const payment = await captured();
       const first = {
         paymentId: payment.id,
         amount: 300,
@@ -486,7 +643,7 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
     });
 
     it('never refunds more than captured when refunds race', async () => {
-      const payment = await capture(1_000);
+      const payment = await captured(1_000);
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>
           refund({ paymentId: payment.id, amount: 400, idempotencyKey: randomUUID() }),
@@ -507,7 +664,7 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
     it('refuses declined and unknown payments, and callers without payments:refund', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.declines);
-      const declined = errorOf(await charge(chargeInput(userId, method.id)));
+      const declined = errorOf(await authorize(authorizeInput(userId, method.id)));
       const paymentId = declined.extensions!.paymentId as string;
       const input = { paymentId, amount: 1, idempotencyKey: randomUUID() };
       expect(errorOf(await refund(input)).extensions?.code).toBe('BAD_USER_INPUT');
@@ -515,13 +672,13 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
         const result = await refund({ ...input, paymentId: unknown });
         expect(errorOf(result).extensions?.code).toBe('NOT_FOUND');
       }
-      const captured = await capture();
+      const done = await captured();
       const callers: Identity[] = [
         userIdentity(userId),
         { kind: 'service', service: 'orders', scopes: ['payments:charge'] },
       ];
       for (const identity of callers) {
-        const result = await refund({ ...input, paymentId: captured.id }, identity);
+        const result = await refund({ ...input, paymentId: done.id }, identity);
         expect(errorOf(result).extensions?.code).toBe('FORBIDDEN');
       }
     });
@@ -538,7 +695,7 @@ describe('payment methods, charges and refunds (real PostgreSQL)', () => {
        VALUES ($1, $2, 'tok_from_elsewhere', 'VISA', '4242', 1, 2031)`,
       [strangeCard, stranger],
     );
-    const failure = await charge(chargeInput(stranger, strangeCard));
+    const failure = await authorize(authorizeInput(stranger, strangeCard));
     expect(errorOf(failure).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     // pino hands lines to the stream asynchronously.
     await waitFor(() => logLines.join('').includes('unexpected error in a resolver'));

@@ -14,11 +14,18 @@ import { SimulatedCardProcessor } from '@shop/payments';
 import { startWatchedPayments, type PaymentEvent } from './helpers';
 
 const ORDERS: Identity = { kind: 'service', service: 'orders', scopes: ['payments:charge'] };
-const FRAUD = { maxDeclines: 5, windowMinutes: 10, blockMinutes: 30, reviewThreshold: 10_000 };
+const FRAUD = {
+  maxDeclines: 5,
+  windowMinutes: 10,
+  blockMinutes: 30,
+  reviewThreshold: 10_000,
+  reviewMaxPerCustomer: 3,
+};
 const APPROVES = '4242424242424242';
 const DECLINES = '4000000000000002';
 
-const CHARGE = `mutation($input: ChargeInput!) { chargePayment(input: $input) { id status } }`;
+const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) { authorizePayment(input: $input) { id status } }`;
+const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { id status } }`;
 const REVIEW = `mutation($id: ID!, $approve: Boolean!) {
   reviewPayment(id: $id, approve: $approve) { id status amount { amount currency } }
 }`;
@@ -47,7 +54,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
   const as = <Data>(identity: Identity, query: string, variables?: Record<string, unknown>) =>
     graphqlRequest<Data>(subgraph.url, query, variables, identityHeaders(identity));
 
-  /** A charge by a new user's card. */
+  /** A new user's card authorized, then its capture asked for, as the saga does. */
   async function chargeNew(card: string, amount: number) {
     const userId = randomUUID();
     const added = await as<{ addPaymentMethod: { id: string } }>(userIdentity(userId), ADD, {
@@ -61,23 +68,36 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       amount,
       currency: 'USD',
       idempotencyKey: randomUUID(),
+      ttlSeconds: 840,
     };
-    const result = await as<{ chargePayment: PaymentView }>(ORDERS, CHARGE, { input });
+    const authorized = await as<{ authorizePayment: PaymentView }>(ORDERS, AUTHORIZE, { input });
+    expect(authorized.errors).toBeUndefined();
+    const result = await captureAgain(authorized.data!.authorizePayment.id);
     expect(result.errors).toBeUndefined();
-    return { input, payment: result.data!.chargePayment };
+    return { input, payment: result.data!.capturePayment };
   }
 
-  /** A charge above the threshold: answered PENDING. */
-  async function held(card = APPROVES) {
-    const charge = await chargeNew(card, FRAUD.reviewThreshold + 1);
+  /** A capture above the threshold: answered PENDING, AWAITING_REVIEW as stored. */
+  async function held() {
+    const charge = await chargeNew(APPROVES, FRAUD.reviewThreshold + 1);
     expect(charge.payment.status).toBe('PENDING');
+    expect(await storedStatusOf(charge.payment.id)).toBe('AWAITING_REVIEW');
     return charge;
   }
 
   const review = (id: string, approve: boolean, identity: Identity = ADMIN_IDENTITY) =>
     as<{ reviewPayment: PaymentView }>(identity, REVIEW, { id, approve });
-  const chargeAgain = (input: Record<string, unknown>) =>
-    as<{ chargePayment: PaymentView }>(ORDERS, CHARGE, { input });
+  function captureAgain(id: string) {
+    return as<{ capturePayment: PaymentView }>(ORDERS, CAPTURE, { id });
+  }
+  const storedStatusOf = async (paymentId: string) =>
+    (
+      await queryTestDatabase<{ status: string }>(
+        databaseUrl,
+        `SELECT "status"::text FROM "Payment" WHERE "id" = $1`,
+        [paymentId],
+      )
+    )[0]?.status;
   const transactionsOf = (paymentId: string) =>
     queryTestDatabase<{ kind: string; success: boolean }>(
       databaseUrl,
@@ -88,23 +108,26 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
   const eventTypesOf = (paymentId: string) =>
     events.filter((event) => event.aggregateId === paymentId).map((event) => event.type);
 
-  it('holds a charge above the threshold PENDING without asking the processor; the key answers it again', async () => {
-    const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
-    const { input, payment } = await held();
+  it('authorizes a payment above the threshold but holds its capture for review; asked again, answers it as it is', async () => {
+    const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+    const { payment } = await held();
 
-    expect(processorCharge).not.toHaveBeenCalled();
-    expect(await transactionsOf(payment.id)).toEqual([{ kind: 'REVIEW', success: false }]);
-    const again = await chargeAgain(input);
-    expect(again.data?.chargePayment).toEqual(payment);
+    expect(processorCapture).not.toHaveBeenCalled();
+    expect(await transactionsOf(payment.id)).toEqual([
+      { kind: 'AUTHORIZE', success: true },
+      { kind: 'REVIEW', success: false },
+    ]);
+    const again = await captureAgain(payment.id);
+    expect(again.data?.capturePayment).toEqual(payment);
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
       first: 100,
     });
     expect(queue.data?.paymentsAwaitingReview).toContainEqual(payment);
   });
 
-  it('charges an approved payment with its own key: SUCCEEDED, AUTHORIZE and CAPTURE, PaymentCaptured', async () => {
+  it('captures the authorization of an approved payment: SUCCEEDED, CAPTURE logged, PaymentCaptured', async () => {
     const { input, payment } = await held();
-    const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
+    const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
 
     const approved = await review(payment.id, true);
 
@@ -114,8 +137,11 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       status: 'SUCCEEDED',
       amount: { amount: input.amount, currency: 'USD' },
     });
-    expect(processorCharge).toHaveBeenCalledWith(
-      expect.objectContaining({ amount: input.amount, idempotencyKey: input.idempotencyKey }),
+    expect(processorCapture).toHaveBeenCalledWith(
+      expect.objectContaining({
+        amount: input.amount,
+        idempotencyKey: `${input.idempotencyKey}:capture`,
+      }),
     );
     expect(await transactionsOf(payment.id)).toEqual(
       expect.arrayContaining([
@@ -125,29 +151,64 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       ]),
     );
     await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentCaptured']));
-    // The saga's repeated charge now learns the outcome.
-    expect((await chargeAgain(input)).data?.chargePayment.status).toBe('SUCCEEDED');
+    // The saga's repeated capture now learns the outcome.
+    expect((await captureAgain(payment.id)).data?.capturePayment.status).toBe('SUCCEEDED');
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
       first: 100,
     });
     expect(queue.data?.paymentsAwaitingReview.map((p) => p.id)).not.toContain(payment.id);
   });
 
-  it('declines an approved payment the card refuses', async () => {
-    const { payment } = await held(DECLINES);
-    const approved = await review(payment.id, true);
-    expect(approved.data?.reviewPayment.status).toBe('DECLINED');
-    await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentDeclined']));
+  it('never puts a card that does not authorize before an ADMIN: declined at once', async () => {
+    const authorized = await as(ORDERS, AUTHORIZE, {
+      input: {
+        orderId: randomUUID(),
+        userId: randomUUID(),
+        paymentMethodId: randomUUID(),
+        amount: FRAUD.reviewThreshold + 1,
+        currency: 'USD',
+        idempotencyKey: randomUUID(),
+        ttlSeconds: 840,
+      },
+    });
+    expect(errorCodes(authorized)).toEqual(['NOT_FOUND']);
+    const userId = randomUUID();
+    const added = await as<{ addPaymentMethod: { id: string } }>(userIdentity(userId), ADD, {
+      input: { cardNumber: DECLINES, cvc: '123', expMonth: 12, expYear: 2031 },
+    });
+    const declined = await as(ORDERS, AUTHORIZE, {
+      input: {
+        orderId: randomUUID(),
+        userId,
+        paymentMethodId: added.data!.addPaymentMethod.id,
+        amount: FRAUD.reviewThreshold + 1,
+        currency: 'USD',
+        idempotencyKey: randomUUID(),
+        ttlSeconds: 840,
+      },
+    });
+    expect(declined.errors?.[0]?.extensions).toMatchObject({
+      code: 'PAYMENT_DECLINED',
+      declineCode: 'card_declined',
+    });
+    const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
+      first: 100,
+    });
+    expect(queue.data?.paymentsAwaitingReview.map((p) => p.id)).not.toContain(
+      declined.errors?.[0]?.extensions?.paymentId,
+    );
   });
 
-  it('declines a rejected payment (review_rejected) without charging; the key answers PAYMENT_DECLINED', async () => {
-    const { input, payment } = await held();
-    const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
+  it('declines a rejected payment (review_rejected), giving the authorization back; the capture answers PAYMENT_DECLINED', async () => {
+    const { payment } = await held();
+    const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+    const processorVoid = jest.spyOn(SimulatedCardProcessor.prototype, 'void');
 
     const rejected = await review(payment.id, false);
 
     expect(rejected.data?.reviewPayment.status).toBe('DECLINED');
-    expect(processorCharge).not.toHaveBeenCalled();
+    expect(processorCapture).not.toHaveBeenCalled();
+    expect(processorVoid).toHaveBeenCalledTimes(1);
     const [row] = await queryTestDatabase<{ declineCode: string }>(
       databaseUrl,
       `SELECT "declineCode" FROM "Payment" WHERE "id" = $1`,
@@ -155,7 +216,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     );
     expect(row?.declineCode).toBe('review_rejected');
     await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentDeclined']));
-    const again = await chargeAgain(input);
+    const again = await captureAgain(payment.id);
     expect(again.errors?.[0]?.extensions).toMatchObject({
       code: 'PAYMENT_DECLINED',
       declineCode: 'review_rejected',
@@ -186,15 +247,34 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
 
   it('captures once when two ADMINs approve at the same time', async () => {
     const { payment } = await held();
-    const processorCharge = jest.spyOn(SimulatedCardProcessor.prototype, 'charge');
+    const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
 
     const results = await Promise.all([review(payment.id, true), review(payment.id, true)]);
 
     const succeeded = results.filter((r) => r.data?.reviewPayment.status === 'SUCCEEDED');
     expect(succeeded).toHaveLength(1);
     expect(results.flatMap(errorCodes)).toEqual(['CONFLICT']);
-    expect(processorCharge).toHaveBeenCalledTimes(1);
+    expect(processorCapture).toHaveBeenCalledTimes(1);
     const captures = (await transactionsOf(payment.id)).filter((t) => t.kind === 'CAPTURE');
     expect(captures).toHaveLength(1);
+  });
+
+  it('refuses to approve an authorization whose time is up, and leaves it out of the queue', async () => {
+    const { payment } = await held();
+    await queryTestDatabase(
+      databaseUrl,
+      `UPDATE "Payment" SET "authorizationExpiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 second'
+        WHERE "id" = $1`,
+      [payment.id],
+    );
+    const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+
+    expect(errorCodes(await review(payment.id, true))).toEqual(['CONFLICT']);
+
+    expect(processorCapture).not.toHaveBeenCalled();
+    const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
+      first: 100,
+    });
+    expect(queue.data?.paymentsAwaitingReview.map((p) => p.id)).not.toContain(payment.id);
   });
 });

@@ -54,6 +54,20 @@ describe('loadUsersConfig', () => {
     expect(() => loadUsersConfig(production)).toThrow(/JWT_PRIVATE_KEY: required/);
   });
 
+  it('names both missing secrets of the process in one ConfigError', () => {
+    let error: unknown;
+    try {
+      loadUsersConfig({ DATABASE_URL_USERS, NODE_ENV: 'production' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.sort()).toEqual([
+      'IDENTITY_SECRET: required when NODE_ENV=production',
+      'JWT_PRIVATE_KEY: required when NODE_ENV=production',
+    ]);
+  });
+
   it('refuses a JWT_PRIVATE_KEY that is not an Ed25519 private key', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ format: 'pem', type: 'pkcs8' })
@@ -100,5 +114,27 @@ describe('loadUsersConfig', () => {
       'SEED_ADMIN_EMAIL',
       'SEED_ADMIN_PASSWORD',
     ]);
+  });
+
+  it('throttles failed logins per account: 5 free, waits up to 15 minutes, a day to forget', () => {
+    expect(loadUsersConfig({ DATABASE_URL_USERS }).loginThrottle).toEqual({
+      freeFailures: 5,
+      maxDelaySeconds: 900,
+      windowSeconds: 86_400,
+    });
+    expect(
+      loadUsersConfig({ DATABASE_URL_USERS, LOGIN_ACCOUNT_FREE_FAILURES: '10' }).loginThrottle
+        .freeFailures,
+    ).toBe(10);
+    expect(() => loadUsersConfig({ DATABASE_URL_USERS, LOGIN_ACCOUNT_FREE_FAILURES: '0' })).toThrow(
+      /LOGIN_ACCOUNT_FREE_FAILURES/,
+    );
+    expect(() =>
+      loadUsersConfig({
+        DATABASE_URL_USERS,
+        LOGIN_ACCOUNT_MAX_DELAY_SECONDS: '3600',
+        LOGIN_ACCOUNT_FAILURE_WINDOW_SECONDS: '600',
+      }),
+    ).toThrow(/LOGIN_ACCOUNT_FAILURE_WINDOW_SECONDS: must be at least/);
   });
 });

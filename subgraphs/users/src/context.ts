@@ -1,18 +1,24 @@
 import type { BaseContext } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import type { AttemptBackoffSettings, Logger } from '@shop/platform';
 import { createAddressLoaders } from './address/address.loader';
 import { AddressService } from './address/address.service';
 import { AuthService, type SessionSettings } from './auth/auth.service';
+import { LoginThrottle } from './auth/login-throttle';
 import type { Database } from './db';
 import { createUserLoaders } from './user/user.loader';
 import { UserService } from './user/user.service';
 
 /** Services are per process; loaders are per request, so nothing is cached across users. */
-export function createServices(db: Database, sessions: SessionSettings, log: Logger) {
+export function createServices(
+  db: Database,
+  sessions: SessionSettings,
+  loginThrottle: AttemptBackoffSettings,
+  log: Logger,
+) {
   return {
     users: new UserService(db),
     addresses: new AddressService(db),
-    auth: new AuthService(db, sessions, log),
+    auth: new AuthService(db, sessions, new LoginThrottle(db, loginThrottle, log), log),
   };
 }
 

@@ -28,7 +28,7 @@ export async function usersSubgraph(
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildUsersSchema,
-    services: (db, { log }) => createServices(db, sessions, log),
+    services: (db, { log }) => createServices(db, sessions, config.loginThrottle, log),
     context: contextFactory,
     seed: (db) => seedUsers(db, config.seedAdmin),
   };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createAccessTokenVerifier, developmentKeyPair } from '@shop/identity';
 import { seedAdminId, seedData } from '@shop/seed';
-import { queryTestDatabase } from '@shop/testing';
+import { graphqlRequest, identityHeaders, queryTestDatabase } from '@shop/testing';
+import { startUsersSubgraph } from '@shop/users';
 import * as passwords from '../src/password/password.service';
 import { ANONYMOUS, errorCodes, startTestUsersSubgraph } from './users-subgraph';
 
@@ -363,6 +364,138 @@ describe('accounts: register, login, refresh and logout (real PostgreSQL)', () =
       await expect(refreshed(second.refreshToken)).resolves.toMatchObject({
         user: { id: first.user.id },
       });
+    });
+  });
+
+  describe('failed logins (issue #16: 237 wrong passwords in 30 s, no slowdown)', () => {
+    /** LOGIN_ACCOUNT_FREE_FAILURES' default. */
+    const FREE = 5;
+    const sleep = (seconds: number) =>
+      new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    /** What a client can tell apart: the error's code, message and retry-after. */
+    const answerOf = (response: Awaited<ReturnType<typeof login>>) => ({
+      data: response.data ?? null,
+      errors: response.errors?.map(({ message, extensions }) => ({
+        message,
+        code: extensions?.code,
+        retryAfterSeconds: extensions?.retryAfterSeconds,
+      })),
+    });
+    const registered = async () => {
+      const account = newAccount();
+      expect((await register(account)).errors).toBeUndefined();
+      return account;
+    };
+
+    it('refuses the attempt after the free failures with RATE_LIMITED, checking no password, then waits longer each time', async () => {
+      const account = await registered();
+      for (let failed = 0; failed < FREE; failed += 1) {
+        expect(errorCodes(await login(account.email, 'wrong-password'))).toEqual([
+          'UNAUTHENTICATED',
+        ]);
+      }
+      const verify = jest.spyOn(passwords, 'verifyPassword');
+      const refused = await login(account.email, account.password);
+      expect(answerOf(refused)).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'Too many failed sign-ins; retry in 1 s',
+            code: 'RATE_LIMITED',
+            retryAfterSeconds: 1,
+          },
+        ],
+      });
+      expect(verify).not.toHaveBeenCalled();
+
+      await sleep(1);
+      expect(errorCodes(await login(account.email, 'wrong-password'))).toEqual(['UNAUTHENTICATED']);
+      expect(answerOf(await login(account.email, account.password)).errors).toEqual([
+        expect.objectContaining({ code: 'RATE_LIMITED', retryAfterSeconds: 2 }),
+      ]);
+      expect(verify).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers an unknown email as an existing account: the same answers, the same waits, one hash check per try', async () => {
+      const account = await registered();
+      const verify = jest.spyOn(passwords, 'verifyPassword');
+      const timed = async (email: string) => {
+        const started = performance.now();
+        const response = await login(email, 'wrong-password');
+        return { answer: answerOf(response), ms: performance.now() - started };
+      };
+      const known: Awaited<ReturnType<typeof timed>>[] = [];
+      const unknown: Awaited<ReturnType<typeof timed>>[] = [];
+      for (let attempt = 0; attempt <= FREE; attempt += 1) {
+        known.push(await timed(account.email));
+        unknown.push(await timed(`nobody-${account.email}`));
+      }
+      expect(unknown.map(({ answer }) => answer)).toEqual(known.map(({ answer }) => answer));
+      expect(known.at(-1)!.answer.errors).toEqual([
+        expect.objectContaining({ code: 'RATE_LIMITED', retryAfterSeconds: 1 }),
+      ]);
+      expect(verify).toHaveBeenCalledTimes(2 * FREE);
+      // The same work, so the same order of time: a hash check for each failure.
+      const median = (runs: { ms: number }[]) =>
+        runs
+          .slice(0, FREE)
+          .map(({ ms }) => ms)
+          .sort((a, b) => a - b)[Math.floor(FREE / 2)]!;
+      const ratio = median(unknown) / median(known);
+      expect(ratio).toBeGreaterThan(1 / 3);
+      expect(ratio).toBeLessThan(3);
+    });
+
+    it('lets a successful login clear the account: the free failures start over', async () => {
+      const account = await registered();
+      for (let failed = 0; failed < FREE - 1; failed += 1) {
+        await login(account.email, 'wrong-password');
+      }
+      expect((await login(account.email, account.password)).errors).toBeUndefined();
+      const answers: unknown[] = [];
+      for (let failed = 0; failed <= FREE; failed += 1) {
+        answers.push(...errorCodes(await login(account.email, 'wrong-password')));
+      }
+      expect(answers).toEqual([...Array<string>(FREE).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+    });
+
+    it('checks at most the free failures of a burst of simultaneous wrong passwords', async () => {
+      const account = await registered();
+      const verify = jest.spyOn(passwords, 'verifyPassword');
+      const burst = await Promise.all(
+        Array.from({ length: 3 * FREE }, () => login(account.email, 'wrong-password')),
+      );
+      const codes = burst.flatMap(errorCodes);
+      expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(FREE);
+      expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(2 * FREE);
+      expect(verify).toHaveBeenCalledTimes(FREE);
+    });
+
+    it('shares the count between users instances on one database, keeping no email', async () => {
+      const account = await registered();
+      const second = await startUsersSubgraph(users.config);
+      try {
+        const onSecond = (password: string) =>
+          graphqlRequest<{ login: Session }>(
+            second.url,
+            LOGIN,
+            { email: account.email, password },
+            identityHeaders(ANONYMOUS),
+          );
+        for (let failed = 0; failed < FREE; failed += 1) {
+          const response = await (
+            failed % 2 ? onSecond : (password: string) => login(account.email, password)
+          )('wrong-password');
+          expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+        }
+        expect(errorCodes(await onSecond(account.password))).toEqual(['RATE_LIMITED']);
+        expect(errorCodes(await login(account.email, account.password))).toEqual(['RATE_LIMITED']);
+      } finally {
+        await second.stop();
+      }
+      const rows = await queryTestDatabase(users.databaseUrl, 'SELECT * FROM "LoginThrottle"');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(rows)).not.toContain('@example.com');
     });
   });
 });

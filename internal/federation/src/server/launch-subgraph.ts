@@ -19,6 +19,7 @@ import {
   type ObservabilityOptions,
   type ObservabilitySettings,
 } from '@shop/platform';
+import { databaseStartupError } from './database-startup';
 import { withEventLag } from './event-lag-bus';
 import type { BaseContext } from './request-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
@@ -43,7 +44,7 @@ export interface SubgraphSettings {
   streamPrefix?: string;
   /** How often graphql-ws sockets are pinged (DEFAULT_SUBSCRIPTION_KEEPALIVE_MS unless set). */
   subscriptionKeepAliveMs?: number;
-  /** /metrics and tracing; metrics on and tracing off when not given. */
+  /** /metrics and tracing; when not given, tracing off and metrics on outside production. */
   observability?: ObservabilitySettings;
 }
 
@@ -140,11 +141,17 @@ export async function launchSubgraph<
   options: LaunchOptions = {},
 ): Promise<LaunchedSubgraph<D, Services>> {
   const log = options.log ?? createLogger(definition.name, settings.logLevel);
-  await applyMigrations(settings.databaseUrl, definition.migrationsDir, log);
+  // The first contact with the database: a failure here is most often where it points.
+  await applyMigrations(settings.databaseUrl, definition.migrationsDir, log).catch(
+    (error: unknown) => {
+      throw databaseStartupError(definition.name, settings.databaseUrl, error) ?? error;
+    },
+  );
   const db = definition.connect(settings.databaseUrl, settings.poolSize);
   const observability = createServiceObservability(
     definition.name,
-    settings.observability ?? { metricsEnabled: true },
+    // As observabilitySettingsOf: never /metrics on a production subgraph's public port.
+    settings.observability ?? { metricsEnabled: !settings.production },
     options.observability,
   );
   // A bus given by the caller (the embedded stack shares one) is the caller's to close.

@@ -20,21 +20,22 @@ export interface BaseContext {
 }
 
 /**
- * The request's id, logger and identity. A request without a correctly
- * signed identity header did not come through the router (or a sibling
- * subgraph): it is refused before anything runs, `_entities` included.
+ * The request's id, logger and identity. A request without an identity
+ * header signed for this subgraph (`identityKey`, identityKeyFor its name)
+ * did not come through the router (or a sibling subgraph): it is refused
+ * before anything runs, `_entities` included.
  */
 export function baseContext(
   req: IncomingMessage,
   log: Logger,
-  identitySecret: string,
+  identityKey: string,
   pubSub: LivePubSub,
 ): BaseContext {
   const requestId = requestIdOf(req);
   const header = req.headers[IDENTITY_HEADER];
   let identity: Identity;
   try {
-    identity = verifyIdentity(Array.isArray(header) ? header[0] : header, identitySecret);
+    identity = verifyIdentity(Array.isArray(header) ? header[0] : header, identityKey);
   } catch (error) {
     if (!(error instanceof InvalidIdentityError)) throw error;
     log.warn({ requestId, reason: error.message }, 'request refused: no valid identity');

@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { LivePubSub } from '@shop/events';
+import { identityKeyFor } from '@shop/identity';
 import {
   apolloHandler,
   close,
@@ -32,6 +33,7 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   port: number;
   log: Logger;
   context: (base: BaseContext) => Promise<Context> | Context;
+  /** Shared with the router; a request's identity must be signed for this subgraph (`name`). */
   identitySecret: string;
   /** What subscriptions listen on. */
   pubSub: LivePubSub;
@@ -49,6 +51,8 @@ export interface RunningSubgraph {
   name: string;
   url: string;
   port: number;
+  /** /metrics on a listener of its own (METRICS_PORT), when it has one. */
+  metricsUrl?: string;
   httpServer: Server;
   stop(): Promise<void>;
 }
@@ -56,7 +60,7 @@ export interface RunningSubgraph {
 /**
  * Serves one subgraph: POST/GET /graphql through Apollo Server, subscriptions
  * over graphql-ws on the same path, GET /live, GET /ready (and /health, the same),
- * GET /metrics (unless METRICS_ENABLED=false).
+ * GET /metrics (unless METRICS_ENABLED=false; on METRICS_PORT's listener when set).
  */
 export async function startSubgraphServer<Context extends BaseContext>(
   options: SubgraphServerOptions<Context>,
@@ -64,10 +68,13 @@ export async function startSubgraphServer<Context extends BaseContext>(
   const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
   const httpServer = createHttpServer({ routes, log: options.log });
 
+  const introspection = !options.production;
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
     // Subgraphs are called by the router, which serves introspection to people.
-    introspection: !options.production,
+    introspection,
+    // "Did you mean …?" names what introspection hides (graphql-js's switch: see the router's server).
+    validationOptions: { hideSuggestions: !introspection },
     includeStacktraceInErrorResponses: !options.production,
     formatError: createErrorFormatter(options.log, !options.production),
     plugins: [
@@ -84,9 +91,10 @@ export async function startSubgraphServer<Context extends BaseContext>(
   await apollo.start();
 
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const identityKey = identityKeyFor(options.identitySecret, options.name);
   const graphql = apolloHandler(apollo, {
     context: async (req) =>
-      options.context(baseContext(req, options.log, options.identitySecret, options.pubSub)),
+      options.context(baseContext(req, options.log, identityKey, options.pubSub)),
     maxBodyBytes,
   });
   routes[GRAPHQL_PATH] = options.observability?.traced(graphql) ?? graphql;
@@ -96,7 +104,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
     path: GRAPHQL_PATH,
     schema: options.schema,
     log: options.log,
-    identitySecret: options.identitySecret,
+    identityKey,
     pubSub: options.pubSub,
     context: options.context,
     production: options.production,
@@ -121,12 +129,15 @@ export async function startSubgraphServer<Context extends BaseContext>(
 
   const port = await listen(httpServer, options.port, options.host);
   const url = `http://${options.host}:${port}${GRAPHQL_PATH}`;
-  options.log.info({ url }, 'subgraph listening');
+  // Closed by whoever made the observability, with the rest of it.
+  const metricsUrl = await options.observability?.listen();
+  options.log.info({ url, metricsUrl }, 'subgraph listening');
 
   return {
     name: options.name,
     url,
     port,
+    metricsUrl,
     httpServer,
     async stop() {
       // Sockets first: the HTTP server's close waits for every connection, upgraded ones too.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identitySettings, requireSecret } from '@shop/identity';
+import { identitySettings } from '@shop/identity';
 import {
   booleanFlag,
   loadConfig,
@@ -8,6 +8,9 @@ import {
   observabilitySettingsOf,
   observabilityVariables,
   port,
+  postgresUrl,
+  runsInProduction,
+  subgraphDatabaseUrl,
 } from '@shop/platform';
 import { DEFAULT_SUBSCRIPTION_KEEPALIVE_MS, type SubgraphSettings } from './launch-subgraph';
 
@@ -39,6 +42,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
   extra?: Extra,
 ): SubgraphSettings & { own: z.infer<z.ZodObject<Extra>> } {
   const upper = name.toUpperCase();
+  const production = runsInProduction(env);
   const config = loadConfig(
     {
       ...extra,
@@ -46,11 +50,11 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       LOG_LEVEL: logLevel,
       HOST: z.string().default('127.0.0.1'),
       [`${upper}_PORT`]: port(DEFAULT_SUBGRAPH_PORTS[name]),
-      [`DATABASE_URL_${upper}`]: z.string().url(),
+      [`DATABASE_URL_${upper}`]: subgraphDatabaseUrl,
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-      IDENTITY_SECRET: identitySettings.IDENTITY_SECRET,
+      IDENTITY_SECRET: identitySettings(production).IDENTITY_SECRET,
       REDIS_URL: z.string().url().optional(),
-      EVENTS_DATABASE_URL: z.string().url().optional(),
+      EVENTS_DATABASE_URL: postgresUrl.optional(),
       SEED_DEMO_DATA: booleanFlag(false),
       EVENT_STREAM_PREFIX: z.string().default(''),
       SUBSCRIPTION_KEEPALIVE_MS: z.coerce
@@ -64,7 +68,6 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     env,
   ) as Record<string, unknown>;
   const own = Object.fromEntries(Object.keys(extra ?? {}).map((key) => [key, config[key]]));
-  const production = config.NODE_ENV === 'production';
   return {
     production,
     logLevel: config.LOG_LEVEL as string,
@@ -78,11 +81,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     streamPrefix: config.EVENT_STREAM_PREFIX as string,
     subscriptionKeepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS as number,
     observability: observabilitySettingsOf(config as Parameters<typeof observabilitySettingsOf>[0]),
-    identitySecret: requireSecret(
-      'IDENTITY_SECRET',
-      config.IDENTITY_SECRET as string | undefined,
-      production,
-    ),
+    identitySecret: config.IDENTITY_SECRET as string,
     own: own as z.infer<z.ZodObject<Extra>>,
   };
 }

@@ -28,7 +28,8 @@ export interface SubscriptionServerOptions<Context extends BaseContext> {
   path: string;
   schema: GraphQLSchema;
   log: Logger;
-  identitySecret: string;
+  /** Verifies connection_init's identity: the key of this subgraph's audience (identityKeyFor). */
+  identityKey: string;
   pubSub: LivePubSub;
   context: (base: BaseContext) => Promise<Context> | Context;
   production: boolean;
@@ -45,8 +46,10 @@ export interface SubscriptionServer {
 /**
  * Serves subscriptions over graphql-ws (graphql-transport-ws) on the
  * subgraph's HTTP server. The router connects with the signed identity in
- * connection_init (`x-shop-identity`, as the HTTP header, and optionally
- * `x-request-id`); without a valid one the connection is closed 4403.
+ * connection_init (`x-shop-identity`, as the HTTP header, signed for this
+ * subgraph, and optionally `x-request-id`); without a valid one the
+ * connection is closed 4403. It is checked once, at connection_init: its
+ * short life bounds when a connection may open, not how long it lasts.
  * Queries and mutations stay on HTTP, where Apollo serves them.
  *
  * Every event is executed with a context of its own, built like the
@@ -77,7 +80,7 @@ export function serveSubscriptions<Context extends BaseContext>(
         try {
           const identity = verifyIdentity(
             typeof header === 'string' ? header : undefined,
-            options.identitySecret,
+            options.identityKey,
           );
           ctx.extra.connection = { identity, requestId };
           return true;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { BodyTooLargeError, readBody } from './body';
 import { EncodedBodies } from './encoded-bodies';
+import { JsonNestingGauge, JsonTooDeepError, jsonTextTooDeep } from './json-nesting';
 import { sendGraphQLError } from './respond';
 
 export interface ApolloHandlerOptions<Context extends BaseContext> {
@@ -34,6 +35,8 @@ export function apolloHandler<Context extends BaseContext>(
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendGraphQLError(res, 413, error.message, 'PAYLOAD_TOO_LARGE');
+      } else if (error instanceof JsonTooDeepError) {
+        sendGraphQLError(res, 400, error.message, 'BAD_REQUEST');
       } else {
         sendGraphQLError(res, 400, 'Malformed JSON in the request body', 'BAD_REQUEST');
       }
@@ -80,10 +83,24 @@ export function apolloHandler<Context extends BaseContext>(
 }
 
 async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (req.method === 'GET') {
+    refuseDeepQueryString(req.url ?? '');
+    return undefined;
+  }
   if (req.method !== 'POST') return undefined;
-  const raw = await readBody(req, limit);
-  const type = req.headers['content-type'] ?? '';
-  if (type.includes('json')) return raw.length === 0 ? undefined : (JSON.parse(raw) as unknown);
+  const json = (req.headers['content-type'] ?? '').includes('json');
+  const raw = await readBody(req, limit, json ? new JsonNestingGauge() : undefined);
+  if (json) return raw.length === 0 ? undefined : (JSON.parse(raw) as unknown);
   // Apollo answers other content types itself (415, or CSRF prevention).
   return raw;
+}
+
+/** A GET's variables and extensions are JSON in its query string, which Apollo parses itself. */
+function refuseDeepQueryString(url: string): void {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return;
+  const params = new URLSearchParams(url.slice(queryStart));
+  for (const name of ['variables', 'extensions']) {
+    if (jsonTextTooDeep(params.get(name) ?? '')) throw new JsonTooDeepError();
+  }
 }

@@ -1,5 +1,6 @@
 export * from './settings';
 export * from './metrics';
+export * from './metrics-listener';
 export * from './tracing';
 export * from './trace-id';
 export * from './operation-plugins';

@@ -4,17 +4,35 @@ import path from 'node:path';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { close, createHttpServer, listen } from '../http/http-server';
 import { createLogger } from '../logger';
-import { loadConfig } from '../config';
+import { loadConfig, nodeEnv } from '../config';
 import { ANONYMOUS_LABEL, BoundedLabel, OTHER_LABEL } from './metrics';
 import { createServiceObservability } from './service-observability';
 import { observabilitySettingsOf, observabilityVariables } from './settings';
 
 const settingsFrom = (env: Record<string, string>) =>
-  observabilitySettingsOf(loadConfig(observabilityVariables, env));
+  observabilitySettingsOf(loadConfig({ NODE_ENV: nodeEnv, ...observabilityVariables }, env));
 
 describe('observability settings', () => {
   it('turns metrics on and tracing off by default', () => {
     expect(settingsFrom({})).toEqual({ metricsEnabled: true, otlpTracesEndpoint: undefined });
+  });
+
+  it('serves metrics on the service port in development only, on METRICS_PORT wherever set', () => {
+    expect(settingsFrom({})).toMatchObject({ metricsEnabled: true, metricsListener: undefined });
+    expect(settingsFrom({ NODE_ENV: 'production' }).metricsEnabled).toBe(false);
+    expect(settingsFrom({ NODE_ENV: 'production', METRICS_PORT: '9464' })).toMatchObject({
+      metricsEnabled: true,
+      metricsListener: { host: '127.0.0.1', port: 9464 },
+    });
+    expect(settingsFrom({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metricsListener).toEqual(
+      { host: '0.0.0.0', port: 9464 },
+    );
+    expect(settingsFrom({ METRICS_PORT: '' }).metricsListener).toBeUndefined();
+    expect(
+      settingsFrom({ NODE_ENV: 'production', METRICS_PORT: '9464', METRICS_ENABLED: 'false' })
+        .metricsEnabled,
+    ).toBe(false);
+    expect(() => settingsFrom({ METRICS_PORT: 'ninety' })).toThrow(/METRICS_PORT/);
   });
 
   it('sends traces to the base endpoint /v1/traces, or to the traces endpoint when given', () => {

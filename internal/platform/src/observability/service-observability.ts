@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, metricsHandler } from './metrics';
+import { startMetricsListener, type MetricsListener } from './metrics-listener';
 import { operationMetricsPlugin, operationSpanPlugin } from './operation-plugins';
 import type { ObservabilitySettings } from './settings';
 import {
@@ -16,7 +17,8 @@ export type ObservabilityOptions = Pick<TracingOptions, 'spanExporter'>;
 
 /**
  * One service's metrics and traces. Either may be off: `registry` is
- * undefined with METRICS_ENABLED=false, `tracing` without an exporter.
+ * undefined with METRICS_ENABLED=false (and in production without
+ * METRICS_PORT), `tracing` without an exporter.
  */
 export interface ServiceObservability {
   registry: Registry | undefined;
@@ -25,9 +27,11 @@ export interface ServiceObservability {
   plugins<Context extends BaseContext>(): ApolloServerPlugin<Context>[];
   /** The handler serving requests inside a server span (itself when tracing is off). */
   traced(handler: RequestHandler): RequestHandler;
-  /** The /metrics route, when metrics are on. */
+  /** The /metrics route of the service's own port, when metrics are on and have no listener of their own. */
   routes(): Record<string, RequestHandler>;
-  /** Sends the spans still buffered. */
+  /** Opens the listener of its own /metrics has, if any (METRICS_PORT); resolves with its URL. */
+  listen(): Promise<string | undefined>;
+  /** Sends the spans still buffered and closes the metrics listener. */
   shutdown(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export function createServiceObservability(
 ): ServiceObservability {
   const registry = settings.metricsEnabled ? createMetricsRegistry(service) : undefined;
   const tracing = createTracing(service, { ...settings, ...options });
+  const address = settings.metricsListener;
+  let listener: MetricsListener | undefined;
   return {
     registry,
     tracing,
@@ -47,8 +53,14 @@ export function createServiceObservability(
     ],
     traced: (handler) => (tracing ? tracedHandler(tracing.tracer, handler) : handler),
     routes: (): Record<string, RequestHandler> =>
-      registry ? { '/metrics': metricsHandler(registry) } : {},
+      registry && !address ? { '/metrics': metricsHandler(registry) } : {},
+    listen: async () => {
+      if (!registry || !address) return undefined;
+      listener ??= await startMetricsListener(registry, address);
+      return listener.url;
+    },
     shutdown: async () => {
+      await listener?.close();
       await tracing?.shutdown();
     },
   };

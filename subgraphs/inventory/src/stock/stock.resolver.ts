@@ -1,9 +1,10 @@
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { requireAdmin } from '@shop/federation';
 import type { InventoryContext } from '../context';
+import { requireWarehouseAccess } from '../warehouse/warehouse-access';
 import { announceStockChanged } from './stock-announcements';
 import { RestockInput } from './restock.input';
-import { ProductInventory } from './stock.type';
+import { ProductInventory, type WarehouseStock } from './stock.type';
 
 @Resolver(() => ProductInventory)
 export class StockResolver {
@@ -20,5 +21,11 @@ export class StockResolver {
     const inventory = await ctx.services.stock.restock(input, ctx.requestId);
     await announceStockChanged(ctx, [inventory.productId]);
     return inventory;
+  }
+
+  @FieldResolver()
+  warehouses(@Root() inventory: ProductInventory, @Ctx() ctx: InventoryContext): WarehouseStock[] {
+    requireWarehouseAccess(ctx.identity);
+    return inventory.warehouses;
   }
 }

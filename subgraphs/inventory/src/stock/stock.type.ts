@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ProductReference } from '../product/product.stub';
+import { WAREHOUSE_ACCESS_DIRECTIVE } from '../warehouse/warehouse-access';
 import { Warehouse } from '../warehouse/warehouse.type';
 
 @ObjectType({ description: 'Stock of one product in one warehouse.' })
@@ -31,9 +32,13 @@ export class ProductInventory {
   @Field(() => Int, { description: 'At or below this, the product is low on stock; 5 unless set.' })
   lowStockThreshold!: number;
 
+  // Nullable: refused to a caller, it nulls only itself, not the public availability beside it.
+  @Directive(WAREHOUSE_ACCESS_DIRECTIVE)
   @Directive('@listSize(assumedSize: 10)')
   @Field(() => [WarehouseStock], {
-    description: 'Every warehouse with a stock record for the product, by warehouse name.',
+    nullable: true,
+    description:
+      'Every warehouse with a stock record for the product, by warehouse name. ADMIN only.',
   })
   warehouses!: WarehouseStock[];
 

@@ -18,7 +18,7 @@ export class CartResolver {
   @Directive('@authenticated')
   @Mutation(() => Cart, {
     description:
-      'Adds quantity (1..999) of a product to the caller’s cart, to its line if there is one.',
+      'Adds quantity (1..999) of a product to the caller’s cart, to its line if there is one; BAD_USER_INPUT past 999 a line or a cart total of 2147483647 minor units.',
   })
   addToCart(
     @Arg('productId', () => ID) productId: string,
@@ -31,7 +31,8 @@ export class CartResolver {
 
   @Directive('@authenticated')
   @Mutation(() => Cart, {
-    description: 'Sets the quantity (0..999) of a product in the caller’s cart; 0 removes it.',
+    description:
+      'Sets the quantity (0..999) of a product in the caller’s cart; 0 removes it. A raise may not take the cart past 2147483647 minor units.',
   })
   updateCartItem(
     @Arg('productId', () => ID) productId: string,

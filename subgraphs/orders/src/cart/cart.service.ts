@@ -1,4 +1,4 @@
-import { isUuid, Money } from '@shop/federation';
+import { isUuid, MAX_MONEY_AMOUNT, Money } from '@shop/federation';
 import { BadUserInputError, NotFoundError } from '@shop/platform';
 import { SQL_NOW, tableOf, type Database, type Prisma } from '../db';
 import type { Cart } from './cart.type';
@@ -40,7 +40,7 @@ export class CartService {
   /**
    * Adds to the product's line, or starts it. One statement increments the
    * line, so concurrent adds of the same product all count; it refuses to pass
-   * MAX_QUANTITY, and then the transaction writes nothing.
+   * MAX_QUANTITY or MAX_MONEY_AMOUNT, and then the transaction writes nothing.
    */
   async add(userId: string, productId: string, quantity: number): Promise<Cart> {
     assertQuantity(quantity, 1);
@@ -63,25 +63,66 @@ export class CartService {
           field: 'quantity',
         });
       }
+      await this.assertWithinMoneyBound(tx, id);
       return id;
     });
     return this.read(cartId);
   }
 
-  /** Sets a line's quantity; 0 removes the line. A product not in the cart is NOT_FOUND. */
+  /**
+   * Sets a line's quantity; 0 removes the line. A product not in the cart is
+   * NOT_FOUND. Raising a quantity may not take the cart past
+   * MAX_MONEY_AMOUNT; lowering one always goes through, so a cart whose
+   * prices rose past it can be brought back under.
+   */
   async update(userId: string, productId: string, quantity: number): Promise<Cart> {
     assertQuantity(quantity, 0);
     const notInCart = new NotFoundError('This product is not in the cart');
     if (!isUuid(productId)) throw notInCart;
-    const cart = await this.db.prisma.cart.findUnique({ select: { id: true }, where: { userId } });
-    if (!cart) throw notInCart;
-    const line = { cartId: cart.id, productId };
-    const { count } =
-      quantity === 0
-        ? await this.db.prisma.cartItem.deleteMany({ where: line })
-        : await this.db.prisma.cartItem.updateMany({ where: line, data: { quantity } });
-    if (count === 0) throw notInCart;
-    return this.read(cart.id);
+    const carts = tableOf(this.db, 'Cart');
+    const cartId = await this.db.prisma.$transaction(async (tx) => {
+      // The cart's row lock: writes to one cart take turns, so each checks the total the others left.
+      const [cart] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id"::text FROM ${carts} WHERE "userId" = ${userId}::uuid FOR UPDATE`;
+      if (!cart) throw notInCart;
+      const line = { cartId_productId: { cartId: cart.id, productId } };
+      const current = await tx.cartItem.findUnique({ select: { quantity: true }, where: line });
+      if (!current) throw notInCart;
+      if (quantity === 0) {
+        await tx.cartItem.delete({ where: line });
+      } else {
+        await tx.cartItem.update({ where: line, data: { quantity } });
+        if (quantity > current.quantity) await this.assertWithinMoneyBound(tx, cart.id);
+      }
+      return cart.id;
+    });
+    return this.read(cartId);
+  }
+
+  /**
+   * BAD_USER_INPUT when the cart's lines of one currency total more than
+   * MAX_MONEY_AMOUNT, summed in 64 bits so the sum itself cannot overflow.
+   * Called after a write in the write's transaction, which holds the cart's
+   * row lock: concurrent adds to one cart cannot pass the bound together.
+   */
+  private async assertWithinMoneyBound(
+    tx: Prisma.TransactionClient,
+    cartId: string,
+  ): Promise<void> {
+    const [over] = await tx.$queryRaw<{ currency: string }[]>`
+      SELECT p."currency"
+        FROM ${tableOf(this.db, 'CartItem')} i
+        JOIN ${tableOf(this.db, 'ProductPrice')} p ON p."productId" = i."productId"
+       WHERE i."cartId" = ${cartId}::uuid
+       GROUP BY p."currency"
+      HAVING sum(i."quantity"::bigint * p."amount") > ${MAX_MONEY_AMOUNT}
+       LIMIT 1`;
+    if (over) {
+      throw new BadUserInputError(
+        `A cart may total at most ${MAX_MONEY_AMOUNT} minor units of ${over.currency}`,
+        { field: 'quantity', maxAmount: MAX_MONEY_AMOUNT },
+      );
+    }
   }
 
   /** The cart's id, inserting the cart if the user has none; safe when two requests race. */
@@ -113,7 +154,9 @@ export class CartService {
     return {
       id: cartId,
       items: lines.map((line) => ({ product: { id: line.productId }, quantity: line.quantity })),
-      subtotal: Money.of(subtotal, currency),
+      // Writes keep the sum within MAX_MONEY_AMOUNT, but a price raised later can take it past:
+      // the cart still reads (capped, as its description says), and checkout refuses it.
+      subtotal: Money.of(Math.min(subtotal, MAX_MONEY_AMOUNT), currency),
     };
   }
 }

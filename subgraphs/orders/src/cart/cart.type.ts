@@ -22,7 +22,7 @@ export class Cart {
 
   @Field(() => Money, {
     description:
-      "The sum of quantity × current price over the items, in the first item's currency (items priced in another currency are left out); 0 USD when empty.",
+      "The sum of quantity × current price over the items, in the first item's currency (items priced in another currency are left out); 0 USD when empty. At most 2147483647 minor units: adding beyond that is refused, and a cart whose prices rose past it shows that and is refused at checkout until a quantity is lowered.",
   })
   subtotal!: Money;
 }

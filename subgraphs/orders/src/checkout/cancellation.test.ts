@@ -5,6 +5,7 @@ import { cancelMoveOf } from './cancellation';
 const statuses = Object.values(OrderStatus);
 const steps: SagaStep[] = [
   'CREATED',
+  'PAYMENT_AUTHORIZED',
   'STOCK_RESERVED',
   'PAYMENT_CAPTURED',
   'COMPLETED',
@@ -13,9 +14,10 @@ const steps: SagaStep[] = [
 ];
 
 describe('what cancelOrder does with an order', () => {
-  it('starts compensating a PAID order, and a PENDING one before its payment is recorded', () => {
+  it('starts compensating a PAID order, and a PENDING one before its capture is recorded', () => {
     expect(cancelMoveOf('PAID', 'COMPLETED')).toBe('start');
     expect(cancelMoveOf('PENDING', 'CREATED')).toBe('start');
+    expect(cancelMoveOf('PENDING', 'PAYMENT_AUTHORIZED')).toBe('start');
     expect(cancelMoveOf('PENDING', 'STOCK_RESERVED')).toBe('start');
   });
 

@@ -14,11 +14,12 @@ export type CancelMove = 'start' | 'run-saga' | 'answer' | 'refuse';
 
 /**
  * The states compensation may begin from: a PAID order its saga completed,
- * and a PENDING one whose stock or payment may be on its way, since a
- * driver still running then finds its next write refused and undoes its call.
+ * and a PENDING one whose authorization, stock or capture may be on its way
+ * (or awaiting review), since a driver still running then finds its next
+ * write refused and undoes its call.
  */
 const CANCELLABLE: Readonly<Partial<Record<OrderStatus, readonly SagaStep[]>>> = {
-  PENDING: ['CREATED', 'STOCK_RESERVED'],
+  PENDING: ['CREATED', 'PAYMENT_AUTHORIZED', 'STOCK_RESERVED'],
   PAID: ['COMPLETED'],
 };
 

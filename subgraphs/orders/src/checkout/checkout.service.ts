@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isUuid, requireUser, type BaseContext } from '@shop/federation';
+import { isUuid, MAX_MONEY_AMOUNT, requireUser, type BaseContext } from '@shop/federation';
 import {
   BadUserInputError,
   ConflictError,
@@ -14,11 +14,19 @@ import type { OrderOutbox } from '../db';
 import { orderColumns, toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { CheckoutInput } from './checkout.input';
+import { SagaPayments, type PaymentAnswer } from './saga-payments';
 import { ServiceUnavailableError, type ServiceClient } from './service-client';
 
 const MAX_KEY_LENGTH = 200;
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
 const RESERVATION_TTL_SECONDS = 15 * 60;
+/**
+ * How long the card's authorization waits for its capture: a minute less
+ * than the stock hold, which starts after it, so a payment still awaiting an
+ * ADMIN's review is voided (and its approval refused) while its stock is still
+ * held, and an approval just before then leaves the saga time to commit it.
+ */
+const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 60;
 /**
  * An unfinished saga whose last step is older than this has lost its driver
  * (a crash, a killed request): recovery, or a repeated checkout, takes it
@@ -29,7 +37,13 @@ const RESERVATION_TTL_SECONDS = 15 * 60;
 export const STALE_SAGA_MS = 10_000;
 const POLL_MS = 50;
 
-const UNFINISHED: SagaStep[] = ['CREATED', 'STOCK_RESERVED', 'PAYMENT_CAPTURED', 'COMPENSATING'];
+const UNFINISHED: SagaStep[] = [
+  'CREATED',
+  'PAYMENT_AUTHORIZED',
+  'STOCK_RESERVED',
+  'PAYMENT_CAPTURED',
+  'COMPENSATING',
+];
 
 /** The failureCode of an order its buyer cancelled (cancelOrder): its saga compensates like a failed one. */
 export const CANCELLED_BY_BUYER = 'CANCELLED_BY_BUYER';
@@ -62,11 +76,6 @@ interface ShippingAddressRow {
   country: string;
 }
 
-interface PaymentAnswer {
-  id: string;
-  status: string;
-}
-
 interface ReservationAnswer {
   id: string;
   status: string;
@@ -74,7 +83,7 @@ interface ReservationAnswer {
 
 /**
  * What one step ended in: go on with the next, stop with an error, or wait (a
- * payment under review). A step whose write moved the saga as it expected
+ * payment awaiting review). A step whose write moved the saga as it expected
  * knows the order's new state (`order`); one whose write was refused (another
  * driver, or a cancellation, moved it first) leaves it to be read again.
  */
@@ -84,11 +93,6 @@ const RESERVE_STOCK = `mutation($input: ReserveStockInput!) { reserveStock(input
 const RELEASE_RESERVATION = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
 const COMMIT_RESERVATION = `mutation($id: ID!) { commitReservation(id: $id) { id status } }`;
 const RETURN_RESERVATION = `mutation($id: ID!) { returnReservation(id: $id) { id status } }`;
-const CHARGE_PAYMENT = `mutation($input: ChargeInput!) { chargePayment(input: $input) { id status } }`;
-const REFUND_PAYMENT = `mutation($input: RefundInput!) { refundPayment(input: $input) { id status } }`;
-const ORDER_PAYMENT = `query($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Order { payment { id status } } }
-}`;
 const USER_ADDRESSES = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on User { addresses { id line1 line2 city postalCode country } }
@@ -98,20 +102,30 @@ const USER_ADDRESSES = `query($representations: [_Any!]!) {
 /**
  * The checkout saga. Orders orchestrates; inventory and payments take part
  * through their own (internal) GraphQL operations, never their databases.
+ * The card is authorized first, so no stock is ever held for a card that
+ * does not authorize (nor for a buyer the fraud rules or the review limit
+ * refuse); the stock is reserved next, and only then is the payment
+ * captured (by an ADMIN's approval above the review threshold), so money is
+ * never taken for stock not held; the reservation is committed last.
  * Every step's outcome is written to the order (sagaStep) before the next
  * call, so a saga interrupted anywhere is picked up from where it stopped by
- * a repeated checkout or by the recovery job, and every call carries a key
- * derived from the order, so re-running a step never holds or charges twice.
- * The buyer's cancellation (CancelOrderService) is the same compensation,
- * entered from outside: a driver still running then finds its next write
- * refused, and undoes the call it just made.
+ * a repeated checkout or by the recovery job, and every call is idempotent
+ * (by a key derived from the order, or by the payment's state), so re-running
+ * a step never holds or charges twice. The buyer's cancellation
+ * (CancelOrderService) is the same compensation, entered from outside: a
+ * driver still running then finds its next write refused, and undoes the
+ * call it just made.
  */
 export class CheckoutService {
+  private readonly payments: SagaPayments;
+
   constructor(
     private readonly db: Database,
     private readonly outbox: OrderOutbox,
     private readonly client: ServiceClient,
-  ) {}
+  ) {
+    this.payments = new SagaPayments(client);
+  }
 
   async checkout(
     identity: BaseContext['identity'],
@@ -135,12 +149,20 @@ export class CheckoutService {
     if (lines.some((line) => line.currency !== currency)) {
       throw new BadUserInputError('The cart mixes currencies', { field: 'cart' });
     }
+    const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.amount, 0);
+    // Only a price raised after the lines went into the cart gets here (the cart refuses more).
+    if (totalAmount > MAX_MONEY_AMOUNT) {
+      throw new BadUserInputError(
+        `An order may total at most ${MAX_MONEY_AMOUNT} minor units; lower a quantity in the cart`,
+        { field: 'cart', maxAmount: MAX_MONEY_AMOUNT },
+      );
+    }
     const address = await this.addressOf(userId, input.addressId, requestId);
     const columns = {
       userId,
       status: 'PENDING',
       sagaStep: 'CREATED',
-      totalAmount: lines.reduce((sum, line) => sum + line.quantity * line.amount, 0),
+      totalAmount,
       totalCurrency: currency,
       paymentMethodId: input.paymentMethodId,
       shipLine1: address.line1,
@@ -190,14 +212,10 @@ export class CheckoutService {
 
   /**
    * Drives every saga whose driver is gone (unfinished, no step for
-   * STALE_SAGA_MS) to COMPLETED or COMPENSATED, and refunds the stray
-   * payments their drivers could not; answers how many it took up.
+   * STALE_SAGA_MS) to COMPLETED or COMPENSATED (or on to a review still
+   * open); answers how many it took up.
    */
   async recover(log: Logger, batchSize = 50): Promise<number> {
-    return (await this.recoverSagas(log, batchSize)) + (await this.refundStrays(log, batchSize));
-  }
-
-  private async recoverSagas(log: Logger, batchSize: number): Promise<number> {
     const stale = await this.db.prisma.order.findMany({
       select: { id: true },
       where: {
@@ -215,26 +233,6 @@ export class CheckoutService {
       }
     }
     return stale.length;
-  }
-
-  private async refundStrays(log: Logger, batchSize: number): Promise<number> {
-    const due = await this.db.prisma.order.findMany({
-      select: { ...sagaColumns, strayPaymentId: true },
-      where: {
-        strayPaymentId: { not: null },
-        updatedAt: { lt: new Date(Date.now() - STALE_SAGA_MS) },
-      },
-      orderBy: { updatedAt: 'asc' },
-      take: batchSize,
-    });
-    for (const { strayPaymentId, ...order } of due) {
-      try {
-        await this.refundRecordedStray(order, strayPaymentId!);
-      } catch (error) {
-        log.warn({ err: error, orderId: order.id }, 'stray payment refund failed; retried later');
-      }
-    }
-    return due.length;
   }
 
   /**
@@ -280,7 +278,7 @@ export class CheckoutService {
 
   /**
    * Runs the saga from the order's current step to its end (or to a payment
-   * under review). A step's failure is the order's outcome, recorded on it,
+   * awaiting review). A step's failure is the order's outcome, recorded on it,
    * so it is answered rather than thrown; what is thrown left a step undone,
    * for a later run to take up. `known` is the order as it stands, when the
    * caller has just written it.
@@ -295,10 +293,13 @@ export class CheckoutService {
         case 'COMPENSATED':
           return { order, failure };
         case 'CREATED':
+          outcome = await this.authorize(order, requestId);
+          break;
+        case 'PAYMENT_AUTHORIZED':
           outcome = await this.reserve(order, requestId);
           break;
         case 'STOCK_RESERVED':
-          outcome = await this.charge(order, requestId);
+          outcome = await this.capture(order, requestId);
           break;
         case 'PAYMENT_CAPTURED':
           outcome = await this.complete(order, requestId);
@@ -311,6 +312,36 @@ export class CheckoutService {
       failure = outcome.failure ?? failure;
       order = outcome.order ?? (await this.sagaState(orderId));
     }
+  }
+
+  /**
+   * Asks payments to hold the amount on the card. A refusal (declined card,
+   * fraud block, review limit) ends the order at once: nothing was held.
+   */
+  private async authorize(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+    let payment: PaymentAnswer;
+    try {
+      payment = await this.payments.authorize(order, AUTHORIZATION_TTL_SECONDS, requestId);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { failure: error, order: await this.cancel(order, 'CREATED', error.code) };
+    }
+    const authorized = await this.step(order, 'CREATED', {
+      sagaStep: 'PAYMENT_AUTHORIZED',
+      paymentId: payment.id,
+    });
+    // Cancelled while authorizing: the compensation did not know this payment, so it is given back
+    // here (or, should this driver die first, voided by payments when its authorization expires).
+    const compensating = authorized ? null : await this.compensatingNow(order.id);
+    if (compensating) {
+      await this.payments.giveBack(
+        compensating,
+        payment.id,
+        refundReasonOf(compensating),
+        requestId,
+      );
+    }
+    return { order: authorized };
   }
 
   private async reserve(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
@@ -333,17 +364,17 @@ export class CheckoutService {
       ));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      // Nothing was held (reserving is all or nothing): the order just ends.
-      return { failure: error, order: await this.cancel(order, 'CREATED', error.code) };
+      // Nothing was held (reserving is all or nothing): the authorization is given back.
+      return { failure: error, order: await this.failAt(order, 'PAYMENT_AUTHORIZED', error.code) };
     }
     if (reservation.status !== 'HELD' && reservation.status !== 'COMMITTED') {
       // A saga resumed after its hold expired: the stock may be gone.
       return {
         failure: new ConflictError('The stock held for this order expired'),
-        order: await this.cancel(order, 'CREATED', 'RESERVATION_EXPIRED'),
+        order: await this.failAt(order, 'PAYMENT_AUTHORIZED', 'RESERVATION_EXPIRED'),
       };
     }
-    const reserved = await this.step(order, 'CREATED', {
+    const reserved = await this.step(order, 'PAYMENT_AUTHORIZED', {
       sagaStep: 'STOCK_RESERVED',
       reservationId: reservation.id,
     });
@@ -354,50 +385,30 @@ export class CheckoutService {
     return { order: reserved };
   }
 
-  private async charge(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+  /**
+   * Captures the payment now that its stock is held. A capture a step's
+   * write then finds refused (the order cancelled meanwhile) needs nothing
+   * more here: the compensation's void of the same payment is decided after
+   * it (payments locks the row), finds it captured, and refunds it.
+   */
+  private async capture(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
     let payment: PaymentAnswer;
     try {
-      ({ chargePayment: payment } = await this.client.call<{ chargePayment: PaymentAnswer }>(
-        'payments',
-        CHARGE_PAYMENT,
-        {
-          input: {
-            orderId: order.id,
-            userId: order.userId,
-            paymentMethodId: order.paymentMethodId,
-            amount: order.totalAmount,
-            currency: order.totalCurrency,
-            idempotencyKey: `order:${order.id}:charge`,
-          },
-        },
-        requestId,
-      ));
+      payment = await this.payments.capture(requiredId(order.paymentId, order.id), requestId);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const compensating = await this.step(order, 'STOCK_RESERVED', {
-        sagaStep: 'COMPENSATING',
-        failureCode: error.code,
-      });
-      return { failure: error, order: compensating };
+      return { failure: error, order: await this.failAt(order, 'STOCK_RESERVED', error.code) };
     }
-    // Held for an ADMIN's review: the order stays PENDING, its stock held, and recovery asks
-    // again with the same key (answered, never charged twice) until the review is decided.
-    // Touching the order sends it to the back of recovery's queue, so held orders are asked
-    // once per STALE_SAGA_MS and never crowd out sagas that lost their driver. The review must
-    // come within the hold's RESERVATION_TTL_SECONDS: a payment approved after the hold expired
-    // is refunded and the order cancelled (RESERVATION_EXPIRED, in complete()).
+    // Awaiting an ADMIN's review: the order stays PENDING, its stock held, and recovery asks
+    // again (answered, never captured twice) until the review is decided. Touching the order
+    // sends it to the back of recovery's queue, so such orders are asked once per STALE_SAGA_MS
+    // and never crowd out sagas that lost their driver. Undecided by AUTHORIZATION_TTL_SECONDS,
+    // payments voids the authorization, and the next ask cancels the order (PAYMENT_DECLINED).
     if (payment.status === 'PENDING') {
       await this.step(order, 'STOCK_RESERVED', { updatedAt: new Date() });
       return { waiting: true };
     }
-    const captured = await this.step(order, 'STOCK_RESERVED', {
-      sagaStep: 'PAYMENT_CAPTURED',
-      paymentId: payment.id,
-    });
-    // Cancelled while charging: the compensation may have looked for the payment too early.
-    const compensating = captured ? null : await this.compensatingNow(order.id);
-    if (compensating) await this.refundStray(compensating, payment.id, requestId);
-    return { order: captured };
+    return { order: await this.step(order, 'STOCK_RESERVED', { sagaStep: 'PAYMENT_CAPTURED' }) };
   }
 
   /** Ships the held stock and marks the order PAID, with its history, OrderPaid and the cart emptied. */
@@ -411,14 +422,10 @@ export class CheckoutService {
       );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      // The hold expired before the charge finished: refund and cancel.
-      const compensating = await this.step(order, 'PAYMENT_CAPTURED', {
-        sagaStep: 'COMPENSATING',
-        failureCode: 'RESERVATION_EXPIRED',
-      });
+      // The hold expired before the capture was committed: refund and cancel.
       return {
         failure: new ConflictError('The stock held for this order expired'),
-        order: compensating,
+        order: await this.failAt(order, 'PAYMENT_CAPTURED', 'RESERVATION_EXPIRED'),
       };
     }
     const paid = await this.db.prisma.$transaction(async (tx) => {
@@ -458,7 +465,8 @@ export class CheckoutService {
 
   /**
    * Gives the stock back (released while held; returned once a PAID order
-   * committed it), refunds a captured payment, and cancels the order.
+   * committed it), then the payment (an authorization voided, a capture
+   * refunded), and cancels the order.
    */
   private async compensate(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
     if (order.reservationId) {
@@ -471,71 +479,27 @@ export class CheckoutService {
     }
     const paymentId =
       order.paymentId ??
-      // Stock was reserved, so a charge may have been made that the order does not record
-      // (its driver died, or is still running, between charging and recording).
-      (order.reservationId ? await this.capturedPaymentOf(order.id, requestId) : null);
-    if (paymentId) await this.refund(order, paymentId, requestId);
+      // Cancelled at CREATED: an authorization may have been made that the order does not record
+      // (its driver died, or is still running, between authorizing and recording).
+      (await this.payments.ofOrder(order.id, requestId))?.id;
+    if (paymentId) {
+      const reason = refundReasonOf(order);
+      // A PAID order's payment was captured; any other's is voided unless it was captured meanwhile.
+      if (order.status === 'PAID') await this.payments.refund(order, paymentId, reason, requestId);
+      else await this.payments.giveBack(order, paymentId, reason, requestId);
+    }
     return {
       order: await this.cancel(order, 'COMPENSATING', order.failureCode ?? 'CHECKOUT_FAILED'),
     };
   }
 
-  /**
-   * Refunds a payment captured after the saga stopped needing it (a
-   * cancellation raced the charge, and the compensation found no payment
-   * yet). It is written on the order first so that, should this refund
-   * fail, the recovery job makes it; the refund's key makes doing both
-   * harmless.
-   */
-  private async refundStray(order: SagaOrder, paymentId: string, requestId?: string) {
-    await this.db.prisma.order.update({
-      where: { id: order.id },
-      data: { strayPaymentId: paymentId },
-    });
-    await this.refundRecordedStray(order, paymentId, requestId);
-  }
-
-  /** The refund of a stray payment the order records, and the record cleared. */
-  private async refundRecordedStray(order: SagaOrder, paymentId: string, requestId?: string) {
-    await this.refund(order, paymentId, requestId);
-    await this.db.prisma.order.updateMany({
-      where: { id: order.id, strayPaymentId: paymentId },
-      data: { strayPaymentId: null },
-    });
-  }
-
-  /** The whole payment back, once: every refund of an order carries the same key. */
-  private async refund(order: SagaOrder, paymentId: string, requestId?: string): Promise<void> {
-    await this.client.call(
-      'payments',
-      REFUND_PAYMENT,
-      {
-        input: {
-          paymentId,
-          amount: order.totalAmount,
-          idempotencyKey: `order:${order.id}:refund`,
-          reason:
-            order.failureCode === CANCELLED_BY_BUYER
-              ? 'Cancelled by the buyer'
-              : `Checkout failed: ${order.failureCode ?? 'unknown'}`,
-        },
-      },
-      requestId,
-    );
-  }
-
-  /** The order's payment if payments captured it, asked as a service (which sees every payment). */
-  private async capturedPaymentOf(orderId: string, requestId?: string): Promise<string | null> {
-    const { _entities } = await this.client.call<{
-      _entities: ({ payment?: PaymentAnswer | null } | null)[];
-    }>(
-      'payments',
-      ORDER_PAYMENT,
-      { representations: [{ __typename: 'Order', id: orderId }] },
-      requestId,
-    );
-    const payment = _entities[0]?.payment;
-    return payment?.status === 'SUCCEEDED' ? payment.id : null;
+  /** COMPENSATING from `from`, for the step that failed with `failureCode`. */
+  private failAt(
+    order: SagaOrder,
+    from: SagaStep,
+    failureCode: string,
+  ): Promise<SagaOrder | undefined> {
+    return this.step(order, from, { sagaStep: 'COMPENSATING', failureCode });
   }
 
   /**
@@ -694,6 +658,13 @@ function failureOf(order: SagaOrder): Error {
         failureCode: order.failureCode,
       });
   }
+}
+
+/** Why an order's payment is given back, as its refund records it. */
+function refundReasonOf(order: SagaOrder): string {
+  return order.failureCode === CANCELLED_BY_BUYER
+    ? 'Cancelled by the buyer'
+    : `Checkout failed: ${order.failureCode ?? 'unknown'}`;
 }
 
 function requiredId(id: string | null, orderId: string): string {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
+import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
 import {
   BadUserInputError,
   ConflictError,
@@ -46,8 +46,9 @@ interface GraphQLAnswer<T> {
 }
 
 /**
- * POSTs GraphQL to another subgraph with a freshly signed service identity.
- * Only failures to reach it are retried: every operation the saga sends is
+ * POSTs GraphQL to another subgraph with a service identity signed for that
+ * subgraph at every attempt (a header is accepted by its subgraph only, and
+ * for seconds). Only failures to reach it are retried: every operation the saga sends is
  * idempotent by key, so repeating one whose answer was lost is safe, while an
  * answered error is final. A sibling's domain error becomes the same error
  * here, so OUT_OF_STOCK or PAYMENT_DECLINED reach the client as they were
@@ -62,6 +63,7 @@ export class ServiceClient {
    * streams (a --cpu-prof of the orders process, 2026-12-06).
    */
   private readonly agent = new Agent({ keepAliveTimeout: 30_000 });
+  private readonly signer: IdentitySigner;
 
   constructor(
     private readonly urls: ServiceUrls,
@@ -69,6 +71,7 @@ export class ServiceClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 2_000;
     this.attempts = options.attempts ?? 3;
+    this.signer = new IdentitySigner(options.identitySecret);
   }
 
   async call<T>(
@@ -85,7 +88,8 @@ export class ServiceClient {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            [IDENTITY_HEADER]: signIdentity(ORDERS_SERVICE, this.options.identitySecret),
+            // The sibling's name in ServiceUrls is its subgraph name, the audience it accepts.
+            [IDENTITY_HEADER]: this.signer.sign(ORDERS_SERVICE, service),
             ...(requestId ? { 'x-request-id': requestId } : {}),
           },
           body,

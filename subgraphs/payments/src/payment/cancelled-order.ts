@@ -3,21 +3,13 @@ import { tableOf, type Database, type Prisma } from '../db';
 import type { RefundService } from '../refund/refund.service';
 import type { Settlement } from './settlement';
 
-interface OrderPayment {
-  id: string;
-  userId: string;
-  amount: number;
-  currency: string;
-  status: string;
-}
-
 /**
- * No money stays taken for a cancelled order. The checkout saga refunds what
- * it captured, but a payment held for an ADMIN's review may be decided after
- * the order was cancelled: when OrderCancelled arrives, a payment still held
- * is declined (so a later approval is a CONFLICT), and one captured anyway
- * is refunded in full under the saga's own refund key, so a refund the saga
- * already made is not made again.
+ * No money stays taken or held for a cancelled order. The checkout saga
+ * voids or refunds its payment itself, but an order may be cancelled while
+ * its payment awaits review: when OrderCancelled arrives, an authorization
+ * still uncaptured is voided (so a later approval is a CONFLICT), and a
+ * payment captured anyway is refunded in full under the saga's own refund
+ * key, so a refund the saga already made is not made again.
  */
 export class CancelledOrderSettlement {
   constructor(
@@ -32,23 +24,20 @@ export class CancelledOrderSettlement {
   ): Promise<void> {
     const { orderId } = event.data;
     const payments = tableOf(this.db, 'Payment');
-    // Held ones locked, so a review waiting on the row sees them declined.
-    const held = await tx.$queryRaw<OrderPayment[]>`
-      SELECT "id"::text, "userId"::text, "amount", "currency", "status"::text
-        FROM ${payments} WHERE "orderId" = ${orderId}::uuid AND "status" = 'PENDING'
+    // Locked, so a review or capture waiting on the row finds it voided; one captured while this
+    // waited no longer matches here, and the refund below finds it.
+    const uncaptured = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id"::text FROM ${payments}
+       WHERE "orderId" = ${orderId}::uuid AND "status" IN ('AUTHORIZED', 'AWAITING_REVIEW')
          FOR UPDATE`;
-    for (const payment of held) {
-      await this.settlement.decline(
-        tx,
-        { paymentId: payment.id, orderId, ...payment },
-        'order_cancelled',
-        'REVIEW',
-        event.correlationId,
-      );
+    for (const { id } of uncaptured) {
+      const payment = await this.settlement.lock(tx, id);
+      if (payment) await this.settlement.void(tx, payment, 'order_cancelled', event.correlationId);
     }
-    const captured = await tx.$queryRaw<OrderPayment[]>`
-      SELECT "id"::text, "userId"::text, "amount", "currency", "status"::text
-        FROM ${payments} WHERE "orderId" = ${orderId}::uuid AND "status" = 'SUCCEEDED'`;
+    const captured = await tx.payment.findMany({
+      select: { id: true, amount: true },
+      where: { orderId, status: 'SUCCEEDED' },
+    });
     for (const payment of captured) {
       await this.refunds.refund(
         {

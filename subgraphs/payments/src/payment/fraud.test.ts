@@ -1,6 +1,12 @@
 import { blockedUntil, declinesSince } from './fraud';
 
-const settings = { maxDeclines: 5, windowMinutes: 10, blockMinutes: 30, reviewThreshold: 1 };
+const settings = {
+  maxDeclines: 5,
+  windowMinutes: 10,
+  blockMinutes: 30,
+  reviewThreshold: 1,
+  reviewMaxPerCustomer: 1,
+};
 const NOW = new Date('2026-11-21T12:00:00Z');
 const minutesAgo = (...minutes: number[]) =>
   minutes.map((ago) => new Date(NOW.getTime() - ago * 60_000));

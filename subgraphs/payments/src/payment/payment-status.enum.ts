@@ -1,6 +1,10 @@
 import { registerEnumType } from 'type-graphql';
 
-/** The contract's PaymentStatus; keys equal values so the database's enum maps by name. */
+/**
+ * The contract's PaymentStatus. The stored status says more (payment.mapper.ts
+ * maps it): an authorization not yet captured, awaiting review or not, is
+ * PENDING; one given back uncaptured is DECLINED.
+ */
 export enum PaymentStatus {
   PENDING = 'PENDING',
   SUCCEEDED = 'SUCCEEDED',
@@ -12,9 +16,15 @@ export enum PaymentStatus {
 registerEnumType(PaymentStatus, {
   name: 'PaymentStatus',
   valuesConfig: {
-    PENDING: { description: 'Created, not yet captured.' },
+    PENDING: {
+      description:
+        'Not yet captured: the amount is held on the card until the order’s stock is reserved, or an ADMIN’s review (above the review threshold) is decided.',
+    },
     SUCCEEDED: { description: 'Captured in full.' },
-    DECLINED: { description: 'Refused by the processor or the fraud rules.' },
+    DECLINED: {
+      description:
+        'Never captured: refused by the processor, the fraud rules or a review, or given back on the card when its order did not go ahead.',
+    },
     REFUNDED: { description: 'Captured, then refunded in full.' },
     PARTIALLY_REFUNDED: { description: 'Captured, then refunded in part.' },
   },

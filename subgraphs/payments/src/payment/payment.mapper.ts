@@ -27,13 +27,28 @@ export interface PaymentRow {
   createdAt: Date;
 }
 
+/**
+ * The contract's status of each stored one: clients know five, and what they
+ * tell (taken, refunded, or not, or not yet) is all a buyer acts on.
+ */
+const CONTRACT_STATUS: Record<StoredPaymentStatus, PaymentStatus> = {
+  PENDING: PaymentStatus.PENDING,
+  AUTHORIZED: PaymentStatus.PENDING,
+  AWAITING_REVIEW: PaymentStatus.PENDING,
+  SUCCEEDED: PaymentStatus.SUCCEEDED,
+  DECLINED: PaymentStatus.DECLINED,
+  VOIDED: PaymentStatus.DECLINED,
+  REFUNDED: PaymentStatus.REFUNDED,
+  PARTIALLY_REFUNDED: PaymentStatus.PARTIALLY_REFUNDED,
+};
+
 export function toPayment(row: PaymentRow): Payment {
   return {
     id: row.id,
     orderId: row.orderId,
     userId: row.userId,
     paymentMethodId: row.paymentMethodId,
-    status: PaymentStatus[row.status],
+    status: CONTRACT_STATUS[row.status],
     amount: Money.of(row.amount, row.currency),
     refundedAmount: Money.of(row.refundedAmount, row.currency),
     createdAt: row.createdAt,

@@ -8,7 +8,7 @@ export class ReviewResolver {
   @Directive('@requiresScopes(scopes: [["admin"]])')
   @Directive('@listSize(slicingArguments: ["first"])')
   @Query(() => [Payment], {
-    description: `Payments held for an ADMIN's review (above the review threshold), oldest first; first is 1 to 100. ADMIN only.`,
+    description: `Payments awaiting an ADMIN's review (above the review threshold; authorized, their orders' stock held, not captured), oldest first; first is 1 to 100. ADMIN only.`,
   })
   paymentsAwaitingReview(
     @Arg('first', () => Int) first: number,
@@ -21,7 +21,7 @@ export class ReviewResolver {
   @Directive('@requiresScopes(scopes: [["admin"]])')
   @Mutation(() => Payment, {
     description:
-      'Decides a payment held for review: approve charges the card now (SUCCEEDED, or DECLINED if the card is refused), reject declines it (review_rejected). CONFLICT unless it awaits review. ADMIN only.',
+      'Decides a payment awaiting review: approve captures its authorization (SUCCEEDED, or DECLINED if the processor refuses), reject gives it back on the card (DECLINED, review_rejected). CONFLICT unless it awaits review (an authorization whose time is up no longer does). ADMIN only.',
   })
   reviewPayment(
     @Arg('id', () => ID) id: string,

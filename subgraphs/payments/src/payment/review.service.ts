@@ -1,6 +1,6 @@
 import { isUuid } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
-import { PAYMENT_TRANSACTION, tableOf, type Database, type PaymentOutbox } from '../db';
+import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox } from '../db';
 import { paymentColumns, toPayment } from './payment.mapper';
 import type { Payment } from './payment.type';
 import type { Settlement } from './settlement';
@@ -8,22 +8,15 @@ import type { Settlement } from './settlement';
 /** The most payments one page of the review queue holds. */
 const MAX_PAGE = 100;
 
-interface HeldPayment {
-  orderId: string;
-  userId: string;
-  amount: number;
-  currency: string;
-  status: string;
-  idempotencyKey: string;
-  token: string;
-}
-
 /**
- * ADMINs' decisions on the charges held for review (above
- * PAYMENT_REVIEW_THRESHOLD, see ChargeService). Approving charges the card
- * now, with the charge's own idempotency key, so it settles exactly as an
- * unreviewed charge would; rejecting declines it with `review_rejected`. The
- * orders saga learns the outcome by charging again with its key.
+ * ADMINs' decisions on the captures held for review (above
+ * PAYMENT_REVIEW_THRESHOLD, see CaptureService). Their cards are authorized
+ * and their orders' stock reserved, so approving captures the authorization
+ * as an unreviewed capture would; rejecting voids it and declines the payment
+ * (review_rejected). An authorization whose time is up is no longer awaiting
+ * review: it is voided (AuthorizationExpiry) before its order's stock hold
+ * ends, so an approval never captures money for stock no longer held. The
+ * orders saga learns the outcome by asking for the capture again.
  */
 export class ReviewService {
   constructor(
@@ -33,9 +26,9 @@ export class ReviewService {
   ) {}
 
   /**
-   * Decides a held payment; answers it SUCCEEDED or DECLINED. The row is
-   * locked first, so of concurrent reviews one decides and the others find
-   * it decided: CONFLICT, as for any payment that is not awaiting review.
+   * Decides a payment awaiting review; answers it SUCCEEDED or DECLINED. The
+   * row is locked first, so of concurrent reviews one decides and the others
+   * find it decided: CONFLICT, as for any payment that is not awaiting review.
    */
   async review(
     adminId: string,
@@ -44,61 +37,34 @@ export class ReviewService {
     correlationId: string | null = null,
   ): Promise<Payment> {
     if (!isUuid(paymentId)) throw new NotFoundError('Payment not found');
-    const payments = tableOf(this.db, 'Payment');
-    const methods = tableOf(this.db, 'PaymentMethod');
     const row = await this.db.prisma.$transaction(async (tx) => {
-      const [held] = await tx.$queryRaw<HeldPayment[]>`
-        SELECT p."orderId"::text, p."userId"::text, p."amount", p."currency", p."status"::text,
-               p."idempotencyKey", m."token"
-          FROM ${payments} p JOIN ${methods} m ON m."id" = p."paymentMethodId"
-         WHERE p."id" = ${paymentId}::uuid
-           FOR UPDATE OF p`;
-      if (!held) throw new NotFoundError('Payment not found');
-      // A charge is PENDING only uncommitted or held for review, so a PENDING row seen here is held.
-      if (held.status !== 'PENDING') {
+      const payment = await this.settlement.lock(tx, paymentId);
+      if (!payment) throw new NotFoundError('Payment not found');
+      if (payment.status !== 'AWAITING_REVIEW' || payment.expired) {
         throw new ConflictError('The payment is not awaiting review', {
           paymentId,
-          status: held.status,
+          status: payment.status,
         });
       }
-      const settling = { paymentId, ...held };
       // The log names the ADMIN who decided.
-      if (!approve) {
-        const detail = `review_rejected by ${adminId}`;
-        return this.settlement.decline(
-          tx,
-          settling,
-          'review_rejected',
-          'REVIEW',
-          correlationId,
-          detail,
-        );
-      }
-      await tx.paymentTransaction.create({
-        data: {
-          paymentId,
-          userId: held.userId,
-          amount: held.amount,
-          currency: held.currency,
-          kind: 'REVIEW',
-          success: true,
-          detail: `approved by ${adminId}`,
-        },
-      });
-      return this.settlement.charge(tx, settling, held, correlationId);
+      const decision = approve ? `approved by ${adminId}` : `review_rejected by ${adminId}`;
+      await this.settlement.log(tx, payment, 'REVIEW', approve, decision);
+      return approve
+        ? this.settlement.capture(tx, payment, correlationId)
+        : this.settlement.void(tx, payment, 'review_rejected', correlationId);
     }, PAYMENT_TRANSACTION);
     this.outbox.committed();
     return toPayment(row);
   }
 
-  /** The payments held for review, oldest first: the queue ADMINs work through. */
+  /** The payments awaiting review, oldest first: the queue ADMINs work through. */
   async awaitingReview(first: number): Promise<Payment[]> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       throw new BadUserInputError(`first must be 1 to ${MAX_PAGE}`, { field: 'first' });
     }
     const rows = await this.db.prisma.payment.findMany({
       select: paymentColumns,
-      where: { status: 'PENDING' },
+      where: { status: 'AWAITING_REVIEW', authorizationExpiresAt: { gt: new Date() } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: first,
     });

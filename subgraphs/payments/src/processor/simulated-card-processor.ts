@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type {
+  AuthorizeRequest,
+  CaptureRequest,
   CardDetails,
   CardProcessor,
-  ChargeOutcome,
-  ChargeRequest,
+  ProcessorOutcome,
   RefundRequest,
+  VoidRequest,
 } from './card-processor';
 
 /** The test cards with a behaviour of their own; any other valid card approves. */
@@ -25,8 +27,9 @@ const referenceOf = (prefix: string, idempotencyKey: string) =>
 /**
  * A processor without a network. A real processor's token refers to the card
  * it stored; this one stores nothing and instead carries the card's behaviour
- * class in the token, so every process (and a restarted one) charges a token
- * the same way.
+ * class in the token, so every process (and a restarted one) treats a token
+ * the same way. The test cards decline at authorization, as a real card
+ * would; an authorization, once given, is always captured or voided.
  */
 export class SimulatedCardProcessor implements CardProcessor {
   tokenize(card: CardDetails): Promise<{ token: string }> {
@@ -34,7 +37,7 @@ export class SimulatedCardProcessor implements CardProcessor {
     return Promise.resolve({ token: `tok_${behaviour}_${randomBytes(16).toString('hex')}` });
   }
 
-  charge(request: ChargeRequest): Promise<ChargeOutcome> {
+  authorize(request: AuthorizeRequest): Promise<ProcessorOutcome> {
     const match = TOKEN_PATTERN.exec(request.token);
     if (!match) return Promise.reject(new Error('Unknown card token'));
     const behaviour = match[1] as Behaviour;
@@ -44,8 +47,19 @@ export class SimulatedCardProcessor implements CardProcessor {
     }
     return Promise.resolve({
       approved: true,
+      reference: referenceOf('au', request.idempotencyKey),
+    });
+  }
+
+  capture(request: CaptureRequest): Promise<ProcessorOutcome> {
+    return Promise.resolve({
+      approved: true,
       reference: referenceOf('ch', request.idempotencyKey),
     });
+  }
+
+  void(request: VoidRequest): Promise<{ reference: string }> {
+    return Promise.resolve({ reference: referenceOf('vo', request.idempotencyKey) });
   }
 
   refund(request: RefundRequest): Promise<{ reference: string }> {

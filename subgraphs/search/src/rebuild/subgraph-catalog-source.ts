@@ -1,5 +1,5 @@
 import type { ProductSnapshot } from '@shop/events';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '@shop/identity';
+import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
 import type { CatalogSource } from './catalog-source';
 
 /** How the search subgraph identifies itself to the subgraphs it reads. */
@@ -55,16 +55,19 @@ export interface SubgraphCatalogOptions {
 export class SubgraphCatalogSource implements CatalogSource {
   private readonly pageSize: number;
   private readonly timeoutMs: number;
+  private readonly signer: IdentitySigner;
 
   constructor(private readonly options: SubgraphCatalogOptions) {
     this.pageSize = options.pageSize ?? 100;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.signer = new IdentitySigner(options.identitySecret);
   }
 
   async *products(): AsyncIterable<ProductSnapshot[]> {
     let after: string | null = null;
     do {
       const data: ProductsData = await this.request<ProductsData>(
+        'products',
         this.options.productsUrl,
         PRODUCTS_QUERY,
         { first: this.pageSize, after },
@@ -83,6 +86,7 @@ export class SubgraphCatalogSource implements CatalogSource {
     for (let start = 0; start < productIds.length; start += this.pageSize) {
       const batch = productIds.slice(start, start + this.pageSize);
       const { _entities: entities } = await this.request<StockData>(
+        'inventory',
         this.options.inventoryUrl,
         STOCK_QUERY,
         { representations: batch.map((id) => ({ __typename: 'Product', id })) },
@@ -92,7 +96,9 @@ export class SubgraphCatalogSource implements CatalogSource {
     return stock;
   }
 
+  /** `subgraph` names the one at `url`: the identity is signed for it, the only one accepting it. */
   private async request<Data>(
+    subgraph: string,
     url: string,
     query: string,
     variables: Record<string, unknown>,
@@ -105,8 +111,8 @@ export class SubgraphCatalogSource implements CatalogSource {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
-          // Signed per request: a signature is only accepted for a few minutes.
-          [IDENTITY_HEADER]: signIdentity(SEARCH_SERVICE, this.options.identitySecret),
+          // Signed per request: a signature is only accepted for seconds.
+          [IDENTITY_HEADER]: this.signer.sign(SEARCH_SERVICE, subgraph),
         },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.timeoutMs),

@@ -16,6 +16,7 @@ import { normalizeEmail } from '../user/email';
 import { userColumns } from '../user/user.service';
 import type { User } from '../user/user.type';
 import type { AuthPayload } from './auth-payload.type';
+import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import type { RegisterInput } from './register.input';
 
@@ -43,6 +44,7 @@ export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly settings: SessionSettings,
+    private readonly loginThrottle: LoginThrottle,
     private readonly log: Logger,
   ) {}
 
@@ -68,13 +70,17 @@ export class AuthService {
     return this.payload(user, refreshToken);
   }
 
+  /** RATE_LIMITED, before any password check, while the email has failed too often. */
   async login(email: string, password: string): Promise<AuthPayload> {
+    const normalized = normalizeEmail(email);
+    await this.loginThrottle.begin(normalized);
     const account = await this.db.prisma.user.findUnique({
-      where: { email: normalizeEmail(email) },
+      where: { email: normalized },
       select: { ...userColumns, passwordHash: true },
     });
     const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!account || !matches) throw new UnauthenticatedError(INVALID_LOGIN);
+    await this.loginThrottle.succeeded(normalized);
     const { passwordHash: _hash, ...user } = account;
     const refreshToken = await this.storeRefreshToken(this.db.prisma, user.id, randomUUID());
     return this.payload(user, refreshToken);

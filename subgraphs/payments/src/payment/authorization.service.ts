@@ -1,39 +1,39 @@
 import { isUuid, translatePrismaError } from '@shop/federation';
-import { ConflictError, NotFoundError, PaymentDeclinedError } from '@shop/platform';
+import { ConflictError, NotFoundError } from '@shop/platform';
 import type { FraudSettings } from '../config';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
-import { amountOf, currencyOf, idempotencyKeyOf, uuidOf } from '../validation';
+import { amountOf, currencyOf, idempotencyKeyOf, integerIn, uuidOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
-import { toPayment } from './payment.mapper';
+import { answer } from './payment-answer';
 import type { Payment } from './payment.type';
-import { chargeColumns, type ChargeRow, type DeclineReason, type Settlement } from './settlement';
+import { chargeColumns, UNCAPTURED, type ChargeRow, type Settlement } from './settlement';
 
-export interface ChargeRequest {
+/** A processor holds an authorization for about a week; none here waits longer for its capture. */
+const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export interface AuthorizeRequest {
   orderId: string;
   userId: string;
   paymentMethodId: string;
   amount: number;
   currency: string;
   idempotencyKey: string;
+  ttlSeconds: number;
 }
 
-const DECLINE_MESSAGES: Record<DeclineReason, string> = {
-  card_declined: 'The card was declined',
-  insufficient_funds: 'The card has insufficient funds',
-  fraud_blocked: 'Too many declined payments; try again later',
-  review_rejected: 'An ADMIN rejected the payment on review',
-  order_cancelled: 'The order was cancelled before the payment was decided',
-};
+type AuthorizeInput = Omit<AuthorizeRequest, 'ttlSeconds'>;
 
 /**
- * Charges orders to saved cards, once per idempotency key. The payment row is
- * created first, in the transaction that then asks the processor and records
- * the outcome: a second request with the key waits on the unique index until
- * the first commits, then answers its payment. Charges of one user take turns
- * (an advisory lock on the user), so the fraud rules count every decline.
- * Amounts above the review threshold stay PENDING for an ADMIN (ReviewService).
+ * Authorizes orders' amounts on saved cards, once per idempotency key: the
+ * first step of a payment, where a card is declined before its order holds
+ * any stock. The payment row is created first, in the transaction that then
+ * applies the fraud rules, asks the processor and records the outcome: a
+ * second request with the key waits on the unique index until the first
+ * commits, then answers its payment. Authorizations of one user take turns
+ * (an advisory lock on the user), so the fraud rules count every decline and
+ * every payment awaiting review. CaptureService takes it from there.
  */
-export class ChargeService {
+export class AuthorizationService {
   constructor(
     private readonly db: Database,
     private readonly settlement: Settlement,
@@ -41,12 +41,12 @@ export class ChargeService {
     private readonly fraud: FraudSettings,
   ) {}
 
-  /**
-   * The captured payment, the PENDING one when the amount needs an ADMIN's review, or
-   * PAYMENT_DECLINED (after the declined payment is committed).
-   */
-  async charge(request: ChargeRequest, correlationId: string | null = null): Promise<Payment> {
-    const input = {
+  /** The AUTHORIZED payment, or PAYMENT_DECLINED (after the declined payment is committed). */
+  async authorize(
+    request: AuthorizeRequest,
+    correlationId: string | null = null,
+  ): Promise<Payment> {
+    const input: AuthorizeInput = {
       orderId: uuidOf(request.orderId, 'orderId'),
       userId: uuidOf(request.userId, 'userId'),
       paymentMethodId: request.paymentMethodId,
@@ -54,8 +54,9 @@ export class ChargeService {
       currency: currencyOf(request.currency),
       idempotencyKey: idempotencyKeyOf(request.idempotencyKey),
     };
+    const ttlSeconds = integerIn(request.ttlSeconds, 'ttlSeconds', 1, MAX_TTL_SECONDS);
     const first = await this.byKey(input.idempotencyKey);
-    if (first) return answer(sameCharge(first, input));
+    if (first) return answer(sameAuthorization(first, input));
 
     const method = isUuid(input.paymentMethodId)
       ? await this.db.prisma.paymentMethod.findFirst({
@@ -69,7 +70,7 @@ export class ChargeService {
     let row: ChargeRow;
     try {
       row = await this.db.prisma.$transaction(
-        (tx) => this.settle(tx, input, method.token, correlationId),
+        (tx) => this.settle(tx, input, method.token, ttlSeconds, correlationId),
         PAYMENT_TRANSACTION,
       );
     } catch (error) {
@@ -77,7 +78,7 @@ export class ChargeService {
       if (!(translatePrismaError(error) instanceof ConflictError)) throw error;
       const winner = await this.byKey(input.idempotencyKey);
       if (!winner) throw error;
-      return answer(sameCharge(winner, input));
+      return answer(sameAuthorization(winner, input));
     }
     this.outbox.committed();
     return answer(row);
@@ -85,8 +86,9 @@ export class ChargeService {
 
   private async settle(
     tx: Prisma.TransactionClient,
-    input: ChargeRequest,
+    input: AuthorizeInput,
     token: string,
+    ttlSeconds: number,
     correlationId: string | null,
   ): Promise<ChargeRow> {
     const { id: paymentId } = await tx.payment.create({
@@ -95,38 +97,35 @@ export class ChargeService {
     });
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${input.userId}, 0))`;
     const settling = { paymentId, ...input };
+    const now = new Date();
 
-    if (await this.isBlocked(tx, input.userId)) {
+    if (await this.isBlocked(tx, input.userId, now)) {
       return this.settlement.decline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
     }
-    // Large amounts are not charged yet: the payment stays PENDING until an ADMIN reviews it
-    // (ReviewService), and a charge repeated with the key answers it as it then is.
-    if (input.amount > this.fraud.reviewThreshold) {
-      await tx.paymentTransaction.create({
-        data: {
-          paymentId,
-          userId: input.userId,
-          amount: input.amount,
-          currency: input.currency,
-          kind: 'REVIEW',
-          success: false,
-          detail: 'requires_review',
-        },
-      });
-      return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
+    // A payment above the threshold waits for an ADMIN, its order's stock held meanwhile:
+    // a user may have only so many waiting, or a few orders could hold a product's whole stock.
+    const reviewRequired = input.amount > this.fraud.reviewThreshold;
+    if (
+      reviewRequired &&
+      (await this.awaitingReview(tx, input.userId)) >= this.fraud.reviewMaxPerCustomer
+    ) {
+      return this.settlement.decline(tx, settling, 'review_limit', 'FRAUD_BLOCK', correlationId);
     }
-
-    return this.settlement.charge(
+    return this.settlement.authorize(
       tx,
       settling,
       { token, idempotencyKey: input.idempotencyKey },
+      { reviewRequired, expiresAt: new Date(now.getTime() + ttlSeconds * 1_000) },
       correlationId,
     );
   }
 
   /** Whether the user's recent declines have them blocked now. */
-  private async isBlocked(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
-    const now = new Date();
+  private async isBlocked(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    now: Date,
+  ): Promise<boolean> {
     const declines = await tx.paymentTransaction.findMany({
       select: { createdAt: true },
       where: { userId, kind: 'DECLINE', createdAt: { gte: declinesSince(this.fraud, now) } },
@@ -136,13 +135,25 @@ export class ChargeService {
     return blockedUntil(times, this.fraud, now) !== null;
   }
 
+  /** The user's payments above the threshold whose authorization still waits for its capture. */
+  private awaitingReview(tx: Prisma.TransactionClient, userId: string): Promise<number> {
+    return tx.payment.count({
+      where: {
+        userId,
+        reviewRequired: true,
+        status: { in: [...UNCAPTURED] },
+        authorizationExpiresAt: { gt: new Date() },
+      },
+    });
+  }
+
   private byKey(idempotencyKey: string): Promise<ChargeRow | null> {
     return this.db.prisma.payment.findUnique({ select: chargeColumns, where: { idempotencyKey } });
   }
 }
 
-/** A key names one charge: reused for another order, card or amount, it is a CONFLICT. */
-function sameCharge(row: ChargeRow, input: ChargeRequest): ChargeRow {
+/** A key names one payment: reused for another order, card or amount, it is a CONFLICT. */
+function sameAuthorization(row: ChargeRow, input: AuthorizeInput): ChargeRow {
   const same =
     row.orderId === input.orderId &&
     row.userId === input.userId &&
@@ -150,21 +161,9 @@ function sameCharge(row: ChargeRow, input: ChargeRequest): ChargeRow {
     row.amount === input.amount &&
     row.currency === input.currency;
   if (!same) {
-    throw new ConflictError('The idempotency key was used for a different charge', {
+    throw new ConflictError('The idempotency key was used for a different payment', {
       paymentId: row.id,
     });
   }
   return row;
-}
-
-/** A declined payment answers PAYMENT_DECLINED, the first time and on every retry. */
-function answer(row: ChargeRow): Payment {
-  if (row.status === 'DECLINED') {
-    const reason = (row.declineCode ?? 'card_declined') as DeclineReason;
-    throw new PaymentDeclinedError(DECLINE_MESSAGES[reason] ?? DECLINE_MESSAGES.card_declined, {
-      declineCode: reason,
-      paymentId: row.id,
-    });
-  }
-  return toPayment(row);
 }
