@@ -1,5 +1,5 @@
 // The four benchmark subgraphs in one process, each at /<name> of one port
-// on 127.0.0.1 (PORT, 0 for any free one). The data never changes, so an
+// on 127.0.0.1 (PORT, 0 for any free one); GET /calls counts the calls made. The data never changes, so an
 // answer is computed once per request body (query and variables text) and
 // then served from memory: the subgraphs must never be what a benchmark of
 // the gateway measures. Prints "subgraphs at <base url>" once listening.
@@ -13,6 +13,8 @@ const MAX_MEMOIZED = 10_000;
 
 const schemas = subgraphSchemas();
 const answers = new Map();
+/** Calls answered so far, all subgraphs together: GET /calls tells the benchmark. */
+let calls = 0;
 
 async function answer(schema, body) {
   const { query, variables, operationName } = JSON.parse(body);
@@ -26,11 +28,16 @@ async function answer(schema, body) {
 }
 
 const server = createServer((request, response) => {
+  if (request.method === 'GET' && request.url === '/calls') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ calls }));
+    return;
+  }
   const schema = schemas[request.url.slice(1)];
   if (!schema || request.method !== 'POST') {
     response.writeHead(404).end();
     return;
   }
+  calls++;
   const chunks = [];
   request.on('data', (chunk) => chunks.push(chunk));
   request.on('end', async () => {

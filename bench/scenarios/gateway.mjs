@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { referenceAnswer } from '../gateway/reference.mjs';
 import { composeSupergraph } from '../gateway/subgraphs.mjs';
 import { loadProcess } from '../lib/load.mjs';
-import { COLUMNS, markdownTable, medianRow, ratio } from '../lib/report.mjs';
+import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
 import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
 
 const GATEWAY_QUERY = `
@@ -95,8 +95,13 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
         url: `http://127.0.0.1:${port}${target.path}`,
       });
       started.push(served);
+      const before = await subgraphCalls(subgraphs.url);
       await expectReferenceAnswer(target.name, served.url, reference);
-      targets.push({ ...target, served, runs: [], memoryAfterMiB: [] });
+      const callsPerQuery = (await subgraphCalls(subgraphs.url)) - before;
+      console.log(
+        `gateway: ${target.name} makes ${callsPerQuery} subgraph calls for one TestQuery`,
+      );
+      targets.push({ ...target, served, callsPerQuery, runs: [], memoryAfterMiB: [] });
     }
     console.log(`gateway: all ${targets.length} targets answer exactly as the reference does`);
 
@@ -107,9 +112,13 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
     for (let run = 1; run <= runs; run++) {
       for (const target of targets) {
         const subgraphCpuBefore = subgraphs.cpuSeconds();
+        const callsBefore = await subgraphCalls(subgraphs.url);
         const row = await loadProcess(target.served, { ...options, seconds });
         row.subgraphsCpuCores = Number(
           ((subgraphs.cpuSeconds() - subgraphCpuBefore) / seconds).toFixed(2),
+        );
+        row.subgraphCallsPerRequest = Number(
+          (((await subgraphCalls(subgraphs.url)) - callsBefore) / row.requests).toFixed(2),
         );
         await delay(SETTLE_MS);
         target.memoryAfterMiB.push(Math.round(target.served.memoryBytes() / 2 ** 20));
@@ -122,6 +131,12 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
     for (const served of started.reverse()) await served.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The calls the benchmark's subgraphs have answered so far. */
+async function subgraphCalls(baseUrl) {
+  const response = await fetch(`${baseUrl}/calls`);
+  return (await response.json()).calls;
 }
 
 /** Aborts the scenario unless `url` answers the query exactly as the reference schema does. */
@@ -147,12 +162,17 @@ function firstDifference(actual, expected, at = '') {
 }
 
 function report(targets, runs, seconds) {
-  const rows = targets.map((target) => ({ name: target.name, ...medianRow(target.runs) }));
+  const rows = targets.map((target) => ({
+    name: target.name,
+    ...medianRow(target.runs),
+    callsPerQuery: target.callsPerQuery,
+    callsPerRequest: median(target.runs.map((run) => run.subgraphCallsPerRequest)),
+  }));
   const [stock, ...routers] = rows;
   console.log(
     `\ngateway: medians of ${runs} run(s) of ${seconds} s, ${CONNECTIONS} connections each`,
   );
-  console.table(rows, ['name', ...COLUMNS]);
+  console.table(rows, ['name', ...COLUMNS, 'callsPerQuery', 'callsPerRequest']);
   for (const router of routers) {
     console.log(
       `${router.name} / stock: throughput ${ratio(router.rps, stock.rps)}, ` +

@@ -6,7 +6,7 @@ import type { RouterContext } from './context';
 import type { SubgraphHttpClient } from './datasources/http-client';
 import { SubgraphDataSource } from './datasources/subgraph-data-source';
 import type { FetchCache, PlanStore } from './execution/caches';
-import { QueryPlanExecutor } from './execution/query-plan-executor';
+import { QueryPlanExecutor, type PlanCallsObserver } from './execution/query-plan-executor';
 import { SubgraphClient, type SubgraphCallObserver } from './execution/subgraph-client';
 import { SupergraphPlanner } from './execution/supergraph-planner';
 import type { SubgraphResilience } from './resilience/subgraph-resilience';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   observer?: SubgraphCallObserver;
   /** Leave "Did you mean …?" out of variable errors (introspection is off). */
   hideSuggestions?: boolean;
+  /** Metrics of the fetches and calls of each executed operation's plan. */
+  planCalls?: PlanCallsObserver;
 }
 
 export interface GatewaySetup {
@@ -97,6 +99,7 @@ export function createGateway(
     planStore: options.planStore,
     deduplicate: options.deduplicate ?? true,
     hideSuggestions: options.hideSuggestions,
+    planCalls: options.planCalls,
   });
   const gateway: GatewayInterface = {
     async load(loadOptions) {

@@ -33,6 +33,7 @@ import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
+import { planCallMetrics } from './observability/plan-calls';
 import { subgraphCallObserver } from './observability/subgraph-call-observer';
 import {
   registerSubscriptionGauges,
@@ -97,6 +98,7 @@ export async function startRouter(
       planStore: caches.planStore,
       resilience: new SubgraphResilience(config.resilience, log, subgraphEnvKey),
       observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
+      planCalls: planCallMetrics(observability.registry),
       hideSuggestions: !config.introspection,
     },
   );

@@ -77,6 +77,10 @@ const CASES: Case[] = [
   },
   { name: '@interfaceObject', query: '{ items { id title rating } }' },
   {
+    name: 'entity fetches of two root fields to one subgraph, one answering an error',
+    query: '{ users { id reviews { id body } } topProducts { upc reviews { id rating } } }',
+  },
+  {
     name: '@interfaceObject under a type condition',
     query: '{ items { ... on Book { rating size } } }',
   },
@@ -378,6 +382,39 @@ describe('the query-plan executor, against @apollo/gateway’s executeQueryPlan 
       requestId: 'ours',
     });
   }
+
+  it('sends the fetches to one subgraph that can run at once as one call, and splits the answer back', async () => {
+    const callsTo = () =>
+      Object.fromEntries(
+        Object.entries(fixture.subgraphs).map(([name, subgraph]) => [name, subgraph!.calls.length]),
+      );
+    const made = async (run: () => Promise<ExecutionResult>) => {
+      const before = callsTo();
+      const result = await run();
+      const after = callsTo();
+      const calls = Object.fromEntries(
+        Object.entries(after)
+          .map(([name, count]) => [name, count - before[name]!] as const)
+          .filter(([, count]) => count > 0),
+      );
+      return { result, calls };
+    };
+    // Users' and top products' reviews: two _entities fetches to reviews at the same moment,
+    // one of them answering an error for one entity.
+    const query = CASES.find((c) => c.name.startsWith('entity fetches of two root fields'))!;
+    const theirs = await made(() => stock(query));
+    const mine = await made(() => ours(query));
+
+    expect(visible(mine.result)).toEqual(visible(theirs.result));
+    expect(theirs.calls).toEqual({ accounts: 1, products: 1, reviews: 2 });
+    expect(mine.calls).toEqual({ accounts: 1, products: 1, reviews: 1 });
+    expect(mine.result.errors?.map((error) => [error.path, error.extensions?.serviceName])).toEqual(
+      [[['users', 2, 'reviews'], 'reviews']],
+    );
+    const [merged] = fixture.subgraphs.reviews!.calls.slice(-1);
+    expect(merged).toMatch(/_0:_entities\(representations:\$representations_0\)/);
+    expect(merged).toMatch(/_1:_entities\(representations:\$representations_1\)/);
+  });
 
   it('has at least 30 operations to compare', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);

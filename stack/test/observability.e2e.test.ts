@@ -77,6 +77,12 @@ describe('observability of the stack', () => {
       ).toBeGreaterThanOrEqual(2);
     }
     expect(router).toContain('# TYPE router_subgraph_request_errors_total counter');
+    // Each executed plan's fetches, and the calls they went in (fetches to one subgraph share one).
+    expect(sampleOf(router, 'router_plan_fetches_count')).toBe(2);
+    expect(sampleOf(router, 'router_plan_subgraph_calls_count')).toBe(2);
+    const planned = sampleOf(router, 'router_plan_subgraph_calls_sum');
+    expect(planned).toBeGreaterThan(0);
+    expect(planned).toBeLessThanOrEqual(sampleOf(router, 'router_plan_fetches_sum'));
     expect(sampleOf(router, 'router_upstream_subscriptions')).toBe(1);
     expect(
       sampleOf(router, 'process_cpu_user_seconds_total', { service: 'router' }),

@@ -28,6 +28,37 @@ interface Answer {
   cachePolicy: CachePolicy | undefined;
 }
 
+/** A subgraph's answer to one fetch (for a call that carried several, its share). */
+export interface FetchAnswer {
+  data: ResultObject | null | undefined;
+  errors: GraphQLFormattedError[] | undefined;
+  cacheControl: string | undefined;
+}
+
+/** What one fetch sends at one cursor, once the fetch cache answered what it could. */
+export interface FetchRequest {
+  /** The variables it sends (an entity fetch's `representations` among them). */
+  variables: Record<string, unknown>;
+  /** Merges the subgraph's answer into the result tree; throws on an answer of the wrong shape. */
+  receive(answer: FetchAnswer): void;
+}
+
+/** One Fetch node, compiled once per plan. */
+export interface CompiledFetch {
+  readonly node: FetchNode;
+  /** An `_entities` fetch, which may share a call with others to its subgraph. */
+  readonly isEntityFetch: boolean;
+  /**
+   * What this fetch would send at the cursor; undefined when nothing is
+   * left to ask (no entities there, or the fetch cache answered all).
+   */
+  prepare(state: ExecutionState, cursor: Cursor): Promise<FetchRequest | undefined>;
+  /** Records the failure of a call that carried this fetch, as the gateway does. */
+  fail(state: ExecutionState, error: unknown): void;
+  /** Prepares, calls the subgraph with this fetch alone, and receives. */
+  run(state: ExecutionState, cursor: Cursor): Promise<void>;
+}
+
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /** A copy the caller owns: cached values are never merged into (and so never changed by) a response. */
@@ -42,7 +73,7 @@ function copyOf<T>(value: T): T {
  * records subgraph errors with response paths, as the gateway does; a fetch
  * that fails records its error and lets the rest of the plan run.
  */
-export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
+export function compileFetch(node: FetchNode, dependencies: FetchDependencies): CompiledFetch {
   const { client, types, fetchCache } = dependencies;
   const representationOf = node.requires ? compileRepresentation(node.requires, types) : undefined;
   const rewriteInput = compileRewrites(node.inputRewrites, types);
@@ -77,13 +108,8 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
       ? { subgraph: node.serviceName, operation: node.operation, variables }
       : undefined;
 
-  /** `entityIndexes` maps an `_entities` index of this call back to its representation's index. */
-  const send = async (
-    state: ExecutionState,
-    cursor: Cursor,
-    variables: Record<string, unknown>,
-    entityIndexes: readonly number[] | undefined,
-  ): Promise<Answer> => {
+  /** Sends `variables` to the subgraph with this fetch's operation alone. */
+  const call = async (state: ExecutionState, variables: Record<string, unknown>) => {
     const { body, cacheControl } = await client.call({
       subgraph: node.serviceName,
       body: bodyStart + JSON.stringify(variables) + bodyEnd,
@@ -92,22 +118,36 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
       shareable: state.isQuery,
       retryable: state.isQuery,
     });
-    const errors = body.errors as GraphQLFormattedError[] | undefined;
+    return {
+      data: body.data as ResultObject | null | undefined,
+      errors: body.errors as GraphQLFormattedError[] | undefined,
+      cacheControl,
+    };
+  };
+
+  /**
+   * Records the answer's errors and cache hint. `entityIndexes` maps an
+   * `_entities` index of this call back to its representation's index.
+   */
+  const accept = (
+    state: ExecutionState,
+    cursor: Cursor,
+    answer: FetchAnswer,
+    entityIndexes: readonly number[] | undefined,
+  ): Answer => {
+    const { errors } = answer;
     if (errors) {
       const pathOf = errorPaths(state, cursor, entityIndexes);
       for (const error of errors) {
         state.errors.push(downstreamServiceError(error, node.serviceName, pathOf(error.path)));
       }
     }
-    const hint = cacheHintOf(cacheControl);
+    const hint = cacheHintOf(answer.cacheControl);
     state.cachePolicy?.restrict(hint);
     const policy = cachePolicyOf(hint);
     const cacheable = !errors?.length && isCacheable(policy);
     if (fetchCache && state.isQuery) answersCacheable = cacheable;
-    return {
-      data: body.data as ResultObject | null | undefined,
-      cachePolicy: fetchCache && cacheable ? policy : undefined,
-    };
+    return { data: answer.data, cachePolicy: fetchCache && cacheable ? policy : undefined };
   };
 
   const errorPaths = (
@@ -127,27 +167,41 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
     };
   };
 
-  const fetchRoot = async (state: ExecutionState, cursor: Cursor, entities: unknown[]) => {
+  const prepareRoot = async (
+    state: ExecutionState,
+    cursor: Cursor,
+    entities: unknown[],
+  ): Promise<FetchRequest | undefined> => {
     const variables = variablesOf(state);
     const cacheKey = cacheKeyOf(state, variables);
+    const mergeIntoEntities = (data: ResultObject | null | undefined) => {
+      if (data) rewriteOutput?.(data);
+      for (const entity of entities) deepMerge(entity as ResultObject, data);
+    };
     const cached = cacheKey && answersCacheable ? await fetchCache!.getRoot(cacheKey) : undefined;
-    let data: ResultObject | null | undefined;
     if (cached) {
-      data = copyOf(cached);
       // How long the cached answer stays fresh is not known here: never cache the response on it.
       state.cachePolicy?.restrict({ maxAge: 0 });
-    } else {
-      const answer = await send(state, cursor, variables, undefined);
-      data = answer.data;
-      if (cacheKey && data && answer.cachePolicy) {
-        fetchCache!.setRoot(cacheKey, copyOf(data), answer.cachePolicy);
-      }
+      mergeIntoEntities(copyOf(cached));
+      return undefined;
     }
-    if (data) rewriteOutput?.(data);
-    for (const entity of entities) deepMerge(entity as ResultObject, data);
+    return {
+      variables,
+      receive(received) {
+        const answer = accept(state, cursor, received, undefined);
+        if (cacheKey && answer.data && answer.cachePolicy) {
+          fetchCache!.setRoot(cacheKey, copyOf(answer.data), answer.cachePolicy);
+        }
+        mergeIntoEntities(answer.data);
+      },
+    };
   };
 
-  const fetchEntities = async (state: ExecutionState, cursor: Cursor, entities: unknown[]) => {
+  const prepareEntities = async (
+    state: ExecutionState,
+    cursor: Cursor,
+    entities: unknown[],
+  ): Promise<FetchRequest | undefined> => {
     const representations: ResultObject[] = [];
     const owners: ResultObject[] = [];
     for (const entity of entities) {
@@ -158,7 +212,7 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
         owners.push(entity as ResultObject);
       }
     }
-    if (representations.length < 1) return;
+    if (representations.length < 1) return undefined;
     const variables = variablesOf(state);
     if ('representations' in variables) {
       throw new Error(`Variables cannot contain key "representations"`);
@@ -171,47 +225,68 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies) {
     const missing = cached
       ? representations.flatMap((_, index) => (cached[index] === undefined ? [index] : []))
       : undefined;
-    let received: unknown[] = cached ? cached.map((entity) => entity && copyOf(entity)) : [];
+    const received: unknown[] = cached ? cached.map((entity) => entity && copyOf(entity)) : [];
     if (missing && missing.length < representations.length) {
       state.cachePolicy?.restrict({ maxAge: 0 });
     }
-    if (!missing || missing.length > 0) {
-      const sent = missing ? missing.map((index) => representations[index]!) : representations;
-      const answer = await send(state, cursor, { ...variables, representations: sent }, missing);
-      if (!answer.data) return;
-      const answered = answer.data._entities;
-      if (!Array.isArray(answered)) {
-        throw new Error(`Expected "data._entities" in response to be an array`);
+    const mergeIntoOwners = (entitiesReceived: unknown[]) => {
+      for (let index = 0; index < entitiesReceived.length; index++) {
+        const entity = entitiesReceived[index];
+        const owner = owners[index]!;
+        if (isObject(entity) && !entity.__typename) entity.__typename = owner.__typename;
+        rewriteOutput?.(entity);
+        deepMerge(owner, entity);
       }
-      if (answered.length !== sent.length) {
-        throw new Error(`Expected "data._entities" to contain ${sent.length} elements`);
-      }
-      if (cacheKey && answer.cachePolicy) {
-        fetchCache!.setEntities(cacheKey, sent, copyOf(answered), answer.cachePolicy);
-      }
-      if (missing) missing.forEach((index, position) => (received[index] = answered[position]));
-      else received = answered as unknown[];
+    };
+    if (missing && missing.length === 0) {
+      mergeIntoOwners(received);
+      return undefined;
     }
-    for (let index = 0; index < received.length; index++) {
-      const entity = received[index];
-      const owner = owners[index]!;
-      if (isObject(entity) && !entity.__typename) entity.__typename = owner.__typename;
-      rewriteOutput?.(entity);
-      deepMerge(owner, entity);
-    }
+    const sent = missing ? missing.map((index) => representations[index]!) : representations;
+    return {
+      variables: { ...variables, representations: sent },
+      receive(receivedAnswer) {
+        const answer = accept(state, cursor, receivedAnswer, missing);
+        if (!answer.data) return;
+        const answered = answer.data._entities;
+        if (!Array.isArray(answered)) {
+          throw new Error(`Expected "data._entities" in response to be an array`);
+        }
+        if (answered.length !== sent.length) {
+          throw new Error(`Expected "data._entities" to contain ${sent.length} elements`);
+        }
+        if (cacheKey && answer.cachePolicy) {
+          fetchCache!.setEntities(cacheKey, sent, copyOf(answered), answer.cachePolicy);
+        }
+        if (missing) missing.forEach((index, position) => (received[index] = answered[position]));
+        mergeIntoOwners(missing ? received : answered);
+      },
+    };
   };
 
-  return async (state: ExecutionState, cursor: Cursor): Promise<void> => {
-    const entities = Array.isArray(cursor.data)
-      ? cursor.data.filter((entity) => entity !== null && entity !== undefined)
-      : [cursor.data];
-    if (entities.length < 1) return;
-    try {
-      await (representationOf
-        ? fetchEntities(state, cursor, entities)
-        : fetchRoot(state, cursor, entities));
-    } catch (error) {
+  const compiled: CompiledFetch = {
+    node,
+    isEntityFetch: representationOf !== undefined,
+    async prepare(state, cursor) {
+      const entities = Array.isArray(cursor.data)
+        ? cursor.data.filter((entity) => entity !== null && entity !== undefined)
+        : [cursor.data];
+      if (entities.length < 1) return undefined;
+      return representationOf
+        ? prepareEntities(state, cursor, entities)
+        : prepareRoot(state, cursor, entities);
+    },
+    fail(state, error) {
       state.errors.push(taggedWithSubgraph(error, node.serviceName));
-    }
+    },
+    async run(state, cursor) {
+      try {
+        const request = await compiled.prepare(state, cursor);
+        if (request) request.receive(await call(state, request.variables));
+      } catch (error) {
+        compiled.fail(state, error);
+      }
+    },
   };
+  return compiled;
 }

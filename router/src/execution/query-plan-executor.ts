@@ -13,7 +13,7 @@ import type { QueryPlan } from '@apollo/query-planner';
 import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
-import { compilePlan, UnsupportedPlanError, type PlanStep } from './compiled-plan';
+import { compilePlan, UnsupportedPlanError, type CompiledPlan } from './compiled-plan';
 import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
 import { PlanCache } from './plan-cache';
@@ -40,6 +40,12 @@ export interface QueryPlanExecutorOptions {
   deduplicate?: boolean;
   /** Leave "Did you mean …?" out of variable errors: they name the schema introspection hides. */
   hideSuggestions?: boolean;
+  /** Told the fetches and calls of the plan of each operation this executor runs. */
+  planCalls?: PlanCallsObserver;
+}
+
+export interface PlanCallsObserver {
+  observe(plan: { fetches: number; calls: number }): void;
 }
 
 /** One operation to execute, already parsed and validated. */
@@ -63,7 +69,7 @@ interface PreparedOperation {
   plan: QueryPlan;
   isQuery: boolean;
   /** Absent when the plan or the operation needs the gateway's executor. */
-  run?: PlanStep;
+  compiled?: CompiledPlan;
   shaper?: ResponseShaper;
 }
 
@@ -123,12 +129,15 @@ export class QueryPlanExecutor {
 
   /** Whether an operation is left to the gateway's executor (@defer, introspection). */
   async runsOnGateway(document: DocumentNode, operationName: string | undefined): Promise<boolean> {
-    return !(await this.prepare(document, operationName, undefined)).run;
+    return !(await this.prepare(document, operationName, undefined)).compiled;
   }
 
   async execute(request: OperationRequest): Promise<ExecutionResult> {
     const prepared = await this.prepare(request.document, request.operationName, request.queryHash);
-    if (!prepared.run || !prepared.shaper) return this.executeOnGateway(prepared.plan, request);
+    if (!prepared.compiled || !prepared.shaper) {
+      return this.executeOnGateway(prepared.plan, request);
+    }
+    this.options.planCalls?.observe(prepared.compiled);
     const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.signer);
     const run = (cachePolicy: RestrictableCachePolicy | undefined) =>
       this.run(prepared, request, cachePolicy, identity);
@@ -152,7 +161,7 @@ export class QueryPlanExecutor {
       cachePolicy,
       isQuery: prepared.isQuery,
     };
-    await prepared.run!(state, { path: [], steps: [], data: state.data });
+    await prepared.compiled!.run(state, { path: [], steps: [], data: state.data });
     return respond(state, prepared.shaper!, request.variables);
   }
 
@@ -186,12 +195,12 @@ export class QueryPlanExecutor {
     const shaper = new ResponseShaper(operation, this.apiTypes);
     if (shaper.usesIntrospection || shaper.hasUnsafeResponseName) return { key, plan, isQuery };
     try {
-      const run = compilePlan(plan, operation, {
+      const compiled = compilePlan(plan, operation, {
         client: this.options.client,
         types: this.supergraphTypes,
         fetchCache: isQuery ? this.options.fetchCache : undefined,
       });
-      return { key, plan, isQuery, run, shaper };
+      return { key, plan, isQuery, compiled, shaper };
     } catch (error) {
       if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
       throw error;
