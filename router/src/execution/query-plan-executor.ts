@@ -18,6 +18,7 @@ import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
 import { PlanCache } from './plan-cache';
 import { RequestIdentity } from './request-identity';
+import { separateFromRequirements, type SeparatedOperation } from './requirement-arguments';
 import { ResponseShaper } from './response-shaper';
 import type { ResultObject } from './result-tree';
 import type { SubgraphClient } from './subgraph-client';
@@ -70,6 +71,8 @@ interface PreparedOperation {
   isQuery: boolean;
   /** Absent when the plan or the operation needs the gateway's executor. */
   compiled?: CompiledPlan;
+  /** Aliases given to keep fields apart from requirements, with the client's names. */
+  renamed?: ReadonlyMap<string, string>;
   shaper?: ResponseShaper;
 }
 
@@ -162,7 +165,7 @@ export class QueryPlanExecutor {
       isQuery: prepared.isQuery,
     };
     await prepared.compiled!.run(state, { path: [], steps: [], data: state.data });
-    return respond(state, prepared.shaper!, request.variables);
+    return respond(state, prepared.shaper!, request.variables, prepared.renamed);
   }
 
   private prepare(
@@ -173,17 +176,21 @@ export class QueryPlanExecutor {
     const { planner } = this.options;
     const hash = queryHash ?? createHash('sha256').update(print(document)).digest('hex');
     const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}`;
+    // Planned and shaped alike: with fields a @requires reads otherwise aliased apart.
+    let separated: SeparatedOperation | undefined;
+    const separate = () =>
+      (separated ??= separateFromRequirements(document, planner.schema, planner.requiredArguments));
     return this.plans.get(
       key,
-      () => planner.plan(planner.operation(document, operationName)),
-      (plan) => this.compile(key, plan, document, operationName),
+      () => planner.plan(planner.operation(separate().document, operationName)),
+      (plan) => this.compile(key, plan, separate(), operationName),
     );
   }
 
   private compile(
     key: string,
     plan: QueryPlan,
-    document: DocumentNode,
+    { document, renamed }: SeparatedOperation,
     operationName: string | undefined,
   ): PreparedOperation {
     // Shaping reads its own copy of the operation: the planner's may be rewritten while planning.
@@ -192,7 +199,7 @@ export class QueryPlanExecutor {
       validate: false,
     });
     const isQuery = operation.rootKind === 'query';
-    const shaper = new ResponseShaper(operation, this.apiTypes);
+    const shaper = new ResponseShaper(operation, this.apiTypes, renamed);
     if (shaper.usesIntrospection || shaper.hasUnsafeResponseName) return { key, plan, isQuery };
     try {
       const compiled = compilePlan(plan, operation, {
@@ -200,7 +207,7 @@ export class QueryPlanExecutor {
         types: this.supergraphTypes,
         fetchCache: isQuery ? this.options.fetchCache : undefined,
       });
-      return { key, plan, isQuery, compiled, shaper };
+      return { key, plan, isQuery, compiled, shaper, renamed };
     } catch (error) {
       if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
       throw error;
@@ -253,6 +260,7 @@ function respond(
   state: ExecutionState,
   shaper: ResponseShaper,
   variables: Record<string, unknown>,
+  renamed: ReadonlyMap<string, string> | undefined,
 ): ExecutionResult {
   let shaped;
   try {
@@ -267,7 +275,9 @@ function respond(
       ],
     };
   }
-  const errors = state.errors as GraphQLError[];
+  const errors = renamed?.size
+    ? (state.errors as GraphQLError[]).map((error) => withClientPath(error, renamed))
+    : (state.errors as GraphQLError[]);
   if (errors.length === 0 && shaped.errors.length > 0) {
     // The gateway reports values completed to null here, not in `errors`; but
     // when they null the whole of `data`, an answer without `errors` would tell
@@ -278,4 +288,18 @@ function respond(
       : { extensions: valueCompletion, data: shaped.data as ResultObject };
   }
   return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+}
+
+/** A fetch error's path with the executor's aliases (requirement-arguments.ts) back to the client's names. */
+function withClientPath(error: GraphQLError, renamed: ReadonlyMap<string, string>): GraphQLError {
+  if (!error.path?.some((element) => typeof element === 'string' && renamed.has(element))) {
+    return error;
+  }
+  return new GraphQLError(error.message, {
+    path: error.path.map((element) =>
+      typeof element === 'string' ? (renamed.get(element) ?? element) : element,
+    ),
+    extensions: error.extensions,
+    originalError: error.originalError,
+  });
 }

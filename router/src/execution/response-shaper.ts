@@ -49,7 +49,15 @@ type OutputType =
   | { kind: Kind.Leaf; isValid: (value: unknown) => boolean; text: string };
 
 type Selection =
-  | { kind: 'field'; responseName: string; skip?: Skip; type: OutputType; selections?: Selection[] }
+  | {
+      kind: 'field';
+      responseName: string;
+      /** Where the result tree holds it: its response name, or the alias the executor gave it. */
+      inputName: string;
+      skip?: Skip;
+      type: OutputType;
+      selections?: Selection[];
+    }
   | { kind: 'typename'; responseName: string; skip?: Skip }
   | { kind: 'fragment'; typeCondition?: string; skip?: Skip; selections: Selection[] };
 
@@ -77,9 +85,14 @@ export class ResponseShaper {
   private readonly defaultedVariables: Record<string, unknown>;
   private readonly usesVariableConditions: boolean;
 
+  /**
+   * @param renamed aliases the executor gave fields before planning (see
+   * requirement-arguments.ts), each with the response name the client asked for.
+   */
   constructor(
     operation: Operation,
     private readonly types: ApiTypeConditions,
+    renamed: ReadonlyMap<string, string> = new Map(),
   ) {
     const schema = operation.schema();
     const seen = { introspection: false, unsafeName: false, variableConditions: false };
@@ -118,13 +131,15 @@ export class ResponseShaper {
         const skip = skipOf(selection.element);
         if (selection.kind === 'FieldSelection') {
           const field = selection.element;
-          const responseName = field.responseName();
+          const inputName = field.responseName();
+          const responseName = renamed.get(inputName) ?? inputName;
           if (field.definition.isSchemaIntrospectionField()) seen.introspection = true;
           if (responseName === '__proto__') seen.unsafeName = true;
           if (field.name === typenameFieldName) return { kind: 'typename', responseName, skip };
           return {
             kind: 'field',
             responseName,
+            inputName,
             skip,
             type: outputType(field.definition.type!),
             selections: selection.selectionSet ? compile(selection.selectionSet) : undefined,
@@ -221,12 +236,12 @@ class ShapingRun {
     for (const selection of selections) {
       if (selection.skip && this.skipped(selection.skip)) continue;
       if (selection.kind === 'field') {
-        const { responseName } = selection;
+        const { responseName, inputName } = selection;
         this.path.push(responseName);
         output[responseName] = this.complete(
           getOwn(output, responseName),
           selection.type,
-          getOwn(input, responseName) ?? null,
+          getOwn(input, inputName) ?? null,
           selection.selections,
           parentType,
         );

@@ -7,6 +7,7 @@ import {
   type Schema,
 } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { requiredArgumentsOf, type RequiredArguments } from './requirement-arguments';
 
 /**
  * One supergraph as the router's executors see it: its schemas and the one
@@ -20,6 +21,8 @@ export class SupergraphPlanner {
   readonly supergraphSchema: GraphQLSchema;
   /** Changes whenever the supergraph does, so cached plans of another supergraph never apply. */
   readonly schemaHash: string;
+  /** The fields `@requires` reads with arguments, which operations are kept apart from. */
+  readonly requiredArguments: RequiredArguments;
   private readonly planner: QueryPlanner;
 
   constructor(supergraphSdl: string) {
@@ -28,6 +31,7 @@ export class SupergraphPlanner {
     this.schema = this.apiSchema.toGraphQLJSSchema();
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.schemaHash = createHash('sha256').update(supergraphSdl).digest('hex');
+    this.requiredArguments = requiredArgumentsOf(supergraphSdl, this.schema);
     this.planner = new QueryPlanner(supergraph);
   }
 

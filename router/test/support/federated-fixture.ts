@@ -230,7 +230,7 @@ export interface FederatedFixture {
 /** Subgraphs that answer `cache-control: max-age=60, public` (for the fetch cache). */
 const PUBLIC_SUBGRAPHS = new Set(['accounts', 'inventory']);
 
-async function startSubgraph(
+export async function startTestSubgraph(
   name: string,
   typeDefs: DocumentNode,
   resolvers: object,
@@ -319,7 +319,7 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
   };
 
   const subgraphs: Record<string, TestSubgraph> = {
-    accounts: await startSubgraph('accounts', accountsTypeDefs, {
+    accounts: await startTestSubgraph('accounts', accountsTypeDefs, {
       Query: {
         me: () => USERS[0],
         users: () => USERS,
@@ -335,7 +335,7 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
       },
       User: { __resolveReference: ({ id }: { id: string }) => userById(id) ?? null },
     }),
-    products: await startSubgraph('products', productsTypeDefs, {
+    products: await startTestSubgraph('products', productsTypeDefs, {
       Query: {
         topProducts: (_: unknown, { first }: { first: number }) => PRODUCTS.slice(0, first),
         product: (_: unknown, { upc }: { upc: string }) =>
@@ -358,7 +358,7 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
           PRODUCTS.find((product) => product.upc === upc),
       },
     }),
-    reviews: await startSubgraph('reviews', reviewsTypeDefs, {
+    reviews: await startTestSubgraph('reviews', reviewsTypeDefs, {
       Query: { reviews: () => reviewsOf(() => true) },
       Mutation: {
         addReview: (_: unknown, { body, authorId }: { body: string; authorId: string }) => {
@@ -404,7 +404,7 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
         __resolveReference: ({ id }: { id: string }) => ({ id, size: `${id}-size` }),
       },
     }),
-    inventory: await startSubgraph('inventory', inventoryTypeDefs, {
+    inventory: await startTestSubgraph('inventory', inventoryTypeDefs, {
       Query: { inventory: () => PRODUCTS.map(({ upc, name }) => ({ upc, name })) },
       Product: {
         __resolveReference: (reference: { upc: string; price?: number; weight?: number }) => ({
@@ -415,12 +415,12 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
           price > 1000 ? 0 : Math.round(weight * 0.5),
       },
     }),
-    media: await startSubgraph('media', mediaTypeDefs, {
+    media: await startTestSubgraph('media', mediaTypeDefs, {
       Item: {
         __resolveReference: ({ id }: { id: string }) => ({ id, rating: id.length * 2 }),
       },
     }),
-    catalog: await startSubgraph('catalog', catalogTypeDefs, {
+    catalog: await startTestSubgraph('catalog', catalogTypeDefs, {
       Query: {
         parcels: (_: unknown, { state }: { state?: string }) =>
           PARCELS.filter((parcel) => !state || parcel.state === state),
@@ -458,7 +458,7 @@ export async function startFederatedFixture(): Promise<FederatedFixture> {
           SKUS.find((sku) => sku.barcode === parcel.skuBarcode),
       },
     }),
-    shipping: await startSubgraph('shipping', shippingTypeDefs, {
+    shipping: await startTestSubgraph('shipping', shippingTypeDefs, {
       Sku: {
         __resolveReference: ({ barcode }: { barcode: string }) =>
           CARRIERS[barcode] ? { barcode, carriers: CARRIERS[barcode] } : null,
