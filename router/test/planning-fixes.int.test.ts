@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { parse, type ExecutionResult } from 'graphql';
+import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from '../src/datasources/http-client';
@@ -33,6 +33,34 @@ const statsTypeDefs = parse(`${FEDERATION}
   }
   type Comment @shareable { id: ID! }`);
 
+/** Two labels of one product, each computed from the price in its own currency. */
+const pricingTypeDefs = parse(`${FEDERATION}
+  type Query { product: Product products: [Product] broken: String }
+  type Product @key(fields: "id") { id: ID! price(currency: String!): Int }`);
+const labelsTypeDefs = parse(`${FEDERATION}
+  type Product @key(fields: "id") {
+    id: ID!
+    price(currency: String!): Int @external
+    usdLabel: String @requires(fields: "price(currency: \\"USD\\")")
+    eurLabel: String @requires(fields: "price(currency: \\"EUR\\")")
+  }`);
+const PRICES: Record<string, Record<string, number>> = {
+  p1: { USD: 110, EUR: 100 },
+  p2: { USD: 220, EUR: 200 },
+};
+
+function supergraphOf(subgraphs: TestSubgraph[], typeDefs: Record<string, DocumentNode>): string {
+  const composed = composeServices(
+    subgraphs.map((subgraph) => ({
+      name: subgraph.name,
+      url: subgraph.url,
+      typeDefs: typeDefs[subgraph.name]!,
+    })),
+  );
+  if (composed.errors) throw composed.errors[0];
+  return composed.supergraphSdl;
+}
+
 describe('planning right where the reference planner is wrong', () => {
   let subgraphs: TestSubgraph[];
   let http: SubgraphHttpClient;
@@ -55,17 +83,9 @@ describe('planning right where the reference planner is wrong', () => {
         },
       }),
     ];
-    const composed = composeServices(
-      subgraphs.map((subgraph) => ({
-        name: subgraph.name,
-        url: subgraph.url,
-        typeDefs: subgraph.name === 'posts' ? postsTypeDefs : statsTypeDefs,
-      })),
-    );
-    if (composed.errors) throw composed.errors[0];
     http = createSubgraphHttpClient({ timeoutMs: 5_000 });
     setup = createGateway(
-      composed.supergraphSdl,
+      supergraphOf(subgraphs, { posts: postsTypeDefs, stats: statsTypeDefs }),
       http,
       {},
       'planning-fixes-identity-secret-0123456789',
@@ -78,8 +98,12 @@ describe('planning right where the reference planner is wrong', () => {
     await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
   });
 
-  const run = (query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult> =>
-    setup.executor.execute({
+  const run = (
+    query: string,
+    variables: Record<string, unknown> = {},
+    executor = setup.executor,
+  ): Promise<ExecutionResult> =>
+    executor.execute({
       document: parse(query),
       operationName: undefined,
       variables,
@@ -124,6 +148,72 @@ describe('planning right where the reference planner is wrong', () => {
     const result = await run('{ post { first: comments(limit: 1) { id } summary } }');
     expect(result.data).toEqual({
       post: { first: [{ id: 'c1' }], summary: '3 comments: c1 c2 c3' },
+    });
+  });
+
+  describe('two @requires of one field with different arguments', () => {
+    let pricing: TestSubgraph[];
+    let priced: GatewaySetup;
+
+    beforeAll(async () => {
+      const product = (id: string) => ({ id });
+      pricing = [
+        await startTestSubgraph('pricing', pricingTypeDefs, {
+          Query: {
+            product: () => product('p1'),
+            products: () => [product('p1'), product('p2')],
+            broken: () => {
+              throw new Error('broken on purpose');
+            },
+          },
+          Product: {
+            __resolveReference: (reference: { id: string }) => reference,
+            price: ({ id }: { id: string }, { currency }: { currency: string }) =>
+              PRICES[id]![currency],
+          },
+        }),
+        await startTestSubgraph('labels', labelsTypeDefs, {
+          Product: {
+            __resolveReference: (reference: object) => reference,
+            usdLabel: ({ price }: { price: number }) => `$${price}`,
+            eurLabel: ({ price }: { price: number }) => `€${price}`,
+          },
+        }),
+      ];
+      priced = createGateway(
+        supergraphOf(pricing, { pricing: pricingTypeDefs, labels: labelsTypeDefs }),
+        http,
+        {},
+        'planning-fixes-identity-secret-0123456789',
+        createLogger('planning-test', 'silent'),
+      );
+    });
+
+    afterAll(async () => {
+      await Promise.all(pricing.map((subgraph) => subgraph.stop()));
+    });
+
+    it('computes each from its own value', async () => {
+      const result = await run('{ product { usdLabel eurLabel } }', {}, priced.executor);
+      expect(result).toEqual({ data: { product: { usdLabel: '$110', eurLabel: '€100' } } });
+    });
+
+    it('in a list, beside the price the client asks for itself, and an error said once', async () => {
+      const result = await run(
+        '{ broken products { id eurLabel price(currency: "USD") usdLabel } }',
+        {},
+        priced.executor,
+      );
+      expect(result.data).toEqual({
+        broken: null,
+        products: [
+          { id: 'p1', eurLabel: '€100', price: 110, usdLabel: '$110' },
+          { id: 'p2', eurLabel: '€200', price: 220, usdLabel: '$220' },
+        ],
+      });
+      expect(result.errors?.map((error) => [error.message, error.path])).toEqual([
+        ['broken on purpose', ['broken']],
+      ]);
     });
   });
 });

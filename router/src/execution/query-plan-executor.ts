@@ -9,7 +9,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
-import type { QueryPlan } from '@apollo/query-planner';
+import type { PlanNode, QueryPlan } from '@apollo/query-planner';
 import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
@@ -18,7 +18,11 @@ import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
 import { PlanCache } from './plan-cache';
 import { RequestIdentity } from './request-identity';
-import { separateFromRequirements, type SeparatedOperation } from './requirement-arguments';
+import {
+  separateFromRequirements,
+  splitByRequirementVariants,
+  type SeparatedOperation,
+} from './requirement-arguments';
 import { ResponseShaper } from './response-shaper';
 import type { ResultObject } from './result-tree';
 import type { SubgraphClient } from './subgraph-client';
@@ -73,6 +77,8 @@ interface PreparedOperation {
   compiled?: CompiledPlan;
   /** Aliases given to keep fields apart from requirements, with the client's names. */
   renamed?: ReadonlyMap<string, string>;
+  /** Planned as several operations run one after another (splitByRequirementVariants). */
+  split?: boolean;
   shaper?: ResponseShaper;
 }
 
@@ -165,7 +171,7 @@ export class QueryPlanExecutor {
       isQuery: prepared.isQuery,
     };
     await prepared.compiled!.run(state, { path: [], steps: [], data: state.data });
-    return respond(state, prepared.shaper!, request.variables, prepared.renamed);
+    return respond(state, prepared, request.variables);
   }
 
   private prepare(
@@ -179,10 +185,19 @@ export class QueryPlanExecutor {
     // Planned and shaped alike: with fields a @requires reads otherwise aliased apart.
     let separated: SeparatedOperation | undefined;
     const separate = () =>
-      (separated ??= separateFromRequirements(document, planner.schema, planner.requiredArguments));
+      (separated ??= separateFromRequirements(document, planner.schema, planner.requirements));
     return this.plans.get(
       key,
-      () => planner.plan(planner.operation(separate().document, operationName)),
+      () => {
+        const parts = splitByRequirementVariants(
+          separate().document,
+          planner.schema,
+          planner.requirements,
+        );
+        return oneAfterAnother(
+          parts.map((part) => planner.plan(planner.operation(part, operationName))),
+        );
+      },
       (plan) => this.compile(key, plan, separate(), operationName),
     );
   }
@@ -207,7 +222,10 @@ export class QueryPlanExecutor {
         types: this.supergraphTypes,
         fetchCache: isQuery ? this.options.fetchCache : undefined,
       });
-      return { key, plan, isQuery, compiled, shaper, renamed };
+      const { planner } = this.options;
+      const split =
+        splitByRequirementVariants(document, planner.schema, planner.requirements).length > 1;
+      return { key, plan, isQuery, compiled, shaper, renamed, split };
     } catch (error) {
       if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
       throw error;
@@ -258,13 +276,12 @@ export class QueryPlanExecutor {
 /** The result as the gateway's executeQueryPlan builds it from the fetch errors and the shaped data. */
 function respond(
   state: ExecutionState,
-  shaper: ResponseShaper,
+  { shaper, renamed, split }: PreparedOperation,
   variables: Record<string, unknown>,
-  renamed: ReadonlyMap<string, string> | undefined,
 ): ExecutionResult {
   let shaped;
   try {
-    shaped = shaper.shape(state.data, variables);
+    shaped = shaper!.shape(state.data, variables);
   } catch (error) {
     if (error instanceof GraphQLError) return { errors: [error] };
     const message =
@@ -275,9 +292,11 @@ function respond(
       ],
     };
   }
-  const errors = renamed?.size
+  let errors = renamed?.size
     ? (state.errors as GraphQLError[]).map((error) => withClientPath(error, renamed))
     : (state.errors as GraphQLError[]);
+  // The parts of a split operation ask their common fields each: their errors are said once.
+  if (split) errors = distinct(errors);
   if (errors.length === 0 && shaped.errors.length > 0) {
     // The gateway reports values completed to null here, not in `errors`; but
     // when they null the whole of `data`, an answer without `errors` would tell
@@ -288,6 +307,26 @@ function respond(
       : { extensions: valueCompletion, data: shaped.data as ResultObject };
   }
   return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+}
+
+/**
+ * The plans of the operations an operation was split into
+ * (splitByRequirementVariants) as one, run in order on one result tree.
+ */
+function oneAfterAnother(plans: QueryPlan[]): QueryPlan {
+  if (plans.length === 1) return plans[0]!;
+  const nodes = plans.flatMap((plan) => (plan.node ? [plan.node as PlanNode] : []));
+  return { kind: 'QueryPlan', node: { kind: 'Sequence', nodes } };
+}
+
+function distinct(errors: GraphQLError[]): GraphQLError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = JSON.stringify([error.message, error.path, error.extensions?.serviceName]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A fetch error's path with the executor's aliases (requirement-arguments.ts) back to the client's names. */

@@ -18,6 +18,21 @@ import {
 /** Per type and field, the arguments (printed) some `@requires` reads it with. */
 export type RequiredArguments = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 
+/**
+ * Per type, per field with a `@requires`, the fields with arguments its
+ * requirement reads at the top of its field set: name → printed arguments.
+ */
+export type RequirementsWithArguments = ReadonlyMap<
+  string,
+  ReadonlyMap<string, ReadonlyMap<string, string>>
+>;
+
+/** What the supergraph's `@requires` field sets read with arguments. */
+export interface RequirementIndex {
+  required: RequiredArguments;
+  requirements: RequirementsWithArguments;
+}
+
 /** An operation with its fields that clash with a requirement aliased apart. */
 export interface SeparatedOperation {
   document: DocumentNode;
@@ -34,13 +49,12 @@ const printedArguments = (args: readonly ArgumentNode[] | undefined): string =>
 /**
  * The fields with arguments that `@requires` field sets of the supergraph
  * read (`@join__field(requires: "comments(limit: 3) { id }")`), nested
- * selections included, typed through the API schema.
+ * selections included, typed through the API schema; and per requiring
+ * field, what its field set reads with arguments at its top.
  */
-export function requiredArgumentsOf(
-  supergraphSdl: string,
-  schema: GraphQLSchema,
-): RequiredArguments {
+export function requirementIndexOf(supergraphSdl: string, schema: GraphQLSchema): RequirementIndex {
   const required = new Map<string, Map<string, Set<string>>>();
+  const requirements = new Map<string, Map<string, Map<string, string>>>();
   const record = (typeName: string, selectionSet: SelectionSetNode) => {
     const type = schema.getType(typeName);
     if (!type || !isCompositeType(type) || !('getFields' in type)) return;
@@ -77,13 +91,22 @@ export function requiredArgumentsOf(
         if (requires?.value.kind !== Kind.STRING) continue;
         const { definitions } = parse(`{ ${requires.value.value} }`);
         const [operation] = definitions;
-        if (operation?.kind === Kind.OPERATION_DEFINITION) {
-          record(definition.name.value, operation.selectionSet);
+        if (operation?.kind !== Kind.OPERATION_DEFINITION) continue;
+        record(definition.name.value, operation.selectionSet);
+        const read = new Map<string, string>();
+        for (const selection of operation.selectionSet.selections) {
+          if (selection.kind === Kind.FIELD && selection.arguments?.length) {
+            read.set(selection.name.value, printedArguments(selection.arguments));
+          }
         }
+        if (read.size === 0) continue;
+        const fields = requirements.get(definition.name.value) ?? new Map();
+        fields.set(field.name.value, read);
+        requirements.set(definition.name.value, fields);
       }
     }
   }
-  return required;
+  return { required, requirements };
 }
 
 /**
@@ -99,7 +122,7 @@ export function requiredArgumentsOf(
 export function separateFromRequirements(
   document: DocumentNode,
   schema: GraphQLSchema,
-  required: RequiredArguments,
+  { required }: RequirementIndex,
 ): SeparatedOperation {
   const renamed = new Map<string, string>();
   if (required.size === 0) return { document, renamed };
@@ -138,4 +161,81 @@ export function separateFromRequirements(
     }),
   );
   return renamed.size === 0 ? { document, renamed } : { document: separated, renamed };
+}
+
+/**
+ * The operation as several, run one after another on one result tree, when
+ * it selects fields whose `@requires` read one field with different
+ * arguments (`usdLabel` needs `price(currency: "USD")`, `eurLabel`
+ * `price(currency: "EUR")`): a representation carries one `price`, and the
+ * planner fetches one of them for both. Each operation keeps one variant
+ * of such fields and drops the others, so each is planned with its own
+ * requirement; the next one's fetch of the requirement overwrites the tree's
+ * value only after the previous ones have used it. A query only: a mutation
+ * would run twice. Returns the operation alone when nothing clashes.
+ */
+export function splitByRequirementVariants(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  { requirements }: RequirementIndex,
+): DocumentNode[] {
+  if (requirements.size === 0) return [document];
+  // Per type and required field, each variant (printed arguments) with its index.
+  const variants = new Map<string, Map<string, string[]>>();
+  const variantOf = (parentType: string, fieldName: string): [string, string] | undefined => {
+    const read = requirements.get(parentType)?.get(fieldName);
+    return read ? [...read][0] : undefined;
+  };
+  const typeInfo = new TypeInfo(schema);
+  let isQuery = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition: (node) => void (isQuery &&= node.operation === 'query'),
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const variant = parent && variantOf(parent.name, node.name.value);
+        if (!parent || !variant) return;
+        const [requiredField, args] = variant;
+        const byField = variants.get(parent.name) ?? new Map<string, string[]>();
+        const seen = byField.get(requiredField) ?? [];
+        if (!seen.includes(args)) seen.push(args);
+        byField.set(requiredField, seen);
+        variants.set(parent.name, byField);
+      },
+    }),
+  );
+  const count = Math.max(
+    1,
+    ...[...variants.values()].flatMap((byField) => [...byField.values()].map((v) => v.length)),
+  );
+  if (count === 1 || !isQuery) return [document];
+
+  return Array.from({ length: count }, (_, index) => {
+    const splitTypeInfo = new TypeInfo(schema);
+    return visit(
+      document,
+      visitWithTypeInfo(splitTypeInfo, {
+        Field(node) {
+          const parent = splitTypeInfo.getParentType();
+          const variant = parent && variantOf(parent.name, node.name.value);
+          if (!parent || !variant) return undefined;
+          const [requiredField, args] = variant;
+          const all = variants.get(parent.name)!.get(requiredField)!;
+          if (all.length < 2) return undefined;
+          return all.indexOf(args) === Math.min(index, all.length - 1) ? undefined : null;
+        },
+        SelectionSet: {
+          leave(node) {
+            if (node.selections.length > 0) return undefined;
+            // Every field of it belonged to another variant: a selection set may not be empty.
+            return {
+              ...node,
+              selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }],
+            };
+          },
+        },
+      }),
+    );
+  });
 }

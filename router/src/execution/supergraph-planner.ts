@@ -7,7 +7,7 @@ import {
   type Schema,
 } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
-import { requiredArgumentsOf, type RequiredArguments } from './requirement-arguments';
+import { requirementIndexOf, type RequirementIndex } from './requirement-arguments';
 
 /**
  * One supergraph as the router's executors see it: its schemas and the one
@@ -21,8 +21,8 @@ export class SupergraphPlanner {
   readonly supergraphSchema: GraphQLSchema;
   /** Changes whenever the supergraph does, so cached plans of another supergraph never apply. */
   readonly schemaHash: string;
-  /** The fields `@requires` reads with arguments, which operations are kept apart from. */
-  readonly requiredArguments: RequiredArguments;
+  /** What `@requires` reads with arguments, which operations are kept apart from. */
+  readonly requirements: RequirementIndex;
   private readonly planner: QueryPlanner;
 
   constructor(supergraphSdl: string) {
@@ -31,7 +31,7 @@ export class SupergraphPlanner {
     this.schema = this.apiSchema.toGraphQLJSSchema();
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.schemaHash = createHash('sha256').update(supergraphSdl).digest('hex');
-    this.requiredArguments = requiredArgumentsOf(supergraphSdl, this.schema);
+    this.requirements = requirementIndexOf(supergraphSdl, this.schema);
     this.planner = new QueryPlanner(supergraph);
   }
 
