@@ -216,4 +216,186 @@ describe('planning right where the reference planner is wrong', () => {
       ]);
     });
   });
+
+  describe('a selection no subgraph can answer', () => {
+    const interfaceObjectFederation = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@interfaceObject"])`;
+    const mediaTypeDefs = parse(`${interfaceObjectFederation}
+      type Query { items: [Item] }
+      interface Item @key(fields: "id") { id: ID! title: String }
+      type Book implements Item @key(fields: "id") { id: ID! title: String }`);
+    // Item.rating lives only on an @interfaceObject whose key is not resolvable.
+    const ratingsTypeDefs = parse(`${interfaceObjectFederation}
+      type Item @key(fields: "id", resolvable: false) @interfaceObject { id: ID! rating: Int }`);
+
+    it('answers QUERY_PLANNING_FAILED where the planner gives up, no data of nulls', async () => {
+      // Composed as a supergraph the router has never seen may be: without the satisfiability check.
+      const composed = composeServices(
+        [
+          { name: 'media', url: 'http://127.0.0.1:9/graphql', typeDefs: mediaTypeDefs },
+          { name: 'ratings', url: 'http://127.0.0.1:9/graphql', typeDefs: ratingsTypeDefs },
+        ],
+        { runSatisfiability: false },
+      );
+      if (composed.errors) throw composed.errors[0];
+      const unanswerable = createGateway(
+        composed.supergraphSdl,
+        http,
+        {},
+        'planning-fixes-identity-secret-0123456789',
+        createLogger('planning-test', 'silent'),
+      );
+      const result = await run('{ items { id rating } }', {}, unanswerable.executor);
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
+        [
+          'The supergraph cannot answer this operation: Was not able to find any options for rating',
+          'QUERY_PLANNING_FAILED',
+        ],
+      ]);
+    });
+
+    it('never serves an empty plan for fields as success (a stored plan may be one)', async () => {
+      const emptyPlans = createGateway(
+        supergraphOf(subgraphs, { posts: postsTypeDefs, stats: statsTypeDefs }),
+        http,
+        {},
+        'planning-fixes-identity-secret-0123456789',
+        createLogger('planning-test', 'silent'),
+        { planStore: { get: async () => '{"kind":"QueryPlan"}', set: async () => undefined } },
+      );
+      const refused = await run('{ post { id } }', {}, emptyPlans.executor);
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.map((error) => error.extensions?.code)).toEqual([
+        'QUERY_PLANNING_FAILED',
+      ]);
+      // What needs no subgraph is still answered from an empty plan.
+      for (const query of ['{ __typename }', '{ __typename post @skip(if: true) { id } }']) {
+        expect(await run(query, {}, emptyPlans.executor)).toEqual({
+          data: { __typename: 'Query' },
+        });
+      }
+    });
+  });
+
+  describe('a key marked resolvable: false', () => {
+    const keysFederation = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])`;
+    const typeDefs: Record<string, DocumentNode> = {
+      catalog: parse(`${keysFederation}
+        type Query { products: [Product] }
+        type Product @key(fields: "id") @key(fields: "sku") { id: ID! sku: String! name: String }`),
+      // pricing resolves products by id only: it names sku as a key it never resolves.
+      pricing: parse(`${keysFederation}
+        type Product @key(fields: "id") @key(fields: "sku", resolvable: false) {
+          id: ID!
+          sku: String!
+          price: Int
+        }`),
+      stock: parse(`${keysFederation}
+        type Query { bySku: Product }
+        type Product @key(fields: "sku") { sku: String! units: Int }`),
+    };
+    const PRODUCT = { id: 'p1', sku: 'SKU-1', name: 'Lamp', price: 4200, units: 7 };
+    let keyed: TestSubgraph[];
+    let supergraphSdl: string;
+
+    beforeAll(async () => {
+      const byKey = (reference: { id?: string; sku?: string }) =>
+        reference.id === PRODUCT.id || reference.sku === PRODUCT.sku ? PRODUCT : null;
+      keyed = [
+        await startTestSubgraph('catalog', typeDefs.catalog!, {
+          Query: { products: () => [PRODUCT] },
+          Product: { __resolveReference: byKey },
+        }),
+        await startTestSubgraph('pricing', typeDefs.pricing!, {
+          Product: {
+            __resolveReference: (reference: { id?: string }) =>
+              reference.id === PRODUCT.id ? PRODUCT : null,
+          },
+        }),
+        await startTestSubgraph('stock', typeDefs.stock!, {
+          Query: { bySku: () => PRODUCT },
+          Product: { __resolveReference: byKey },
+        }),
+      ];
+      supergraphSdl = supergraphOf(keyed, typeDefs);
+    });
+
+    afterAll(async () => {
+      await Promise.all(keyed.map((subgraph) => subgraph.stop()));
+    });
+
+    const executorWith = (planStore?: { get(): Promise<string>; set(): Promise<void> }) =>
+      createGateway(
+        supergraphSdl,
+        http,
+        {},
+        'planning-fixes-identity-secret-0123456789',
+        createLogger('planning-test', 'silent'),
+        { planStore },
+      ).executor;
+
+    it('is reached through a key the subgraph resolves', async () => {
+      expect(await run('{ bySku { units price } }', {}, executorWith())).toEqual({
+        data: { bySku: { units: 7, price: 4200 } },
+      });
+    });
+
+    it('is never used to send representations: such a plan is refused, nothing called', async () => {
+      const representationsBySku = {
+        kind: 'QueryPlan',
+        node: {
+          kind: 'Sequence',
+          nodes: [
+            {
+              kind: 'Fetch',
+              serviceName: 'stock',
+              variableUsages: [],
+              operation: '{bySku{__typename sku units}}',
+              operationKind: 'query',
+            },
+            {
+              kind: 'Flatten',
+              path: ['bySku'],
+              node: {
+                kind: 'Fetch',
+                serviceName: 'pricing',
+                variableUsages: [],
+                requires: [
+                  {
+                    kind: 'InlineFragment',
+                    typeCondition: 'Product',
+                    selections: [
+                      { kind: 'Field', name: '__typename' },
+                      { kind: 'Field', name: 'sku' },
+                    ],
+                  },
+                ],
+                operation:
+                  'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{price}}}',
+                operationKind: 'query',
+              },
+            },
+          ],
+        },
+      };
+      const calls = () => keyed.reduce((count, subgraph) => count + subgraph.calls.length, 0);
+      const before = calls();
+      const result = await run(
+        '{ bySku { units price } }',
+        {},
+        executorWith({
+          get: async () => JSON.stringify(representationsBySku),
+          set: async () => undefined,
+        }),
+      );
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
+        [
+          'The supergraph cannot answer this operation: it would send Product to pricing by a key pricing does not resolve',
+          'QUERY_PLANNING_FAILED',
+        ],
+      ]);
+      expect(calls()).toBe(before);
+    });
+  });
 });

@@ -16,7 +16,9 @@ import type { RestrictableCachePolicy } from './cache-control';
 import { compilePlan, UnsupportedPlanError, type CompiledPlan } from './compiled-plan';
 import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
+import { unresolvableEntityFetch } from './entity-keys';
 import { PlanCache } from './plan-cache';
+import { asksSubgraphs, planningFailed, QueryPlanningError } from './planning-failure';
 import { RequestIdentity } from './request-identity';
 import {
   separateFromRequirements,
@@ -80,6 +82,8 @@ interface PreparedOperation {
   /** Planned as several operations run one after another (splitByRequirementVariants). */
   split?: boolean;
   shaper?: ResponseShaper;
+  /** Set when the plan cannot answer the operation: answered as this error. */
+  refusal?: QueryPlanningError;
 }
 
 const DEFAULT_MAX_CACHED_PLANS = 1_000;
@@ -142,7 +146,14 @@ export class QueryPlanExecutor {
   }
 
   async execute(request: OperationRequest): Promise<ExecutionResult> {
-    const prepared = await this.prepare(request.document, request.operationName, request.queryHash);
+    let prepared: PreparedOperation;
+    try {
+      prepared = await this.prepare(request.document, request.operationName, request.queryHash);
+    } catch (error) {
+      if (error instanceof QueryPlanningError) return { errors: [error] };
+      throw error;
+    }
+    if (prepared.refusal) return { errors: [prepared.refusal] };
     if (!prepared.compiled || !prepared.shaper) {
       return this.executeOnGateway(prepared.plan, request);
     }
@@ -194,9 +205,13 @@ export class QueryPlanExecutor {
           planner.schema,
           planner.requirements,
         );
-        return oneAfterAnother(
-          parts.map((part) => planner.plan(planner.operation(part, operationName))),
-        );
+        try {
+          return oneAfterAnother(
+            parts.map((part) => planner.plan(planner.operation(part, operationName))),
+          );
+        } catch (error) {
+          throw planningFailed(error);
+        }
       },
       (plan) => this.compile(key, plan, separate(), operationName),
     );
@@ -214,6 +229,13 @@ export class QueryPlanExecutor {
       validate: false,
     });
     const isQuery = operation.rootKind === 'query';
+    if (!plan.node && asksSubgraphs(document, operationName)) {
+      // A plan from another planner version or a shared store may be empty too.
+      const refusal = new QueryPlanningError('the plan asks no subgraph for its fields');
+      return { key, plan, isQuery, refusal };
+    }
+    const unresolvable = unresolvableEntityFetch(plan, this.options.planner.entityKeys);
+    if (unresolvable) return { key, plan, isQuery, refusal: new QueryPlanningError(unresolvable) };
     const shaper = new ResponseShaper(operation, this.apiTypes, renamed);
     if (shaper.usesIntrospection || shaper.hasUnsafeResponseName) return { key, plan, isQuery };
     try {

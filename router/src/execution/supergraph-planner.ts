@@ -7,6 +7,7 @@ import {
   type Schema,
 } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { entityKeysOf, type EntityKeys } from './entity-keys';
 import { requirementIndexOf, type RequirementIndex } from './requirement-arguments';
 
 /**
@@ -23,6 +24,8 @@ export class SupergraphPlanner {
   readonly schemaHash: string;
   /** What `@requires` reads with arguments, which operations are kept apart from. */
   readonly requirements: RequirementIndex;
+  /** Every subgraph's entity keys, which plans are checked against. */
+  readonly entityKeys: EntityKeys;
   private readonly planner: QueryPlanner;
 
   constructor(supergraphSdl: string) {
@@ -32,6 +35,7 @@ export class SupergraphPlanner {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.schemaHash = createHash('sha256').update(supergraphSdl).digest('hex');
     this.requirements = requirementIndexOf(supergraphSdl, this.schema);
+    this.entityKeys = entityKeysOf(supergraphSdl);
     this.planner = new QueryPlanner(supergraph);
   }
 
