@@ -3,7 +3,7 @@ import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from '../src/datasources/http-client';
-import { createGateway, type GatewaySetup } from '../src/gateway';
+import { createGateway, type GatewayOptions, type GatewaySetup } from '../src/gateway';
 import { startTestSubgraph, type TestSubgraph } from './support/federated-fixture';
 
 /**
@@ -67,6 +67,16 @@ describe('planning right where the reference planner is wrong', () => {
   let setup: GatewaySetup;
   const identity: Identity = { kind: 'user', userId: 'u1', role: 'CUSTOMER', scopes: ['customer'] };
 
+  const gatewayOf = (supergraphSdl: string, options: GatewayOptions = {}) =>
+    createGateway(
+      supergraphSdl,
+      http,
+      {},
+      'planning-fixes-identity-secret-0123456789',
+      createLogger('planning-test', 'silent'),
+      options,
+    );
+
   beforeAll(async () => {
     subgraphs = [
       await startTestSubgraph('posts', postsTypeDefs, {
@@ -84,13 +94,7 @@ describe('planning right where the reference planner is wrong', () => {
       }),
     ];
     http = createSubgraphHttpClient({ timeoutMs: 5_000 });
-    setup = createGateway(
-      supergraphOf(subgraphs, { posts: postsTypeDefs, stats: statsTypeDefs }),
-      http,
-      {},
-      'planning-fixes-identity-secret-0123456789',
-      createLogger('planning-test', 'silent'),
-    );
+    setup = gatewayOf(supergraphOf(subgraphs, { posts: postsTypeDefs, stats: statsTypeDefs }));
   });
 
   afterAll(async () => {
@@ -180,12 +184,8 @@ describe('planning right where the reference planner is wrong', () => {
           },
         }),
       ];
-      priced = createGateway(
+      priced = gatewayOf(
         supergraphOf(pricing, { pricing: pricingTypeDefs, labels: labelsTypeDefs }),
-        http,
-        {},
-        'planning-fixes-identity-secret-0123456789',
-        createLogger('planning-test', 'silent'),
       );
     });
 
@@ -237,13 +237,7 @@ describe('planning right where the reference planner is wrong', () => {
         { runSatisfiability: false },
       );
       if (composed.errors) throw composed.errors[0];
-      const unanswerable = createGateway(
-        composed.supergraphSdl,
-        http,
-        {},
-        'planning-fixes-identity-secret-0123456789',
-        createLogger('planning-test', 'silent'),
-      );
+      const unanswerable = gatewayOf(composed.supergraphSdl);
       const result = await run('{ items { id rating } }', {}, unanswerable.executor);
       expect(result.data).toBeUndefined();
       expect(result.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
@@ -255,12 +249,8 @@ describe('planning right where the reference planner is wrong', () => {
     });
 
     it('never serves an empty plan for fields as success (a stored plan may be one)', async () => {
-      const emptyPlans = createGateway(
+      const emptyPlans = gatewayOf(
         supergraphOf(subgraphs, { posts: postsTypeDefs, stats: statsTypeDefs }),
-        http,
-        {},
-        'planning-fixes-identity-secret-0123456789',
-        createLogger('planning-test', 'silent'),
         { planStore: { get: async () => '{"kind":"QueryPlan"}', set: async () => undefined } },
       );
       const refused = await run('{ post { id } }', {}, emptyPlans.executor);
@@ -325,14 +315,7 @@ describe('planning right where the reference planner is wrong', () => {
     });
 
     const executorWith = (planStore?: { get(): Promise<string>; set(): Promise<void> }) =>
-      createGateway(
-        supergraphSdl,
-        http,
-        {},
-        'planning-fixes-identity-secret-0123456789',
-        createLogger('planning-test', 'silent'),
-        { planStore },
-      ).executor;
+      gatewayOf(supergraphSdl, { planStore }).executor;
 
     it('is reached through a key the subgraph resolves', async () => {
       expect(await run('{ bySku { units price } }', {}, executorWith())).toEqual({
