@@ -1,11 +1,14 @@
 // npm run bench [-- --only <scenario>[,<scenario>]] [-- --seconds N] [-- --runs N] [-- --postgres]
-//   [-- --cpu-prof <dir>]
+//   [-- --cpu-prof <dir>] [-- --baseline <checkout>]
 // Every scenario loads only 127.0.0.1 and is bounded in time. Needs a build
 // (npm run build); the startup scenario removes it and builds anew.
 // --postgres runs checkout and store on the machine's PostgreSQL and Redis
 // instead of the embedded database and bus. --runs N (gateway and store,
 // default 3) repeats their measurements and reports medians. --cpu-prof <dir>
 // (checkout) has the stack write V8 CPU profiles of its threads there.
+// --baseline <checkout> (gateway) loads the router built in another checkout
+// (e.g. a git worktree of an earlier commit, after `npm run build` there) as
+// two more targets, alternating with this one's, for ratios in one command.
 import { checkout } from './scenarios/checkout.mjs';
 import { gateway } from './scenarios/gateway.mjs';
 import { login } from './scenarios/login.mjs';
@@ -23,13 +26,14 @@ const seconds = Number(argument('seconds') ?? 10);
 const runs = argument('runs') === undefined ? undefined : Number(argument('runs'));
 const postgres = process.argv.includes('--postgres');
 const cpuProfDir = argument('cpu-prof');
+const baseline = argument('baseline');
 
 const results = [];
 for (const name of only) {
   const scenario = scenarios[name];
   if (!scenario)
     throw new Error(`No scenario ${name}; there are: ${Object.keys(scenarios).join(', ')}`);
-  const result = await scenario({ seconds, runs, postgres, cpuProfDir });
+  const result = await scenario({ seconds, runs, postgres, cpuProfDir, baseline });
   // A scenario with several targets answers one row per target.
   results.push(...[result].flat());
   console.log(JSON.stringify(result));

@@ -73,7 +73,17 @@ const TARGETS = [
 // spares parsing 70 kB per answer in the load generator.
 const isErrorText = (raw) => raw.includes('"errors":');
 
-export async function gateway({ seconds = 10, runs = 3 } = {}) {
+/** The router targets once more, run from another checkout's build (--baseline). */
+function baselineTargets(checkout) {
+  const script = [path.resolve(checkout, 'router/dist/main.js')];
+  return TARGETS.filter((target) => target.script === ROUTER).map((target) => ({
+    ...target,
+    name: `baseline ${target.name}`,
+    script,
+  }));
+}
+
+export async function gateway({ seconds = 10, runs = 3, baseline } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-gateway-'));
   const started = [];
   try {
@@ -87,7 +97,7 @@ export async function gateway({ seconds = 10, runs = 3 } = {}) {
 
     const reference = await referenceAnswer(GATEWAY_QUERY);
     const targets = [];
-    for (const target of TARGETS) {
+    for (const target of [...TARGETS, ...(baseline ? baselineTargets(baseline) : [])]) {
       const port = await freePort();
       const served = await startProcess({
         command: [process.execPath, ...HEAP_CAP, ...target.script],
@@ -178,6 +188,14 @@ function report(targets, runs, seconds) {
       `${router.name} / stock: throughput ${ratio(router.rps, stock.rps)}, ` +
         `p95 ${ratio(router.p95, stock.p95)}, p99 ${ratio(router.p99, stock.p99)}, ` +
         `CPU per request ${ratio(router.cpuMsPerRequest, stock.cpuMsPerRequest)}`,
+    );
+  }
+  for (const row of rows.filter((r) => r.name.startsWith('baseline '))) {
+    const current = rows.find((r) => r.name === row.name.slice('baseline '.length));
+    console.log(
+      `${current.name} / ${row.name}: throughput ${ratio(current.rps, row.rps)}, ` +
+        `CPU per request ${ratio(current.cpuMsPerRequest, row.cpuMsPerRequest)}, ` +
+        `subgraph calls per request ${ratio(current.callsPerRequest, row.callsPerRequest)}`,
     );
   }
   for (const target of targets.slice(1)) console.log(leakCheck(target));
