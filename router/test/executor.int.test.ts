@@ -77,6 +77,10 @@ const CASES: Case[] = [
   },
   { name: '@interfaceObject', query: '{ items { id title rating } }' },
   {
+    name: 'one entity twice in one fetch',
+    query: '{ reviews { id author { id name } } }',
+  },
+  {
     name: 'entity fetches of two root fields to one subgraph, one answering an error',
     query: '{ users { id reviews { id body } } topProducts { upc reviews { id rating } } }',
   },
@@ -414,6 +418,27 @@ describe('the query-plan executor, against @apollo/gateway’s executeQueryPlan 
     const [merged] = fixture.subgraphs.reviews!.calls.slice(-1);
     expect(merged).toMatch(/_0:_entities\(representations:\$representations_0\)/);
     expect(merged).toMatch(/_1:_entities\(representations:\$representations_1\)/);
+  });
+
+  it('sends each distinct representation once and answers every entity it stands for', async () => {
+    const query = CASES.find((c) => c.name.startsWith('one entity twice in one fetch'))!;
+    const accounts = fixture.subgraphs.accounts!;
+    const sentUsers = () =>
+      (accounts.variables.at(-1)!.representations as { id: string }[]).map((user) => user.id);
+
+    const expected = await stock(query);
+    const stockSent = sentUsers();
+    const actual = await ours(query);
+
+    expect(visible(actual)).toEqual(visible(expected));
+    expect(stockSent).toEqual(['u1', 'u2', 'u3', 'u1']);
+    expect(sentUsers()).toEqual(['u1', 'u2', 'u3']);
+    const authors = (actual.data as { reviews: { author: { name: string } }[] }).reviews.map(
+      (review) => review.author,
+    );
+    // u1 wrote reviews 1 and 4: both get u1's name from the one representation.
+    expect(authors[3]).toEqual({ id: 'u1', name: authors[0]!.name });
+    expect(authors[0]!.name).toEqual(expect.any(String));
   });
 
   it('has at least 30 operations to compare', () => {

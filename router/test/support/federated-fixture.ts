@@ -209,6 +209,8 @@ export interface TestSubgraph {
   url: string;
   /** The operation text of every call it received, in order. */
   calls: string[];
+  /** The variables of every call, in the same order. */
+  variables: Record<string, unknown>[];
   /** The signed identity header of every call. */
   identities: (string | undefined)[];
   /** How long it waits before answering, so concurrent calls overlap. */
@@ -239,6 +241,7 @@ export async function startTestSubgraph(
     name,
     url: '',
     calls: [],
+    variables: [],
     identities: [],
     delayMs: 0,
     stop: async () => undefined,
@@ -251,6 +254,7 @@ export async function startTestSubgraph(
       {
         async requestDidStart({ request }) {
           subgraph.calls.push(request.query ?? '');
+          subgraph.variables.push(request.variables ?? {});
           subgraph.identities.push(request.http?.headers.get(IDENTITY_HEADER) ?? undefined);
           if (subgraph.delayMs > 0)
             await new Promise((resolve) => setTimeout(resolve, subgraph.delayMs));
@@ -276,6 +280,7 @@ async function startRawSubgraph(ledger: { answer: RawAnswer }): Promise<TestSubg
     name: 'ledger',
     url: '',
     calls: [],
+    variables: [],
     identities: [],
     delayMs: 0,
     stop: async () => undefined,
