@@ -4,6 +4,7 @@ export * from './schema/build-federated-schema';
 export * from './cache/cache-hints';
 export * from './server/format-error';
 export * from './server/launch-subgraph';
+export * from './server/periodic-job';
 export * from './server/subgraph-settings';
 export * from './server/request-context';
 export * from './server/subgraph-server';

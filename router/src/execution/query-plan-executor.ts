@@ -193,34 +193,28 @@ export class QueryPlanExecutor {
     const { planner } = this.options;
     const hash = queryHash ?? createHash('sha256').update(print(document)).digest('hex');
     const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}`;
-    // Planned and shaped alike: with fields a @requires reads otherwise aliased apart.
-    let separated: SeparatedOperation | undefined;
-    const separate = () =>
-      (separated ??= separateFromRequirements(document, planner.schema, planner.requirements));
+    // Planned and shaped alike, adjusted once per preparation.
+    let adjusted: AdjustedOperation | undefined;
+    const adjust = () => (adjusted ??= adjustForRequirements(document, planner));
     return this.plans.get(
       key,
       () => {
-        const parts = splitByRequirementVariants(
-          separate().document,
-          planner.schema,
-          planner.requirements,
-        );
         try {
           return oneAfterAnother(
-            parts.map((part) => planner.plan(planner.operation(part, operationName))),
+            adjust().parts.map((part) => planner.plan(planner.operation(part, operationName))),
           );
         } catch (error) {
           throw planningFailed(error);
         }
       },
-      (plan) => this.compile(key, plan, separate(), operationName),
+      (plan) => this.compile(key, plan, adjust(), operationName),
     );
   }
 
   private compile(
     key: string,
     plan: QueryPlan,
-    { document, renamed }: SeparatedOperation,
+    { document, renamed, parts }: AdjustedOperation,
     operationName: string | undefined,
   ): PreparedOperation {
     // Shaping reads its own copy of the operation: the planner's may be rewritten while planning.
@@ -244,10 +238,7 @@ export class QueryPlanExecutor {
         types: this.supergraphTypes,
         fetchCache: isQuery ? this.options.fetchCache : undefined,
       });
-      const { planner } = this.options;
-      const split =
-        splitByRequirementVariants(document, planner.schema, planner.requirements).length > 1;
-      return { key, plan, isQuery, compiled, shaper, renamed, split };
+      return { key, plan, isQuery, compiled, shaper, renamed, split: parts.length > 1 };
     } catch (error) {
       if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
       throw error;
@@ -329,6 +320,25 @@ function respond(
       : { extensions: valueCompletion, data: shaped.data as ResultObject };
   }
   return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+}
+
+/** An operation as planned: kept apart from requirements, then split where they clash. */
+interface AdjustedOperation extends SeparatedOperation {
+  /** The operations planned, run one after another (one unless requirements clash). */
+  parts: DocumentNode[];
+}
+
+function adjustForRequirements(
+  document: DocumentNode,
+  planner: SupergraphPlanner,
+): AdjustedOperation {
+  const separated = separateFromRequirements(document, planner.schema, planner.requirements);
+  const parts = splitByRequirementVariants(
+    separated.document,
+    planner.schema,
+    planner.requirements,
+  );
+  return { ...separated, parts };
 }
 
 /**

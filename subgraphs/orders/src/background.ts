@@ -1,6 +1,5 @@
 import { consumeEvents } from '@shop/events';
-import type { Stoppable, SubgraphRuntime } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import { startPeriodicJob, type Stoppable, type SubgraphRuntime } from '@shop/federation';
 import type { OrdersServices } from './context';
 import type { Database, Prisma } from './db';
 import { startOrderLiveFeed } from './live/order-live.feed';
@@ -34,35 +33,20 @@ export function startOrdersBackground(
     },
     log,
   });
-  const recovery = startSagaRecovery(services, log.child({ job: 'saga-recovery' }));
+  const recovery = startPeriodicJob(
+    {
+      intervalMs: RECOVERY_INTERVAL_MS,
+      run: (jobLog) => services.checkout.recover(jobLog),
+      did: 'resumed interrupted checkout sagas',
+      failed: 'checkout saga recovery failed',
+    },
+    log.child({ job: 'saga-recovery' }),
+  );
   return {
     async stop() {
       await recovery.stop();
       await prices.stop();
       await live.stop();
-    },
-  };
-}
-
-/** Runs the recovery now and then every RECOVERY_INTERVAL_MS, one run at a time. */
-function startSagaRecovery(services: OrdersServices, log: Logger): Stoppable {
-  let running: Promise<void> = Promise.resolve();
-  const run = () => {
-    running = running
-      .then(() => services.checkout.recover(log))
-      .then(
-        (count) => {
-          if (count > 0) log.info({ count }, 'resumed interrupted checkout sagas');
-        },
-        (error: unknown) => log.warn({ err: error }, 'checkout saga recovery failed'),
-      );
-  };
-  run();
-  const timer = setInterval(run, RECOVERY_INTERVAL_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
   };
 }

@@ -1,6 +1,5 @@
 import { consumeEvents } from '@shop/events';
-import type { Stoppable, SubgraphRuntime } from '@shop/federation';
-import type { Logger } from '@shop/platform';
+import { startPeriodicJob, type Stoppable, type SubgraphRuntime } from '@shop/federation';
 import type { PaymentsServices } from './context';
 import type { Database, Prisma } from './db';
 
@@ -25,37 +24,19 @@ export function startPaymentsBackground(
     handlers: { OrderCancelled: (event, tx) => services.cancelledOrders.settle(tx, event) },
     log: runtime.log.child({ job: 'orders-consumer' }),
   });
-  const expiry = startAuthorizationExpiry(
-    services,
+  const expiry = startPeriodicJob(
+    {
+      intervalMs: EXPIRY_INTERVAL_MS,
+      run: (log) => services.expiry.voidExpired(log),
+      did: 'voided expired authorizations',
+      failed: 'voiding expired authorizations failed',
+    },
     runtime.log.child({ job: 'authorization-expiry' }),
   );
   return {
     async stop() {
       await expiry.stop();
       await cancelledOrders.stop();
-    },
-  };
-}
-
-/** Runs the expiry now and then every EXPIRY_INTERVAL_MS, one run at a time. */
-function startAuthorizationExpiry(services: PaymentsServices, log: Logger): Stoppable {
-  let running: Promise<void> = Promise.resolve();
-  const run = () => {
-    running = running
-      .then(() => services.expiry.voidExpired(log))
-      .then(
-        (count) => {
-          if (count > 0) log.info({ count }, 'voided expired authorizations');
-        },
-        (error: unknown) => log.warn({ err: error }, 'voiding expired authorizations failed'),
-      );
-  };
-  run();
-  const timer = setInterval(run, EXPIRY_INTERVAL_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
   };
 }
