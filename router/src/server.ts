@@ -40,6 +40,7 @@ import {
   subscriptionRefusalCounter,
 } from './observability/subscription-metrics';
 import { storefrontRoutes } from './static/storefront';
+import { internOneByteNames } from './supergraph';
 
 export interface RunningRouter {
   url: string;
@@ -71,6 +72,7 @@ export async function startRouter(
   log: Logger,
   options: RouterOptions = {},
 ): Promise<RunningRouter> {
+  internOneByteNames(supergraphSdl);
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
   const observability = createServiceObservability(
     'router',
