@@ -17,15 +17,6 @@ export function isObject(value: unknown): value is ResultObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A copy of a JSON value that shares no object or list with it. */
-export function cloneTree<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneTree) as T;
-  if (!isObject(value)) return value;
-  const copy: ResultObject = {};
-  for (const key of Object.keys(value)) copy[key] = cloneTree(value[key]);
-  return copy as T;
-}
-
 /**
  * Merges `source` into `target` as the gateway does: objects recursively,
  * lists of equal length element by element, anything else replaces.
