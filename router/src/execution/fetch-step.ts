@@ -224,7 +224,17 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies): 
     const owners: ResultObject[] = [];
     const ownersOf: number[][] = [];
     const indexOf = new Map<string, number>();
+    // Entities that share their answer's objects (see mergeIntoOwners) are
+    // reached more than once: one lookup spares building and keying their
+    // representation again.
+    const indexOfEntity = new Map<unknown, number>();
     for (const entity of entities) {
+      const known = indexOfEntity.get(entity);
+      if (known !== undefined) {
+        ownersOf[known]!.push(owners.length);
+        owners.push(entity as ResultObject);
+        continue;
+      }
       const representation = representationOf!(entity);
       if (representation && representation.__typename) {
         rewriteInput?.(representation);
@@ -236,6 +246,7 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies): 
           representations.push(representation);
           ownersOf.push([]);
         }
+        indexOfEntity.set(entity, index);
         ownersOf[index]!.push(owners.length);
         owners.push(entity as ResultObject);
       }
@@ -270,7 +281,13 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies): 
           entity.__typename = owners[ownerIndexes[0]!]!.__typename;
         }
         rewriteOutput?.(entity);
-        for (const ownerIndex of ownerIndexes) deepMerge(owners[ownerIndex]!, entity);
+        let merged: ResultObject | undefined;
+        for (const ownerIndex of ownerIndexes) {
+          const owner = owners[ownerIndex]!;
+          // One object reached twice in a row needs the answer once.
+          if (owner !== merged) deepMerge(owner, entity);
+          merged = owner;
+        }
       }
     };
     if (missing && missing.length === 0) {
