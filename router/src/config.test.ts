@@ -27,6 +27,33 @@ describe('router configuration', () => {
     expect(loadRouterConfig({ INTROSPECTION: 'false' }).introspection).toBe(false);
   });
 
+  it('reads the supergraph from a file, watched, or from a URL, polled', () => {
+    expect(loadRouterConfig({}).supergraph).toEqual({
+      path: 'supergraph.graphql',
+      url: undefined,
+      reload: true,
+      pollIntervalMs: 10_000,
+    });
+    expect(
+      loadRouterConfig({
+        SUPERGRAPH_URL: 'https://registry.example/supergraph.graphql',
+        SUPERGRAPH_POLL_INTERVAL_MS: '30000',
+        SUPERGRAPH_RELOAD: 'false',
+      }).supergraph,
+    ).toMatchObject({
+      url: 'https://registry.example/supergraph.graphql',
+      reload: false,
+      pollIntervalMs: 30_000,
+    });
+    expect(() =>
+      loadRouterConfig({ SUPERGRAPH_URL: 'https://registry.example/s', SUPERGRAPH_PATH: 'a' }),
+    ).toThrow(/SUPERGRAPH_URL: set it or SUPERGRAPH_PATH, not both/);
+    expect(() => loadRouterConfig({ SUPERGRAPH_POLL_INTERVAL_MS: '5' })).toThrow(
+      /SUPERGRAPH_POLL_INTERVAL_MS/,
+    );
+    expect(() => loadRouterConfig({ SUPERGRAPH_URL: 'not a url' })).toThrow(/SUPERGRAPH_URL/);
+  });
+
   it('reads the CORS allow-list and subgraph URL overrides', () => {
     const config = loadRouterConfig({
       NODE_ENV: 'production',

@@ -38,6 +38,12 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
       SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
+      // Fetched at start and polled instead of reading SUPERGRAPH_PATH (a schema registry, a bucket).
+      SUPERGRAPH_URL: z.string().url().optional(),
+      // A new supergraph is validated and swapped in while serving; a bad one is refused.
+      SUPERGRAPH_RELOAD: booleanFlag(true),
+      // The URL's poll, and the file's check besides fs.watch (which misses some file systems).
+      SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
       CORS_ORIGINS: commaList,
       INTROSPECTION: optionalBooleanFlag,
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
@@ -121,6 +127,9 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       'LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least LOGIN_ADDRESS_MAX_DELAY_SECONDS',
     ]);
   }
+  if (config.SUPERGRAPH_URL && env.SUPERGRAPH_PATH) {
+    throw new ConfigError(['SUPERGRAPH_URL: set it or SUPERGRAPH_PATH, not both']);
+  }
   const rateLimitKeyPrefix =
     config.RATE_LIMIT_KEY_PREFIX ?? `${config.EVENT_STREAM_PREFIX}rate-limit:`;
   return {
@@ -128,7 +137,12 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     logLevel: config.LOG_LEVEL,
     host: config.HOST,
     port: config.PORT,
-    supergraphPath: config.SUPERGRAPH_PATH,
+    supergraph: {
+      path: config.SUPERGRAPH_PATH,
+      url: config.SUPERGRAPH_URL,
+      reload: config.SUPERGRAPH_RELOAD,
+      pollIntervalMs: config.SUPERGRAPH_POLL_INTERVAL_MS,
+    },
     // Introspection and the Sandbox landing page are for development; production opts in.
     introspection: config.INTROSPECTION ?? !production,
     storefront: {

@@ -1,8 +1,7 @@
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
-import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '@shop/platform';
 import { subgraphEnvKey } from './config';
-import type { RouterContext } from './context';
 import type { SubgraphHttpClient } from './datasources/http-client';
 import { SubgraphDataSource } from './datasources/subgraph-data-source';
 import type { FetchCache, PlanStore } from './execution/caches';
@@ -10,9 +9,7 @@ import { QueryPlanExecutor, type PlanCallsObserver } from './execution/query-pla
 import { SubgraphClient, type SubgraphCallObserver } from './execution/subgraph-client';
 import { SupergraphPlanner } from './execution/supergraph-planner';
 import type { SubgraphResilience } from './resilience/subgraph-resilience';
-import { subgraphsOf, type SupergraphSubgraph } from './supergraph';
-
-type GatewayInterface = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
+import { subgraphsOf, type SupergraphSubgraph } from './supergraph/subgraphs';
 
 export interface GatewayOptions {
   /** One HTTP call for identical query calls in flight (SUBGRAPH_DEDUPLICATION). */
@@ -32,8 +29,14 @@ export interface GatewayOptions {
 }
 
 export interface GatewaySetup {
-  /** What Apollo Server runs: the gateway's schema loading with this router's executor. */
-  gateway: GatewayInterface;
+  /**
+   * The API schema as @apollo/gateway builds it, which Apollo Server
+   * validates against; rejects a supergraph the gateway refuses (an unknown
+   * SECURITY feature, an invalid supergraph).
+   */
+  loadSchema(): Promise<GraphQLSchema>;
+  /** Ends the gateway's schema loading; the executor serves requests already under way. */
+  stop(): Promise<void>;
   executor: QueryPlanExecutor;
   /** The supergraph's schemas and its one query planner, shared with subscriptions. */
   planner: SupergraphPlanner;
@@ -44,7 +47,7 @@ export interface GatewaySetup {
 }
 
 /**
- * Apollo Server over a static supergraph: @apollo/gateway loads the schema;
+ * One supergraph's execution: @apollo/gateway loads the schema;
  * queries and mutations run on the router's QueryPlanExecutor, which calls
  * subgraphs through the shared keep-alive pools. A URL in `urlOverrides`
  * (keyed by upper-cased subgraph name) wins over the one the supergraph was
@@ -101,15 +104,12 @@ export function createGateway(
     hideSuggestions: options.hideSuggestions,
     planCalls: options.planCalls,
   });
-  const gateway: GatewayInterface = {
-    async load(loadOptions) {
-      const { schema } = await loader.load(loadOptions);
-      return { schema, executor: executor.executeRequest } as Awaited<
-        ReturnType<GatewayInterface['load']>
-      >;
-    },
-    onSchemaLoadOrUpdate: (callback) => loader.onSchemaLoadOrUpdate(callback),
+  return {
+    loadSchema: async () => (await loader.load()).schema,
     stop: () => loader.stop(),
+    executor,
+    planner,
+    subgraphs,
+    sources,
   };
-  return { gateway, executor, planner, subgraphs, sources };
 }

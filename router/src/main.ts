@@ -1,14 +1,17 @@
 // The standalone router: SUPERGRAPH_PATH=<file> PORT=<n> node router/dist/main.js
-// serves any composed Federation 2 supergraph until SIGTERM.
-import { readFile } from 'node:fs/promises';
+// serves any composed Federation 2 supergraph until SIGTERM, and each new one
+// written there (or served at SUPERGRAPH_URL) that it can serve.
 import { runServiceProcess } from '@shop/platform';
 import { loadRouterConfig } from './config';
 import { startRouter } from './server';
+import { supergraphSource } from './supergraph/supergraph-source';
 
 runServiceProcess({
   name: 'router',
   loadConfig: () => loadRouterConfig(),
-  start: async (config, log) =>
-    startRouter(config, await readFile(config.supergraphPath, 'utf8'), log),
+  start: async (config, log) => {
+    const source = supergraphSource(config.supergraph);
+    return startRouter(config, await source.read(), log, { supergraphSource: source });
+  },
   ready: (router) => ({ url: router.url }),
 });

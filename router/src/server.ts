@@ -15,18 +15,15 @@ import {
 } from '@shop/platform';
 import type { LivePubSub } from '@shop/events';
 import { createAccessTokenVerifier } from '@shop/identity';
-import { prepareSupergraph } from './auth/security-features';
 import { createRouterCaches } from './caching/router-caches';
 import { subgraphEnvKey, type RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
-import { createGateway } from './gateway';
 import { authorizationPlugin } from './plugins/authorization.plugin';
 import { loginThrottlePlugin } from './plugins/login-throttle.plugin';
 import { createRouterErrorFormatter } from './errors/format-error';
 import { operationLimitsPlugin } from './limits/limits.plugin';
-import { createOperationLimits } from './limits/operation-limits';
 import { loadSafelist, safelistPlugin, safelistQueryCache } from './limits/safelist';
 import { createFailedLoginStore } from './rate-limit/login-throttle';
 import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
@@ -40,7 +37,15 @@ import {
   subscriptionRefusalCounter,
 } from './observability/subscription-metrics';
 import { storefrontRoutes } from './static/storefront';
-import { internOneByteNames } from './supergraph';
+import { CurrentSupergraph } from './supergraph/current-supergraph';
+import { supergraphGateway } from './supergraph/supergraph-gateway';
+import { supergraphMetrics } from './supergraph/supergraph-metrics';
+import { startSupergraphReload, type SupergraphReload } from './supergraph/supergraph-reload';
+import type { SupergraphSource } from './supergraph/supergraph-source';
+import {
+  buildSupergraphState,
+  type SupergraphStateDependencies,
+} from './supergraph/supergraph-state';
 
 export interface RunningRouter {
   url: string;
@@ -49,6 +54,10 @@ export interface RunningRouter {
   metricsUrl?: string;
   httpServer: Server;
   subscriptions: SubscriptionService;
+  /** The supergraph served now (its hash, its subgraphs). */
+  supergraph: CurrentSupergraph;
+  /** Watching the supergraph's source, when the router was given one to watch. */
+  reload?: SupergraphReload;
   stop(): Promise<void>;
 }
 
@@ -60,6 +69,11 @@ export interface RouterOptions {
   pubSub?: LivePubSub;
   /** Where spans go besides OTLP (tests pass an in-memory exporter). */
   observability?: ObservabilityOptions;
+  /**
+   * Where `supergraphSdl` came from: watched while serving (unless
+   * SUPERGRAPH_RELOAD=false), each new supergraph validated and swapped in.
+   */
+  supergraphSource?: SupergraphSource;
 }
 
 /**
@@ -72,7 +86,6 @@ export async function startRouter(
   log: Logger,
   options: RouterOptions = {},
 ): Promise<RunningRouter> {
-  internOneByteNames(supergraphSdl);
   const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
   const observability = createServiceObservability(
     'router',
@@ -80,21 +93,22 @@ export async function startRouter(
     options.observability,
   );
   const verifier = await createAccessTokenVerifier(config.auth.jwtPublicKey, config.auth);
-  const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
-  const limits = createOperationLimits(config.limits, supergraphSdl);
   const safelist = config.limits.safelistPath
     ? loadSafelist(config.limits.safelistPath)
     : undefined;
   const rateLimit = await createRateLimitAdmission(config.rateLimit, log);
   const failedLogins = await createFailedLoginStore(config.loginThrottle, log);
   const caches = await createRouterCaches(config.caching, log, options.pubSub);
-  const { gateway, planner, subgraphs, sources } = createGateway(
-    gatewaySdl,
+  // What every supergraph state is built with: built once, they outlive reloads.
+  // The entity cache is keyed by subgraph and the operation sent to it, which
+  // mean the same whatever supergraph planned them; plans carry the schema hash.
+  const stateDependencies: SupergraphStateDependencies = {
     http,
-    config.subgraphUrls,
-    config.auth.identitySecret,
+    subgraphUrls: config.subgraphUrls,
+    identitySecret: config.auth.identitySecret,
+    limits: config.limits,
     log,
-    {
+    gateway: {
       deduplicate: config.subgraphDeduplication,
       fetchCache: caches.fetchCache,
       planStore: caches.planStore,
@@ -103,6 +117,9 @@ export async function startRouter(
       planCalls: planCallMetrics(observability.registry),
       hideSuggestions: !config.introspection,
     },
+  };
+  const supergraph = new CurrentSupergraph(
+    await buildSupergraphState(supergraphSdl, stateDependencies),
   );
 
   const storefront = await storefrontRoutes(config.storefront, log);
@@ -115,7 +132,7 @@ export async function startRouter(
   });
 
   const apollo = new ApolloServer<RouterContext>({
-    gateway,
+    gateway: supergraphGateway(supergraph),
     introspection: config.introspection,
     // "Did you mean …?" would name the fields introspection hides. graphql-js's
     // own switch rather than Apollo's hideSchemaDetailsFromClientErrors, which
@@ -123,7 +140,8 @@ export async function startRouter(
     validationOptions: { hideSuggestions: !config.introspection },
     includeStacktraceInErrorResponses: !config.production,
     formatError: createRouterErrorFormatter(log, config.production),
-    parseOptions: limits.parseOptions,
+    // MAX_TOKENS, the same in every state: it is the configuration's, not the supergraph's.
+    parseOptions: supergraph.current.limits.parseOptions,
     stringifyResult: createResultStringifier(),
     // Batches would multiply every limit by their length; one operation per request.
     allowBatchedHttpRequests: false,
@@ -136,8 +154,8 @@ export async function startRouter(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(safelist ? [safelistPlugin(safelist)] : []),
-      operationLimitsPlugin(limits),
-      authorizationPlugin(requirements),
+      operationLimitsPlugin((schema) => supergraph.stateOf(schema).limits),
+      authorizationPlugin((schema) => supergraph.stateOf(schema).requirements),
       ...(failedLogins
         ? [loginThrottlePlugin(failedLogins, new Set(config.loginThrottle.mutations))]
         : []),
@@ -150,11 +168,7 @@ export async function startRouter(
   await apollo.start();
 
   const subscriptions = startSubscriptions({
-    planner,
-    subgraphs,
-    sources,
-    requirements,
-    limits,
+    supergraph,
     admission: { safelist, rateLimit },
     verifier,
     httpServer,
@@ -195,6 +209,18 @@ export async function startRouter(
   if (observability.registry) {
     registerSubscriptionGauges(observability.registry, subscriptions.hub);
   }
+  const metrics = supergraphMetrics(observability.registry, supergraph.current.hash);
+  const reload =
+    options.supergraphSource && config.supergraph.reload
+      ? startSupergraphReload({
+          source: options.supergraphSource,
+          servedSdl: supergraphSdl,
+          supergraph,
+          build: (sdl) => buildSupergraphState(sdl, stateDependencies),
+          metrics,
+          log,
+        })
+      : undefined;
   // Liveness: the process answers. Readiness: every subgraph answers its own readiness.
   // Readiness is the router's own: with a subgraph down it still answers
   // everything that subgraph is not needed for (partial data otherwise), so
@@ -205,7 +231,11 @@ export async function startRouter(
   routes['/ready'] = (_req, res) =>
     stopping ? sendJson(res, 503, { status: 'stopping' }) : sendJson(res, 200, { status: 'ok' });
   routes['/health'] = async (_req, res) => {
-    const report = await checkSubgraphs(subgraphs, http.fetch, config.healthTimeoutMs);
+    const report = await checkSubgraphs(
+      supergraph.current.subgraphs,
+      http.fetch,
+      config.healthTimeoutMs,
+    );
     sendJson(res, report.status === 'ok' ? 200 : 503, report);
   };
 
@@ -213,7 +243,13 @@ export async function startRouter(
   const url = `http://${config.host}:${port}/graphql`;
   const metricsUrl = await observability.listen();
   log.info(
-    { url, metricsUrl, subgraphs: subgraphs.map((subgraph) => subgraph.name) },
+    {
+      url,
+      metricsUrl,
+      subgraphs: supergraph.current.subgraphs.map((subgraph) => subgraph.name),
+      supergraphHash: supergraph.current.hash,
+      watching: reload ? options.supergraphSource?.location : undefined,
+    },
     'router listening',
   );
 
@@ -223,8 +259,11 @@ export async function startRouter(
     metricsUrl,
     httpServer,
     subscriptions,
+    supergraph,
+    reload,
     async stop() {
       stopping = true;
+      await reload?.stop();
       await subscriptions.stop();
       await apollo.stop();
       if (httpServer.listening) await close(httpServer);

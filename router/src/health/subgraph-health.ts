@@ -1,4 +1,4 @@
-import type { SupergraphSubgraph } from '../supergraph';
+import type { SupergraphSubgraph } from '../supergraph/subgraphs';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

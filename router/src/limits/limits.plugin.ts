@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { OperationLimits } from './operation-limits';
 
 /**
@@ -14,14 +14,22 @@ import type { OperationLimits } from './operation-limits';
  * authorization plugin would still walk an operation that expands to
  * billions of fields (fragments spread twice, thirty levels deep).
  */
-export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+export function operationLimitsPlugin(
+  /** The limits of the supergraph the request validated against (its cost directives). */
+  limitsOf: (schema: GraphQLSchema) => OperationLimits,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         didResolveOperation({ schema, document, operation, operationName, request }) {
           // The gateway has nothing to plan; Apollo would let it fail as an internal error.
           if (!operation) throw unresolvedOperation(request.operationName);
-          const exceeded = limits.check(schema, document, operationName, request.variables);
+          const exceeded = limitsOf(schema).check(
+            schema,
+            document,
+            operationName,
+            request.variables,
+          );
           if (exceeded) throw exceeded;
           return Promise.resolve();
         },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import {
   answerRefusals,
   authorizeOperation,
@@ -11,10 +12,11 @@ import type { RouterContext } from '../context';
 /**
  * Runs @authenticated and @requiresScopes before the query planner sees the
  * operation: the gateway plans and executes only what the caller may see,
- * so a refused mutation never reaches a subgraph.
+ * so a refused mutation never reaches a subgraph. The requirements are those
+ * of the supergraph the request validated against (`requirementsOf`).
  */
 export function authorizationPlugin(
-  requirements: AuthRequirements,
+  requirementsOf: (schema: GraphQLSchema) => AuthRequirements,
 ): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
@@ -27,7 +29,7 @@ export function authorizationPlugin(
             requestContext.document,
             requestContext.operationName,
             requestContext.contextValue.identity,
-            requirements,
+            requirementsOf(requestContext.schema),
           );
           if (!authorization?.document) return;
           // The gateway caches plans by query hash: a filtered operation must not share one.

@@ -6,7 +6,6 @@ import {
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
-  type GraphQLSchema,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -15,13 +14,12 @@ import type { AccessTokenVerifier, Identity } from '@shop/identity';
 import { JsonTooDeepError, jsonValueTooDeep, requestIdOf, type Logger } from '@shop/platform';
 import { authenticate, type Authentication } from '../auth/authenticate';
 import { clientAddressOf } from '../client-address';
-import type { AuthRequirements } from '../auth/requirements';
-import type { OperationLimits } from '../limits/operation-limits';
 import type { RouterContext } from '../context';
 import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
 import { TRY_AGAIN_LATER, type ConnectionAdmission } from './connection-admission';
 import { prepareOperation, type PreparedOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
+import type { SubscriptionSupergraph } from './subscription-supergraph';
 import { hasExpired, TOKEN_EXPIRED } from './token-expiry';
 
 /** Runs a query or mutation sent over the socket the way HTTP requests run, answered formatted. */
@@ -33,9 +31,8 @@ export type OperationExecutor = (
 export interface GraphQLWsServerOptions {
   httpServer: Server;
   path: string;
-  schema: GraphQLSchema;
-  requirements: AuthRequirements;
-  limits: OperationLimits;
+  /** The supergraph served now: each operation is prepared, and runs, on the one of its start. */
+  supergraph: () => SubscriptionSupergraph;
   /** No "Did you mean …?" in errors: it would name what introspection hides. */
   hideSuggestions: boolean;
   admission: SubscriptionAdmission;
@@ -65,6 +62,7 @@ interface Connection {
 }
 
 interface OperationContext {
+  supergraph: SubscriptionSupergraph;
   prepared: PreparedOperation;
   payload: { query: string; operationName?: string | null; variables?: unknown };
   routerContext: RouterContext;
@@ -115,7 +113,6 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
-      schema: options.schema,
       isProd: options.production,
       connectionInitWaitTimeout: connectionLimits.settings.initTimeoutMs,
       onConnect: async (ctx) => {
@@ -165,12 +162,13 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
           ctx.extra.request,
         );
         if (limited) return [asError(limited)];
+        const supergraph = options.supergraph();
         const prepared = prepareOperation(
-          options.schema,
-          options.requirements,
+          supergraph.planner.schema,
+          supergraph.state.requirements,
           connection.identity,
           payload,
-          options.limits,
+          supergraph.state.limits,
           options.admission.safelist,
           options.hideSuggestions,
         );
@@ -182,6 +180,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
         }
         const requestId = `${connection.requestId}:${id}`;
         const operation: OperationContext = {
+          supergraph,
           prepared,
           payload,
           routerContext: {
@@ -193,7 +192,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
           expiresAt: connection.expiresAt,
         };
         const args: ExecutionArgs = {
-          schema: options.schema,
+          schema: supergraph.planner.schema,
           document:
             prepared.kind === 'subscription' ? prepared.request.document : prepared.document,
           operationName: payload.operationName,
@@ -203,13 +202,15 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
         return args;
       },
       subscribe: (args) => {
-        const { prepared, routerContext, expiresAt } = args.contextValue as OperationContext;
+        const { supergraph, prepared, routerContext, expiresAt } =
+          args.contextValue as OperationContext;
         if (prepared.kind !== 'subscription') throw new Error('Not a subscription');
         const subscriber = options.hub.subscribe(
           prepared.request,
           prepared.refusals,
           routerContext,
           expiresAt,
+          supergraph,
         );
         return subscriber.results;
       },

@@ -1,28 +1,19 @@
 import type { Server } from 'node:http';
-import type { ServiceMap } from '@apollo/gateway';
 import type { AccessTokenVerifier } from '@shop/identity';
 import type { Logger } from '@shop/platform';
-import type { AuthRequirements } from '../auth/requirements';
-import type { OperationLimits } from '../limits/operation-limits';
 import type { SubscriptionAdmission } from './admission';
 import type { RouterConfig } from '../config';
-import type { SupergraphSubgraph } from '../supergraph';
+import type { CurrentSupergraph } from '../supergraph/current-supergraph';
 import { ConnectionAdmission, type RefusalReason } from './connection-admission';
-import { EventExecutor } from './event-executor';
 import { serveGraphQLOverWebSocket, type OperationExecutor } from './graphql-ws-server';
 import { multipartSubscriptions } from './multipart-subscriptions';
 import { SubgraphSubscriptions } from './subgraph-subscriptions';
 import { SubscriptionHub } from './subscription-hub';
-import { SubscriptionPlanner } from './subscription-planner';
-import type { SupergraphPlanner } from '../execution/supergraph-planner';
+import { subscriptionSupergraphOf } from './subscription-supergraph';
 
 export interface SubscriptionServiceOptions {
-  /** The supergraph's one query planner, shared with the query executor. */
-  planner: SupergraphPlanner;
-  subgraphs: SupergraphSubgraph[];
-  sources: ServiceMap;
-  requirements: AuthRequirements;
-  limits: OperationLimits;
+  /** Subscriptions plan with each state's planner, the query executor's. */
+  supergraph: CurrentSupergraph;
   admission: SubscriptionAdmission;
   verifier: AccessTokenVerifier;
   httpServer: Server;
@@ -42,21 +33,25 @@ const SHUTTING_DOWN = [
  * Federated subscriptions, which the stock gateway refuses: planned by the
  * query planner, the primary fetch opened upstream over graphql-ws, `rest`
  * executed per event; served to clients over graphql-ws on the router's
- * /graphql and over multipart HTTP.
+ * /graphql and over multipart HTTP. A new supergraph carries each running
+ * subscription over, or ends it saying why.
  */
 export function startSubscriptions(options: SubscriptionServiceOptions) {
   const { config, log } = options;
-  const planner = new SubscriptionPlanner(options.planner);
+  const current = () => subscriptionSupergraphOf(options.supergraph.current);
   const upstream = new SubgraphSubscriptions({
-    urls: Object.fromEntries(options.subgraphs.map(({ name, url }) => [name, url])),
     identitySecret: config.auth.identitySecret,
     keepAliveMs: config.subscriptions.keepAliveMs,
     log,
   });
-  const hub = new SubscriptionHub(planner, new EventExecutor(planner, options.sources), upstream, {
+  const hub = new SubscriptionHub(upstream, {
     maxQueuedEvents: config.subscriptions.maxQueuedEvents,
+    current,
     log,
   });
+  const stopFollowing = options.supergraph.onSwap((next) =>
+    hub.moveTo(subscriptionSupergraphOf(next)),
+  );
   const connectionLimits = new ConnectionAdmission(
     config.subscriptions.limits,
     options.countRefusal,
@@ -64,9 +59,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
   const webSocket = serveGraphQLOverWebSocket({
     httpServer: options.httpServer,
     path: options.path,
-    schema: planner.schema,
-    requirements: options.requirements,
-    limits: options.limits,
+    supergraph: current,
     hideSuggestions: !config.introspection,
     admission: options.admission,
     connectionLimits,
@@ -78,9 +71,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     log,
   });
   const multipart = multipartSubscriptions({
-    schema: planner.schema,
-    requirements: options.requirements,
-    limits: options.limits,
+    supergraph: current,
     hideSuggestions: !config.introspection,
     admission: options.admission,
     connectionLimits,
@@ -98,6 +89,7 @@ export function startSubscriptions(options: SubscriptionServiceOptions) {
     multipart,
     /** Ends every subscription with an error saying why, then closes every socket. */
     async stop(): Promise<void> {
+      stopFollowing();
       await hub.close(SHUTTING_DOWN);
       await webSocket.close();
     },

@@ -1,23 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type GraphQLFormattedError } from 'graphql';
 import type { AccessTokenVerifier } from '@shop/identity';
 import { requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
 import { clientAddressOf } from '../client-address';
-import type { AuthRequirements } from '../auth/requirements';
-import type { OperationLimits } from '../limits/operation-limits';
 import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
 import { ConnectionLimitCode, type ConnectionAdmission } from './connection-admission';
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
+import type { SubscriptionSupergraph } from './subscription-supergraph';
 
 const BOUNDARY = 'graphql';
 const CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`;
 
 export interface MultipartSubscriptionOptions {
-  schema: GraphQLSchema;
-  requirements: AuthRequirements;
-  limits: OperationLimits;
+  /** The supergraph served now: a subscription is prepared, and runs, on the one of its start. */
+  supergraph: () => SubscriptionSupergraph;
   /** No "Did you mean …?" in errors: it would name what introspection hides. */
   hideSuggestions: boolean;
   admission: SubscriptionAdmission;
@@ -69,12 +67,13 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       sendJson(res, 401, { errors: [{ message, extensions: { code: extensions?.code } }] });
       return true;
     }
+    const supergraph = options.supergraph();
     const prepared = prepareOperation(
-      options.schema,
-      options.requirements,
+      supergraph.planner.schema,
+      supergraph.state.requirements,
       authentication.identity,
       body,
-      options.limits,
+      supergraph.state.limits,
       options.admission.safelist,
       options.hideSuggestions,
     );
@@ -119,6 +118,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
         clientAddress,
       },
       authentication.expiresAt,
+      supergraph,
     );
     res.writeHead(200, {
       'content-type': CONTENT_TYPE,

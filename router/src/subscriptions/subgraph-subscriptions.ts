@@ -24,8 +24,6 @@ interface Connection {
 }
 
 export interface SubgraphSubscriptionsOptions {
-  /** HTTP URL of every subgraph's GraphQL endpoint; graphql-ws is served on the same path. */
-  urls: Record<string, string>;
   identitySecret: string;
   /** Interval of graphql-ws pings to each subgraph, so a dead connection is noticed. */
   keepAliveMs: number;
@@ -54,17 +52,21 @@ export class SubgraphSubscriptions {
     return this.openSockets;
   }
 
+  /** `url`: the subgraph's HTTP GraphQL endpoint; graphql-ws is served on the same path. */
   subscribe(
     subgraph: string,
+    url: string | undefined,
     identity: Identity,
     requestId: string,
     operation: UpstreamOperation,
     sink: UpstreamSink,
   ): () => void {
-    const key = `${subgraph}\n${JSON.stringify(identity)}`;
+    if (!url) throw new Error(`No URL for subgraph ${subgraph}`);
+    // By URL too: a supergraph that moves a subgraph opens new connections beside the old ones.
+    const key = `${subgraph}\n${url}\n${JSON.stringify(identity)}`;
     let connection = this.connections.get(key);
     if (!connection) {
-      connection = { client: this.connect(subgraph, identity, requestId), subscriptions: 0 };
+      connection = { client: this.connect(subgraph, url, identity, requestId), subscriptions: 0 };
       this.connections.set(key, connection);
     }
     connection.subscriptions++;
@@ -103,9 +105,7 @@ export class SubgraphSubscriptions {
     await Promise.all(clients.map((client) => client.dispose()));
   }
 
-  private connect(subgraph: string, identity: Identity, requestId: string): Client {
-    const url = this.options.urls[subgraph];
-    if (!url) throw new Error(`No URL for subgraph ${subgraph}`);
+  private connect(subgraph: string, url: string, identity: Identity, requestId: string): Client {
     const log = this.options.log;
     // One socket at a time per client (lazy, never retried): counts what is really open.
     let socketOpen = false;

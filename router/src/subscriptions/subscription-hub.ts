@@ -8,10 +8,11 @@ import {
 import { AsyncQueue, type Logger } from '@shop/platform';
 import { answerRefusals, type Authorization } from '../auth/authorize-operation';
 import type { RouterContext } from '../context';
-import type { EventExecutor, SubscriptionRequest } from './event-executor';
+import type { SubscriptionRequest } from './event-executor';
 import { endAtExpiry } from './token-expiry';
 import type { SubgraphSubscriptions } from './subgraph-subscriptions';
-import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner';
+import type { SubscriptionPlan } from './subscription-planner';
+import { carryOver, urlOf, type SubscriptionSupergraph } from './subscription-supergraph';
 
 /** One client's subscription: its results, and a way to end it from outside (token expiry, shutdown). */
 export interface Subscriber {
@@ -25,11 +26,15 @@ export type Refusals = Pick<Authorization, 'errors' | 'placeholders'>;
 export interface SubscriptionHubOptions {
   /** Results a client may fall behind by before its subscription is ended. */
   maxQueuedEvents: number;
+  /** The supergraph served now: groups opened on an older one are carried over at once. */
+  current: () => SubscriptionSupergraph;
   log: Logger;
 }
 
 interface Group {
   key: string;
+  /** The supergraph the group's events are completed on, and its plan there. */
+  supergraph: SubscriptionSupergraph;
   plan: SubscriptionPlan;
   request: SubscriptionRequest;
   refusals: Refusals | undefined;
@@ -47,14 +52,15 @@ interface Group {
  * one execution of the plan's `rest` (its entity fetches batched as in a
  * query) whose result goes to all of them. 5,000 anonymous clients watching
  * one product cost the subgraphs what one costs.
+ *
+ * When the supergraph changes, each group is carried over to the new one or
+ * ended with errors saying why (a field it reads was removed, say).
  */
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   private closed = false;
 
   constructor(
-    private readonly planner: SubscriptionPlanner,
-    private readonly executor: EventExecutor,
     private readonly upstream: SubgraphSubscriptions,
     private readonly options: SubscriptionHubOptions,
   ) {}
@@ -72,18 +78,21 @@ export class SubscriptionHub {
   }
 
   /**
-   * Starts a client's subscription. `expiresAt` is when the caller's access
-   * token expires: the subscription ends then with UNAUTHENTICATED.
+   * Starts a client's subscription, prepared against `supergraph`.
+   * `expiresAt` is when the caller's access token expires: the subscription
+   * ends then with UNAUTHENTICATED.
    */
   subscribe(
     request: SubscriptionRequest,
     refusals: Refusals | undefined,
     context: RouterContext,
     expiresAt: Date | undefined,
+    supergraph: SubscriptionSupergraph,
   ): Subscriber {
     if (this.closed) throw new Error('The subscription hub is closed');
     const key = groupKey(request, context);
-    const group = this.groups.get(key) ?? this.open(key, request, refusals, context);
+    const joined = this.groups.get(key);
+    const group = joined ?? this.open(key, request, refusals, context, supergraph);
     let stopWatchingExpiry = (): void => undefined;
     // A client that falls this far behind is ended rather than buffered for.
     const queue: AsyncQueue<ExecutionResult> = new AsyncQueue<ExecutionResult>(
@@ -108,7 +117,15 @@ export class SubscriptionHub {
       end: (errors) => queue.end(resultOf(errors)),
     };
     stopWatchingExpiry = endAtExpiry(subscriber, expiresAt);
+    // Prepared before a swap that has happened since: the swap did not see this group.
+    const current = this.options.current();
+    if (!joined && group.supergraph !== current) this.carry(group, current);
     return subscriber;
+  }
+
+  /** Carries every group over to a new supergraph, or ends it with the errors that say why not. */
+  moveTo(next: SubscriptionSupergraph): void {
+    for (const group of [...this.groups.values()]) this.carry(group, next);
   }
 
   /** Ends every subscription with these errors and closes every upstream one. */
@@ -120,15 +137,34 @@ export class SubscriptionHub {
     await this.upstream.close();
   }
 
+  private carry(group: Group, next: SubscriptionSupergraph): void {
+    if (group.supergraph === next) return;
+    const outcome = carryOver(group.request, group.context.identity, group, next);
+    if (outcome.kind === 'ends') {
+      group.context.log.info(
+        { reasons: outcome.errors.map((error) => error.message) },
+        'subscription ended by a supergraph change',
+      );
+      // No one joins it meanwhile; it ends after the events already on their way.
+      if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+      group.chain = group.chain.then(() => this.finish(group, resultOf(outcome.errors)));
+      return;
+    }
+    group.supergraph = next;
+    group.plan = outcome.plan;
+  }
+
   private open(
     key: string,
     request: SubscriptionRequest,
     refusals: Refusals | undefined,
     context: RouterContext,
+    supergraph: SubscriptionSupergraph,
   ): Group {
-    const plan = this.planner.plan(request.document, request.operationName);
+    const plan = supergraph.planner.plan(request.document, request.operationName);
     const group: Group = {
       key,
+      supergraph,
       plan,
       request,
       refusals,
@@ -140,6 +176,7 @@ export class SubscriptionHub {
     this.groups.set(key, group);
     group.unsubscribe = this.upstream.subscribe(
       plan.primary.serviceName,
+      urlOf(supergraph, plan.primary.serviceName),
       context.identity,
       context.requestId,
       {
@@ -166,7 +203,12 @@ export class SubscriptionHub {
     if (group.subscribers.size === 0) return;
     let result: ExecutionResult;
     try {
-      result = await this.executor.execute(group.plan, event, group.request, group.context);
+      result = await group.supergraph.executor.execute(
+        group.plan,
+        event,
+        group.request,
+        group.context,
+      );
     } catch (error) {
       this.options.log.error({ err: error }, 'completing a subscription event failed');
       result = resultOf([

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const dist = path.resolve(__dirname, '../dist');
-const supergraphPath = path.resolve(__dirname, '../../supergraph.graphql');
+const dist = path.resolve(__dirname, '../../dist');
+const supergraphPath = path.resolve(__dirname, '../../../supergraph.graphql');
 
 /**
  * How V8 holds the property name `paymentsAwaitingReview` (a field of the
@@ -13,7 +13,7 @@ const supergraphPath = path.resolve(__dirname, '../../supergraph.graphql');
 function nameRepresentation(intern: boolean): string {
   const script = `
     const { readFileSync } = require('node:fs');
-    const { internOneByteNames } = require(${JSON.stringify(`${dist}/supergraph.js`)});
+    const { internOneByteNames } = require(${JSON.stringify(`${dist}/supergraph/one-byte-names.js`)});
     const { SupergraphPlanner } = require(${JSON.stringify(`${dist}/execution/supergraph-planner.js`)});
     const { prepareSupergraph } = require(${JSON.stringify(`${dist}/auth/security-features.js`)});
     const sdl = readFileSync(${JSON.stringify(supergraphPath)}, 'utf8');
