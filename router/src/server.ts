@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   apolloHandler,
   close,
@@ -21,6 +20,7 @@ import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
 import { authorizationPlugin } from './plugins/authorization.plugin';
+import { graphiqlLandingPagePlugin } from './plugins/graphiql-landing-page.plugin';
 import { loginThrottlePlugin } from './plugins/login-throttle.plugin';
 import { createRouterErrorFormatter } from './errors/format-error';
 import { operationLimitsPlugin } from './limits/limits.plugin';
@@ -160,8 +160,8 @@ export async function startRouter(
         ? [loginThrottlePlugin(failedLogins, new Set(config.loginThrottle.mutations))]
         : []),
       ...observability.plugins<RouterContext>(),
-      config.introspection
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+      storefront.graphiqlPage
+        ? graphiqlLandingPagePlugin<RouterContext>(storefront.graphiqlPage)
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });

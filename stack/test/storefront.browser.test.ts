@@ -147,6 +147,28 @@ describe('the storefront in a browser, served by the router', () => {
     expect(outside).toEqual([]);
   }, 60_000);
 
+  it('opens the explorer at /graphql with the network to the outside cut, and answers a query', async () => {
+    const cut: string[] = [];
+    await page.route('**/*', async (route) => {
+      if (new URL(route.request().url()).hostname === '127.0.0.1') return route.continue();
+      cut.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    // What a browser sends for an address typed in: Accept starts with text/html.
+    await page.goto(`${origin()}/graphql`);
+    await page.locator('.graphiql-container').waitFor();
+    // Apollo Sandbox stays one click away for those online.
+    const sandbox = page.getByRole('link', { name: 'Open in Apollo Sandbox (online)' });
+    expect(await sandbox.getAttribute('href')).toBe(
+      `https://studio.apollographql.com/sandbox/explorer?endpoint=${encodeURIComponent(stack.router.url)}`,
+    );
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.result-window').filter({ hasText: '"inStock"' }).waitFor();
+    await screenshot('11-graphql-offline');
+    // Nothing was asked of the outside world: the page needs only its own origin.
+    expect(cut).toEqual([]);
+  }, 60_000);
+
   it('runs a subscription from /graphiql over graphql-ws and shows its events', async () => {
     const subscription = `subscription WatchPrice { priceChanged(productId: "${repriced.id}") { id price { amount } } }`;
     await page.goto(`${origin()}/graphiql?${new URLSearchParams({ query: subscription })}`);

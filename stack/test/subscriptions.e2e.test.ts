@@ -182,6 +182,7 @@ describe('subscriptions through the router', () => {
         data: {
           orderStatusChanged: {
             id: orderId,
+            number: expect.any(Number),
             status: 'SHIPPED',
             items: [{ product: { id: product.id, name: product.name }, quantity: 1 }],
             payment: { status: 'SUCCEEDED' },

@@ -14,11 +14,19 @@ export interface ProductSnapshot {
   categoryId: string;
   categoryName: string;
   price: Money;
+  /**
+   * Archived by an ADMIN: no longer listed or searchable. Absent from events
+   * written before archiving existed, which were all of products on sale.
+   */
+  archived?: boolean;
 }
 
 export interface ProductEvents {
   ProductCreated: ProductSnapshot;
   ProductPriceChanged: ProductSnapshot & { previousPrice: Money };
+  /** Name, description or category edited by an ADMIN. */
+  ProductUpdated: ProductSnapshot;
+  ProductArchived: ProductSnapshot;
 }
 
 export interface InventoryEvents {

@@ -16,3 +16,4 @@ export * from './async-queue';
 export * from './attempt-backoff';
 export * from './http/request-id';
 export * from './observability';
+export * from './images/placeholder-image';

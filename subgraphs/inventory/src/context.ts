@@ -1,6 +1,7 @@
 import type { BaseContext, ServiceRuntime } from '@shop/federation';
 import type { Database, INVENTORY_STREAM } from './db';
 import { ReservationService } from './reservation/reservation.service';
+import { LowStockService } from './stock/low-stock.service';
 import { StockEvents } from './stock/stock-events';
 import { createStockLoaders } from './stock/stock.loader';
 import { StockService } from './stock/stock.service';
@@ -13,8 +14,10 @@ import { WarehouseService } from './warehouse/warehouse.service';
  */
 export function createServices(db: Database, { outbox }: ServiceRuntime<typeof INVENTORY_STREAM>) {
   const stockEvents = new StockEvents(db, outbox);
+  const stock = new StockService(db, stockEvents, outbox);
   return {
-    stock: new StockService(db, stockEvents, outbox),
+    stock,
+    lowStock: new LowStockService(db, stock),
     reservations: new ReservationService(db, stockEvents, outbox),
     warehouses: new WarehouseService(db),
   };

@@ -1,10 +1,11 @@
 import { seedData } from '@shop/seed';
 import type { Database } from './db';
+import { placeholderImage } from './product/product-images';
 
 /**
- * Loads the demo catalogue once: categories, products, their reviews with the
- * rating totals they imply, the stock projection and the delivered purchases
- * that make those reviews verified. Skipped when products already exist.
+ * Loads the demo catalogue once: categories, products with their placeholder
+ * illustrations, their reviews with the rating totals they imply, the stock
+ * projection and the delivered purchases that make those reviews verified. Skipped when products already exist.
  */
 export async function seedProducts(db: Database): Promise<boolean> {
   const { prisma } = db;
@@ -33,6 +34,15 @@ export async function seedProducts(db: Database): Promise<boolean> {
           reviewCount: reviews.length,
         };
       }),
+    });
+    const categoryNames = new Map(
+      seedData.categories.map((category) => [category.id, category.name]),
+    );
+    await tx.productImage.createMany({
+      data: seedData.products.map((product) => ({
+        productId: product.id,
+        ...placeholderImage(product.name, categoryNames.get(product.categoryId)!),
+      })),
     });
     await tx.review.createMany({
       data: seedData.reviews.map((review) => ({

@@ -293,4 +293,52 @@ describe('search index fed by product and inventory events (real PostgreSQL)', (
     );
     expect(result.data).toEqual({ searchSuggestions: ['Wombat Tray'] });
   });
+
+  it('takes an edited product’s new text, and drops an archived one from results, facets and suggestions for good', async () => {
+    const suggestions = async (prefix: string) =>
+      (
+        await graphqlRequest<{ searchSuggestions: string[] }>(
+          subgraph.url,
+          'query($prefix: String!) { searchSuggestions(prefix: $prefix) }',
+          { prefix },
+          identityHeaders(userIdentity(randomUUID())),
+        )
+      ).data!.searchSuggestions;
+    // A word of this run only: the stream may still hold an earlier run's unhandled events.
+    const word = `quokka${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 6)}`;
+    const stool = snapshot(`${word} Stool`, 5000);
+    const bench = snapshot(`${word} Bench`, 7000);
+    await bus.publish('products.events', [productCreated(stool), productCreated(bench)]);
+    // Not a test of speed (the first test is): a loaded machine may take longer.
+    await within(10_000, async () => (await search(word)).totalCount === 2);
+
+    const renamed = { ...stool, name: `${word} Footstool` };
+    await bus.publish('products.events', [
+      envelope(
+        'ProductUpdated',
+        stool.productId,
+        2,
+        renamed,
+      ) satisfies DomainEvent<'products.events'>,
+    ]);
+    await within(10_000, async () => idsOf(await search('footstool')).includes(stool.productId));
+
+    const archived = envelope('ProductArchived', stool.productId, 3, {
+      ...renamed,
+      archived: true,
+    }) satisfies DomainEvent<'products.events'>;
+    // The price change written before the archiving, delivered after it: too old to matter.
+    const late = priceChanged(stool, 4000, 2);
+    await bus.publish('products.events', [archived, late]);
+    await handled(late.id);
+
+    const page = await search(word);
+    expect(idsOf(page)).toEqual([bench.productId]);
+    expect(page.totalCount).toBe(1);
+    expect(page.facets.inStock).toEqual([{ value: false, count: 1 }]);
+    expect(await suggestions(word)).toEqual([`${word} Bench`]);
+    expect(await documentOf(stool.productId)).toMatchObject({ productVersion: 3 });
+  });
 });

@@ -1,5 +1,7 @@
-// The explorer at /graphiql: GraphiQL bundled from npm (no CDN), talking to
-// the router that served it, subscriptions over graphql-ws on the same path.
+// The explorer at /graphiql (and at /graphql for a browser): GraphiQL bundled
+// from npm (no CDN), talking to the router that served it, subscriptions over
+// graphql-ws on the same path. Apollo Sandbox is a link for those online: it
+// is loaded from Apollo's site, so it cannot be the default.
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
@@ -24,11 +26,26 @@ query FirstProducts {
 }
 `;
 
+const sandbox = new URL('https://studio.apollographql.com/sandbox/explorer');
+sandbox.searchParams.set('endpoint', url.toString());
+
 // A link can carry the operation to open: /graphiql?query=...
 const linkedQuery = new URLSearchParams(window.location.search).get('query') ?? undefined;
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
-    <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} query={linkedQuery} />
+    <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} query={linkedQuery}>
+      <GraphiQL.Logo>
+        GraphiQL{' '}
+        <a
+          href={sandbox.toString()}
+          target="_blank"
+          rel="noreferrer"
+          style={{ fontSize: '0.6em', fontWeight: 'normal' }}
+        >
+          Open in Apollo Sandbox (online)
+        </a>
+      </GraphiQL.Logo>
+    </GraphiQL>
   </StrictMode>,
 );

@@ -1,13 +1,39 @@
-import { Arg, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  FieldResolver,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { requireAdmin } from '@shop/federation';
 import type { InventoryContext } from '../context';
 import { requireWarehouseAccess } from '../warehouse/warehouse-access';
+import { ProductInventoryConnection } from './product-inventory.connection';
 import { announceStockChanged } from './stock-announcements';
 import { RestockInput } from './restock.input';
 import { ProductInventory, type WarehouseStock } from './stock.type';
 
 @Resolver(() => ProductInventory)
 export class StockResolver {
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
+  @Query(() => ProductInventoryConnection, {
+    description:
+      'ADMIN only. Products at or below their low-stock threshold, fewest available first; first is 1..100. Products never stocked are not listed.',
+  })
+  lowStock(
+    @Arg('first', () => Int) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: InventoryContext,
+  ): Promise<ProductInventoryConnection> {
+    requireAdmin(ctx.identity);
+    return ctx.services.lowStock.list(first, after ?? undefined);
+  }
+
   @Directive('@requiresScopes(scopes: [["admin"]])')
   @Mutation(() => ProductInventory, {
     description:

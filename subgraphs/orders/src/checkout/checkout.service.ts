@@ -174,7 +174,7 @@ export class CheckoutService {
     let created: SagaOrder;
     try {
       const row = await this.db.prisma.order.create({
-        select: { id: true, createdAt: true, updatedAt: true },
+        select: { id: true, number: true, createdAt: true, updatedAt: true },
         data: {
           ...columns,
           idempotencyKey,

@@ -5,6 +5,7 @@ import type { Order } from './order.type';
 
 export interface OrderRow {
   id: string;
+  number: number;
   userId: string;
   status: OrderStatus;
   totalAmount: number;
@@ -19,6 +20,7 @@ export interface OrderRow {
 
 export const orderColumns = {
   id: true,
+  number: true,
   userId: true,
   status: true,
   totalAmount: true,
@@ -34,6 +36,7 @@ export const orderColumns = {
 export function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
+    number: row.number,
     status: row.status,
     createdAt: row.createdAt,
     total: Money.of(row.totalAmount, row.totalCurrency),

@@ -4,12 +4,15 @@ import {
   Directive,
   FieldResolver,
   ID,
+  Int,
   Mutation,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
 import type { OrdersContext } from '../context';
+import { OrderConnection } from './order.connection';
+import { OrderFilter } from './order.input';
 import { OrderItem } from './order-item.type';
 import { OrderStatus } from './order-status';
 import { OrderStatusChange } from './order-status-change.type';
@@ -24,6 +27,20 @@ export class OrderResolver {
   })
   order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order> {
     return ctx.services.orders.visibleById(ctx.identity, id);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
+  @Query(() => OrderConnection, {
+    description: "ADMIN only. Every buyer's orders, newest first; first is 1..100.",
+  })
+  allOrders(
+    @Arg('first', () => Int) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | undefined,
+    @Ctx() ctx: OrdersContext,
+  ): Promise<OrderConnection> {
+    return ctx.services.orders.list(ctx.identity, first, after ?? undefined, filter ?? undefined);
   }
 
   @Directive('@requiresScopes(scopes: [["admin"]])')

@@ -10,9 +10,10 @@ import {
   requireAdmin,
   requireUserOrService,
 } from '@shop/federation';
-import { ConflictError, NotFoundError } from '@shop/platform';
+import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
 import { Prisma, type Database, type SagaStep } from '../db';
 import type { OrderOutbox } from '../db';
+import type { OrderFilter } from './order.input';
 import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
 import {
@@ -146,7 +147,7 @@ export class OrderService {
     if (ids.length === 0) return pages;
     const table = Prisma.raw(`"${this.db.schema}"."Order"`);
     const rows = await this.db.prisma.$queryRaw<OrderRow[]>`
-      SELECT "id", "userId", "status", "totalAmount", "totalCurrency",
+      SELECT "id", "number", "userId", "status", "totalAmount", "totalCurrency",
              "shipLine1", "shipLine2", "shipCity", "shipPostalCode", "shipCountry", "createdAt"
       FROM (
         SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o."userId" ORDER BY o."createdAt" DESC, o."id" DESC) AS position
@@ -161,13 +162,47 @@ export class OrderService {
     return pages;
   }
 
+  /**
+   * Orders of every buyer for ADMINs, newest first, filtered as a whole: the
+   * count is of every matching order, the page of those after the cursor.
+   */
+  async list(
+    identity: BaseContext['identity'],
+    first: number,
+    after: string | undefined,
+    filter: OrderFilter = {},
+  ): Promise<Connection<Order>> {
+    requireAdmin(identity);
+    assertPageSize(first);
+    const where = whereOf(filter);
+    let page: Prisma.OrderWhereInput = where;
+    if (after !== undefined) {
+      const position = positionOf(after);
+      if (!position)
+        throw new BadUserInputError('after is not a cursor of this list', { argument: 'after' });
+      const { at, id } = position;
+      page = {
+        AND: [where, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] }],
+      };
+    }
+    const [rows, totalCount] = await Promise.all([
+      this.db.prisma.order.findMany({
+        select: orderColumns,
+        where: page,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: first + 1,
+      }),
+      this.db.prisma.order.count({ where }),
+    ]);
+    return this.toConnection(rows, first, totalCount, after);
+  }
+
   /** A later page of one user's orders, newest first. */
   async pageOfUser(userId: string, first: number, after: string): Promise<OrderRow[]> {
     assertPageSize(first);
-    const [createdAt, id] = decodeCursor(after);
-    if (!isUuid(userId) || typeof createdAt !== 'string' || typeof id !== 'string') return [];
-    const at = new Date(createdAt);
-    if (Number.isNaN(at.getTime()) || !isUuid(id)) return [];
+    const position = positionOf(after);
+    if (!isUuid(userId) || !position) return [];
+    const { at, id } = position;
     return this.db.prisma.order.findMany({
       select: orderColumns,
       where: { userId, OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] },
@@ -193,6 +228,27 @@ export class OrderService {
   ): Connection<Order> {
     return toConnection(rows, first, totalCount, after !== undefined, cursorOf, toOrder);
   }
+}
+
+/** Where a cursor of a newest-first list points, or undefined when it is not such a cursor. */
+function positionOf(cursor: string): { at: Date; id: string } | undefined {
+  const [createdAt, id] = decodeCursor(cursor);
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || !isUuid(id)) return undefined;
+  const at = new Date(createdAt);
+  return Number.isNaN(at.getTime()) ? undefined : { at, id };
+}
+
+function whereOf(filter: OrderFilter): Prisma.OrderWhereInput {
+  const { status, buyerId, placedFrom, placedBefore } = filter;
+  if (placedFrom && placedBefore && placedFrom >= placedBefore) {
+    throw new BadUserInputError('placedFrom must be before placedBefore', { argument: 'filter' });
+  }
+  const conditions: Prisma.OrderWhereInput[] = [];
+  if (status) conditions.push({ status });
+  if (buyerId != null) conditions.push(isUuid(buyerId) ? { userId: buyerId } : { id: { in: [] } });
+  if (placedFrom) conditions.push({ createdAt: { gte: placedFrom } });
+  if (placedBefore) conditions.push({ createdAt: { lt: placedBefore } });
+  return { AND: conditions };
 }
 
 function cannotMove(

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
 import { UserReference } from '../user/user.stub';
 import { OrderStatus } from './order-status';
@@ -9,6 +9,12 @@ import { ShippingAddress } from './shipping-address.type';
 export class Order {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => Int, {
+    description:
+      'What people call the order, shown as "#1001": unique, from 1001 up in the order orders are placed (a checkout that fails before its order is stored leaves a gap).',
+  })
+  number!: number;
 
   @Field(() => OrderStatus)
   status!: OrderStatus;

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
-import { keyedLoader } from '@shop/federation';
+import { groupedLoader, keyedLoader } from '@shop/federation';
 import type { ProductService } from './product.service';
+import type { ProductImage } from './product-image.type';
 import type { Product } from './product.type';
 
 export function createProductLoaders(service: ProductService) {
@@ -8,6 +9,10 @@ export function createProductLoaders(service: ProductService) {
     productById: keyedLoader<string, Product>(
       (ids) => service.byIds(ids),
       (product) => product.id,
+    ),
+    imagesByProductId: groupedLoader<string, ProductImage>(
+      (ids) => service.imagesOf(ids),
+      (image) => image.productId,
     ),
   };
 }

@@ -13,6 +13,7 @@ export interface ProductRow {
   ratingSum: number;
   reviewCount: number;
   createdAt: Date;
+  archivedAt: Date | null;
 }
 
 export const productColumns = {
@@ -26,6 +27,7 @@ export const productColumns = {
   ratingSum: true,
   reviewCount: true,
   createdAt: true,
+  archivedAt: true,
 } as const;
 
 export function toProduct(row: ProductRow): Product {
@@ -40,6 +42,7 @@ export function toProduct(row: ProductRow): Product {
       row.reviewCount === 0 ? null : Math.round((row.ratingSum / row.reviewCount) * 100) / 100,
     reviewCount: row.reviewCount,
     createdAt: row.createdAt,
+    archivedAt: row.archivedAt,
   };
 }
 
@@ -53,5 +56,6 @@ export function toSnapshot(row: ProductRow, categoryName: string): ProductSnapsh
     categoryId: row.categoryId,
     categoryName,
     price: { amount: row.priceAmount, currency: row.priceCurrency },
+    archived: row.archivedAt !== null,
   };
 }

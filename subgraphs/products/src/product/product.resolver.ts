@@ -17,7 +17,8 @@ import { cachePublicly, MoneyInput, PUBLIC_CACHE_SECONDS, requireAdmin } from '@
 import { Category } from '../category/category.type';
 import type { ProductsContext } from '../context';
 import { ProductConnection } from './product.connection';
-import { CreateProductInput, ProductFilter } from './product.input';
+import { ProductImage } from './product-image.type';
+import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.input';
 import { cacheWritten } from './product.loader';
 import { Product } from './product.type';
 
@@ -63,6 +64,32 @@ export class ProductResolver {
   }
 
   @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
+  @Query(() => ProductConnection, {
+    description:
+      'ADMIN only. Every product by name, archived ones included unless archived says otherwise; first is 1..100.',
+  })
+  allProducts(
+    @Arg('first', () => Int) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | undefined,
+    @Arg('archived', () => Boolean, {
+      nullable: true,
+      description: 'true: only archived products; false: only those on sale; not given: both.',
+    })
+    archived: boolean | undefined,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<ProductConnection> {
+    requireAdmin(ctx.identity);
+    return ctx.services.products.listAll(
+      first,
+      after ?? undefined,
+      filter ?? undefined,
+      archived ?? undefined,
+    );
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
   @Mutation(() => Product, {
     description:
       'ADMIN only. A new product, out of stock until restocked; announces ProductCreated.',
@@ -92,6 +119,52 @@ export class ProductResolver {
     // At once, so the caller's next read is fresh.
     await announceEntityChanged(ctx.pubSub, 'Product', product.id, ctx.log);
     return cacheWritten(ctx.loaders.productById, product);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Product, {
+    description:
+      "ADMIN only. Changes a product's name, description, category or pictures; announces ProductUpdated when its text or category changed.",
+  })
+  async updateProduct(
+    @Arg('productId', () => ID) productId: string,
+    @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<Product> {
+    requireAdmin(ctx.identity);
+    const product = await ctx.services.products.update(productId, input, ctx.requestId);
+    await announceEntityChanged(ctx.pubSub, 'Product', product.id, ctx.log);
+    ctx.loaders.imagesByProductId.clear(product.id);
+    return cacheWritten(ctx.loaders.productById, product);
+  }
+
+  @Directive('@requiresScopes(scopes: [["admin"]])')
+  @Mutation(() => Product, {
+    description:
+      'ADMIN only. Takes a product off sale: out of the listing and search, still readable by id and in allProducts; announces ProductArchived. Archiving again changes nothing.',
+  })
+  async archiveProduct(
+    @Arg('productId', () => ID) productId: string,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<Product> {
+    requireAdmin(ctx.identity);
+    const product = await ctx.services.products.archive(productId, ctx.requestId);
+    await announceEntityChanged(ctx.pubSub, 'Product', product.id, ctx.log);
+    return cacheWritten(ctx.loaders.productById, product);
+  }
+
+  @Directive('@listSize(assumedSize: 10)')
+  @FieldResolver(() => [ProductImage], {
+    description:
+      'In order, the first the one lists show; every product has at least one unless an ADMIN removed them.',
+  })
+  images(
+    @Root() product: Product,
+    @Ctx() ctx: ProductsContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ProductImage[]> {
+    cachePublicly(info, PUBLIC_CACHE_SECONDS.catalog);
+    return ctx.loaders.imagesByProductId.load(product.id);
   }
 
   @FieldResolver(() => Category)

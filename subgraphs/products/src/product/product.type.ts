@@ -32,5 +32,12 @@ export class Product {
   @Field()
   createdAt!: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When an ADMIN archived it: no longer listed or searchable, still readable by id. Null while on sale.',
+  })
+  archivedAt!: Date | null;
+
   categoryId!: string;
 }

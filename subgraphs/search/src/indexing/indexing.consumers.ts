@@ -24,6 +24,8 @@ export function startIndexing(
       handlers: {
         ProductCreated: (event, tx) => indexing.applyProduct(tx, event.data, event.version),
         ProductPriceChanged: (event, tx) => indexing.applyProduct(tx, event.data, event.version),
+        ProductUpdated: (event, tx) => indexing.applyProduct(tx, event.data, event.version),
+        ProductArchived: (event, tx) => indexing.applyProduct(tx, event.data, event.version),
       },
     }),
     consumeEvents({

@@ -26,7 +26,9 @@ export class IndexingService {
   /**
    * Creates or updates the product's document from the snapshot. A new
    * document takes its stock from the projection, in case the product's
-   * StockChanged arrived first; an existing one keeps its own.
+   * StockChanged arrived first; an existing one keeps its own. An archived
+   * product's document stays, flagged, so an older event arriving late
+   * cannot bring it back into search.
    */
   async applyProduct(
     tx: Prisma.TransactionClient,
@@ -36,10 +38,11 @@ export class IndexingService {
     await tx.$executeRaw`
       INSERT INTO ${this.documents} AS d
         ("productId", "name", "description", "categoryId", "categoryName", "priceAmount",
-         "priceCurrency", "inStock", "productVersion", "stockVersion", "updatedAt")
+         "priceCurrency", "inStock", "archived", "productVersion", "stockVersion", "updatedAt")
       SELECT p.id, ${product.name}, ${product.description}, ${product.categoryId}::uuid,
              ${product.categoryName}, ${product.price.amount}::int, ${product.price.currency},
-             coalesce(s."inStock", false), ${version}::int, coalesce(s."version", 0), ${NOW_UTC}
+             coalesce(s."inStock", false), ${product.archived === true}, ${version}::int,
+             coalesce(s."version", 0), ${NOW_UTC}
       FROM (SELECT ${product.productId}::uuid AS id) p
       LEFT JOIN ${this.stock} s ON s."productId" = p.id
       ON CONFLICT ("productId") DO UPDATE SET
@@ -49,6 +52,7 @@ export class IndexingService {
         "categoryName" = excluded."categoryName",
         "priceAmount" = excluded."priceAmount",
         "priceCurrency" = excluded."priceCurrency",
+        "archived" = excluded."archived",
         "productVersion" = excluded."productVersion",
         "updatedAt" = excluded."updatedAt"
       WHERE d."productVersion" < excluded."productVersion"`;

@@ -12,7 +12,8 @@ export interface RebuildResult {
 
 /**
  * Re-indexes the whole catalogue from its owners' APIs: repairs a lost or
- * drifted index. The consumers keep running meanwhile, so a document an event
+ * drifted index. The catalogue lists only products on sale, so an archived
+ * product's document is removed like that of a product that is gone. The consumers keep running meanwhile, so a document an event
  * changed after the rebuild started is left alone: the API answered from an
  * earlier or equal state, and any change the API saw that the document lacks
  * still arrives as an event. The APIs carry no versions, so the documents keep
@@ -64,12 +65,12 @@ export class IndexRebuildService {
     await this.db.prisma.$executeRaw`
       INSERT INTO ${this.documents} AS d
         ("productId", "name", "description", "categoryId", "categoryName", "priceAmount",
-         "priceCurrency", "inStock", "productVersion", "stockVersion", "updatedAt")
+         "priceCurrency", "inStock", "archived", "productVersion", "stockVersion", "updatedAt")
       SELECT p."productId", p."name", p."description", p."categoryId", p."categoryName",
              p."priceAmount", p."priceCurrency",
              CASE WHEN s."updatedAt" >= ${startedAt}::timestamp THEN s."inStock"
                   ELSE p."inStock" END,
-             0, coalesce(s."version", 0), ${NOW_UTC}
+             false, 0, coalesce(s."version", 0), ${NOW_UTC}
       FROM unnest(
         ${column((product) => product.productId)}::uuid[],
         ${column((product) => product.name)}::text[],
@@ -90,6 +91,7 @@ export class IndexRebuildService {
         "priceAmount" = excluded."priceAmount",
         "priceCurrency" = excluded."priceCurrency",
         "inStock" = excluded."inStock",
+        "archived" = excluded."archived",
         "stockVersion" = greatest(d."stockVersion", excluded."stockVersion"),
         "updatedAt" = excluded."updatedAt"
       WHERE d."updatedAt" < ${startedAt}::timestamp`;

@@ -70,7 +70,7 @@ export class SearchService {
    */
   private matches(text: string, filter: SearchFilter): Prisma.Sql {
     const table = Prisma.raw(`"${this.db.schema}"."SearchDocument"`);
-    const conditions = [Prisma.sql`d."searchVector" @@ q.query`];
+    const conditions = [Prisma.sql`d."searchVector" @@ q.query`, Prisma.sql`NOT d."archived"`];
     const categoryIds = filter.categoryIds ?? [];
     if (categoryIds.length > 0) {
       conditions.push(Prisma.sql`d."categoryId" = ANY(${categoryIds.filter(isUuid)}::uuid[])`);

@@ -33,8 +33,8 @@ export class SuggestionService {
 }
 
 /**
- * Names that start with the text, case-insensitively, or have a word starting
- * with it. The start is matched as `lower(name) LIKE lower(text) || '%'`, the
+ * Names of products on sale that start with the text, case-insensitively, or
+ * have a word starting with it. The start is matched as `lower(name) LIKE lower(text) || '%'`, the
  * form the trigram index on lower(name) answers; the words through the name's
  * part (weight A) of the tsvector and its GIN index.
  */
@@ -52,7 +52,7 @@ export function suggestionsQuery(schema: string, text: string, limit: number): P
     SELECT name FROM (
       SELECT DISTINCT d."name" AS name, ${startsWith} AS "startsWith"
       FROM ${table} d
-      WHERE ${startsWith} ${wordMatch}
+      WHERE NOT d."archived" AND (${startsWith} ${wordMatch})
     ) candidates
     ORDER BY "startsWith" DESC, length(name), name
     LIMIT ${limit}`;
