@@ -4,6 +4,7 @@ import type { CachePolicy, FetchCache, SubgraphFetch } from './caches';
 import { cacheHintOf, cachePolicyOf, isCacheable } from './cache-control';
 import { compileRewrites } from './data-rewrites';
 import type { Cursor, ExecutionState } from './execution-state';
+import { RepresentationIndex } from './representation-index';
 import { compileRepresentation } from './representations';
 import {
   concretePaths,
@@ -223,7 +224,7 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies): 
     const representations: ResultObject[] = [];
     const owners: ResultObject[] = [];
     const ownersOf: number[][] = [];
-    const indexOf = new Map<string, number>();
+    const distinct = new RepresentationIndex();
     // Entities that share their answer's objects (see mergeIntoOwners) are
     // reached more than once: one lookup spares building and keying their
     // representation again.
@@ -238,11 +239,8 @@ export function compileFetch(node: FetchNode, dependencies: FetchDependencies): 
       const representation = representationOf!(entity);
       if (representation && representation.__typename) {
         rewriteInput?.(representation);
-        const key = JSON.stringify(representation);
-        let index = indexOf.get(key);
-        if (index === undefined) {
-          index = representations.length;
-          indexOf.set(key, index);
+        const index = distinct.indexOf(representation);
+        if (index === representations.length) {
           representations.push(representation);
           ownersOf.push([]);
         }
