@@ -5,7 +5,8 @@
 // --postgres runs checkout and store on the machine's PostgreSQL and Redis
 // instead of the embedded database and bus. --runs N (gateway and store,
 // default 3) repeats their measurements and reports medians. --cpu-prof <dir>
-// (checkout) has the stack write V8 CPU profiles of its threads there.
+// (checkout, gateway) has the stack or the routers write V8 CPU profiles
+// there; `node bench/profile-summary.mjs <dir>` summarizes them.
 // --baseline <checkout> (gateway) loads the router built in another checkout
 // (e.g. a git worktree of an earlier commit, after `npm run build` there) as
 // two more targets, alternating with this one's, for ratios in one command.

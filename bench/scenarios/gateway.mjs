@@ -83,7 +83,12 @@ function baselineTargets(checkout) {
   }));
 }
 
-export async function gateway({ seconds = 10, runs = 3, baseline } = {}) {
+/**
+ * `cpuProfDir`: each router target (not the stock gateway) writes a V8 CPU
+ * profile into a folder of its own there when it stops (`router-no-dedup`,
+ * …); `node bench/profile-summary.mjs <folder>` reads them.
+ */
+export async function gateway({ seconds = 10, runs = 3, baseline, cpuProfDir } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-gateway-'));
   const started = [];
   try {
@@ -99,8 +104,12 @@ export async function gateway({ seconds = 10, runs = 3, baseline } = {}) {
     const targets = [];
     for (const target of [...TARGETS, ...(baseline ? baselineTargets(baseline) : [])]) {
       const port = await freePort();
+      const profile =
+        cpuProfDir && target.script !== TARGETS[0].script
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfDir, slug(target.name))}`]
+          : [];
       const served = await startProcess({
-        command: [process.execPath, ...HEAP_CAP, ...target.script],
+        command: [process.execPath, ...HEAP_CAP, ...profile, ...target.script],
         env: { ...target.env, SUPERGRAPH_PATH: supergraphPath, PORT: String(port) },
         url: `http://127.0.0.1:${port}${target.path}`,
       });
@@ -142,6 +151,9 @@ export async function gateway({ seconds = 10, runs = 3, baseline } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A target's name as a folder name: "router, no dedup" → "router-no-dedup". */
+const slug = (name) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 
 /** The calls the benchmark's subgraphs have answered so far. */
 async function subgraphCalls(baseUrl) {
