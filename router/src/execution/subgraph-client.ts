@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { IDENTITY_HEADER } from '@shop/identity';
 import type { AttemptLimits, SubgraphResilience } from '../resilience/subgraph-resilience';
+import { postJson, type PostAnswer } from './post-json';
 import type { RequestIdentity } from './request-identity';
 import { isObject } from './result-tree';
 import { httpStatusError, transportError } from './subgraph-errors';
@@ -32,13 +33,6 @@ export interface SubgraphCallObserver {
   start(subgraph: string, headers: Record<string, string>): (outcome: SubgraphCallOutcome) => void;
 }
 
-interface RawAnswer {
-  status: number;
-  contentType: string | undefined;
-  cacheControl: string | undefined;
-  text: string;
-}
-
 interface Endpoint {
   url: string;
   origin: string;
@@ -53,7 +47,7 @@ interface Endpoint {
  */
 export class SubgraphClient {
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly inFlight = new Map<string, Promise<RawAnswer>>();
+  private readonly inFlight = new Map<string, Promise<PostAnswer>>();
 
   constructor(
     subgraphs: readonly { name: string; url: string }[],
@@ -83,7 +77,7 @@ export class SubgraphClient {
     return { body: parseAnswer(raw, endpoint.url), cacheControl: raw.cacheControl };
   }
 
-  private shared(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+  private shared(endpoint: Endpoint, call: SubgraphCall): Promise<PostAnswer> {
     const key = `${call.subgraph}\n${call.identity.key}\n${call.body}`;
     let pending = this.inFlight.get(key);
     if (!pending) {
@@ -93,7 +87,7 @@ export class SubgraphClient {
     return pending;
   }
 
-  private exchange(endpoint: Endpoint, call: SubgraphCall): Promise<RawAnswer> {
+  private exchange(endpoint: Endpoint, call: SubgraphCall): Promise<PostAnswer> {
     if (!this.resilience) return this.send(endpoint, call);
     return this.resilience.run(call, (limits) => this.send(endpoint, call, limits));
   }
@@ -102,7 +96,7 @@ export class SubgraphClient {
     endpoint: Endpoint,
     call: SubgraphCall,
     limits?: AttemptLimits,
-  ): Promise<RawAnswer> {
+  ): Promise<PostAnswer> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       // Asked at every attempt: a retry long after the first one leaves with a fresh header.
@@ -111,21 +105,14 @@ export class SubgraphClient {
     if (call.requestId) headers['x-request-id'] = call.requestId;
     const ended = this.observer?.start(call.subgraph, headers);
     try {
-      const response = await this.dispatcher.request({
+      const answer = await postJson(this.dispatcher, {
         origin: endpoint.origin,
         path: endpoint.path,
-        method: 'POST',
         headers,
         body: call.body,
         // The call's deadline (the signal) replaces the pools' own timers.
-        ...(limits && { signal: limits.signal, headersTimeout: 0, bodyTimeout: 0 }),
+        signal: limits?.signal,
       });
-      const answer = {
-        status: response.statusCode,
-        contentType: headerValue(response.headers['content-type']),
-        cacheControl: headerValue(response.headers['cache-control']),
-        text: await response.body.text(),
-      };
       ended?.({ status: answer.status });
       return answer;
     } catch (error) {
@@ -135,12 +122,8 @@ export class SubgraphClient {
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** Reads an answer as RemoteGraphQLDataSource does, with its errors for bad statuses and bodies. */
-function parseAnswer(raw: RawAnswer, url: string): SubgraphAnswer['body'] {
+function parseAnswer(raw: PostAnswer, url: string): SubgraphAnswer['body'] {
   const isJson =
     raw.contentType !== undefined &&
     (raw.contentType.startsWith('application/json') ||
