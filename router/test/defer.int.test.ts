@@ -280,4 +280,23 @@ describe('@defer through the router (multipart/mixed, deferSpec=20220824)', () =
     // The inventory subgraph answers public cache-control: the second part came from the cache.
     expect(inventoryCalls()).toBe(calls);
   });
+
+  it('answers a conditional @defer at once, whatever its variable', async () => {
+    const query = `query ($later: Boolean!) { product(upc: "p1") { name ... @defer(if: $later) { inStock } } }`;
+    for (const later of [true, false]) {
+      const reader = await postForParts(router.url, query, { later });
+      expect(reader.contentType).toMatch(/^application\/json/);
+      const whole = await graphqlRequest(router.url, query, { later });
+      expect(whole.data).toEqual({ product: { name: 'Table', inStock: true } });
+    }
+  });
+
+  it('counts deferred fragments against the operation limits, refused before any part', async () => {
+    const aliases = Array.from({ length: 31 }, (_, n) => `a${n}: name`).join(' ');
+    const query = `{ product(upc: "p1") { upc ... @defer { ${aliases} } } }`;
+    const reader = await postForParts(router.url, query);
+    expect(reader.status).toBe(400);
+    expect(reader.contentType).toMatch(/^application\/json/);
+    expect(errorCodes(await graphqlRequest(router.url, query))).toEqual(['MAX_ALIASES_EXCEEDED']);
+  });
 });
