@@ -3,8 +3,10 @@ import type { AccessTokenVerifier, Identity } from '@shop/identity';
 import { requestIdOf, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
+import type { IncrementalDeliveryContext } from './execution/incremental-delivery';
 
-export interface RouterContext {
+/** Per request; the executor leaves the deferred parts of an operation here for the HTTP layer. */
+export interface RouterContext extends IncrementalDeliveryContext {
   requestId: string;
   log: Logger;
   identity: Identity;
@@ -24,5 +26,6 @@ export async function createRouterContext(
     log: log.child({ requestId }),
     identity,
     clientAddress: clientAddressOf(req),
+    deferred: {},
   };
 }

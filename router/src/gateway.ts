@@ -7,7 +7,7 @@ import { SubgraphDataSource } from './datasources/subgraph-data-source';
 import type { FetchCache, PlanStore } from './execution/caches';
 import { QueryPlanExecutor, type PlanCallsObserver } from './execution/query-plan-executor';
 import { SubgraphClient, type SubgraphCallObserver } from './execution/subgraph-client';
-import { SupergraphPlanner } from './execution/supergraph-planner';
+import { PLANNER_CONFIG, SupergraphPlanner } from './execution/supergraph-planner';
 import type { SubgraphResilience } from './resilience/subgraph-resilience';
 import { subgraphsOf, type SupergraphSubgraph } from './supergraph/subgraphs';
 
@@ -30,9 +30,10 @@ export interface GatewayOptions {
 
 export interface GatewaySetup {
   /**
-   * The API schema as @apollo/gateway builds it, which Apollo Server
-   * validates against; rejects a supergraph the gateway refuses (an unknown
-   * SECURITY feature, an invalid supergraph).
+   * The API schema Apollo Server validates against, once @apollo/gateway has
+   * loaded the supergraph; rejects a supergraph the gateway refuses (an
+   * unknown SECURITY feature, an invalid supergraph). It is the planner's:
+   * the gateway's own leaves @defer out whatever its planner is told.
    */
   loadSchema(): Promise<GraphQLSchema>;
   /** Ends the gateway's schema loading; the executor serves requests already under way. */
@@ -80,6 +81,7 @@ export function createGateway(
   const loader = new ApolloGateway({
     supergraphSdl,
     logger: log,
+    queryPlannerConfig: PLANNER_CONFIG,
     buildService: ({ name }) => {
       const source = sources[name];
       if (!source) throw new Error(`Subgraph ${name} is not in the supergraph`);
@@ -105,7 +107,10 @@ export function createGateway(
     planCalls: options.planCalls,
   });
   return {
-    loadSchema: async () => (await loader.load()).schema,
+    loadSchema: async () => {
+      await loader.load();
+      return planner.schema;
+    },
     stop: () => loader.stop(),
     executor,
     planner,

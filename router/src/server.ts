@@ -19,6 +19,7 @@ import { subgraphEnvKey, type RouterConfig } from './config';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
+import { subsequentParts } from './execution/subsequent-parts';
 import { authorizationPlugin } from './plugins/authorization.plugin';
 import { graphiqlLandingPagePlugin } from './plugins/graphiql-landing-page.plugin';
 import { loginThrottlePlugin } from './plugins/login-throttle.plugin';
@@ -131,6 +132,7 @@ export async function startRouter(
     log,
   });
 
+  const formatError = createRouterErrorFormatter(log, config.production);
   const apollo = new ApolloServer<RouterContext>({
     gateway: supergraphGateway(supergraph),
     introspection: config.introspection,
@@ -139,7 +141,7 @@ export async function startRouter(
     // strips them from the messages once computed, and from validation's only.
     validationOptions: { hideSuggestions: !config.introspection },
     includeStacktraceInErrorResponses: !config.production,
-    formatError: createRouterErrorFormatter(log, config.production),
+    formatError,
     // MAX_TOKENS, the same in every state: it is the configuration's, not the supergraph's.
     parseOptions: supergraph.current.limits.parseOptions,
     stringifyResult: createResultStringifier(),
@@ -201,6 +203,8 @@ export async function startRouter(
       },
       maxBodyBytes: config.maxBodyBytes,
       divert: subscriptions.multipart,
+      subsequentParts: ({ deferred }) =>
+        deferred?.payloads && subsequentParts(deferred.payloads, formatError),
     }),
   );
   // GET /metrics: operations, subgraph calls, subscriptions and the process (unless METRICS_ENABLED=false),

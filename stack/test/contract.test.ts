@@ -10,6 +10,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import status from '../../clients/contract-status.json';
@@ -35,14 +36,28 @@ function problemsOf(schema: GraphQLSchema, document: DocumentNode): string[] {
   return validate(schema, document).map((error) => error.message);
 }
 
+/**
+ * The selections of a set as they answer: an inline fragment without a type
+ * condition (`... @defer { … }`) selects its fields on the same object, so
+ * they count as the set's own (deferred, they still arrive, in a later part).
+ */
+function answeredSelections(set: SelectionSetNode | undefined): readonly SelectionNode[] {
+  return (set?.selections ?? []).flatMap((selection) =>
+    selection.kind === Kind.INLINE_FRAGMENT && !selection.typeCondition
+      ? answeredSelections(selection.selectionSet)
+      : [selection],
+  );
+}
+
 /** A selection (field or inline fragment) of `wider` matching each of `narrower`'s, recursively. */
 function covers(
   wider: SelectionSetNode | undefined,
   narrower: SelectionSetNode | undefined,
 ): boolean {
   if (!narrower) return !wider;
+  const offered = answeredSelections(wider);
   return narrower.selections.every((promised) =>
-    wider?.selections.some((selection) => {
+    offered.some((selection) => {
       if (promised.kind === Kind.FIELD && selection.kind === Kind.FIELD) {
         return (
           selection.alias?.value === promised.alias?.value &&

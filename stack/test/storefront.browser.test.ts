@@ -134,6 +134,43 @@ describe('the storefront in a browser, served by the router', () => {
     await screenshot('08-order-shipped-live');
   }, 180_000);
 
+  it('shows a product page at once and its reviews when their deferred part arrives', async () => {
+    const reviewed = seedData.reviews[0]!;
+    const reviewedProduct = seedData.products.find(({ id }) => id === reviewed.productId)!;
+    const author = seedData.users.find(({ id }) => id === reviewed.authorId)!;
+    const productPage = page.waitForResponse(
+      (response) =>
+        response.url().endsWith('/graphql') &&
+        (response.request().postData() ?? '').includes('"operationName":"ProductPage"'),
+    );
+    await page.goto(`${origin()}/products/${reviewedProduct.id}`);
+    await page.getByRole('heading', { name: reviewedProduct.name }).waitFor();
+    const reviews = page.getByTestId('reviews');
+    await reviews.getByText(author.name).first().waitFor();
+    await screenshot('10-product-reviews-deferred');
+
+    // Apollo Client asked for incremental delivery; the reviews came in a part of their own.
+    const response = await productPage;
+    expect(response.headers()['content-type']).toBe(
+      'multipart/mixed;boundary="graphql";deferSpec=20220824',
+    );
+    const parts = (await response.text())
+      .split('\r\n--graphql')
+      .flatMap((part) => (part.includes('{') ? [JSON.parse(part.slice(part.indexOf('{')))] : []));
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toMatchObject({
+      data: { product: { name: reviewedProduct.name } },
+      hasNext: true,
+    });
+    expect(parts[0].data.product.reviews).toBeUndefined();
+    expect(parts[1]).toMatchObject({
+      incremental: [
+        { label: 'reviews', path: ['product'], data: { reviews: { edges: expect.any(Array) } } },
+      ],
+      hasNext: false,
+    });
+  }, 60_000);
+
   it('serves GraphiQL at /graphiql, bundled, and runs a query from the browser', async () => {
     const outside: string[] = [];
     page.on('request', (request) => {

@@ -39,7 +39,8 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
       price: product.price,
       inventory: { available: stockOf(product.id), inStock: stockOf(product.id) > 0 },
     });
-    expect(page.reviews.edges.map((edge) => edge.node.author)).toContainEqual({
+    // Deferred in the operation; a client without multipart in Accept gets them at once.
+    expect(page.reviews?.edges.map((edge) => edge.node.author)).toContainEqual({
       id: author.id,
       name: author.name,
     });

@@ -4,6 +4,7 @@ export * from './logger';
 export * from './http/apollo-handler';
 export * from './http/body';
 export * from './http/json-nesting';
+export * from './http/multipart';
 export * from './http/http-server';
 export * from './http/respond';
 export * from './process';

@@ -14,6 +14,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type InlineFragmentNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -29,8 +30,14 @@ import {
 export interface Authorization {
   /** The operation to execute, or null when nothing of it may run. */
   document: DocumentNode | null;
-  /** One error per refused field, with the contract's code. */
+  /** One error per refused field, with the contract's code (but those of `deferredErrors`). */
   errors: GraphQLFormattedError[];
+  /**
+   * The errors of refusals answered in a deferred fragment, by the
+   * placeholder that answers them: they belong to the part where that
+   * placeholder appears, when the fragment is delivered in a part of its own.
+   */
+  deferredErrors: Map<string, GraphQLFormattedError[]>;
   /** Placeholder alias -> what to answer with null where it appears. */
   placeholders: Map<string, Placeholder>;
   /** With document null: the root keys to answer null, or null for `data: null`. */
@@ -43,6 +50,8 @@ interface Frame {
   node: FieldNode;
   type: GraphQLOutputType;
   key: string;
+  /** Inside a fragment with @defer. */
+  deferred: boolean;
 }
 
 /**
@@ -55,6 +64,7 @@ export type Placeholder = { nulls: 'field'; key: string } | { nulls: 'item' };
 interface Target {
   node: FieldNode;
   nulls: 'field' | 'item';
+  deferred: boolean;
 }
 
 const PLACEHOLDER_PREFIX = '__authz_';
@@ -97,12 +107,14 @@ export function authorizeOperation(
 
   const errors: GraphQLFormattedError[] = [];
   const removals = new Map<FieldNode, Target['nulls']>();
+  const errorsOfDeferredTargets = new Map<FieldNode, GraphQLFormattedError[]>();
   let wholeDataNull = false;
 
   const walk = (
     selectionSet: SelectionSetNode,
     parent: GraphQLCompositeType,
     ancestors: Frame[],
+    deferred: boolean,
   ): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -110,7 +122,7 @@ export function authorizeOperation(
           ? schema.getType(selection.typeCondition.name.value)
           : parent;
         if (condition && isCompositeType(condition))
-          walk(selection.selectionSet, condition, ancestors);
+          walk(selection.selectionSet, condition, ancestors, deferred || defers(selection));
         continue;
       }
       if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
@@ -121,6 +133,7 @@ export function authorizeOperation(
         node: selection,
         type: definition.type,
         key: selection.alias?.value ?? selection.name.value,
+        deferred,
       };
       const refusal = refusalFor(
         requirementFor(schema, requirements, parent, definition.name, definition.type),
@@ -128,12 +141,18 @@ export function authorizeOperation(
       );
       if (refusal) {
         const path = [...ancestors, frame].map((ancestor) => ancestor.key);
-        errors.push({
+        const error = {
           message: `Not allowed to see ${parent.name}.${definition.name}`,
           path,
           extensions: { code: refusal },
-        });
+        };
+        errors.push(error);
         const target = nullTarget([...ancestors, frame]);
+        if (target?.deferred) {
+          const ofTarget = errorsOfDeferredTargets.get(target.node) ?? [];
+          ofTarget.push(error);
+          errorsOfDeferredTargets.set(target.node, ofTarget);
+        }
         // A field nulled already wins over nulling items inside it.
         if (target && removals.get(target.node) !== 'field')
           removals.set(target.node, target.nulls);
@@ -142,20 +161,31 @@ export function authorizeOperation(
       }
       const named = getNamedType(definition.type);
       if (selection.selectionSet && isCompositeType(named))
-        walk(selection.selectionSet, named, [...ancestors, frame]);
+        walk(selection.selectionSet, named, [...ancestors, frame], deferred);
     }
   };
-  walk(inlined.selectionSet, rootType, []);
+  walk(inlined.selectionSet, rootType, [], false);
 
   if (errors.length === 0) return undefined;
   const signature = errors.map((error) => error.path?.join('.')).join('|');
+  // Nothing runs: every error is answered at once.
+  const deferredErrors = new Map<string, GraphQLFormattedError[]>();
   if (wholeDataNull)
-    return { document: null, errors, placeholders: new Map(), rootNulls: null, signature };
+    return {
+      document: null,
+      errors,
+      deferredErrors,
+      placeholders: new Map(),
+      rootNulls: null,
+      signature,
+    };
 
   const placeholders = new Map<string, Placeholder>();
-  const placeholderFor = (placeholder: Placeholder): FieldNode => {
+  const placeholderFor = (placeholder: Placeholder, target: FieldNode): FieldNode => {
     const alias = `${PLACEHOLDER_PREFIX}${placeholders.size}`;
     placeholders.set(alias, placeholder);
+    const ofTarget = errorsOfDeferredTargets.get(target);
+    if (ofTarget) deferredErrors.set(alias, ofTarget);
     return {
       kind: Kind.FIELD,
       alias: { kind: Kind.NAME, value: alias },
@@ -166,11 +196,14 @@ export function authorizeOperation(
     Field(node) {
       const nulls = removals.get(node);
       if (nulls === 'field')
-        return placeholderFor({ nulls, key: node.alias?.value ?? node.name.value });
+        return placeholderFor({ nulls, key: node.alias?.value ?? node.name.value }, node);
       if (nulls === 'item') {
         return {
           ...node,
-          selectionSet: { kind: Kind.SELECTION_SET, selections: [placeholderFor({ nulls })] },
+          selectionSet: {
+            kind: Kind.SELECTION_SET,
+            selections: [placeholderFor({ nulls }, node)],
+          },
         };
       }
       return undefined;
@@ -182,18 +215,28 @@ export function authorizeOperation(
     return {
       document: null,
       errors,
+      deferredErrors: new Map(),
       placeholders,
       rootNulls: rootPlaceholders.map((placeholder) => (placeholder as { key: string }).key),
       signature,
     };
   }
+  const deferred = new Set([...deferredErrors.values()].flat());
   return {
     document: { kind: Kind.DOCUMENT, definitions: [rewritten] },
-    errors,
+    errors: errors.filter((error) => !deferred.has(error)),
+    deferredErrors,
     placeholders,
     rootNulls: null,
     signature,
   };
+}
+
+/** Whether a fragment is deferred (an `if: false` keeps it in its parent's part). */
+function defers(fragment: InlineFragmentNode): boolean {
+  const directive = fragment.directives?.find((node) => node.name.value === 'defer');
+  const condition = directive?.arguments?.find((argument) => argument.name.value === 'if');
+  return !!directive && !(condition?.value.kind === Kind.BOOLEAN && !condition.value.value);
 }
 
 /**
@@ -201,17 +244,27 @@ export function authorizeOperation(
  * where the placeholder stands (keeping the operation's key order), or the
  * whole list item null.
  */
-export function answerRefusals(data: unknown, placeholders: Map<string, Placeholder>): unknown {
-  if (Array.isArray(data)) return data.map((item) => answerRefusals(item, placeholders));
+export function answerRefusals(
+  data: unknown,
+  placeholders: Map<string, Placeholder>,
+  /** Told each placeholder answered. */
+  answered?: (alias: string) => void,
+): unknown {
+  if (Array.isArray(data)) return data.map((item) => answerRefusals(item, placeholders, answered));
   if (data === null || typeof data !== 'object') return data;
   const entries = Object.entries(data);
-  if (entries.some(([key]) => placeholders.get(key)?.nulls === 'item')) return null;
+  const item = entries.find(([key]) => placeholders.get(key)?.nulls === 'item');
+  if (item) {
+    answered?.(item[0]);
+    return null;
+  }
   return Object.fromEntries(
     entries.map(([key, value]) => {
       const placeholder = placeholders.get(key);
-      return placeholder?.nulls === 'field'
-        ? [placeholder.key, null]
-        : [key, answerRefusals(value, placeholders)];
+      if (placeholder?.nulls !== 'field')
+        return [key, answerRefusals(value, placeholders, answered)];
+      answered?.(key);
+      return [placeholder.key, null];
     }),
   );
 }
@@ -226,8 +279,9 @@ function nullTarget(chain: Frame[]): Target | undefined {
   for (let index = chain.length - 1; index >= 0; index--) {
     const frame = chain[index]!;
     if (index < chain.length - 1 && hasNullableItems(frame.type))
-      return { node: frame.node, nulls: 'item' };
-    if (!isNonNullType(frame.type)) return { node: frame.node, nulls: 'field' };
+      return { node: frame.node, nulls: 'item', deferred: frame.deferred };
+    if (!isNonNullType(frame.type))
+      return { node: frame.node, nulls: 'field', deferred: frame.deferred };
   }
   return undefined;
 }

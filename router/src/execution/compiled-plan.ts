@@ -30,7 +30,7 @@ export interface CompiledPlan {
   calls: number;
 }
 
-/** The plan uses a node this executor leaves to the gateway (@defer, subscriptions). */
+/** The plan uses a node this executor leaves to the gateway (subscriptions; Defer nodes are split apart first). */
 export class UnsupportedPlanError extends Error {}
 
 /**

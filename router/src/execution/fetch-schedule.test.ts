@@ -94,7 +94,8 @@ describe('scheduling a plan’s fetches', () => {
     expect(otherwise!.conditions).toEqual([{ variable: 'withReviews', expected: false }]);
   });
 
-  it('refuses a plan with @defer', () => {
+  // Defer nodes are split apart before scheduling (incremental-delivery.ts, deferred-plan.ts).
+  it('refuses a Defer node: it schedules defer-free plans only', () => {
     expect(() =>
       scheduleFetches({ kind: 'Defer', primary: {}, deferred: [] } as unknown as PlanNode),
     ).toThrow(UnschedulablePlanError);

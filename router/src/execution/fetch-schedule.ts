@@ -19,7 +19,7 @@ export interface ScheduledFetch {
 /** Fetches that run together: by level, and within a level by subgraph (in plan order). */
 export type FetchSchedule = ScheduledFetch[][][];
 
-/** The plan uses a node this schedule does not run (@defer). */
+/** The plan uses a node this schedule does not run (Defer: its parts are scheduled each). */
 export class UnschedulablePlanError extends Error {}
 
 interface Placed extends ScheduledFetch {

@@ -14,8 +14,18 @@ import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
 import { compilePlan, UnsupportedPlanError, type CompiledPlan } from './compiled-plan';
+import { hasDefer, labelDeferredFragments } from './deferred-fragments';
+import { defers, withoutDeferral } from './deferred-plan';
 import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
+import {
+  acceptsIncrementalDelivery,
+  compileIncremental,
+  runDeferredBlocks,
+  type IncrementalDeliveryContext,
+  type IncrementalPlan,
+  type SubsequentPayload,
+} from './incremental-delivery';
 import { unresolvableEntityFetch } from './entity-keys';
 import { PlanCache } from './plan-cache';
 import { asksSubgraphs, planningFailed, QueryPlanningError } from './planning-failure';
@@ -68,6 +78,12 @@ export interface OperationRequest {
   cachePolicy?: RestrictableCachePolicy;
   /** Apollo Server's request context, for the gateway's executor when a plan falls back to it. */
   requestContext?: GatewayRequestContext;
+  /**
+   * Takes the parts after the initial one when the client takes incremental
+   * delivery: then an operation with @defer answers its initial part here,
+   * and the rest there. Without it, the whole answer comes at once.
+   */
+  deliverLater?: (payloads: AsyncIterable<SubsequentPayload>) => void;
 }
 
 interface PreparedOperation {
@@ -82,6 +98,8 @@ interface PreparedOperation {
   /** Planned as several operations run one after another (splitByRequirementVariants). */
   split?: boolean;
   shaper?: ResponseShaper;
+  /** Set when the operation defers fragments and the plan can deliver them in parts. */
+  incremental?: IncrementalPlan;
   /** Set when the plan cannot answer the operation: answered as this error. */
   refusal?: QueryPlanningError;
 }
@@ -93,8 +111,10 @@ const DEFAULT_MAX_CACHED_PLANS = 1_000;
  * @apollo/gateway's `executeQueryPlan`, with the same results: plans and
  * everything derivable from them are compiled once per operation; per
  * request only the subgraph calls, the merging of their answers and the
- * shaping of the response run. Plans with @defer, and operations asking for
- * introspection, run on the gateway's executor.
+ * shaping of the response run. An operation with @defer answers its initial
+ * part, then each deferred block's as its fetches finish
+ * (incremental-delivery.ts), when the client takes that; otherwise all at
+ * once. Operations asking for introspection run on the gateway's executor.
  */
 export class QueryPlanExecutor {
   private readonly plans: PlanCache<PreparedOperation>;
@@ -122,7 +142,13 @@ export class QueryPlanExecutor {
     const variables = request.variables ?? {};
     const variableErrors = this.variableErrors(operation, variables);
     if (variableErrors.length > 0) return { errors: variableErrors };
-    const context = requestContext.context as { identity?: Identity; requestId?: string };
+    const context = requestContext.context as {
+      identity?: Identity;
+      requestId?: string;
+    } & IncrementalDeliveryContext;
+    const incremental = acceptsIncrementalDelivery(
+      request.http?.headers.get('accept') ?? undefined,
+    );
     return this.execute({
       document,
       operationName: request.operationName,
@@ -132,6 +158,10 @@ export class QueryPlanExecutor {
       queryHash,
       cachePolicy: requestContext.overallCachePolicy as RestrictableCachePolicy | undefined,
       requestContext,
+      deliverLater:
+        incremental && context.deferred
+          ? (payloads) => void (context.deferred!.payloads = payloads)
+          : undefined,
     });
   };
 
@@ -140,7 +170,7 @@ export class QueryPlanExecutor {
     return (await this.prepare(document, operationName, undefined)).plan;
   }
 
-  /** Whether an operation is left to the gateway's executor (@defer, introspection). */
+  /** Whether an operation is left to the gateway's executor (introspection). */
   async runsOnGateway(document: DocumentNode, operationName: string | undefined): Promise<boolean> {
     return !(await this.prepare(document, operationName, undefined)).compiled;
   }
@@ -157,8 +187,12 @@ export class QueryPlanExecutor {
     if (!prepared.compiled || !prepared.shaper) {
       return this.executeOnGateway(prepared.plan, request);
     }
-    this.options.planCalls?.observe(prepared.compiled);
     const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.signer);
+    if (prepared.incremental && request.deliverLater) {
+      this.options.planCalls?.observe(prepared.incremental);
+      return this.runIncrementally(prepared, prepared.incremental, request, identity);
+    }
+    this.options.planCalls?.observe(prepared.compiled);
     const run = (cachePolicy: RestrictableCachePolicy | undefined) =>
       this.run(prepared, request, cachePolicy, identity);
     if (!this.inFlight || !prepared.isQuery) return run(request.cachePolicy);
@@ -172,17 +206,36 @@ export class QueryPlanExecutor {
     cachePolicy: RestrictableCachePolicy | undefined,
     identity: RequestIdentity,
   ): Promise<ExecutionResult> {
-    const state: ExecutionState = {
-      variables: request.variables,
-      errors: [],
-      data: {},
-      identity,
-      requestId: request.requestId,
-      cachePolicy,
-      isQuery: prepared.isQuery,
-    };
+    const state = initialState(prepared, request, cachePolicy, identity);
     await prepared.compiled!.run(state, { path: [], steps: [], data: state.data });
     return respond(state, prepared, request.variables);
+  }
+
+  /** The initial part answered, the deferred blocks started and handed to `deliverLater`. */
+  private async runIncrementally(
+    prepared: PreparedOperation,
+    incremental: IncrementalPlan,
+    request: OperationRequest,
+    identity: RequestIdentity,
+  ): Promise<ExecutionResult> {
+    const state = initialState(prepared, request, request.cachePolicy, identity);
+    const root = { path: [], steps: [], data: state.data };
+    await incremental.primary.run(state, root);
+    const initial = respond(
+      state,
+      { ...prepared, shaper: incremental.initialShaper },
+      request.variables,
+    );
+    const { renamed } = prepared;
+    request.deliverLater!(
+      runDeferredBlocks(incremental.blocks, {
+        state,
+        root,
+        variables: request.variables,
+        clientError: (error) => (renamed?.size ? withClientPath(error, renamed) : error),
+      }),
+    );
+    return initial;
   }
 
   private prepare(
@@ -195,7 +248,11 @@ export class QueryPlanExecutor {
     const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}`;
     // Planned and shaped alike, adjusted once per preparation.
     let adjusted: AdjustedOperation | undefined;
-    const adjust = () => (adjusted ??= adjustForRequirements(document, planner));
+    const adjust = () =>
+      (adjusted ??= adjustForRequirements(
+        hasDefer(document) ? labelDeferredFragments(document) : document,
+        planner,
+      ));
     return this.plans.get(
       key,
       () => {
@@ -232,13 +289,32 @@ export class QueryPlanExecutor {
     if (unresolvable) return { key, plan, isQuery, refusal: new QueryPlanningError(unresolvable) };
     const shaper = new ResponseShaper(operation, this.apiTypes, renamed);
     if (shaper.usesIntrospection || shaper.hasUnsafeResponseName) return { key, plan, isQuery };
+    const dependencies = {
+      client: this.options.client,
+      types: this.supergraphTypes,
+      fetchCache: isQuery ? this.options.fetchCache : undefined,
+    };
+    const deferred = defers(plan);
     try {
-      const compiled = compilePlan(plan, operation, {
-        client: this.options.client,
-        types: this.supergraphTypes,
-        fetchCache: isQuery ? this.options.fetchCache : undefined,
-      });
-      return { key, plan, isQuery, compiled, shaper, renamed, split: parts.length > 1 };
+      const compiled = compilePlan(withoutDeferral(plan), operation, dependencies);
+      const split = parts.length > 1;
+      const incremental =
+        deferred && !split
+          ? compileIncremental(plan.node as PlanNode, document, {
+              compile: (node) => compilePlan({ kind: 'QueryPlan', node }, operation, dependencies),
+              shaperOf: (part) =>
+                new ResponseShaper(
+                  operationFromDocument(this.options.planner.apiSchema, part, {
+                    operationName,
+                    validate: false,
+                  }),
+                  this.apiTypes,
+                  renamed,
+                ),
+              renamed,
+            })
+          : undefined;
+      return { key, plan, isQuery, compiled, shaper, renamed, split, incremental };
     } catch (error) {
       if (error instanceof UnsupportedPlanError) return { key, plan, isQuery };
       throw error;
@@ -272,7 +348,8 @@ export class QueryPlanExecutor {
         overallCachePolicy: request.cachePolicy,
       } as unknown as GatewayRequestContext);
     return executeQueryPlan(
-      plan,
+      // The gateway's executor refuses Defer nodes; it answers everything at once anyway.
+      withoutDeferral(plan),
       sources,
       requestContext,
       buildOperationContext({
@@ -284,6 +361,23 @@ export class QueryPlanExecutor {
       planner.apiSchema,
     );
   }
+}
+
+function initialState(
+  prepared: PreparedOperation,
+  request: OperationRequest,
+  cachePolicy: RestrictableCachePolicy | undefined,
+  identity: RequestIdentity,
+): ExecutionState {
+  return {
+    variables: request.variables,
+    errors: [],
+    data: {},
+    identity,
+    requestId: request.requestId,
+    cachePolicy,
+    isQuery: prepared.isQuery,
+  };
 }
 
 /** The result as the gateway's executeQueryPlan builds it from the fetch errors and the shaped data. */

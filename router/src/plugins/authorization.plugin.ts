@@ -6,6 +6,7 @@ import {
   authorizeOperation,
   type Authorization,
 } from '../auth/authorize-operation';
+import { answerDeferredRefusals } from '../auth/deferred-refusals';
 import type { AuthRequirements } from '../auth/requirements';
 import type { RouterContext } from '../context';
 
@@ -13,7 +14,9 @@ import type { RouterContext } from '../context';
  * Runs @authenticated and @requiresScopes before the query planner sees the
  * operation: the gateway plans and executes only what the caller may see,
  * so a refused mutation never reaches a subgraph. The requirements are those
- * of the supergraph the request validated against (`requirementsOf`).
+ * of the supergraph the request validated against (`requirementsOf`). A
+ * field refused in a deferred fragment is answered in that fragment's part,
+ * when the executor delivers the operation in parts.
  */
 export function authorizationPlugin(
   requirementsOf: (schema: GraphQLSchema) => AuthRequirements,
@@ -52,7 +55,7 @@ export function authorizationPlugin(
             body: { kind: 'single', singleResult: { data, errors: authorization.errors } },
           };
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           if (!authorization?.document || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.data)
@@ -60,7 +63,15 @@ export function authorizationPlugin(
               result.data,
               authorization.placeholders,
             ) as typeof result.data;
-          result.errors = [...authorization.errors, ...(result.errors ?? [])];
+          const deferred = contextValue.deferred?.payloads;
+          const now = deferred
+            ? authorization.errors
+            : [...authorization.errors, ...[...authorization.deferredErrors.values()].flat()];
+          const errors = [...now, ...(result.errors ?? [])];
+          // Every refusal of the operation may be in a deferred part.
+          if (errors.length > 0) result.errors = errors;
+          if (deferred)
+            contextValue.deferred!.payloads = answerDeferredRefusals(deferred, authorization);
         },
       };
     },

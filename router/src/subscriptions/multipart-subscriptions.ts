@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, parse, type GraphQLFormattedError } from 'graphql';
 import type { AccessTokenVerifier } from '@shop/identity';
-import { requestIdOf, sendJson, type Logger } from '@shop/platform';
+import { MULTIPART_SPECS, openMultipart, requestIdOf, sendJson, type Logger } from '@shop/platform';
 import { authenticate, authorizationOf, type Authentication } from '../auth/authenticate';
 import { clientAddressOf } from '../client-address';
 import { rateLimitRefusal, type SubscriptionAdmission } from './admission';
@@ -9,9 +9,6 @@ import { ConnectionLimitCode, type ConnectionAdmission } from './connection-admi
 import { prepareOperation, type IncomingOperation } from './prepare-subscription';
 import type { SubscriptionHub } from './subscription-hub';
 import type { SubscriptionSupergraph } from './subscription-supergraph';
-
-const BOUNDARY = 'graphql';
-const CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`;
 
 export interface MultipartSubscriptionOptions {
   /** The supergraph served now: a subscription is prepared, and runs, on the one of its start. */
@@ -120,15 +117,9 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       authentication.expiresAt,
       supergraph,
     );
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPE,
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    const part = (json: string) =>
-      res.write(
-        `\r\n--${BOUNDARY}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}`,
-      );
+    res.statusCode = 200;
+    const multipart = openMultipart(res, MULTIPART_SPECS.subscription);
+    const part = multipart.part;
     part('{}');
     const heartbeat = setInterval(() => part('{}'), options.heartbeatMs);
     // The client went away: leave the subscription (the upstream one closes with its last client).
@@ -137,7 +128,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       for await (const result of subscriber.results) part(JSON.stringify({ payload: result }));
     } finally {
       clearInterval(heartbeat);
-      if (!res.writableEnded) res.end(`\r\n--${BOUNDARY}--\r\n`);
+      multipart.end();
     }
     return true;
   };

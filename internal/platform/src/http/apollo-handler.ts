@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { BodyTooLargeError, readBody } from './body';
 import { EncodedBodies } from './encoded-bodies';
 import { JsonNestingGauge, JsonTooDeepError, jsonTextTooDeep } from './json-nesting';
+import { MULTIPART_SPECS, openMultipart } from './multipart';
 import { sendGraphQLError } from './respond';
 
 export interface ApolloHandlerOptions<Context extends BaseContext> {
@@ -14,6 +15,12 @@ export interface ApolloHandlerOptions<Context extends BaseContext> {
    * (the router serves subscriptions over multipart this way).
    */
   divert?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
+  /**
+   * The parts that follow Apollo's answer (JSON texts), when the request's
+   * context holds any: an operation with @defer, for a client that accepts
+   * multipart/mixed. Apollo's answer is then the initial part.
+   */
+  subsequentParts?: (context: Context) => AsyncIterable<string> | undefined;
 }
 
 /**
@@ -61,6 +68,7 @@ export function apolloHandler<Context extends BaseContext>(
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
 
+    let context: Context | undefined;
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: (req.method ?? 'GET').toUpperCase(),
@@ -68,11 +76,16 @@ export function apolloHandler<Context extends BaseContext>(
         search: queryStart === -1 ? '' : url.slice(queryStart),
         body,
       },
-      context: () => options.context(req),
+      context: async () => (context = await options.context(req)),
     });
 
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
+    const parts = context && options.subsequentParts?.(context);
+    if (parts && response.body.kind === 'complete') {
+      await sendInParts(res, response.body.string, parts);
+      return;
+    }
     if (response.body.kind === 'complete') {
       res.end(bodies.bytesOf(response.body.string));
       return;
@@ -80,6 +93,28 @@ export function apolloHandler<Context extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** Apollo's answer as the initial part, then each part as it comes, then the closing boundary. */
+async function sendInParts(
+  res: ServerResponse,
+  initial: string,
+  parts: AsyncIterable<string>,
+): Promise<void> {
+  const multipart = openMultipart(res, MULTIPART_SPECS.defer);
+  const iterator = parts[Symbol.asyncIterator]();
+  // The client went away: nothing more is wanted of the parts.
+  res.once('close', () => void iterator.return?.());
+  try {
+    multipart.part(JSON.stringify({ ...(JSON.parse(initial) as object), hasNext: true }));
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      multipart.part(next.value);
+    }
+  } finally {
+    multipart.end();
+  }
 }
 
 async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
