@@ -267,6 +267,19 @@ describe('@defer through the router (multipart/mixed, deferSpec=20220824)', () =
     expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('plans a client that does not accept multipart as if the operation had no @defer', async () => {
+    // Deferred, the fragment's field is a products fetch of its own after the first.
+    const query = `{ product(upc: "p1") { upc ... @defer { name } } }`;
+    const productsCalls = () => subgraphs.find(({ name }) => name === 'products')!.calls.length;
+    const before = productsCalls();
+    await remainingParts(await postForParts(router.url, query));
+    const inParts = productsCalls() - before;
+    const whole = await graphqlRequest(router.url, query);
+    expect(whole.data).toEqual({ product: { upc: 'p1', name: 'Table' } });
+    expect(inParts).toBe(2);
+    expect(productsCalls() - before - inParts).toBe(1);
+  });
+
   it('answers a deferred part from the entity cache as any other fetch', async () => {
     const query = `{ product(upc: "p2") { name ... @defer(label: "stock") { inStock } } }`;
     const first = await remainingParts(await postForParts(router.url, query));

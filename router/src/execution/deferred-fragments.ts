@@ -41,6 +41,20 @@ export function hasDefer(document: DocumentNode): boolean {
 }
 
 /**
+ * The operation without its @defer directives: for a client that takes the
+ * whole answer at once, planned as if never deferred. Answering it from the
+ * deferred plan run back to back made the storefront's product page wait
+ * for its reviews' fetch after the rest (four levels of calls instead of two).
+ */
+export function undeferred(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    Directive(node) {
+      return node.name.value === DEFER ? null : undefined;
+    },
+  });
+}
+
+/**
  * The operation with its fragment spreads inlined and every @defer labelled:
  * the planner names a deferred block by its label, which is how a block of
  * the plan finds its fragment in the operation (labels the planner makes up

@@ -14,7 +14,7 @@ import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
 import { compilePlan, UnsupportedPlanError, type CompiledPlan } from './compiled-plan';
-import { hasDefer, labelDeferredFragments } from './deferred-fragments';
+import { hasDefer, labelDeferredFragments, undeferred } from './deferred-fragments';
 import { defers, withoutDeferral } from './deferred-plan';
 import type { ExecutionState } from './execution-state';
 import { InFlightOperations } from './in-flight-operations';
@@ -178,7 +178,12 @@ export class QueryPlanExecutor {
   async execute(request: OperationRequest): Promise<ExecutionResult> {
     let prepared: PreparedOperation;
     try {
-      prepared = await this.prepare(request.document, request.operationName, request.queryHash);
+      prepared = await this.prepare(
+        request.document,
+        request.operationName,
+        request.queryHash,
+        request.deliverLater !== undefined,
+      );
     } catch (error) {
       if (error instanceof QueryPlanningError) return { errors: [error] };
       throw error;
@@ -238,19 +243,28 @@ export class QueryPlanExecutor {
     return initial;
   }
 
+  /**
+   * `inParts`: the client takes incremental delivery, so @defer is planned as
+   * such; otherwise the operation is planned without it, under its own key.
+   */
   private prepare(
     document: DocumentNode,
     operationName: string | undefined,
     queryHash: string | undefined,
+    inParts = false,
   ): Promise<PreparedOperation> {
     const { planner } = this.options;
     const hash = queryHash ?? createHash('sha256').update(print(document)).digest('hex');
-    const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}`;
+    const key = `${planner.schemaHash}:${hash}:${operationName ?? ''}${inParts ? ':parts' : ''}`;
     // Planned and shaped alike, adjusted once per preparation.
     let adjusted: AdjustedOperation | undefined;
     const adjust = () =>
       (adjusted ??= adjustForRequirements(
-        hasDefer(document) ? labelDeferredFragments(document) : document,
+        !hasDefer(document)
+          ? document
+          : inParts
+            ? labelDeferredFragments(document)
+            : undeferred(document),
         planner,
       ));
     return this.plans.get(
