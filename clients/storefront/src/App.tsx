@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import { AccountPage } from './account/AccountPage';
+import { AdminApp } from './admin/AdminApp';
 import { Link, navigate, useLocation } from './navigation';
 import { CartPage } from './pages/CartPage';
 import { CatalogPage } from './pages/CatalogPage';
@@ -7,6 +9,7 @@ import { LoginPage } from './pages/LoginPage';
 import { OrderPage } from './pages/OrderPage';
 import { ProductPage } from './pages/ProductPage';
 import { SearchPage } from './pages/SearchPage';
+import { SignUpPage } from './pages/SignUpPage';
 import { useSession } from './session';
 
 function Page({ location }: { location: URL }) {
@@ -22,6 +25,10 @@ function Page({ location }: { location: URL }) {
       return <SearchPage params={location.searchParams} />;
     case '/login':
       return <LoginPage next={location.searchParams.get('next') ?? '/'} />;
+    case '/signup':
+      return <SignUpPage next={location.searchParams.get('next') ?? '/'} />;
+    case '/account':
+      return <AccountPage />;
     case '/cart':
       return <CartPage />;
     case '/checkout':
@@ -54,9 +61,9 @@ function SearchBox({ initial }: { initial: string }) {
   );
 }
 
-export function App() {
-  const location = useLocation();
+function Storefront({ location }: { location: URL }) {
   const { session, signOut } = useSession();
+  const here = encodeURIComponent(location.pathname + location.search);
   return (
     <>
       <header className="top-bar">
@@ -68,15 +75,18 @@ export function App() {
           <Link to="/cart">Cart</Link>
           {session ? (
             <>
-              <span className="signed-in">{session.user.name}</span>
+              <Link to="/account" className="signed-in">
+                {session.user.name}
+              </Link>
               <button type="button" onClick={signOut}>
                 Sign out
               </button>
             </>
           ) : (
-            <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
-              Sign in
-            </Link>
+            <>
+              <Link to={`/login?next=${here}`}>Sign in</Link>
+              <Link to={`/signup?next=${here}`}>Sign up</Link>
+            </>
           )}
         </nav>
       </header>
@@ -85,4 +95,11 @@ export function App() {
       </main>
     </>
   );
+}
+
+/** /admin and below is the merchant's console; everything else the storefront. */
+export function App() {
+  const location = useLocation();
+  const isAdmin = location.pathname === '/admin' || location.pathname.startsWith('/admin/');
+  return isAdmin ? <AdminApp location={location} /> : <Storefront location={location} />;
 }

@@ -1,61 +1,51 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
-import {
-  AddAddressDocument,
-  AddPaymentMethodDocument,
-  CartDocument,
-  CheckoutDocument,
-  MeDocument,
-  type AddressInput,
-} from '../../../generated/operations';
+import { CartDocument, CheckoutDocument, MeDocument } from '../../../generated/operations';
+import { AddressForm } from '../account/AddressForm';
+import { CardForm } from '../account/CardForm';
 import { errorMessage, formatMoney, newIdempotencyKey } from '../format';
 import { Link, navigate } from '../navigation';
 import { useSession } from '../session';
 
-interface CardForm {
-  cardNumber: string;
-  expiry: string;
-  cvc: string;
+interface Choice {
+  id: string;
+  label: string;
 }
 
-/** "MM/YY" or "MM/YYYY" as the processor wants it. */
-function parseExpiry(expiry: string): { expMonth: number; expYear: number } {
-  const [month = '', year = ''] = expiry.split('/').map((part) => part.trim());
-  const expYear = Number(year.length === 2 ? `20${year}` : year);
-  return { expMonth: Number(month), expYear };
-}
-
-function Field(props: { label: string; value: string; onChange(value: string): void }) {
+/** Radio buttons over the account's saved addresses or cards. */
+function SavedChoices(props: {
+  name: string;
+  choices: Choice[];
+  chosen: string | undefined;
+  onChoose(id: string): void;
+}) {
   return (
-    <label>
-      {props.label}
-      <input
-        required
-        value={props.value}
-        onChange={(event) => props.onChange(event.target.value)}
-      />
-    </label>
+    <div role="radiogroup" aria-label={props.name}>
+      {props.choices.map((choice) => (
+        <label key={choice.id} className="choice">
+          <input
+            type="radio"
+            name={props.name}
+            checked={props.chosen === choice.id}
+            onChange={() => props.onChoose(choice.id)}
+          />
+          {choice.label}
+        </label>
+      ))}
+    </div>
   );
 }
 
+/** Checks out the whole cart to a saved address with a saved card (either added here first). */
 export function CheckoutPage() {
   const { session } = useSession();
-  const me = useQuery(MeDocument, { skip: !session, fetchPolicy: 'network-only' });
-  const cart = useQuery(CartDocument, { skip: !session });
-  const [addAddress] = useMutation(AddAddressDocument);
-  const [addPaymentMethod] = useMutation(AddPaymentMethodDocument);
-  const [checkout] = useMutation(CheckoutDocument);
+  const me = useQuery(MeDocument, { skip: !session, fetchPolicy: 'cache-and-network' });
+  const cart = useQuery(CartDocument, { skip: !session, fetchPolicy: 'cache-and-network' });
+  const [checkout, checkingOut] = useMutation(CheckoutDocument);
   // One key for this page: a second click after a lost answer charges once.
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const [address, setAddress] = useState<AddressInput>({
-    line1: '',
-    city: '',
-    postalCode: '',
-    country: 'US',
-  });
-  const [card, setCard] = useState<CardForm>({ cardNumber: '', expiry: '', cvc: '' });
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [addressId, setAddressId] = useState<string>();
+  const [cardId, setCardId] = useState<string>();
 
   if (!session) {
     return (
@@ -68,7 +58,7 @@ export function CheckoutPage() {
   if (error) return <p role="alert">{errorMessage(error)}</p>;
   if (!me.data || !cart.data) return <p>Loading…</p>;
   const items = cart.data.cart?.items ?? [];
-  if (items.length === 0) {
+  if (!cart.data.cart || items.length === 0) {
     return (
       <p>
         Your cart is empty. <Link to="/">Browse the shop</Link>
@@ -76,42 +66,22 @@ export function CheckoutPage() {
     );
   }
   const addresses = me.data.me?.addresses ?? [];
-  const savedAddress = addresses.find((candidate) => candidate.isDefault) ?? addresses[0];
+  const cards = me.data.me?.paymentMethods ?? [];
+  // The default address and the newest card unless the shopper picks others.
+  const shipTo = addressId ?? (addresses.find((address) => address.isDefault) ?? addresses[0])?.id;
+  const payWith = cardId ?? cards[0]?.id;
 
-  const addressId = async (): Promise<string> => {
-    if (savedAddress) return savedAddress.id;
-    const { data } = await addAddress({ variables: { input: address } });
-    return data!.addAddress.id;
-  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const shipTo = await addressId();
-      const { data: added } = await addPaymentMethod({
-        variables: {
-          input: { cardNumber: card.cardNumber, cvc: card.cvc, ...parseExpiry(card.expiry) },
-        },
-      });
-      const { data } = await checkout({
-        variables: {
-          input: {
-            addressId: shipTo,
-            paymentMethodId: added!.addPaymentMethod.id,
-            idempotencyKey,
-          },
-        },
-      });
-      navigate(`/orders/${encodeURIComponent(data!.checkout.id)}`);
-    } catch (caught) {
-      setFailure(errorMessage(caught));
-      setBusy(false);
-    }
+    if (!shipTo || !payWith) return;
+    const { data } = await checkout({
+      variables: { input: { addressId: shipTo, paymentMethodId: payWith, idempotencyKey } },
+    }).catch(() => ({ data: null }));
+    if (data) navigate(`/orders/${encodeURIComponent(data.checkout.id)}`);
   };
 
   return (
-    <form className="panel" onSubmit={(event) => void submit(event)}>
+    <section className="panel checkout">
       <h1>Checkout</h1>
       <ul>
         {items.map(({ product, quantity }) => (
@@ -121,56 +91,39 @@ export function CheckoutPage() {
         ))}
       </ul>
       <p className="subtotal">
-        Total: <strong>{formatMoney(cart.data.cart!.subtotal)}</strong>
+        Total: <strong>{formatMoney(cart.data.cart.subtotal)}</strong>
       </p>
       <h2>Ship to</h2>
-      {savedAddress ? (
-        <p>
-          {savedAddress.line1}, {savedAddress.postalCode} {savedAddress.city},{' '}
-          {savedAddress.country}
-        </p>
-      ) : (
-        <fieldset>
-          <Field
-            label="Street"
-            value={address.line1}
-            onChange={(line1) => setAddress({ ...address, line1 })}
-          />
-          <Field
-            label="City"
-            value={address.city}
-            onChange={(city) => setAddress({ ...address, city })}
-          />
-          <Field
-            label="Postal code"
-            value={address.postalCode}
-            onChange={(postalCode) => setAddress({ ...address, postalCode })}
-          />
-          <Field
-            label="Country"
-            value={address.country}
-            onChange={(country) => setAddress({ ...address, country })}
-          />
-        </fieldset>
-      )}
-      <h2>Pay with a card</h2>
-      <fieldset>
-        <Field
-          label="Card number"
-          value={card.cardNumber}
-          onChange={(cardNumber) => setCard({ ...card, cardNumber })}
-        />
-        <Field
-          label="Expiry (MM/YY)"
-          value={card.expiry}
-          onChange={(expiry) => setCard({ ...card, expiry })}
-        />
-        <Field label="CVC" value={card.cvc} onChange={(cvc) => setCard({ ...card, cvc })} />
-      </fieldset>
-      <button type="submit" disabled={busy}>
-        Place order
-      </button>
-      {failure && <p role="alert">{failure}</p>}
-    </form>
+      <SavedChoices
+        name="Shipping address"
+        chosen={shipTo}
+        onChoose={setAddressId}
+        choices={addresses.map((address) => ({
+          id: address.id,
+          label: `${address.line1}, ${address.postalCode} ${address.city}, ${address.country}`,
+        }))}
+      />
+      <details open={addresses.length === 0}>
+        <summary>Add an address</summary>
+        <AddressForm onAdded={setAddressId} />
+      </details>
+      <h2>Pay with</h2>
+      <SavedChoices
+        name="Card"
+        chosen={payWith}
+        onChoose={setCardId}
+        choices={cards.map((card) => ({ id: card.id, label: `${card.brand} •••• ${card.last4}` }))}
+      />
+      <details open={cards.length === 0}>
+        <summary>Add a card</summary>
+        <CardForm onAdded={setCardId} />
+      </details>
+      <form onSubmit={(event) => void submit(event)}>
+        <button type="submit" disabled={!shipTo || !payWith || checkingOut.loading}>
+          Place order
+        </button>
+        {checkingOut.error && <p role="alert">{errorMessage(checkingOut.error)}</p>}
+      </form>
+    </section>
   );
 }

@@ -2,7 +2,7 @@ import { useMutation } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { LoginDocument } from '../../../generated/operations';
 import { errorMessage } from '../format';
-import { navigate } from '../navigation';
+import { Link, navigate } from '../navigation';
 import { useSession } from '../session';
 
 export function LoginPage({ next }: { next: string }) {
@@ -50,6 +50,9 @@ export function LoginPage({ next }: { next: string }) {
         Sign in
       </button>
       {error && <p role="alert">{errorMessage(error)}</p>}
+      <p>
+        New here? <Link to={`/signup?next=${encodeURIComponent(next)}`}>Create an account</Link>
+      </p>
     </form>
   );
 }

@@ -1,8 +1,16 @@
-import { useQuery, useSubscription } from '@apollo/client';
-import { OrderDocument, OrderStatusChangedDocument } from '../../../generated/operations';
-import { errorMessage, formatMoney } from '../format';
+import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import {
+  CancelOrderDocument,
+  OrderDocument,
+  OrderStatusChangedDocument,
+  type OrderStatus,
+} from '../../../generated/operations';
+import { errorMessage, formatDateTime, formatMoney, formatOrderNumber } from '../format';
 import { Link } from '../navigation';
 import { useSession } from '../session';
+
+/** The buyer may cancel until the order ships. */
+const CANCELLABLE: OrderStatus[] = ['PENDING', 'PAID'];
 
 /** An order and its status, kept current by OrderStatusChanged over graphql-ws. */
 export function OrderPage({ id }: { id: string }) {
@@ -18,6 +26,7 @@ export function OrderPage({ id }: { id: string }) {
     skip: !session,
     onData: () => void refetch(),
   });
+  const [cancel, cancelled] = useMutation(CancelOrderDocument, { variables: { id } });
 
   if (!session) {
     return (
@@ -31,14 +40,15 @@ export function OrderPage({ id }: { id: string }) {
   if (!data) return <p>Loading…</p>;
   const { order } = data;
   if (!order) return <p>This order does not exist.</p>;
+  const refunds = order.payment?.refunds ?? [];
   return (
     <section className="panel">
-      <h1>Order {order.id}</h1>
+      <h1>Order {formatOrderNumber(order.number)}</h1>
       <p>
         Status: <strong data-testid="order-status">{order.status}</strong>{' '}
         <small className="live">{live.error ? 'live updates stopped' : 'live'}</small>
       </p>
-      <p>Placed {new Date(order.createdAt).toLocaleString()}</p>
+      <p>Placed {formatDateTime(order.createdAt)}</p>
       <ul>
         {order.items.map(({ product, quantity, unitPrice }) => (
           <li key={product.id}>
@@ -48,13 +58,41 @@ export function OrderPage({ id }: { id: string }) {
       </ul>
       <p className="subtotal">
         Total: <strong>{formatMoney(order.total)}</strong>
-        {order.payment && <> — payment {order.payment.status.toLowerCase()}</>}
+        {order.payment && (
+          <>
+            {' '}
+            — payment <span data-testid="payment-status">{order.payment.status.toLowerCase()}</span>
+          </>
+        )}
       </p>
+      {refunds.length > 0 && (
+        <ul aria-label="Refunds">
+          {refunds.map((refund) => (
+            <li key={refund.createdAt} data-testid="refund">
+              Refunded {formatMoney(refund.amount)} on {formatDateTime(refund.createdAt)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {CANCELLABLE.includes(order.status) && (
+        <button
+          type="button"
+          disabled={cancelled.loading}
+          onClick={() =>
+            void cancel()
+              .then(() => refetch())
+              .catch(() => undefined)
+          }
+        >
+          Cancel order
+        </button>
+      )}
+      {cancelled.error && <p role="alert">{errorMessage(cancelled.error)}</p>}
       <h2>History</h2>
       <ol>
         {order.statusHistory.map((entry) => (
           <li key={`${entry.status}-${entry.at}`}>
-            {entry.status} at {new Date(entry.at).toLocaleString()}
+            {entry.status} at {formatDateTime(entry.at)}
           </li>
         ))}
       </ol>

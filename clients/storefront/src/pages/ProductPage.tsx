@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { AddToCartDocument, ProductPageDocument } from '../../../generated/operations';
 import { errorMessage, formatMoney } from '../format';
 import { Link, navigate } from '../navigation';
+import { ProductImage } from '../ProductImage';
 import { useSession } from '../session';
 
 export function ProductPage({ id }: { id: string }) {
@@ -28,6 +29,11 @@ export function ProductPage({ id }: { id: string }) {
   const available = product.inventory?.available ?? 0;
   return (
     <article className="product">
+      <div className="gallery">
+        {product.images.map((image) => (
+          <ProductImage key={image.url} image={image} />
+        ))}
+      </div>
       <h1>{product.name}</h1>
       <p className="price">{formatMoney(product.price)}</p>
       <p className="stock" data-testid="stock">
