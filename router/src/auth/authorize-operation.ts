@@ -25,6 +25,7 @@ import {
   type AuthRequirements,
   type Requirement,
 } from './requirements';
+import { fragmentsByName } from '../documents/fragments-by-name';
 
 /** What the caller may not see of one operation, and the operation that remains. */
 export interface Authorization {
@@ -92,14 +93,7 @@ export function authorizeOperation(
   const rootType = operation && schema.getRootType(operation.operation);
   if (!operation || !rootType) return undefined;
 
-  const fragments = new Map(
-    document.definitions
-      .filter(
-        (definition): definition is FragmentDefinitionNode =>
-          definition.kind === Kind.FRAGMENT_DEFINITION,
-      )
-      .map((fragment) => [fragment.name.value, fragment]),
-  );
+  const fragments = fragmentsByName(document);
   const inlined: OperationDefinitionNode = {
     ...operation,
     selectionSet: inlineFragments(operation.selectionSet, fragments),

@@ -4,11 +4,11 @@ import {
   type ArgumentNode,
   type DirectiveNode,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type InlineFragmentNode,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsByName } from '../documents/fragments-by-name';
 
 const DEFER = 'defer';
 /** The label of a fragment the client deferred without one: never shown to the client. */
@@ -62,14 +62,7 @@ export function undeferred(document: DocumentNode): DocumentNode {
  * fragment is used is a fragment of its own.
  */
 export function labelDeferredFragments(document: DocumentNode): DocumentNode {
-  const fragments = new Map(
-    document.definitions
-      .filter(
-        (definition): definition is FragmentDefinitionNode =>
-          definition.kind === Kind.FRAGMENT_DEFINITION,
-      )
-      .map((fragment) => [fragment.name.value, fragment]),
-  );
+  const fragments = fragmentsByName(document);
   const taken = new Set<string>();
   visit(document, {
     Directive(node) {

@@ -18,6 +18,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { fragmentsByName } from '../documents/fragments-by-name';
 import type { CostDirectives, ListSize } from './cost-directives';
 
 /** What the limits compare, with every fragment spread counted where it is spread. */
@@ -94,7 +95,7 @@ export function measureOperation(
 class SelectionMeasurer {
   /** Whether a list size came from a variable: then the measures hold for these variables only. */
   readsVariables = false;
-  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  private readonly fragments: Map<string, FragmentDefinitionNode>;
   private readonly measured = new Map<string, SelectionMeasures>();
   private readonly measuring = new Set<string>();
   private readonly variableDefaults = new Map<string, ConstValueNode>();
@@ -106,11 +107,7 @@ class SelectionMeasurer {
     private readonly variables: Record<string, unknown>,
     private readonly settings: CostSettings,
   ) {
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        this.fragments.set(definition.name.value, definition);
-      }
-    }
+    this.fragments = fragmentsByName(document);
     for (const variable of operation.variableDefinitions ?? []) {
       if (variable.defaultValue) {
         this.variableDefaults.set(variable.variable.name.value, variable.defaultValue);

@@ -1,12 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  Kind,
-  OperationTypeNode,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { RateLimitedError } from '@shop/platform';
+import { fragmentsByName } from '../documents/fragments-by-name';
 import type { RouterContext } from '../context';
 import type { FailedLoginStore } from '../rate-limit/failed-login-store';
 
@@ -69,12 +64,7 @@ function responseKeysOf(
   document: DocumentNode,
   names: ReadonlySet<string>,
 ): string[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsByName(document);
   const keys = new Set<string>();
   const visit = (selections: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selections.selections) {
