@@ -70,6 +70,37 @@ async function expectLoaded(image: Locator): Promise<void> {
   );
 }
 
+/** Searches from the top bar and waits for that search's results. */
+async function searchFor(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Search products').fill(text);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('heading', { name: new RegExp(`results? for “${text}”`) }).waitFor();
+}
+
+/** How many results the heading announces. */
+async function resultCount(page: Page): Promise<number> {
+  const heading = await page.getByRole('heading', { name: / results? for / }).textContent();
+  return Number(heading!.split(' ')[0]);
+}
+
+/** Waits until the heading announces exactly this many results for the text. */
+function untilResults(page: Page, count: number, text: string): Promise<void> {
+  return page
+    .getByRole('heading', { name: new RegExp(`^${count} results? for “${text}”`) })
+    .waitFor();
+}
+
+/** The "(n)" a facet option's label gives as its count. */
+async function optionCount(option: Locator): Promise<number> {
+  return Number((await option.locator('.facet-count').textContent())!.replace(/\D/g, ''));
+}
+
+/** The prices of the products on screen, in cents. */
+async function shownPrices(page: Page): Promise<number[]> {
+  const prices = await page.locator('.product-list .price').allTextContents();
+  return prices.map((price) => Math.round(Number(price.replace(/[^\d.]/g, '')) * 100));
+}
+
 describe.each(VIEWPORTS)('the storefront and the admin console at $width px', (viewport) => {
   let stack: RunningStack;
   let browser: Browser;
@@ -148,10 +179,47 @@ describe.each(VIEWPORTS)('the storefront and the admin console at $width px', (v
       await page.getByText('No orders yet.').waitFor();
       await step(page, '03-account');
 
-      await page.getByLabel('Search products').fill('laptop');
-      await page.getByRole('button', { name: 'Search', exact: true }).click();
-      await page.getByRole('heading', { name: /results for “laptop”/ }).waitFor();
+      // Facets: single-choice groups are radios, and every choice is in the address.
+      await searchFor(page, 'camp');
       const facets = page.getByRole('complementary', { name: 'Facets' });
+      const everything = await resultCount(page);
+      const price = facets.getByRole('group', { name: 'Price' });
+      const range = price.locator('label').filter({ hasText: /^\$50\.00 – \$100\.00/ });
+      const rangeCount = await optionCount(range);
+      await range.getByRole('radio').check();
+      await page.waitForURL(/[?&]min=5000&max=10000(&|$)/);
+      await untilResults(page, rangeCount, 'camp');
+      expect(rangeCount).toBeLessThan(everything);
+      for (const amount of await shownPrices(page)) {
+        expect(amount).toBeGreaterThanOrEqual(5000);
+        expect(amount).toBeLessThanOrEqual(10000);
+      }
+      await step(page, '04-search-price');
+      await facets.getByRole('button', { name: 'Remove $50.00 – $100.00' }).click();
+      await page.waitForURL((address) => !address.searchParams.has('min'));
+      await untilResults(page, everything, 'camp');
+      await price.getByRole('radio', { name: 'Any price', checked: true }).waitFor();
+
+      const availability = facets.getByRole('group', { name: 'Availability' });
+      const inStock = availability.locator('label').filter({ hasText: /^In stock/ });
+      const inStockCount = await optionCount(inStock);
+      await inStock.getByRole('radio').check();
+      await page.waitForURL(/[?&]inStock=true(&|$)/);
+      await untilResults(page, inStockCount, 'camp');
+      // The seeded Stainless Camp Bottle is sold out.
+      expect(inStockCount).toBeLessThan(everything);
+      expect(await page.locator('.product-list .stock').allTextContents()).toEqual(
+        Array(inStockCount).fill('In stock'),
+      );
+      await step(page, '04-search-in-stock');
+
+      await facets.getByRole('button', { name: 'Clear filters' }).click();
+      await page.waitForURL((address) => [...address.searchParams.keys()].join() === 'q');
+      await untilResults(page, everything, 'camp');
+      await availability.getByRole('radio', { name: 'Any availability', checked: true }).waitFor();
+      expect(await facets.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
+
+      await searchFor(page, 'laptop');
       await facets.getByRole('checkbox', { name: /Laptops/ }).check();
       await page.waitForURL(/[?&]category=/);
       await facets.getByRole('checkbox', { name: /Laptops/, checked: true }).waitFor();

@@ -149,7 +149,7 @@ export function OrdersList() {
                   <td>
                     <button
                       type="button"
-                      className="facet"
+                      className="link-button"
                       title={`Only ${order.buyer.email ?? order.buyer.name}'s orders`}
                       onClick={() =>
                         change({ buyer: { id: order.buyer.id, name: order.buyer.name } })

@@ -1,111 +1,185 @@
 import { useQuery } from '@apollo/client';
-import { SearchDocument, type SearchFilter } from '../../../generated/operations';
+import {
+  CategoriesDocument,
+  SearchDocument,
+  type SearchQuery,
+} from '../../../generated/operations';
 import { errorMessage, formatMoney } from '../format';
 import { navigate } from '../navigation';
+import { AppliedFilters, type AppliedFilter } from '../search/AppliedFilters';
+import { CheckboxFacet, RadioFacet, type FacetOption } from '../search/FacetGroups';
+import {
+  chosenInStock,
+  chosenPriceRange,
+  filterOf,
+  withCategoryToggled,
+  withInStock,
+  withoutFilters,
+  withPriceRange,
+  type PriceRange,
+} from '../search/filterAddress';
 import { ProductList } from './ProductList';
 
 const PAGE_SIZE = 20;
 
-/** The filter lives in the address (?q=&category=&min=&max=&inStock=), so results can be linked. */
-function filterOf(params: URLSearchParams): SearchFilter {
-  const number = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined);
-  const categoryIds = params.getAll('category');
+type Facets = SearchQuery['search']['facets'];
+
+const rangeKey = ({ min, max }: PriceRange) => `${min}-${max ?? ''}`;
+const stockLabel = (inStock: boolean) => (inStock ? 'In stock' : 'Out of stock');
+
+function rangeLabel({ min, max }: PriceRange, currency: string): string {
+  const from = formatMoney({ amount: min, currency });
+  return max === null ? `${from} and up` : `${from} – ${formatMoney({ amount: max, currency })}`;
+}
+
+/**
+ * The facets count only what the filter lets through, so a chosen option that nothing
+ * matches is missing from them; it is listed anyway (without a count) so the control
+ * still shows the choice and can undo it.
+ */
+function withChosen<T>(options: FacetOption<T>[], chosen: FacetOption<T>[]): FacetOption<T>[] {
+  const listed = new Set(options.map((option) => option.key));
+  return [...options, ...chosen.filter((option) => !listed.has(option.key))];
+}
+
+function useFacetOptions(params: URLSearchParams, facets: Facets, currency: string) {
+  const chosenCategoryIds = params.getAll('category');
+  const namedByFacets = new Map(
+    facets.categories.map(({ category }) => [category.id, category.name]),
+  );
+  const unnamed = chosenCategoryIds.filter((id) => !namedByFacets.has(id));
+  // Only needed when a chosen category matched nothing, so the facets do not name it.
+  const { data: allCategories } = useQuery(CategoriesDocument, { skip: unnamed.length === 0 });
+  const nameOf = (id: string) =>
+    namedByFacets.get(id) ??
+    allCategories?.categories.find((category) => category.id === id)?.name ??
+    'Category';
+
+  const range = chosenPriceRange(params);
+  const inStock = chosenInStock(params);
+  const rangeOption = (value: PriceRange, count?: number) => ({
+    key: rangeKey(value),
+    value,
+    label: rangeLabel(value, currency),
+    count,
+  });
+  const stockOption = (value: boolean, count?: number) => ({
+    key: String(value),
+    value,
+    label: stockLabel(value),
+    count,
+  });
   return {
-    ...(categoryIds.length > 0 ? { categoryIds } : {}),
-    ...(params.has('min') ? { minPrice: number('min') } : {}),
-    ...(params.has('max') ? { maxPrice: number('max') } : {}),
-    ...(params.has('inStock') ? { inStock: params.get('inStock') === 'true' } : {}),
+    categories: withChosen(
+      facets.categories.map(({ category, count }) => ({
+        key: category.id,
+        value: category.id,
+        label: category.name,
+        count,
+      })),
+      chosenCategoryIds.map((id) => ({ key: id, value: id, label: nameOf(id) })),
+    ),
+    priceRanges: withChosen(
+      facets.priceRanges.map(({ min, max, count }) => rangeOption({ min, max }, count)),
+      range ? [rangeOption(range)] : [],
+    ),
+    availability: withChosen(
+      facets.inStock.map(({ value, count }) => stockOption(value, count)),
+      inStock !== null ? [stockOption(inStock)] : [],
+    ),
   };
+}
+
+function SearchFacets(props: {
+  params: URLSearchParams;
+  facets: Facets;
+  currency: string;
+  onChange(next: URLSearchParams): void;
+}) {
+  const { params, onChange } = props;
+  const options = useFacetOptions(params, props.facets, props.currency);
+  const range = chosenPriceRange(params);
+  const inStock = chosenInStock(params);
+  const applied: AppliedFilter[] = [
+    ...options.categories
+      .filter((option) => params.getAll('category').includes(option.key))
+      .map((option) => ({
+        key: `category-${option.key}`,
+        label: option.label,
+        remove: () => onChange(withCategoryToggled(params, option.value)),
+      })),
+    ...(range
+      ? [
+          {
+            key: 'price',
+            label: rangeLabel(range, props.currency),
+            remove: () => onChange(withPriceRange(params, null)),
+          },
+        ]
+      : []),
+    ...(inStock !== null
+      ? [
+          {
+            key: 'stock',
+            label: stockLabel(inStock),
+            remove: () => onChange(withInStock(params, null)),
+          },
+        ]
+      : []),
+  ];
+  return (
+    <aside aria-label="Facets" className="facets">
+      <AppliedFilters filters={applied} onClear={() => onChange(withoutFilters(params))} />
+      <CheckboxFacet
+        legend="Category"
+        options={options.categories}
+        chosen={new Set(params.getAll('category'))}
+        onToggle={(id) => onChange(withCategoryToggled(params, id))}
+      />
+      <RadioFacet
+        legend="Price"
+        name="price"
+        anyLabel="Any price"
+        options={options.priceRanges}
+        chosen={range && rangeKey(range)}
+        onChoose={(value) => onChange(withPriceRange(params, value))}
+      />
+      <RadioFacet
+        legend="Availability"
+        name="availability"
+        anyLabel="Any availability"
+        options={options.availability}
+        chosen={inStock === null ? null : String(inStock)}
+        onChoose={(value) => onChange(withInStock(params, value))}
+      />
+    </aside>
+  );
 }
 
 export function SearchPage({ params }: { params: URLSearchParams }) {
   const query = params.get('q') ?? '';
-  const { data, error } = useQuery(SearchDocument, {
+  const { data, previousData, loading, error } = useQuery(SearchDocument, {
     variables: { query, filter: filterOf(params), first: PAGE_SIZE },
     skip: !query,
   });
-
-  /** Applies one facet: a new address with the given parameters changed. */
-  const refine = (change: (next: URLSearchParams) => void) => {
-    const next = new URLSearchParams(params);
-    change(next);
-    navigate(`/search?${next}`);
-  };
-  const toggleCategory = (id: string) =>
-    refine((next) => {
-      const chosen = next.getAll('category');
-      next.delete('category');
-      const kept = chosen.includes(id) ? chosen.filter((other) => other !== id) : [...chosen, id];
-      kept.forEach((category) => next.append('category', category));
-    });
-  const setPriceRange = (min: number | null, max: number | null) =>
-    refine((next) => {
-      next.delete('min');
-      next.delete('max');
-      if (min !== null) next.set('min', String(min));
-      if (max !== null) next.set('max', String(max));
-    });
-  const setInStock = (value: boolean | null) =>
-    refine((next) =>
-      value === null ? next.delete('inStock') : next.set('inStock', String(value)),
-    );
+  // The last results stay while the next arrive, so the facet controls are not torn
+  // down under the pointer or the keyboard focus on every change.
+  const shown = data ?? previousData;
 
   if (!query) return <p>Type what you are looking for in the search box.</p>;
   if (error) return <p role="alert">{errorMessage(error)}</p>;
-  if (!data) return <p>Searching…</p>;
-  const { edges, totalCount, facets } = data.search;
-  const chosenCategories = params.getAll('category');
+  if (!shown) return <p>Searching…</p>;
+  const { edges, totalCount, facets } = shown.search;
   const currency = edges[0]?.node.price.currency ?? 'USD';
   return (
     <div className="search-layout">
-      <aside aria-label="Facets">
-        <h2>Category</h2>
-        {facets.categories.map(({ category, count }) => (
-          <label key={category.id}>
-            <input
-              type="checkbox"
-              checked={chosenCategories.includes(category.id)}
-              onChange={() => toggleCategory(category.id)}
-            />
-            {category.name} ({count})
-          </label>
-        ))}
-        <h2>Price</h2>
-        {facets.priceRanges.map(({ min, max, count }) => (
-          <button
-            type="button"
-            className="facet"
-            key={`${min}-${max}`}
-            onClick={() => setPriceRange(min, max)}
-          >
-            {formatMoney({ amount: min, currency })}
-            {max === null ? ' and up' : ` – ${formatMoney({ amount: max, currency })}`} ({count})
-          </button>
-        ))}
-        {(params.has('min') || params.has('max')) && (
-          <button type="button" className="facet" onClick={() => setPriceRange(null, null)}>
-            Any price
-          </button>
-        )}
-        <h2>Availability</h2>
-        {facets.inStock.map(({ value, count }) => (
-          <label key={String(value)}>
-            <input
-              type="radio"
-              name="inStock"
-              checked={params.get('inStock') === String(value)}
-              onChange={() => setInStock(value)}
-            />
-            {value ? 'In stock' : 'Out of stock'} ({count})
-          </label>
-        ))}
-        {params.has('inStock') && (
-          <button type="button" className="facet" onClick={() => setInStock(null)}>
-            Any availability
-          </button>
-        )}
-      </aside>
-      <section>
+      <SearchFacets
+        params={params}
+        facets={facets}
+        currency={currency}
+        onChange={(next) => navigate(`/search?${next}`)}
+      />
+      <section aria-busy={loading}>
         <h1>
           {totalCount} result{totalCount === 1 ? '' : 's'} for “{query}”
         </h1>
