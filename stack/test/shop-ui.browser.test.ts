@@ -1,14 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { liveTopics } from '@shop/events';
 import { eventually, graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
@@ -22,13 +14,11 @@ import {
   type Headers,
 } from './support/shop';
 import { untilListening } from './support/live';
-import { startTestStack, type RunningStack } from './support/test-stack';
+import { artifactsDir, startBrowserStack } from './support/browser-stack';
+import type { RunningStack } from './support/test-stack';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-/** Debian's chromium (scripts/ensure-chromium.sh installs it); playwright-core brings no browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every step, kept after the run (gitignored). */
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'shop-ui');
+const ARTIFACTS = artifactsDir('shop-ui');
 /** Two busy cores: a step waits on its condition for up to this long. */
 const BROWSER_STEP_MS = 30_000;
 const JOURNEY_MS = 300_000;
@@ -130,14 +120,7 @@ describe.each(VIEWPORTS)('the storefront and the admin console at $width px', (v
   let paidOrderId: string;
 
   beforeAll(async () => {
-    // A no-op when the build is current (npm test has just built it).
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-storefront.mjs')], {
-      stdio: 'inherit',
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startTestStack();
-    // Root in CI: chromium's sandbox needs user namespaces a container may not give.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    ({ stack, browser } = await startBrowserStack(ARTIFACTS));
   }, 120_000);
   afterAll(async () => {
     for (const context of contexts) await context.close();

@@ -1,20 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { liveTopics } from '@shop/events';
 import { graphqlRequest } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { UpdatePriceDocument } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
 import { untilListening } from './support/live';
-import { startTestStack, type RunningStack } from './support/test-stack';
+import { artifactsDir, startBrowserStack } from './support/browser-stack';
+import type { RunningStack } from './support/test-stack';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-/** Debian's chromium (scripts/ensure-chromium.sh installs it); playwright-core brings no browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every step, kept after the run (gitignored). */
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'storefront');
+const ARTIFACTS = artifactsDir('storefront');
 const BROWSER_STEP_MS = 30_000;
 
 const repriced = seedData.products.find((candidate) => candidate.slug === 'scholar-15-laptop')!;
@@ -28,14 +24,7 @@ describe('GraphiQL in a browser, served by the router', () => {
     page.screenshot({ path: path.join(ARTIFACTS, `${step}.png`), fullPage: true });
 
   beforeAll(async () => {
-    // A no-op when the build is current (npm test has just built it).
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-storefront.mjs')], {
-      stdio: 'inherit',
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startTestStack();
-    // Root in CI: chromium's sandbox needs user namespaces a container may not give.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    ({ stack, browser } = await startBrowserStack(ARTIFACTS));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
