@@ -22,7 +22,7 @@ export class FailedMigrationError extends Error {}
  * status` reads the same history.
  *
  * Why not `prisma migrate deploy`: through a driver adapter (the only offline
- * path, see README) the CLI's WebAssembly schema engine leaves a 10 s timer
+ * path, see docs/prisma.md) the CLI's WebAssembly schema engine leaves a 10 s timer
  * behind after every run, and it would ship the CLI into every container. All
  * pending migrations run in one transaction under an advisory lock, so two
  * instances starting together apply them once, and a failure leaves nothing
