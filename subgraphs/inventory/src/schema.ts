@@ -2,11 +2,11 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
 import { StockLiveResolver } from './live/stock-live.resolver';
 import { ProductInventoryResolver } from './product/product-inventory.resolver';
-import { productReference } from './product/product.reference';
-import { ProductReference } from './product/product.stub';
+import { resolveProductReference } from './product/product.reference';
+import { ProductStub } from './product/product.stub';
 import { ReservationResolver } from './reservation/reservation.resolver';
 import { StockResolver } from './stock/stock.resolver';
-import { warehouseReference } from './warehouse/warehouse.reference';
+import { resolveWarehouseReference } from './warehouse/warehouse.reference';
 import { WarehouseResolver } from './warehouse/warehouse.resolver';
 
 export function buildInventorySchema(): Promise<GraphQLSchema> {
@@ -19,10 +19,10 @@ export function buildInventorySchema(): Promise<GraphQLSchema> {
       WarehouseResolver,
     ],
     // Product is reached only through _entities, which type-graphql does not see.
-    orphanedTypes: [ProductReference],
+    orphanedTypes: [ProductStub],
     referenceResolvers: {
-      Product: productReference,
-      Warehouse: warehouseReference,
+      Product: resolveProductReference,
+      Warehouse: resolveWarehouseReference,
     },
   });
 }

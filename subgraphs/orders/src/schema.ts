@@ -4,10 +4,10 @@ import { CartResolver } from './cart/cart.resolver';
 import { CancelOrderResolver } from './checkout/cancel-order.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
 import { OrderLiveResolver } from './live/order-live.resolver';
-import { orderReference } from './order/order.reference';
+import { resolveOrderReference } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
 import { UserOrdersResolver } from './user/user-orders.resolver';
-import { userReference } from './user/user.reference';
+import { resolveUserReference } from './user/user.reference';
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
@@ -20,8 +20,8 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
       UserOrdersResolver,
     ],
     referenceResolvers: {
-      Order: orderReference,
-      User: userReference,
+      Order: resolveOrderReference,
+      User: resolveUserReference,
     },
   });
 }

@@ -1,18 +1,18 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
-import { orderReference } from './order/order.reference';
+import { resolveOrderReference } from './order/order.reference';
 import { OrderPaymentResolver } from './order/order-payment.resolver';
-import { OrderReference } from './order/order.stub';
-import { paymentMethodReference } from './payment-method/payment-method.reference';
+import { OrderStub } from './order/order.stub';
+import { resolvePaymentMethodReference } from './payment-method/payment-method.reference';
 import { PaymentMethodResolver } from './payment-method/payment-method.resolver';
-import { paymentReference } from './payment/payment.reference';
+import { resolvePaymentReference } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
 import { ReviewResolver } from './payment/review.resolver';
 import { PaymentRefundsResolver } from './refund/payment-refunds.resolver';
 import { RefundResolver } from './refund/refund.resolver';
-import { userReference } from './user/user.reference';
+import { resolveUserReference } from './user/user.reference';
 import { UserPaymentMethodsResolver } from './user/user-payment-methods.resolver';
-import { UserReference } from './user/user.stub';
+import { UserStub } from './user/user.stub';
 
 export function buildPaymentsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
@@ -26,12 +26,12 @@ export function buildPaymentsSchema(): Promise<GraphQLSchema> {
       UserPaymentMethodsResolver,
     ],
     // Only ADMINs' review queue is a Query of its own: every other type hangs off these two entities.
-    orphanedTypes: [OrderReference, UserReference],
+    orphanedTypes: [OrderStub, UserStub],
     referenceResolvers: {
-      Order: orderReference,
-      Payment: paymentReference,
-      PaymentMethod: paymentMethodReference,
-      User: userReference,
+      Order: resolveOrderReference,
+      Payment: resolvePaymentReference,
+      PaymentMethod: resolvePaymentMethodReference,
+      User: resolveUserReference,
     },
   });
 }

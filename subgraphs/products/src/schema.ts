@@ -1,9 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
-import { categoryReference } from './category/category.reference';
+import { resolveCategoryReference } from './category/category.reference';
 import { CategoryResolver } from './category/category.resolver';
 import { ProductLiveResolver } from './live/product-live.resolver';
-import { productReference } from './product/product.reference';
+import { resolveProductReference } from './product/product.reference';
 import { ProductResolver } from './product/product.resolver';
 import { ProductReviewsResolver } from './review/product-reviews.resolver';
 import { ReviewResolver } from './review/review.resolver';
@@ -18,8 +18,8 @@ export function buildProductsSchema(): Promise<GraphQLSchema> {
       ReviewResolver,
     ],
     referenceResolvers: {
-      Category: categoryReference,
-      Product: productReference,
+      Category: resolveCategoryReference,
+      Product: resolveProductReference,
     },
   });
 }

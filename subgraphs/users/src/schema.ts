@@ -3,14 +3,14 @@ import { buildFederatedSchema } from '@shop/federation';
 import { AddressResolver } from './address/address.resolver';
 import { UserAddressesResolver } from './address/user-addresses.resolver';
 import { AuthResolver } from './auth/auth.resolver';
-import { userReference } from './user/user.reference';
+import { resolveUserReference } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 
 export function buildUsersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [UserResolver, UserAddressesResolver, AddressResolver, AuthResolver],
     referenceResolvers: {
-      User: userReference,
+      User: resolveUserReference,
     },
   });
 }

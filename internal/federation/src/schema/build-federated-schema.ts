@@ -45,13 +45,20 @@ const contextPubSubOnly: PubSub = {
 };
 
 /** Resolvers by type and field, as @apollo/subgraph takes them. */
-export type ResolverMap = Record<string, Record<string, unknown>>;
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+/**
+ * Resolves an entity from its representation: `resolve<Entity>Reference` in
+ * `<entity>.reference.ts`, with the subgraph's own context. (Its parameters are
+ * checked where it is written; here any reference resolver is accepted.)
+ */
+export type ReferenceResolver = (reference: never, context: never, info: never) => unknown;
 
 export interface FederatedSchemaOptions {
   resolvers: BuildSchemaOptions['resolvers'];
   orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
-  /** `__resolveReference` per entity, from the `<entity>.reference.ts` files. */
-  referenceResolvers?: ResolverMap;
+  /** The reference resolver of each entity this subgraph resolves, by type name. */
+  referenceResolvers?: Record<string, ReferenceResolver>;
 }
 
 /**
@@ -76,8 +83,8 @@ export async function buildFederatedSchema(
   const typeDefs = gql(`${link}\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
 
   const resolvers = createResolversMap(typeGraphQLSchema) as ResolverMap;
-  for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
-    resolvers[typeName] = { ...resolvers[typeName], ...fields };
+  for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference };
   }
   return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
 }

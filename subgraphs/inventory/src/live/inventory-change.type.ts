@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ProductReference } from '../product/product.stub';
+import { ProductStub } from '../product/product.stub';
 
 @ObjectType({ description: "A product's availability after a change of its stock." })
 export class InventoryChange {
@@ -12,6 +12,6 @@ export class InventoryChange {
   @Field({ description: 'Whether anything is available now (available > 0).' })
   inStock!: boolean;
 
-  @Field(() => ProductReference, { description: 'The product, resolved by its own subgraph.' })
-  product!: ProductReference;
+  @Field(() => ProductStub, { description: 'The product, resolved by its own subgraph.' })
+  product!: ProductStub;
 }

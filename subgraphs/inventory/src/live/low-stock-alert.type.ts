@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ProductReference } from '../product/product.stub';
+import { ProductStub } from '../product/product.stub';
 
 @ObjectType({
   description: 'A change of stock that left a product at or below its low-stock threshold.',
@@ -14,6 +14,6 @@ export class LowStockAlert {
   @Field(() => Int, { description: "The product's low-stock threshold at the time." })
   threshold!: number;
 
-  @Field(() => ProductReference, { description: 'The product, resolved by its own subgraph.' })
-  product!: ProductReference;
+  @Field(() => ProductStub, { description: 'The product, resolved by its own subgraph.' })
+  product!: ProductStub;
 }

@@ -3,9 +3,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { cachePublicly, PUBLIC_CACHE_SECONDS } from '@shop/federation';
 import type { InventoryContext } from '../context';
 import { ProductInventory } from '../stock/stock.type';
-import { ProductReference } from './product.stub';
+import { ProductStub } from './product.stub';
 
-@Resolver(() => ProductReference)
+@Resolver(() => ProductStub)
 export class ProductInventoryResolver {
   // Nullable although inventory always answers one: when the inventory
   // subgraph cannot be reached, the router answers null here (with an error
@@ -17,7 +17,7 @@ export class ProductInventoryResolver {
       'Stock across all warehouses; zero when never stocked. Null only when inventory cannot be reached.',
   })
   inventory(
-    @Root() product: ProductReference,
+    @Root() product: ProductStub,
     @Ctx() ctx: InventoryContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ProductInventory> {

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { ProductReference } from '../product/product.stub';
+import { ProductStub } from '../product/product.stub';
 import { WAREHOUSE_ACCESS_DIRECTIVE } from '../warehouse/warehouse-access';
 import { Warehouse } from '../warehouse/warehouse.type';
 
@@ -42,6 +42,6 @@ export class ProductInventory {
   })
   warehouses!: WarehouseStock[];
 
-  @Field(() => ProductReference)
-  product!: ProductReference;
+  @Field(() => ProductStub)
+  product!: ProductStub;
 }

@@ -2,9 +2,10 @@ import type { InventoryContext } from '../context';
 import { requireWarehouseAccess } from './warehouse-access';
 import type { Warehouse } from './warehouse.type';
 
-export const warehouseReference = {
-  __resolveReference(reference: { id: string }, ctx: InventoryContext): Promise<Warehouse | null> {
-    requireWarehouseAccess(ctx.identity);
-    return ctx.loaders.warehouseById.load(reference.id);
-  },
-};
+export function resolveWarehouseReference(
+  reference: { id: string },
+  ctx: InventoryContext,
+): Promise<Warehouse | null> {
+  requireWarehouseAccess(ctx.identity);
+  return ctx.loaders.warehouseById.load(reference.id);
+}

@@ -1,11 +1,11 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
-import { ProductReference } from '../product/product.stub';
+import { ProductStub } from '../product/product.stub';
 
 @ObjectType({ description: 'One product in the cart.' })
 export class CartItem {
-  @Field(() => ProductReference)
-  product!: ProductReference;
+  @Field(() => ProductStub)
+  product!: ProductStub;
 
   @Field(() => Int, { description: '1..999.' })
   quantity!: number;

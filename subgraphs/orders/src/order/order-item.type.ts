@@ -1,14 +1,14 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
-import { ProductReference } from '../product/product.stub';
+import { ProductStub } from '../product/product.stub';
 
 @ObjectType({ description: 'One line of an order, priced as it was at checkout.' })
 export class OrderItem {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ProductReference)
-  product!: ProductReference;
+  @Field(() => ProductStub)
+  product!: ProductStub;
 
   @Field({ description: 'The product’s name at checkout; later renames do not change it.' })
   productName!: string;

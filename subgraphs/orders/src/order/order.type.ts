@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
-import { UserReference } from '../user/user.stub';
+import { UserStub } from '../user/user.stub';
 import { OrderStatus } from './order-status';
 import { ShippingAddress } from './shipping-address.type';
 
@@ -28,8 +28,8 @@ export class Order {
   @Field(() => ShippingAddress)
   shippingAddress!: ShippingAddress;
 
-  @Field(() => UserReference)
-  buyer!: UserReference;
+  @Field(() => UserStub)
+  buyer!: UserStub;
 
   /** The buyer's id: who, besides ADMINs, may see the order. */
   userId!: string;

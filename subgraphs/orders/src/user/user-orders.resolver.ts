@@ -2,9 +2,9 @@ import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-gr
 import { assertMayAccess, requireUserOrService } from '@shop/federation';
 import type { OrdersContext } from '../context';
 import { OrderConnection } from '../order/order.connection';
-import { UserReference } from './user.stub';
+import { UserStub } from './user.stub';
 
-@Resolver(() => UserReference)
+@Resolver(() => UserStub)
 export class UserOrdersResolver {
   @Directive('@authenticated')
   @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"])')
@@ -14,7 +14,7 @@ export class UserOrdersResolver {
     description: 'Newest first; first is 1..100. For the user and ADMINs; NOT_FOUND for others.',
   })
   async orders(
-    @Root() user: UserReference,
+    @Root() user: UserStub,
     @Arg('first', () => Int) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: OrdersContext,

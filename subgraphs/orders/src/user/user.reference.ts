@@ -1,8 +1,6 @@
-import type { UserReference } from './user.stub';
+import type { UserStub } from './user.stub';
 
 // Nothing to load: every user may have orders, and `orders` answers from the id alone.
-export const userReference = {
-  __resolveReference(reference: { id: string }): UserReference {
-    return { id: reference.id };
-  },
-};
+export function resolveUserReference(reference: { id: string }): UserStub {
+  return { id: reference.id };
+}

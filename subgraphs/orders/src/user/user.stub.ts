@@ -3,7 +3,7 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 /** The users subgraph's User, to which this subgraph adds `orders`; the router fills in the rest. */
 @Directive('@key(fields: "id")')
 @ObjectType('User')
-export class UserReference {
+export class UserStub {
   @Field(() => ID)
   id!: string;
 }

@@ -2,9 +2,9 @@ import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { mayAccess, requireUserOrService } from '@shop/federation';
 import type { PaymentsContext } from '../context';
 import { Payment } from '../payment/payment.type';
-import { OrderReference } from './order.stub';
+import { OrderStub } from './order.stub';
 
-@Resolver(() => OrderReference)
+@Resolver(() => OrderStub)
 export class OrderPaymentResolver {
   @Directive('@authenticated')
   @FieldResolver(() => Payment, {
@@ -12,10 +12,7 @@ export class OrderPaymentResolver {
     description:
       'The latest payment of the order, for its payer and ADMINs; null before the first and for anyone else.',
   })
-  async payment(
-    @Root() order: OrderReference,
-    @Ctx() ctx: PaymentsContext,
-  ): Promise<Payment | null> {
+  async payment(@Root() order: OrderStub, @Ctx() ctx: PaymentsContext): Promise<Payment | null> {
     requireUserOrService(ctx.identity);
     // The owner is known only once the payment is loaded, so the check follows the batched load.
     const payment = await ctx.loaders.latestPaymentByOrderId.load(order.id);

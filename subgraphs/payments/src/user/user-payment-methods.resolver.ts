@@ -2,9 +2,9 @@ import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { assertMayAccess, requireUserOrService } from '@shop/federation';
 import type { PaymentsContext } from '../context';
 import { PaymentMethod } from '../payment-method/payment-method.type';
-import { UserReference } from './user.stub';
+import { UserStub } from './user.stub';
 
-@Resolver(() => UserReference)
+@Resolver(() => UserStub)
 export class UserPaymentMethodsResolver {
   @Directive('@authenticated')
   @Directive('@listSize(assumedSize: 10)')
@@ -14,10 +14,7 @@ export class UserPaymentMethodsResolver {
     description:
       'Saved cards not removed, newest first. For the user and ADMINs; NOT_FOUND for others.',
   })
-  paymentMethods(
-    @Root() user: UserReference,
-    @Ctx() ctx: PaymentsContext,
-  ): Promise<PaymentMethod[]> {
+  paymentMethods(@Root() user: UserStub, @Ctx() ctx: PaymentsContext): Promise<PaymentMethod[]> {
     requireUserOrService(ctx.identity);
     assertMayAccess(ctx.identity, user.id, 'User');
     return ctx.loaders.paymentMethodsByUserId.load(user.id);

@@ -3,13 +3,11 @@ import { cachePublicly, PUBLIC_CACHE_SECONDS } from '@shop/federation';
 import type { ProductsContext } from '../context';
 import type { CategoryRow } from './category.service';
 
-export const categoryReference = {
-  __resolveReference(
-    reference: { id: string },
-    ctx: ProductsContext,
-    info: GraphQLResolveInfo,
-  ): Promise<CategoryRow | null> {
-    cachePublicly(info, PUBLIC_CACHE_SECONDS.catalog);
-    return ctx.loaders.categoryById.load(reference.id);
-  },
-};
+export function resolveCategoryReference(
+  reference: { id: string },
+  ctx: ProductsContext,
+  info: GraphQLResolveInfo,
+): Promise<CategoryRow | null> {
+  cachePublicly(info, PUBLIC_CACHE_SECONDS.catalog);
+  return ctx.loaders.categoryById.load(reference.id);
+}

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { InheritCacheHint } from '@shop/federation';
-import { UserReference } from '../user/user.stub';
+import { UserStub } from '../user/user.stub';
 
 @ObjectType({ description: 'A verified buyer’s review of a product.' })
 export class Review {
@@ -19,9 +19,9 @@ export class Review {
   @Field()
   createdAt!: Date;
 
-  @Field(() => UserReference)
+  @Field(() => UserStub)
   @UseMiddleware(InheritCacheHint)
-  author!: UserReference;
+  author!: UserStub;
 
   productId!: string;
 }

@@ -1,7 +1,7 @@
 import { assertPageSize, decodeCursor, encodeCursor, isUuid, toConnection } from '@shop/federation';
 import { BadUserInputError } from '@shop/platform';
 import { Prisma, type Database } from '../db';
-import type { ProductReference } from '../product/product.stub';
+import type { ProductStub } from '../product/product.stub';
 import type { SearchResultConnection } from './search.connection';
 import type { SearchFilter } from './search.input';
 import { PRICE_RANGE_THRESHOLDS, toFacets, type FacetRow } from './search.mapper';
@@ -19,7 +19,7 @@ interface Position {
 }
 
 const cursorOf = (row: RankedRow): string => encodeCursor([row.rank, row.productId]);
-const toNode = (row: RankedRow): ProductReference => ({ id: row.productId });
+const toNode = (row: RankedRow): ProductStub => ({ id: row.productId });
 
 function positionOf(after: string): Position {
   const [rank, productId] = decodeCursor(after);

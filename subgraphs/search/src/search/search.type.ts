@@ -1,10 +1,10 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import { CategoryReference } from '../category/category.stub';
+import { CategoryStub } from '../category/category.stub';
 
 @ObjectType({ description: 'How many matching products are in a category.' })
 export class CategoryFacet {
-  @Field(() => CategoryReference)
-  category!: CategoryReference;
+  @Field(() => CategoryStub)
+  category!: CategoryStub;
 
   @Field(() => Int)
   count!: number;

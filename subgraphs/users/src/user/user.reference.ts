@@ -3,14 +3,12 @@ import { cachePublicly, PUBLIC_CACHE_SECONDS } from '@shop/federation';
 import type { UsersContext } from '../context';
 import type { User } from './user.type';
 
-export const userReference = {
-  /** Public as a whole: the private fields mark themselves never cacheable. */
-  __resolveReference(
-    reference: { id: string },
-    ctx: UsersContext,
-    info: GraphQLResolveInfo,
-  ): Promise<User | null> {
-    cachePublicly(info, PUBLIC_CACHE_SECONDS.publicProfile);
-    return ctx.loaders.userById.load(reference.id);
-  },
-};
+/** Public as a whole: the private fields mark themselves never cacheable. */
+export function resolveUserReference(
+  reference: { id: string },
+  ctx: UsersContext,
+  info: GraphQLResolveInfo,
+): Promise<User | null> {
+  cachePublicly(info, PUBLIC_CACHE_SECONDS.publicProfile);
+  return ctx.loaders.userById.load(reference.id);
+}
