@@ -15,10 +15,10 @@ function nameRepresentation(intern: boolean): string {
     const { readFileSync } = require('node:fs');
     const { internOneByteNames } = require(${JSON.stringify(`${dist}/supergraph/one-byte-names.js`)});
     const { SupergraphPlanner } = require(${JSON.stringify(`${dist}/execution/supergraph-planner.js`)});
-    const { prepareSupergraph } = require(${JSON.stringify(`${dist}/auth/security-features.js`)});
+    const { readSupergraphAuthRequirements } = require(${JSON.stringify(`${dist}/auth/supergraph-auth-requirements.js`)});
     const sdl = readFileSync(${JSON.stringify(supergraphPath)}, 'utf8');
     if (${intern}) internOneByteNames(sdl);
-    new SupergraphPlanner(prepareSupergraph(sdl).gatewaySdl);
+    new SupergraphPlanner(readSupergraphAuthRequirements(sdl).gatewaySdl);
     // A key parsed from JSON is the one copy V8 holds of that name.
     const [key] = Object.keys(JSON.parse('{"paymentsAwaitingReview":1}'));
     %DebugPrint(key);

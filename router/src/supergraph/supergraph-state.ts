@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Logger } from '@shop/platform';
-import { prepareSupergraph } from '../auth/security-features';
+import { readSupergraphAuthRequirements } from '../auth/supergraph-auth-requirements';
 import type { AuthRequirements } from '../auth/requirements';
 import type { SubgraphHttpClient } from '../datasources/http-client';
 import type { QueryPlanExecutor } from '../execution/query-plan-executor';
@@ -74,7 +74,7 @@ export async function buildSupergraphState(
 ): Promise<SupergraphState> {
   try {
     internOneByteNames(supergraphSdl);
-    const { gatewaySdl, requirements } = prepareSupergraph(supergraphSdl);
+    const { gatewaySdl, requirements } = readSupergraphAuthRequirements(supergraphSdl);
     const limits = createOperationLimits(dependencies.limits, supergraphSdl);
     const setup = createGateway(
       gatewaySdl,

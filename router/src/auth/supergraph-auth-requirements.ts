@@ -13,7 +13,7 @@ import type { AuthRequirements, Requirement } from './requirements';
 /** The @link features this router enforces itself, by spec name. */
 const ENFORCED = new Set(['authenticated', 'requiresScopes']);
 
-export interface PreparedSupergraph {
+export interface SupergraphWithAuthRequirements {
   /** What @apollo/gateway loads: the enforced features no longer marked for SECURITY. */
   gatewaySdl: string;
   requirements: AuthRequirements;
@@ -27,7 +27,9 @@ export interface PreparedSupergraph {
  * hands the gateway the supergraph with those two links no longer marked for
  * SECURITY. Any other security feature still makes the gateway refuse to load.
  */
-export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
+export function readSupergraphAuthRequirements(
+  supergraphSdl: string,
+): SupergraphWithAuthRequirements {
   const document = parse(supergraphSdl);
   const names = new Map<string, string>(); // local directive name -> spec name
 

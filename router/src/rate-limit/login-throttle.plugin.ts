@@ -3,7 +3,7 @@ import { Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } fro
 import { RateLimitedError } from '@shop/platform';
 import { fragmentsByName } from '../documents/fragments-by-name';
 import type { RouterContext } from '../context';
-import type { FailedLoginStore } from '../rate-limit/failed-login-store';
+import type { FailedLoginStore } from './failed-login-store';
 
 /**
  * Failed sign-ins per client address: every sign-in field of a mutation

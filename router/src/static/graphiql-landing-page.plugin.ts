@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { SiteFile } from '../static/site-files';
+import type { SiteFile } from './site-files';
 
 /**
  * A browser opening /graphql gets the bundled GraphiQL (the /graphiql page),

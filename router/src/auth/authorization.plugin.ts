@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import {
-  answerRefusals,
-  authorizeOperation,
-  type Authorization,
-} from '../auth/authorize-operation';
-import { answerDeferredRefusals } from '../auth/deferred-refusals';
-import type { AuthRequirements } from '../auth/requirements';
+import { answerRefusals, authorizeOperation, type Authorization } from './authorize-operation';
+import { answerDeferredRefusals } from './deferred-refusals';
+import type { AuthRequirements } from './requirements';
 import type { RouterContext } from '../context';
 
 /**
