@@ -254,36 +254,61 @@ describe('search subgraph (real PostgreSQL)', () => {
     ]);
   });
 
-  it.each([
+  /** A filter, and per filter group whether a document passes it (absent: the group does not filter). */
+  interface FilterCase {
+    filter: Record<string, unknown>;
+    category?: (d: CorpusDocument) => boolean;
+    price?: (d: CorpusDocument) => boolean;
+    stock?: (d: CorpusDocument) => boolean;
+  }
+  const cases: [string, FilterCase][] = [
     [
       'categoryIds',
-      { categoryIds: [categoryB] },
-      (d: CorpusDocument) => d.categoryId === categoryB,
+      { filter: { categoryIds: [categoryB] }, category: (d) => d.categoryId === categoryB },
     ],
     [
       'price range',
-      { minPrice: 2500, maxPrice: 12000 },
-      (d: CorpusDocument) => d.price >= 2500 && d.price <= 12000,
+      {
+        filter: { minPrice: 2500, maxPrice: 12000 },
+        price: (d) => d.price >= 2500 && d.price <= 12000,
+      },
     ],
-    ['inStock', { inStock: false }, (d: CorpusDocument) => !d.inStock],
+    ['inStock', { filter: { inStock: false }, stock: (d) => !d.inStock }],
     [
       'all at once',
-      { categoryIds: [categoryA, 'not-a-uuid'], minPrice: 2000, inStock: true },
-      (d: CorpusDocument) => d.categoryId === categoryA && d.price >= 2000 && d.inStock,
+      {
+        filter: { categoryIds: [categoryA, 'not-a-uuid'], minPrice: 2000, inStock: true },
+        category: (d) => d.categoryId === categoryA,
+        price: (d) => d.price >= 2000,
+        stock: (d) => d.inStock,
+      },
     ],
-  ])('narrows edges and facets by %s', async (_name, filter, keep) => {
-    const expected = corpus.filter(keep);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(expected.length).toBeLessThan(corpus.length);
-    const page = await search({ query: 'quasar', first: 100, filter });
-    expect(new Set(page.edges.map((edge) => edge.node.id))).toEqual(
-      new Set(expected.map((d) => d.id)),
-    );
-    expect(page.totalCount).toBe(expected.length);
-    expect(page.facets).toEqual(expectedFacets(expected));
-  });
+  ];
 
-  it('matches nothing for unknown category ids', async () => {
+  it.each(cases)(
+    'narrows edges by %s, each facet group counting what the other groups let through',
+    async (_name, { filter, ...groups }) => {
+      const passes = (d: CorpusDocument, ...except: (keyof typeof groups)[]) =>
+        (Object.keys(groups) as (keyof typeof groups)[])
+          .filter((group) => !except.includes(group))
+          .every((group) => groups[group]!(d));
+      const expected = corpus.filter((d) => passes(d));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(expected.length).toBeLessThan(corpus.length);
+      const page = await search({ query: 'quasar', first: 100, filter });
+      expect(new Set(page.edges.map((edge) => edge.node.id))).toEqual(
+        new Set(expected.map((d) => d.id)),
+      );
+      expect(page.totalCount).toBe(expected.length);
+      expect(page.facets).toEqual({
+        categories: expectedFacets(corpus.filter((d) => passes(d, 'category'))).categories,
+        priceRanges: expectedFacets(corpus.filter((d) => passes(d, 'price'))).priceRanges,
+        inStock: expectedFacets(corpus.filter((d) => passes(d, 'stock'))).inStock,
+      });
+    },
+  );
+
+  it('answers no products for unknown category ids, and the categories there are to choose', async () => {
     const page = await search({
       query: 'quasar',
       first: 10,
@@ -292,7 +317,7 @@ describe('search subgraph (real PostgreSQL)', () => {
     expect(page).toMatchObject({
       totalCount: 0,
       edges: [],
-      facets: { categories: [], priceRanges: [], inStock: [] },
+      facets: { categories: expectedFacets(corpus).categories, priceRanges: [], inStock: [] },
     });
   });
 

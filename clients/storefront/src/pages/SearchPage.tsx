@@ -33,9 +33,9 @@ function rangeLabel({ min, max }: PriceRange, currency: string): string {
 }
 
 /**
- * The facets count only what the filter lets through, so a chosen option that nothing
- * matches is missing from them; it is listed anyway (without a count) so the control
- * still shows the choice and can undo it.
+ * Each facet group counts what the other groups' choices let through, so a chosen
+ * option that nothing matches together with them is missing from the facets; it is
+ * listed anyway (without a count) so the control still shows the choice and can undo it.
  */
 function withChosen<T>(options: FacetOption<T>[], chosen: FacetOption<T>[]): FacetOption<T>[] {
   const listed = new Set(options.map((option) => option.key));

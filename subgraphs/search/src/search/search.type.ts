@@ -37,7 +37,8 @@ export class StockFacet {
 }
 
 @ObjectType({
-  description: 'Counts over every matching product, not only the page; empty groups are left out.',
+  description:
+    "Counts over every product the query matches, not only the page. Each group counts the products the other groups' filters let through, so with a category chosen the others still show what choosing them would add; groups that count nothing are left out.",
 })
 export class SearchFacets {
   @Directive('@listSize(assumedSize: 20)')
