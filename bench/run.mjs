@@ -1,5 +1,5 @@
 // npm run bench [-- --only <scenario>[,<scenario>]] [-- --seconds N] [-- --runs N] [-- --postgres]
-//   [-- --cpu-prof <dir>] [-- --baseline <checkout>]
+//   [-- --cpu-prof <dir>] [-- --baseline <checkout>] [-- --smoke]
 // Every scenario loads only 127.0.0.1 and is bounded in time. Needs a build
 // (npm run build); the startup scenario removes it and builds anew.
 // --postgres runs checkout and store on the machine's PostgreSQL and Redis
@@ -10,12 +10,16 @@
 // --baseline <checkout> (gateway) loads the router built in another checkout
 // (e.g. a git worktree of an earlier commit, after `npm run build` there) as
 // two more targets, alternating with this one's, for ratios in one command.
+// --smoke runs each scenario at a tiny size on one shared stack (the startup
+// scenario keeps the build): it proves they still run, its figures mean
+// nothing. stack/test/bench.e2e.test.ts runs it.
 import { checkout } from './scenarios/checkout.mjs';
 import { gateway } from './scenarios/gateway.mjs';
 import { login } from './scenarios/login.mjs';
 import { startup } from './scenarios/startup.mjs';
 import { store } from './scenarios/store.mjs';
 import { subscriptions } from './scenarios/subscriptions.mjs';
+import { stackSource } from './lib/stack-process.mjs';
 
 const scenarios = { login, startup, checkout, subscriptions, gateway, store };
 const argument = (name) => {
@@ -23,20 +27,43 @@ const argument = (name) => {
   return index === -1 ? undefined : process.argv[index + 1];
 };
 const only = argument('only')?.split(',') ?? Object.keys(scenarios);
-const seconds = Number(argument('seconds') ?? 10);
-const runs = argument('runs') === undefined ? undefined : Number(argument('runs'));
+const smoke = process.argv.includes('--smoke');
+const seconds = Number(argument('seconds') ?? (smoke ? 1 : 10));
+const runs = argument('runs') === undefined ? (smoke ? 1 : undefined) : Number(argument('runs'));
 const postgres = process.argv.includes('--postgres');
 const cpuProfDir = argument('cpu-prof');
 const baseline = argument('baseline');
+/** The smallest size at which each scenario still does all it does. */
+const SMOKE_SIZES = {
+  keepBuild: true,
+  rounds: 1,
+  connections: 2,
+  serialCheckouts: 2,
+  subscribers: 5,
+  warmupSeconds: 1,
+};
 
+const stacks = stackSource(smoke ? 'shared' : 'fresh');
 const results = [];
-for (const name of only) {
-  const scenario = scenarios[name];
-  if (!scenario)
-    throw new Error(`No scenario ${name}; there are: ${Object.keys(scenarios).join(', ')}`);
-  const result = await scenario({ seconds, runs, postgres, cpuProfDir, baseline });
-  // A scenario with several targets answers one row per target.
-  results.push(...[result].flat());
-  console.log(JSON.stringify(result));
+try {
+  for (const name of only) {
+    const scenario = scenarios[name];
+    if (!scenario)
+      throw new Error(`No scenario ${name}; there are: ${Object.keys(scenarios).join(', ')}`);
+    const result = await scenario({
+      seconds,
+      runs,
+      postgres,
+      cpuProfDir,
+      baseline,
+      stacks,
+      ...(smoke ? SMOKE_SIZES : {}),
+    });
+    // A scenario with several targets answers one row per target.
+    results.push(...[result].flat());
+    console.log(JSON.stringify(result));
+  }
+} finally {
+  await stacks.close();
 }
 console.table(results);

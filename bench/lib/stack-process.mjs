@@ -70,13 +70,17 @@ export async function startStackProcess({
     if (!given) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    // The embedded database's port too, for a scenario that reads its statistics.
+    const stackEnv = { EMBEDDED_DB_PORT: String(await freePort()), ...env };
     const stack = await startProcess({
       command,
-      env: { ...FREE_PORTS, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+      env: { ...FREE_PORTS, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...stackEnv },
       readyLine: /Supergraph ready in [\d.]+s at (\S+)/,
     });
     return {
       ...stack,
+      /** The variables it was started with beyond this process's own. */
+      env: stackEnv,
       async stop() {
         await stack.stop();
         remove();
@@ -95,6 +99,8 @@ export async function startStackProcess({
  * this process exits first.
  */
 export async function startProcess({ command, env = {}, readyLine, url }) {
+  const limits = limitsIn(env);
+  if (limits) process.stderr.write(`bench: ${command.at(-1)} runs with ${limits}\n`);
   const startedAt = performance.now();
   const child = spawn(command[0], command.slice(1), {
     cwd: root,
@@ -263,4 +269,54 @@ export async function graphql(url, query, variables, headers = {}) {
     body: JSON.stringify({ query, variables }),
   });
   return response.json();
+}
+
+/**
+ * Where scenarios get their embedded stacks. `fresh`: a stack of its own per
+ * call, started with what the scenario asks for, as a measurement needs.
+ * `shared` (bench --smoke): one stack, started once with the load-test
+ * limits, serves every scenario, as starting
+ * eight stacks to prove the scenarios still run would take minutes; what a
+ * scenario asks for beyond that is named on stderr and not applied.
+ */
+export function stackSource(kind) {
+  if (kind === 'fresh') return { start: startStackProcess, close: async () => undefined };
+  let shared;
+  return {
+    async start({ env = {} } = {}) {
+      shared ??= startStackProcess({ env: ONE_ADDRESS_LIMITS_OFF });
+      const stack = await shared;
+      const ignored = Object.entries(env).filter(([key, value]) => stack.env[key] !== value);
+      if (ignored.length > 0) {
+        const names = ignored.map(([key, value]) => `${key}=${value}`).join(' ');
+        process.stderr.write(`bench --smoke: one stack for all, not started with ${names}\n`);
+      }
+      return { ...stack, stop: async () => undefined };
+    },
+    async close() {
+      if (shared) await (await shared).stop();
+    },
+  };
+}
+
+/**
+ * The router's per-client-address limits, off: a load generator is one
+ * address (127.0.0.1) for all its clients, where the same load from a
+ * store's visitors would come from as many addresses as clients. The limits
+ * stay on in every other setting; a subscribe burst over graphql-ws counts
+ * as requests like any other, since that is what the limit protects the
+ * router from (issue #16's subscription floods). Every start that sets them
+ * says so on stderr (limitsIn), so no figure is read as one under the limits.
+ */
+export const ONE_ADDRESS_LIMITS_OFF = {
+  RATE_LIMIT_PER_SECOND: '0',
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: '0',
+};
+
+/** The router limits `env` sets, as `NAME=value …`; undefined when it sets none. */
+export function limitsIn(env) {
+  const limits = Object.entries(env).filter(([key]) =>
+    /^(RATE_LIMIT_|SUBSCRIPTION_MAX_|MAX_)/.test(key),
+  );
+  return limits.length > 0 ? limits.map(([key, value]) => `${key}=${value}`).join(' ') : undefined;
 }

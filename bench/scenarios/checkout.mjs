@@ -9,15 +9,13 @@ import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import { freePort, startStackProcess } from '../lib/stack-process.mjs';
+import { stackSource } from '../lib/stack-process.mjs';
 
 const CHECKOUT = contractOperation('Checkout');
 
 const TARGET_RPS = 100;
 /** In flight at once: what the target needs at p95 = 250 ms (Little's law: 100/s × 0.25 s = 25). */
 const CONNECTIONS = 24;
-/** Warm-up checkouts, which also tell how many shoppers the measured run can use. */
-const WARMUP = 2 * CONNECTIONS;
 /** Checkouts sent one at a time after the loaded run: latency without queueing. */
 const SERIAL_CHECKOUTS = 40;
 /** The longest wait for the stack to drain the work of one phase before the next. */
@@ -28,33 +26,42 @@ const isError = (body) => body.data?.checkout?.status !== 'PAID';
 /**
  * `postgres`: on the machine's PostgreSQL and Redis instead of the embedded
  * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
- * CPU profiles there (at its stop).
+ * CPU profiles there (at its stop). `connections` in flight (their double
+ * is the warm-up's checkouts, which also tell how many shoppers the measured
+ * run can use) and `serialCheckouts` are smaller for a smoke run.
  */
-export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = {}) {
+export async function checkout({
+  seconds = 10,
+  postgres = false,
+  cpuProfDir,
+  connections = CONNECTIONS,
+  serialCheckouts = SERIAL_CHECKOUTS,
+  stacks = stackSource('fresh'),
+} = {}) {
   const services = postgres ? await startServices() : undefined;
-  const embeddedPort = postgres ? undefined : await freePort();
-  // The embedded server holds only the stack's databases; the machine's, the run's own.
-  const database = services?.database ?? {
-    serverUrl: `postgresql://postgres@127.0.0.1:${embeddedPort}`,
-    names: undefined,
-  };
+  const warmupCheckouts = 2 * connections;
   try {
-    const stack = await startStackProcess({
-      env: services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) },
+    const stack = await stacks.start({
+      env: services?.env ?? {},
       nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     });
+    // The embedded server holds only the stack's databases; the machine's, the run's own.
+    const database = services?.database ?? {
+      serverUrl: `postgresql://postgres@127.0.0.1:${stack.env.EMBEDDED_DB_PORT}`,
+      names: undefined,
+    };
     try {
       const { url } = stack;
       // What the stack spends doing nothing (its pollers), to tell when a phase's work has drained.
       const idleCores = await cpuCores(stack, 3);
       const setupStartedAt = performance.now();
       // Stock for a run at the target, however many shoppers it ends up with.
-      const products = await stockUp(url, { checkouts: WARMUP + seconds * TARGET_RPS });
-      const warmup = await prepareShoppers(url, products, { count: WARMUP });
+      const products = await stockUp(url, { checkouts: warmupCheckouts + seconds * TARGET_RPS });
+      const warmup = await prepareShoppers(url, products, { count: warmupCheckouts });
       const probe = await loadEach({
         url,
         requests: warmup.map(checkoutOf),
-        connections: CONNECTIONS,
+        connections,
         // Long enough for its checkouts to finish rather than run on into the measured one.
         seconds: 3 * seconds,
         isError,
@@ -62,11 +69,11 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       // A shopper checks out once, and making one costs about as much as its checkout: make
       // twice what the (still cold) warm-up's pace needs, and never more than the target's.
       const count = Math.max(
-        WARMUP,
+        warmupCheckouts,
         Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
       );
       const shoppers = await prepareShoppers(url, products, { count });
-      const serialShoppers = await prepareShoppers(url, products, { count: SERIAL_CHECKOUTS });
+      const serialShoppers = await prepareShoppers(url, products, { count: serialCheckouts });
       // Events of the setup (registrations, restocks, warm-up orders) are handled by now.
       await settle(stack, idleCores);
       const setupSeconds = (performance.now() - setupStartedAt) / 1000;
@@ -78,7 +85,7 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       const result = await loadEach({
         url,
         requests: shoppers.map(checkoutOf),
-        connections: CONNECTIONS,
+        connections,
         seconds,
         isError,
       });

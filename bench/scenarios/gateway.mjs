@@ -88,7 +88,13 @@ function baselineTargets(checkout) {
  * profile into a folder of its own there when it stops (`router-no-dedup`,
  * …); `node bench/profile-summary.mjs <folder>` reads them.
  */
-export async function gateway({ seconds = 10, runs = 3, baseline, cpuProfDir } = {}) {
+export async function gateway({
+  seconds = 10,
+  runs = 3,
+  warmupSeconds = WARMUP_SECONDS,
+  baseline,
+  cpuProfDir,
+} = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-gateway-'));
   const started = [];
   try {
@@ -126,7 +132,7 @@ export async function gateway({ seconds = 10, runs = 3, baseline, cpuProfDir } =
 
     const options = { body: { query: GATEWAY_QUERY }, connections: CONNECTIONS, isErrorText };
     for (const { served } of targets) {
-      await loadProcess(served, { ...options, seconds: WARMUP_SECONDS });
+      await loadProcess(served, { ...options, seconds: warmupSeconds });
     }
     for (let run = 1; run <= runs; run++) {
       for (const target of targets) {

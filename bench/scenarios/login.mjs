@@ -1,13 +1,12 @@
 // Login: the scrypt cost of one password check on one core, and Login
 // mutations through the router on the embedded stack.
 import { load } from '../lib/load.mjs';
-import { startStackProcess } from '../lib/stack-process.mjs';
-import { root } from '../lib/stack-process.mjs';
+import { root, stackSource } from '../lib/stack-process.mjs';
 
 const LOGIN = `mutation Login($email: String!, $password: String!) {
   login(email: $email, password: $password) { accessToken refreshToken user { id email name role } } }`;
 
-export async function login({ seconds = 10 } = {}) {
+export async function login({ seconds = 10, stacks = stackSource('fresh') } = {}) {
   const { hashPassword, verifyPassword } = await import(
     `${root}/subgraphs/users/dist/password/password.service.js`
   );
@@ -20,7 +19,7 @@ export async function login({ seconds = 10 } = {}) {
   const kdfCpuMs = (cpu.user + cpu.system) / 1000 / rounds;
   const kdfWallMs = (performance.now() - wallBefore) / rounds;
 
-  const stack = await startStackProcess();
+  const stack = await stacks.start();
   try {
     const result = await load({
       url: stack.url,

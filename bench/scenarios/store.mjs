@@ -10,15 +10,12 @@ import { contractOperation } from '../lib/contract.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, medianRow, ratio } from '../lib/report.mjs';
 import { startServices } from '../lib/services.mjs';
-import { graphql, root, startStackProcess } from '../lib/stack-process.mjs';
+import { ONE_ADDRESS_LIMITS_OFF, graphql, root, stackSource } from '../lib/stack-process.mjs';
 
 /** In flight at once, as a handful of storefront servers would keep. */
 const CONNECTIONS = 8;
 /** Unmeasured load per operation before the first run, so every one is measured warm. */
 const WARMUP_SECONDS = 2;
-
-/** One load generator on one address is far above any per-client rate a store would allow. */
-const UNLIMITED = { RATE_LIMIT_PER_SECOND: '0' };
 /** Every operation limit of the router off (0), to measure what the limits cost. */
 const NO_OPERATION_LIMITS = Object.fromEntries(
   ['MAX_DEPTH', 'MAX_ALIASES', 'MAX_ROOT_FIELDS', 'MAX_SELECTIONS', 'MAX_TOKENS', 'MAX_COST'].map(
@@ -31,13 +28,19 @@ const LIMITS_OFF = 'ProductPage (operation limits off)';
 const isError = (answer) => Boolean(answer.errors?.length) || !answer.data;
 
 /** `postgres`: on the machine's PostgreSQL and Redis instead of the embedded PostgreSQL server. */
-export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
+export async function store({
+  seconds = 10,
+  runs = 3,
+  warmupSeconds = WARMUP_SECONDS,
+  postgres = false,
+  stacks: source = stackSource('fresh'),
+} = {}) {
   const { seedData } = await import(`${root}/internal/seed/dist/index.js`);
   const stacks = [];
   try {
-    const cached = await startStack(stacks, postgres, {});
-    const uncached = await startStack(stacks, postgres, { ENTITY_CACHE: 'false' });
-    const unlimited = await startStack(stacks, postgres, NO_OPERATION_LIMITS);
+    const cached = await startStack(source, stacks, postgres, {});
+    const uncached = await startStack(source, stacks, postgres, { ENTITY_CACHE: 'false' });
+    const unlimited = await startStack(source, stacks, postgres, NO_OPERATION_LIMITS);
     const { productId, searchTerm, customer } = variablesFromSeed(seedData);
     const token = await accessToken(cached.url, customer);
     const signedIn = { authorization: `Bearer ${token}` };
@@ -69,7 +72,7 @@ export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
       seconds: duration,
       isError,
     });
-    for (const item of cases) await loadProcess(item.stack, options(item, WARMUP_SECONDS));
+    for (const item of cases) await loadProcess(item.stack, options(item, warmupSeconds));
     for (let run = 1; run <= runs; run++) {
       for (const item of cases) {
         const row = await loadProcess(item.stack, options(item, seconds));
@@ -83,11 +86,17 @@ export async function store({ seconds = 10, runs = 3, postgres = false } = {}) {
   }
 }
 
-/** Starts a stack (with fresh databases of its own on PostgreSQL) and records it in `stacks`. */
-async function startStack(stacks, postgres, env) {
+/**
+ * Starts a stack from `source` (with fresh databases of its own on
+ * PostgreSQL) and records it in `stacks`. One load generator on one address
+ * is far above any per-client rate a store would allow: those limits are off.
+ */
+async function startStack(source, stacks, postgres, env) {
   const services = postgres ? await startServices() : undefined;
   try {
-    const stack = await startStackProcess({ env: { ...services?.env, ...UNLIMITED, ...env } });
+    const stack = await source.start({
+      env: { ...services?.env, ...ONE_ADDRESS_LIMITS_OFF, ...env },
+    });
     const stop = async () => {
       try {
         await stack.stop();

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { graphql, startStackProcess } from '../lib/stack-process.mjs';
+import { ONE_ADDRESS_LIMITS_OFF, graphql, limitsIn, stackSource } from '../lib/stack-process.mjs';
 
 const PRICE_CHANGED = `subscription PriceChanged($productId: ID!) {
   priceChanged(productId: $productId) { id name price { amount currency } } }`;
@@ -16,20 +16,16 @@ const LOGIN = `mutation Login($email: String!, $password: String!) {
 const FIRST_PRODUCT = `query { products(first: 1) { edges { node { id price { amount currency } } } } }`;
 
 const CONNECT_BATCH = 250;
+
 /**
  * The subscribers are anonymous and share this machine's one address, where
  * 5,000 browsers would have 5,000: the per-address rate limit would refuse
  * all but a burst of them (it did from 2026-11-21 on, unnoticed: 356 of
  * 5,000 delivered), and the per-address connection limit all but 256, so
- * both are off here.
+ * both are off here, and the result row says so (`limits`).
  */
-const ONE_ADDRESS_FOR_ALL = {
-  RATE_LIMIT_PER_SECOND: '0',
-  SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: '0',
-};
-
-export async function subscriptions({ subscribers = 5_000 } = {}) {
-  const stack = await startStackProcess({ env: ONE_ADDRESS_FOR_ALL });
+export async function subscriptions({ subscribers = 5_000, stacks = stackSource('fresh') } = {}) {
+  const stack = await stacks.start({ env: ONE_ADDRESS_LIMITS_OFF });
   const clients = [];
   try {
     const login = await graphql(stack.url, LOGIN, {
@@ -102,6 +98,7 @@ export async function subscriptions({ subscribers = 5_000 } = {}) {
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     return {
       scenario: `subscription fan-out (${subscribers} clients, embedded stack)`,
+      limits: limitsIn(ONE_ADDRESS_LIMITS_OFF),
       delivered: latencies.filter(Number.isFinite).length,
       p50Ms: round(at(0.5)),
       p95Ms: round(at(0.95)),

@@ -20,7 +20,7 @@ const repoRoot = path.resolve(__dirname, '../..');
 
 // Operations the graph cannot serve yet (pendingSchema: they do not validate)
 // or whose comment promises rules that come later (pendingBehaviour), each with
-// the issue that brings it. codegen.ts reads the same file.
+// the issue that brings it. scripts/codegen.mjs reads the same file.
 const PENDING_SCHEMA: Record<string, string> = status.pendingSchema;
 const PENDING_BEHAVIOUR: Record<string, string> = status.pendingBehaviour;
 
