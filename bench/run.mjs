@@ -19,6 +19,7 @@ import { login } from './scenarios/login.mjs';
 import { startup } from './scenarios/startup.mjs';
 import { store } from './scenarios/store.mjs';
 import { subscriptions } from './scenarios/subscriptions.mjs';
+import { sizeLoadsByAnswers } from './lib/load.mjs';
 import { stackSource } from './lib/stack-process.mjs';
 
 const scenarios = { login, startup, checkout, subscriptions, gateway, store };
@@ -33,6 +34,8 @@ const runs = argument('runs') === undefined ? (smoke ? 1 : undefined) : Number(a
 const postgres = process.argv.includes('--postgres');
 const cpuProfDir = argument('cpu-prof');
 const baseline = argument('baseline');
+/** Requests of each load in a smoke run, all answered whatever the machine's load. */
+const SMOKE_REQUESTS_PER_LOAD = 8;
 /** The smallest size at which each scenario still does all it does. */
 const SMOKE_SIZES = {
   keepBuild: true,
@@ -43,6 +46,7 @@ const SMOKE_SIZES = {
   warmupSeconds: 1,
 };
 
+if (smoke) sizeLoadsByAnswers(SMOKE_REQUESTS_PER_LOAD);
 const stacks = stackSource(smoke ? 'shared' : 'fresh');
 const results = [];
 try {

@@ -7,6 +7,19 @@ import autocannon from 'autocannon';
 const FAILURE_SHOWN = 300;
 
 /**
+ * A smoke run (bench --smoke) proves the scenarios still run, on a machine
+ * that may be busy: each load then sends this many requests and waits for
+ * their answers, rather than loading for a time in which a slow machine may
+ * answer none. Undefined for a measurement.
+ */
+let smokeRequests;
+
+/** Sizes every load of this process by answers instead of time (bench --smoke). */
+export function sizeLoadsByAnswers(requests) {
+  smokeRequests = requests;
+}
+
+/**
  * `isError(answer)` judges each parsed answer; `isErrorText(raw)` judges its
  * text instead, for answers too large to parse at the rate they come without
  * taking the CPU from what is measured (a non-200 status fails as well).
@@ -28,7 +41,7 @@ export async function load({
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     connections,
-    duration: seconds,
+    ...(smokeRequests ? { amount: Math.max(smokeRequests, connections) } : { duration: seconds }),
     requests: [
       {
         // The whole body of each answer ('body' events of a client come in chunks).
@@ -101,7 +114,8 @@ export async function loadEach({ url, requests, connections = 8, seconds = 10, i
       },
     ],
   });
-  const deadline = setTimeout(() => instance.stop(), seconds * 1000);
+  // A smoke run waits for every answer (its requests are few); a measurement stops at its time.
+  const deadline = smokeRequests ? undefined : setTimeout(() => instance.stop(), seconds * 1000);
   const result = await instance;
   clearTimeout(deadline);
   // Per-second samples misstate a run that ends mid-second: count over the whole run.

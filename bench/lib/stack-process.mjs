@@ -2,7 +2,7 @@
 // benchmark loads, as a child process on free ports, so the load generator
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -184,9 +184,15 @@ function handle(child, url, startedAt) {
  * still writing a --cpu-prof profile), and SIGKILL as a last resort.
  */
 async function stopGroup(child) {
-  const exited = new Promise((resolve) => {
+  const leaderExited = new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(true);
     else child.once('exit', () => resolve(true));
+  });
+  // The leader (npm, for `npm start`) may exit before the processes it started have
+  // stopped; a next start on the same data would find them still serving it.
+  const exited = leaderExited.then(async () => {
+    while (liveMembersOf(child.pid) > 0) await delay(50, undefined, { ref: false });
+    return true;
   });
   for (const signal of ['SIGTERM', 'SIGTERM', 'SIGKILL']) {
     try {
@@ -247,6 +253,23 @@ function sumPss(groupId) {
 /** The group's leader and every process descended from it (see descendantsOf). */
 function groupPids(leader) {
   return [leader, ...descendantsOf(leader)].filter((pid) => existsSync(`/proc/${pid}`));
+}
+
+/** How many processes of process group `pgid` are alive (not zombies), wherever their parent. */
+function liveMembersOf(pgid) {
+  let members = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the parenthesised command: state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') members += 1;
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return members;
 }
 
 /** /proc/<pid>/<file> of every live process of the group. */
