@@ -10,7 +10,7 @@
 // --baseline <checkout> (gateway) loads the router built in another checkout
 // (e.g. a git worktree of an earlier commit, after `npm run build` there) as
 // two more targets, alternating with this one's, for ratios in one command.
-// --smoke runs each scenario at a tiny size on one shared stack (the startup
+// --smoke runs each scenario at a tiny size (3 s loads) on one shared stack (the startup
 // scenario keeps the build): it proves they still run, its figures mean
 // nothing. stack/test/bench.e2e.test.ts runs it.
 import { checkout } from './scenarios/checkout.mjs';
@@ -28,7 +28,9 @@ const argument = (name) => {
 };
 const only = argument('only')?.split(',') ?? Object.keys(scenarios);
 const smoke = process.argv.includes('--smoke');
-const seconds = Number(argument('seconds') ?? (smoke ? 1 : 10));
+// 3 s in a smoke run: a login takes over a second on a busy machine, and a load
+// that ends before its first answer proves nothing.
+const seconds = Number(argument('seconds') ?? (smoke ? 3 : 10));
 const runs = argument('runs') === undefined ? (smoke ? 1 : undefined) : Number(argument('runs'));
 const postgres = process.argv.includes('--postgres');
 const cpuProfDir = argument('cpu-prof');
