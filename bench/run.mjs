@@ -10,8 +10,8 @@
 // --baseline <checkout> (gateway) loads the router built in another checkout
 // (e.g. a git worktree of an earlier commit, after `npm run build` there) as
 // two more targets, alternating with this one's, for ratios in one command.
-// --smoke runs each scenario at a tiny size on one shared stack (the startup
-// scenario keeps the build): it proves they still run, its figures mean
+// --smoke runs each scenario at a tiny size (a few requests per load, all
+// answered) on one shared stack (the startup scenario keeps the build): it proves they still run, its figures mean
 // nothing. stack/test/bench.e2e.test.ts runs it.
 import { checkout } from './scenarios/checkout.mjs';
 import { gateway } from './scenarios/gateway.mjs';
@@ -29,6 +29,8 @@ const argument = (name) => {
 };
 const only = argument('only')?.split(',') ?? Object.keys(scenarios);
 const smoke = process.argv.includes('--smoke');
+// A smoke run's loads are sized by answers (SMOKE_REQUESTS_PER_LOAD); its seconds
+// bound only the phases that still run for a time.
 const seconds = Number(argument('seconds') ?? (smoke ? 1 : 10));
 const runs = argument('runs') === undefined ? (smoke ? 1 : undefined) : Number(argument('runs'));
 const postgres = process.argv.includes('--postgres');

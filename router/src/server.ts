@@ -31,7 +31,9 @@ import { createRateLimitAdmission } from './rate-limit/rate-limit-admission';
 import { checkSubgraphs } from './health/subgraph-health';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { startSubscriptions, type SubscriptionService } from './subscriptions';
+import { entityCacheMetrics } from './observability/entity-cache-metrics';
 import { planCallMetrics } from './observability/plan-calls';
+import { rateLimitRefusalCounter, registerBreakerGauge } from './observability/protection-metrics';
 import { subgraphCallObserver } from './observability/subgraph-call-observer';
 import {
   registerSubscriptionGauges,
@@ -97,9 +99,20 @@ export async function startRouter(
   const safelist = config.limits.safelistPath
     ? loadSafelist(config.limits.safelistPath)
     : undefined;
-  const rateLimit = await createRateLimitAdmission(config.rateLimit, log);
+  const rateLimit = await createRateLimitAdmission(
+    config.rateLimit,
+    log,
+    rateLimitRefusalCounter(observability.registry),
+  );
   const failedLogins = await createFailedLoginStore(config.loginThrottle, log);
-  const caches = await createRouterCaches(config.caching, log, options.pubSub);
+  const caches = await createRouterCaches(
+    config.caching,
+    log,
+    options.pubSub,
+    entityCacheMetrics(observability.registry),
+  );
+  const resilience = new SubgraphResilience(config.resilience, log, subgraphEnvKey);
+  if (observability.registry) registerBreakerGauge(observability.registry, resilience);
   // What every supergraph state is built with: built once, they outlive reloads.
   // The entity cache is keyed by subgraph and the operation sent to it, which
   // mean the same whatever supergraph planned them; plans carry the schema hash.
@@ -113,7 +126,7 @@ export async function startRouter(
       deduplicate: config.subgraphDeduplication,
       fetchCache: caches.fetchCache,
       planStore: caches.planStore,
-      resilience: new SubgraphResilience(config.resilience, log, subgraphEnvKey),
+      resilience,
       observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
       planCalls: planCallMetrics(observability.registry),
       hideSuggestions: !config.introspection,

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { liveTopics, RedisLivePubSub, type LivePubSub } from '@shop/events';
 import { createLogger } from '@shop/platform';
-import { eventually, TEST_REDIS_URL, testLivePubSub, testLogFile } from '@shop/testing';
+import { Registry } from 'prom-client';
+import { eventually, sampleOf, TEST_REDIS_URL, testLivePubSub, testLogFile } from '@shop/testing';
 import { loadRouterConfig } from '@shop/router';
 import { createRouterCaches, type RouterCaches } from '../src/caching/router-caches';
+import { entityCacheMetrics } from '../src/observability/entity-cache-metrics';
 import type { CachePolicy, FetchCache, SubgraphFetch } from '../src/execution/caches';
 
 const log = createLogger('caching-test', 'silent');
@@ -255,12 +257,17 @@ describe('the entity cache on Redis, shared', () => {
 });
 
 describe('the entity cache in memory, bounded', () => {
-  it('lets the least recently used entry go beyond ENTITY_CACHE_MAX_ENTRIES', async () => {
+  it('lets the least recently used entry go beyond ENTITY_CACHE_MAX_ENTRIES, and counts it', async () => {
     const pubSub = await testLivePubSub();
+    // The text a scrape of the router's /metrics would show.
+    const registry = new Registry();
+    const sample = async (name: string, labels?: Record<string, string>) =>
+      sampleOf(await registry.metrics(), name, labels);
     const caches = await createRouterCaches(
       cachingSettings({ ENTITY_CACHE_MAX_ENTRIES: '2' }),
       log,
       pubSub,
+      entityCacheMetrics(registry),
     );
     const cache = caches.fetchCache!;
     try {
@@ -275,6 +282,12 @@ describe('the entity cache in memory, bounded', () => {
       expect(
         await cache.getEntities(productFetch, [product('a'), product('b'), product('c')]),
       ).toEqual([{ n: 'a' }, undefined, { n: 'c' }]);
+      expect(await sample('router_entity_cache_evictions_total')).toBe(1);
+      const lookups = 'router_entity_cache_lookups_total';
+      expect(await sample(lookups, { kind: 'entity', result: 'hit' })).toBe(3);
+      expect(await sample(lookups, { kind: 'entity', result: 'miss' })).toBe(1);
+      expect(await cache.getRoot(rootFetch)).toBeUndefined();
+      expect(await sample(lookups, { kind: 'root', result: 'miss' })).toBe(1);
     } finally {
       await caches.close();
       await pubSub.close();

@@ -14,6 +14,8 @@ import {
   eventually,
   freePort,
   graphqlRequest,
+  metricsOf,
+  sampleOf,
   TcpRelay,
   TEST_REDIS_URL,
   wsClient,
@@ -159,12 +161,18 @@ describe('rate limiting in one process, without Redis', () => {
   });
   afterAll(() => router.stop());
 
-  it('limits an anonymous caller by its address', async () => {
+  it('limits an anonymous caller by its address, and counts the refusal on /metrics', async () => {
+    const refusals = async () =>
+      sampleOf(await metricsOf(router.url), 'router_rate_limit_refusals_total', {
+        caller: 'anonymous',
+      });
+    expect(await refusals()).toBe(0);
     const codes: unknown[] = [];
     for (let sent = 0; sent <= BURST; sent += 1) {
       codes.push(...errorCodes(await graphqlRequest(router.url, QUERY)));
     }
     expect(codes).toEqual(['RATE_LIMITED']);
+    expect(await refusals()).toBe(1);
   });
 });
 

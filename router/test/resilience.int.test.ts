@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, createLogger } from '@shop/platform';
 import {
   graphqlRequest,
+  metricsOf,
+  sampleOf,
   startInterceptingProxy,
   testLogFile,
   type GraphQLResponse,
@@ -185,6 +187,12 @@ describe('resilience of the router’s subgraph calls', () => {
       });
     }
     expect(callsThroughGate).toBe(3);
+    // Read after the refusals, which must come within the cool-down: the
+    // breaker stays open until a call comes after it, however long a scrape takes.
+    const breakerState = async (subgraph: string) =>
+      sampleOf(await metricsOf(url), 'router_subgraph_breaker_state', { subgraph });
+    expect(await breakerState('accounts')).toBe(2);
+    expect(await breakerState('products')).toBe(0);
 
     // After the cool-down one trial goes through; its success closes the breaker.
     await sleep(BREAKER_COOLDOWN_MS + 100);
@@ -194,6 +202,7 @@ describe('resilience of the router’s subgraph calls', () => {
     const after = await graphqlRequest(url, USERS_AND_PRODUCTS);
     expect(after.errors).toBeUndefined();
     expect(callsThroughGate).toBe(5);
+    expect(await breakerState('accounts')).toBe(0);
 
     expect(breakerLog().map(({ subgraph, from, to }) => [subgraph, from, to])).toEqual([
       ['accounts', 'closed', 'open'],

@@ -1,5 +1,12 @@
 import type { Identity } from '@shop/identity';
-import { ADMIN_IDENTITY, graphqlRequest, identityHeaders, userIdentity } from '@shop/testing';
+import {
+  ADMIN_IDENTITY,
+  graphqlRequest,
+  identityHeaders,
+  metricsOf,
+  sampleOf,
+  userIdentity,
+} from '@shop/testing';
 import { seedData } from '@shop/seed';
 import {
   MeDocument,
@@ -97,7 +104,7 @@ describe('the router’s entity cache on the stack', () => {
     ).toBe('no-store');
   });
 
-  it('answers a product page seen before without calling products, inventory or users', async () => {
+  it('answers a product page seen before without calling products, inventory or users, and counts the hits', async () => {
     let first: unknown;
     let second: unknown;
     const firstCalls = await callsDuring(['products', 'inventory', 'users'], async () => {
@@ -106,11 +113,22 @@ describe('the router’s entity cache on the stack', () => {
     // The page defers its reviews; asked without multipart, it is planned as if it did not.
     expect(firstCalls).toEqual({ products: 1, inventory: 1, users: 1 });
     // Anonymous or signed in, the page is the same public data.
+    const lookups = async () => {
+      const text = await metricsOf(stack.router.url);
+      const count = (kind: string, result: string) =>
+        sampleOf(text, 'router_entity_cache_lookups_total', { kind, result });
+      return { rootHits: count('root', 'hit'), entityHits: count('entity', 'hit') };
+    };
+    const before = await lookups();
     const secondCalls = await callsDuring(['products', 'inventory', 'users'], async () => {
       second = await productPage(firstReviewed!, admin);
     });
     expect(secondCalls).toEqual({ products: 0, inventory: 0, users: 0 });
     expect(second).toEqual(first);
+    // The product from products' root answer; its stock and the reviewers from entity entries.
+    const after = await lookups();
+    expect(after.rootHits - before.rootHits).toBe(1);
+    expect(after.entityHits - before.entityHits).toBeGreaterThanOrEqual(2);
   });
 
   it('shows a new price on the very next page after UpdatePrice', async () => {

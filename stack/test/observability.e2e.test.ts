@@ -1,13 +1,19 @@
 import { seedData } from '@shop/seed';
 import { InMemorySpanExporter, SpanKind, type ReadableSpan } from '@shop/platform';
-import { eventually, graphqlRequest, wsClient, type TestWsClient } from '@shop/testing';
+import {
+  eventually,
+  graphqlRequest,
+  metricsOf,
+  sampleOf,
+  wsClient,
+  type TestWsClient,
+} from '@shop/testing';
 import {
   PriceChangedDocument,
   ProductPageDocument,
   UpdatePriceDocument,
 } from '../../clients/generated/operations';
 import { signInAdmin } from './support/shop';
-import { metricsOf, sampleOf } from './support/metrics';
 import { startTestStack, type RunningStack } from './support/test-stack';
 
 /** A product with reviews, so its page needs products, inventory and users. */

@@ -12,3 +12,4 @@ export * from './intercepting-proxy';
 export * from './tcp-relay';
 export * from './test-events';
 export * from './process-tree';
+export * from './metrics';

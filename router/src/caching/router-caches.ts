@@ -2,6 +2,7 @@ import { closeRedis, connectFailFastRedis, createLivePubSub, type LivePubSub } f
 import type { Logger } from '@shop/platform';
 import type { RouterConfig } from '../config';
 import type { FetchCache, PlanStore } from '../execution/caches';
+import type { EntityCacheMetrics } from '../observability/entity-cache-metrics';
 import { startEntityInvalidation, type EntityInvalidation } from './entity-invalidation';
 import type { EntryStore } from './entry-store';
 import { MemoryEntryStore } from './memory-entry-store';
@@ -25,11 +26,13 @@ export interface RouterCaches {
  * every instance shares them, in this process otherwise. The entity cache
  * listens for `entityChanged` on `sharedPubSub` (a test stack in one process
  * passes its own) or on a live pub/sub of its own (REDIS_URL or EVENTS_DATABASE_URL).
+ * `metrics` hears of its hits, misses and evictions.
  */
 export async function createRouterCaches(
   settings: RouterConfig['caching'],
   log: Logger,
   sharedPubSub?: LivePubSub,
+  metrics?: EntityCacheMetrics,
 ): Promise<RouterCaches> {
   const cacheLog = log.child({ component: 'cache' });
   // Without Redis the router still starts: its caches miss (within 1 s) until Redis answers.
@@ -43,7 +46,10 @@ export async function createRouterCaches(
   if (settings.entityCache) {
     const store: EntryStore = redis
       ? new RedisEntryStore(redis, settings.keyPrefix)
-      : new MemoryEntryStore({ maxEntries: settings.maxEntries, maxBytes: settings.maxBytes });
+      : new MemoryEntryStore(
+          { maxEntries: settings.maxEntries, maxBytes: settings.maxBytes },
+          metrics?.evicted,
+        );
     // Changes are announced by subgraphs on the live pub/sub (Redis, or PostgreSQL without it).
     const { events } = settings;
     pubSub =
@@ -51,7 +57,7 @@ export async function createRouterCaches(
       (events.redisUrl || events.eventsDatabaseUrl ? createLivePubSub(events, log) : undefined);
     if (pubSub) invalidation = await startEntityInvalidation(pubSub, store, cacheLog);
     else cacheLog.warn('no pub/sub to hear entity changes: cached entries live until their TTL');
-    fetchCache = new StoredFetchCache(store, cacheLog);
+    fetchCache = new StoredFetchCache(store, cacheLog, metrics);
   }
 
   return {

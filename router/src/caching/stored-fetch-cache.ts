@@ -1,5 +1,6 @@
 import type { Logger } from '@shop/platform';
 import type { CachePolicy, FetchCache, SubgraphFetch } from '../execution/caches';
+import type { EntityCacheMetrics } from '../observability/entity-cache-metrics';
 import { entityKey, entityTag, rootKey } from './cache-keys';
 import { entityTagsIn } from './entity-tags';
 import type { EntryStore, StoredEntry } from './entry-store';
@@ -32,6 +33,7 @@ export class StoredFetchCache implements FetchCache {
   constructor(
     private readonly store: EntryStore,
     private readonly log: Logger,
+    private readonly metrics?: EntityCacheMetrics,
   ) {}
 
   async getEntities(
@@ -40,7 +42,10 @@ export class StoredFetchCache implements FetchCache {
   ): Promise<(Record<string, unknown> | undefined)[]> {
     const keys = representations.map((representation) => entityKey(fetch, representation));
     const values = await this.attempt('read', () => this.store.getMany(keys));
-    return values ? values.map(parseObject) : keys.map(() => undefined);
+    const entities = values ? values.map(parseObject) : keys.map(() => undefined);
+    const hits = entities.filter((entity) => entity !== undefined).length;
+    this.metrics?.lookups('entity', hits, entities.length - hits);
+    return entities;
   }
 
   setEntities(
@@ -71,7 +76,9 @@ export class StoredFetchCache implements FetchCache {
 
   async getRoot(fetch: SubgraphFetch): Promise<Record<string, unknown> | undefined> {
     const values = await this.attempt('read', () => this.store.getMany([rootKey(fetch)]));
-    return parseObject(values?.[0]);
+    const data = parseObject(values?.[0]);
+    this.metrics?.lookups('root', data ? 1 : 0, data ? 0 : 1);
+    return data;
   }
 
   setRoot(fetch: SubgraphFetch, data: Record<string, unknown>, policy: CachePolicy): void {

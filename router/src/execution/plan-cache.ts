@@ -1,4 +1,5 @@
 import type { QueryPlan } from '@apollo/query-planner';
+import { LRUCache } from 'lru-cache';
 import type { PlanStore } from './caches';
 
 /** A plan as JSON text, without the parsed subgraph documents (the executor reads `operation`). */
@@ -19,18 +20,20 @@ export function parsePlan(text: string): QueryPlan | undefined {
 
 /**
  * Prepared operations by `<schema hash>:<operation hash>:<operation name>`:
- * an in-memory LRU in front of an optional shared PlanStore. On a miss the
+ * an in-memory LRU (lru-cache) in front of an optional shared PlanStore. On a miss the
  * plan comes from the store, or else from the planner and goes into the
  * store. Concurrent misses of one key wait for the same preparation. A store
  * that fails is treated as empty: plans can always be made again.
  */
 export class PlanCache<Prepared> {
-  private readonly entries = new Map<string, Promise<Prepared>>();
+  private readonly entries: LRUCache<string, Promise<Prepared>>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly store: PlanStore | undefined,
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   get(
     key: string,
@@ -38,19 +41,10 @@ export class PlanCache<Prepared> {
     prepare: (plan: QueryPlan) => Prepared,
   ): Promise<Prepared> {
     const cached = this.entries.get(key);
-    if (cached) {
-      // Re-inserting moves the key to the young end of the Map's order.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const prepared = this.load(key, makePlan).then(prepare);
     prepared.catch(() => this.entries.delete(key));
     this.entries.set(key, prepared);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     return prepared;
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Identity } from '@shop/identity';
 import { RateLimitedError, type Logger } from '@shop/platform';
 import { clientAddressOf } from '../client-address';
+import { callerKindOf, type CallerKind } from '../observability/protection-metrics';
 import { inProcessRateLimiter } from './in-process-rate-limiter';
 import { LocalFallback } from './local-fallback';
 import type { BucketSettings, RateLimiter } from './rate-limiter';
@@ -34,10 +35,14 @@ export function rateLimitKey(identity: Identity, req: IncomingMessage): string {
   return `ip:${clientAddressOf(req)}`;
 }
 
-/** The rate limit at the router's door; undefined when RATE_LIMIT_PER_SECOND is 0. */
+/**
+ * The rate limit at the router's door; undefined when RATE_LIMIT_PER_SECOND
+ * is 0. `countRefusal` hears of every refusal (router_rate_limit_refusals_total).
+ */
 export async function createRateLimitAdmission(
   settings: RateLimitSettings,
   log: Logger,
+  countRefusal: (caller: CallerKind) => void = () => undefined,
 ): Promise<RateLimitAdmission | undefined> {
   if (settings.perSecond <= 0) return undefined;
   const local = inProcessRateLimiter(settings);
@@ -52,6 +57,7 @@ export async function createRateLimitAdmission(
     async admit(identity, req) {
       const decision = await limiter.take(rateLimitKey(identity, req));
       if (decision.allowed) return;
+      countRefusal(callerKindOf(identity));
       throw new RateLimitedError(
         `Too many requests; retry in ${decision.retryAfterSeconds} s`,
         decision.retryAfterSeconds,

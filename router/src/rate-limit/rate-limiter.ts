@@ -12,7 +12,16 @@ export interface BucketSettings {
   burst: number;
 }
 
-/** A token bucket per caller key. */
+/**
+ * A token bucket per caller key. Written here rather than taken from
+ * rate-limiter-flexible (11.4, the well-kept one): its limiters count points
+ * in fixed windows and it has no token bucket. With this router's defaults
+ * (50/s, burst 100) a window of 100 points per 2 s lets a caller send 200
+ * across a window's edge and makes a refused one wait up to 2 s, where the
+ * bucket refills one token every 20 ms and its Retry-After is the next whole
+ * token (5 s at 0.2/s: rate-limit.int.test.ts). Its RateLimiterQueue is a
+ * leaky bucket that delays requests instead of refusing them.
+ */
 export interface RateLimiter {
   take(key: string): Promise<RateDecision>;
   close(): Promise<void>;

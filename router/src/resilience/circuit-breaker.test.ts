@@ -1,65 +1,67 @@
 import { createLogger } from '@shop/platform';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, REFUSED } from './circuit-breaker';
 import { backoffDelayMs } from './retry-backoff';
 
 describe('CircuitBreaker', () => {
-  let now: number;
+  // Cockatiel reads the time from Date.now, which the fake clock moves.
+  beforeEach(() => jest.useFakeTimers({ now: 0, doNotFake: ['nextTick', 'setImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+
   const breakerWith = (failureThreshold: number) =>
-    new CircuitBreaker(
+    new CircuitBreaker<boolean>(
       'inventory',
       { failureThreshold, coolDownMs: 1_000 },
+      (ok) => !ok,
       createLogger('test', 'silent'),
-      () => now,
     );
+  const succeed = () => Promise.resolve(true);
+  const fail = () => Promise.resolve(false);
 
-  beforeEach(() => {
-    now = 0;
-  });
-
-  it('opens after the threshold of consecutive failures, not after scattered ones', () => {
+  it('opens after the threshold of consecutive failures, not after scattered ones', async () => {
     const breaker = breakerWith(3);
-    breaker.failed();
-    breaker.failed();
-    breaker.succeeded();
-    breaker.failed();
-    breaker.failed();
+    for (const call of [fail, fail, succeed, fail, fail]) await breaker.run(call);
     expect(breaker.state).toBe('closed');
-    breaker.failed();
+    await breaker.run(fail);
     expect(breaker.state).toBe('open');
-    expect(breaker.admit()).toBe(false);
+    const notCalled = jest.fn(succeed);
+    expect(await breaker.run(notCalled)).toBe(REFUSED);
+    expect(notCalled).not.toHaveBeenCalled();
   });
 
-  it('lets exactly one trial through after the cool-down', () => {
+  it('lets one trial through after the cool-down; the calls meanwhile wait for its outcome', async () => {
     const breaker = breakerWith(1);
-    breaker.failed();
-    now = 999;
-    expect(breaker.admit()).toBe(false);
-    now = 1_000;
-    expect(breaker.admit()).toBe(true);
+    await breaker.run(fail);
+    jest.setSystemTime(999);
+    expect(await breaker.run(succeed)).toBe(REFUSED);
+    jest.setSystemTime(1_000);
+    let endTrial!: (ok: boolean) => void;
+    const trial = breaker.run(() => new Promise<boolean>((resolve) => (endTrial = resolve)));
     expect(breaker.state).toBe('half-open');
-    expect(breaker.admit()).toBe(false);
-    breaker.succeeded();
+    const second = jest.fn(succeed);
+    const waiting = breaker.run(second);
+    await Promise.resolve();
+    expect(second).not.toHaveBeenCalled();
+    endTrial(true);
+    expect(await trial).toBe(true);
+    expect(await waiting).toBe(true);
     expect(breaker.state).toBe('closed');
-    expect(breaker.admit()).toBe(true);
-    expect(breaker.admit()).toBe(true);
   });
 
-  it('opens again for a whole cool-down when the trial fails', () => {
+  it('opens again for a whole cool-down when the trial fails', async () => {
     const breaker = breakerWith(1);
-    breaker.failed();
-    now = 1_000;
-    expect(breaker.admit()).toBe(true);
-    breaker.failed();
+    await breaker.run(fail);
+    jest.setSystemTime(1_000);
+    expect(await breaker.run(fail)).toBe(false);
     expect(breaker.state).toBe('open');
-    now = 1_999;
-    expect(breaker.admit()).toBe(false);
-    now = 2_000;
-    expect(breaker.admit()).toBe(true);
+    jest.setSystemTime(1_999);
+    expect(await breaker.run(succeed)).toBe(REFUSED);
+    jest.setSystemTime(2_000);
+    expect(await breaker.run(succeed)).toBe(true);
   });
 
-  it('never opens with a threshold of 0', () => {
+  it('never opens with a threshold of 0', async () => {
     const breaker = breakerWith(0);
-    for (let failure = 0; failure < 100; failure++) breaker.failed();
+    for (let failure = 0; failure < 100; failure++) await breaker.run(fail);
     expect(breaker.state).toBe('closed');
   });
 });

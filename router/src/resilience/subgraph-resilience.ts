@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@shop/platform';
-import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import { CircuitBreaker, REFUSED, type BreakerState } from './circuit-breaker';
 import {
   SubgraphTimeoutError,
   SubgraphUnavailableError,
@@ -36,6 +36,13 @@ export interface ResilientCall {
   retryable: boolean;
 }
 
+type Outcome<T> =
+  { kind: 'answer'; answer: T } | { kind: 'timeout' } | { kind: 'unreachable'; error: unknown };
+
+/** What the breaker counts as a failure: no answer, or one saying the subgraph is failing. */
+const isFailedOutcome = (outcome: Outcome<AttemptAnswer>) =>
+  outcome.kind !== 'answer' || isFailureStatus(outcome.answer.status);
+
 /**
  * Timeouts, retries and a circuit breaker around the calls to each
  * subgraph. A call's timeout covers all its attempts, so no call waits
@@ -43,9 +50,13 @@ export interface ResilientCall {
  * subgraph (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE when the breaker is
  * open, or the gateway's "fetch failed" for a subgraph that cannot be
  * reached), which the executor records while the rest of the plan runs.
+ * The breaker is cockatiel's; the retry loop stays here because its rules
+ * are this router's: one deadline for all attempts, no retry that could
+ * not finish before it (the last answer is returned instead, a 502 as the
+ * gateway would give it), mutations never retried.
  */
 export class SubgraphResilience {
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly breakers = new Map<string, CircuitBreaker<Outcome<AttemptAnswer>>>();
 
   constructor(
     private readonly settings: ResilienceSettings,
@@ -55,6 +66,11 @@ export class SubgraphResilience {
 
   breakerState(subgraph: string): BreakerState {
     return this.breakerOf(subgraph).state;
+  }
+
+  /** Every breaker made so far (one per subgraph called), with its state. */
+  breakerStates(): { subgraph: string; state: BreakerState }[] {
+    return [...this.breakers.values()].map(({ subgraph, state }) => ({ subgraph, state }));
   }
 
   timeoutOf(subgraph: string): number {
@@ -70,13 +86,10 @@ export class SubgraphResilience {
     const breaker = this.breakerOf(call.subgraph);
     const maxRetries = call.retryable ? this.settings.retries : 0;
     for (let retry = 0; ; retry++) {
-      if (!breaker.admit()) throw new SubgraphUnavailableError(call.subgraph);
-      const outcome = await this.attemptOnce(attempt, deadline);
-      if (outcome.kind === 'answer' && !isFailureStatus(outcome.answer.status)) {
-        breaker.succeeded();
-        return outcome.answer;
-      }
-      breaker.failed();
+      const outcome = (await breaker.run(() => this.attemptOnce(attempt, deadline))) as
+        Outcome<T> | typeof REFUSED;
+      if (outcome === REFUSED) throw new SubgraphUnavailableError(call.subgraph);
+      if (!isFailedOutcome(outcome)) return (outcome as { answer: T }).answer;
       if (outcome.kind === 'timeout') throw new SubgraphTimeoutError(call.subgraph, timeoutMs);
       const retryable = outcome.kind === 'unreachable' || isRetryableStatus(outcome.answer.status);
       const wait = backoffDelayMs(retry + 1, this.settings.retryBackoffMs);
@@ -94,9 +107,7 @@ export class SubgraphResilience {
   private async attemptOnce<T extends AttemptAnswer>(
     attempt: (limits: AttemptLimits) => Promise<T>,
     deadline: number,
-  ): Promise<
-    { kind: 'answer'; answer: T } | { kind: 'timeout' } | { kind: 'unreachable'; error: unknown }
-  > {
+  ): Promise<Outcome<T>> {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) return { kind: 'timeout' };
     const signal = AbortSignal.timeout(remainingMs);
@@ -107,7 +118,7 @@ export class SubgraphResilience {
     }
   }
 
-  private breakerOf(subgraph: string): CircuitBreaker {
+  private breakerOf(subgraph: string): CircuitBreaker<Outcome<AttemptAnswer>> {
     let breaker = this.breakers.get(subgraph);
     if (!breaker) {
       breaker = new CircuitBreaker(
@@ -116,6 +127,7 @@ export class SubgraphResilience {
           failureThreshold: this.settings.breakerFailures,
           coolDownMs: this.settings.breakerCoolDownMs,
         },
+        isFailedOutcome,
         this.log,
       );
       this.breakers.set(subgraph, breaker);

@@ -1,4 +1,5 @@
-// Prometheus text from a service's /metrics, read as the tests need it.
+// Prometheus text from a service's /metrics, read as the tests need it
+// (the router's and the subgraphs' tests alike).
 
 /** The sum of a series' samples whose labels include all of `labels`. */
 export function sampleOf(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -15,9 +16,12 @@ export function sampleOf(text: string, name: string, labels: Record<string, stri
   return sum;
 }
 
+/** The /metrics beside a service's /graphql, as Prometheus scrapes it. */
 export async function metricsOf(graphqlUrl: string): Promise<string> {
   const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'));
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/plain');
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status !== 200 || !type.includes('text/plain')) {
+    throw new Error(`/metrics answered ${response.status} (${type}) beside ${graphqlUrl}`);
+  }
   return response.text();
 }
