@@ -1,7 +1,19 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
-import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  parse,
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+} from 'graphql';
+import { createClient } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
+import { loadRouterConfig, startRouter } from '@shop/router';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from '../src/datasources/http-client';
 import { createGateway, type GatewayOptions, type GatewaySetup } from '../src/gateway';
 import { startTestSubgraph, type TestSubgraph } from './support/federated-fixture';
@@ -153,6 +165,74 @@ describe('planning right where the reference planner is wrong', () => {
     expect(result.data).toEqual({
       post: { first: [{ id: 'c1' }], summary: '3 comments: c1 c2 c3' },
     });
+  });
+
+  it('corrects a subscription event’s fetches too: the client’s arguments decide its field', async () => {
+    // feed pushes which post changed; posts and stats complete each event (the plan's `rest`).
+    const feedTypeDefs = parse(`${FEDERATION}
+      type Query { feedName: String }
+      type Subscription { postUpdated: Post! }
+      type Post @key(fields: "id", resolvable: false) { id: ID! }`);
+    const feedSchema = buildSubgraphSchema({
+      typeDefs: feedTypeDefs,
+      resolvers: {
+        Subscription: {
+          postUpdated: {
+            subscribe: async function* () {
+              yield { postUpdated: { id: 'p1' } };
+            },
+          },
+        },
+      } as never,
+    });
+    const feedHttp = createServer((_req, res) => res.writeHead(404).end());
+    const feedSockets = new WebSocketServer({ server: feedHttp, path: '/graphql' });
+    useServer({ schema: feedSchema }, feedSockets);
+    await new Promise<void>((resolve) => feedHttp.listen(0, '127.0.0.1', resolve));
+    const feed = {
+      name: 'feed',
+      url: `http://127.0.0.1:${(feedHttp.address() as AddressInfo).port}/graphql`,
+    } as TestSubgraph;
+    const router = await startRouter(
+      loadRouterConfig({
+        PORT: '0',
+        NODE_ENV: 'test',
+        IDENTITY_SECRET: 'planning-fixes-identity-secret-0123456789',
+      }),
+      supergraphOf([...subgraphs, feed], {
+        posts: postsTypeDefs,
+        stats: statsTypeDefs,
+        feed: feedTypeDefs,
+      }),
+      createLogger('router', 'silent'),
+    );
+    const client = createClient({
+      url: router.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const events: FormattedExecutionResult[] = [];
+      await new Promise<void>((resolve, reject) =>
+        client.subscribe(
+          { query: 'subscription { postUpdated { comments(limit: 1) { id } summary } }' },
+          { next: (event) => events.push(event), error: reject, complete: resolve },
+        ),
+      );
+      // On the gateway's executor summary read the client's one comment: one value served both.
+      expect(events).toEqual([
+        {
+          data: {
+            postUpdated: { comments: [{ id: 'c1' }], summary: '3 comments: c1 c2 c3' },
+          },
+        },
+      ]);
+    } finally {
+      await client.dispose();
+      await router.stop();
+      await new Promise<void>((resolve) => feedSockets.close(() => resolve()));
+      await new Promise<void>((resolve) => feedHttp.close(() => resolve()));
+    }
   });
 
   describe('two @requires of one field with different arguments', () => {

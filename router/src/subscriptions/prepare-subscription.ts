@@ -15,8 +15,14 @@ import { LimitCode } from '../limits/limit-errors';
 import { parseFailureCode } from '../limits/parse-failure';
 import { isListed, type Safelist } from '../limits/safelist';
 import type { AuthRequirements } from '../auth/requirements';
-import type { SubscriptionRequest } from './event-executor';
 import type { Refusals } from './subscription-hub';
+
+/** A subscription operation as a client sent it (after authorization filtered it). */
+export interface SubscriptionRequest {
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
 
 export interface IncomingOperation {
   query: unknown;
