@@ -31,7 +31,7 @@ import {
 import { unresolvableEntityFetch } from './entity-keys';
 import { PlanCache } from './plan-cache';
 import { asksSubgraphs, planningFailed, QueryPlanningError } from './planning-failure';
-import { RequestIdentity } from './request-identity';
+import { IdentityHeaders, RequestIdentity } from './request-identity';
 import {
   separateFromRequirements,
   splitByRequirementVariants,
@@ -152,7 +152,7 @@ export class QueryPlanExecutor {
   private readonly apiTypes: ApiTypeConditions;
   private readonly supergraphTypes: SupergraphTypeConditions;
   private readonly inFlight: InFlightOperations | undefined;
-  private readonly signer: IdentitySigner;
+  private readonly identityHeaders: IdentityHeaders;
 
   constructor(private readonly options: QueryPlanExecutorOptions) {
     this.plans = new PlanCache(
@@ -162,7 +162,7 @@ export class QueryPlanExecutor {
     this.apiTypes = new ApiTypeConditions(options.planner.apiSchema);
     this.supergraphTypes = new SupergraphTypeConditions(options.planner.supergraphSchema);
     this.inFlight = options.deduplicate ? new InFlightOperations() : undefined;
-    this.signer = new IdentitySigner(options.identitySecret);
+    this.identityHeaders = new IdentityHeaders(new IdentitySigner(options.identitySecret));
   }
 
   /** The executor Apollo Server calls (GatewayExecutor), with the gateway's variable checks first. */
@@ -247,7 +247,7 @@ export class QueryPlanExecutor {
           prepared,
           { document, operationName, variables, requestId },
           undefined,
-          new RequestIdentity(identity, this.signer),
+          new RequestIdentity(identity, this.identityHeaders),
         );
         const root = { path: [], steps: [], data: state.data };
         try {
@@ -279,7 +279,7 @@ export class QueryPlanExecutor {
     if (!prepared.compiled || !prepared.shaper) {
       return this.executeOnGateway(prepared.plan, request);
     }
-    const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.signer);
+    const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.identityHeaders);
     if (prepared.incremental && request.deliverLater) {
       this.options.planCalls?.observe(prepared.incremental);
       return this.runIncrementally(prepared, prepared.incremental, request, identity);
