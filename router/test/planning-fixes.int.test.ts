@@ -216,7 +216,11 @@ describe('planning right where the reference planner is wrong', () => {
       await new Promise<void>((resolve, reject) =>
         client.subscribe(
           { query: 'subscription { postUpdated { comments(limit: 1) { id } summary } }' },
-          { next: (event) => events.push(event), error: reject, complete: resolve },
+          {
+            next: (event) => events.push(event as FormattedExecutionResult),
+            error: reject,
+            complete: resolve,
+          },
         ),
       );
       // On the gateway's executor summary read the client's one comment: one value served both.
