@@ -61,6 +61,79 @@ const PRICES: Record<string, Record<string, number>> = {
   p2: { USD: 220, EUR: 200 },
 };
 
+/**
+ * A subgraph that serves one subscription over graphql-ws, whose one event
+ * is `event`, then completes.
+ */
+async function startFeed(
+  typeDefs: DocumentNode,
+  field: string,
+  event: object,
+): Promise<TestSubgraph & { close(): Promise<void> }> {
+  const schema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: {
+      Subscription: {
+        [field]: {
+          subscribe: async function* () {
+            yield { [field]: event };
+          },
+        },
+      },
+    } as never,
+  });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  const sockets = new WebSocketServer({ server: http, path: '/graphql' });
+  useServer({ schema }, sockets);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    name: 'feed',
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
+    close: async () => {
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  } as TestSubgraph & { close(): Promise<void> };
+}
+
+/** What a subscription through a router on `supergraphSdl` receives until it ends. */
+async function subscribeThroughRouter(
+  supergraphSdl: string,
+  query: string,
+): Promise<{ events: FormattedExecutionResult[]; errors: unknown }> {
+  const router = await startRouter(
+    loadRouterConfig({
+      PORT: '0',
+      NODE_ENV: 'test',
+      IDENTITY_SECRET: 'planning-fixes-identity-secret-0123456789',
+    }),
+    supergraphSdl,
+    createLogger('router', 'silent'),
+  );
+  const client = createClient({
+    url: router.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  try {
+    const events: FormattedExecutionResult[] = [];
+    const errors = await new Promise<unknown>((resolve) =>
+      client.subscribe(
+        { query },
+        {
+          next: (event) => events.push(event as FormattedExecutionResult),
+          error: resolve,
+          complete: () => resolve(undefined),
+        },
+      ),
+    );
+    return { events, errors };
+  } finally {
+    await client.dispose();
+    await router.stop();
+  }
+}
+
 function supergraphOf(subgraphs: TestSubgraph[], typeDefs: Record<string, DocumentNode>): string {
   const composed = composeServices(
     subgraphs.map((subgraph) => ({
@@ -173,56 +246,17 @@ describe('planning right where the reference planner is wrong', () => {
       type Query { feedName: String }
       type Subscription { postUpdated: Post! }
       type Post @key(fields: "id", resolvable: false) { id: ID! }`);
-    const feedSchema = buildSubgraphSchema({
-      typeDefs: feedTypeDefs,
-      resolvers: {
-        Subscription: {
-          postUpdated: {
-            subscribe: async function* () {
-              yield { postUpdated: { id: 'p1' } };
-            },
-          },
-        },
-      } as never,
-    });
-    const feedHttp = createServer((_req, res) => res.writeHead(404).end());
-    const feedSockets = new WebSocketServer({ server: feedHttp, path: '/graphql' });
-    useServer({ schema: feedSchema }, feedSockets);
-    await new Promise<void>((resolve) => feedHttp.listen(0, '127.0.0.1', resolve));
-    const feed = {
-      name: 'feed',
-      url: `http://127.0.0.1:${(feedHttp.address() as AddressInfo).port}/graphql`,
-    } as TestSubgraph;
-    const router = await startRouter(
-      loadRouterConfig({
-        PORT: '0',
-        NODE_ENV: 'test',
-        IDENTITY_SECRET: 'planning-fixes-identity-secret-0123456789',
-      }),
-      supergraphOf([...subgraphs, feed], {
-        posts: postsTypeDefs,
-        stats: statsTypeDefs,
-        feed: feedTypeDefs,
-      }),
-      createLogger('router', 'silent'),
-    );
-    const client = createClient({
-      url: router.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-    });
+    const feed = await startFeed(feedTypeDefs, 'postUpdated', { id: 'p1' });
     try {
-      const events: FormattedExecutionResult[] = [];
-      await new Promise<void>((resolve, reject) =>
-        client.subscribe(
-          { query: 'subscription { postUpdated { comments(limit: 1) { id } summary } }' },
-          {
-            next: (event) => events.push(event as FormattedExecutionResult),
-            error: reject,
-            complete: resolve,
-          },
-        ),
+      const { events, errors } = await subscribeThroughRouter(
+        supergraphOf([...subgraphs, feed], {
+          posts: postsTypeDefs,
+          stats: statsTypeDefs,
+          feed: feedTypeDefs,
+        }),
+        'subscription { postUpdated { comments(limit: 1) { id } summary } }',
       );
+      expect(errors).toBeUndefined();
       // On the gateway's executor summary read the client's one comment: one value served both.
       expect(events).toEqual([
         {
@@ -232,10 +266,7 @@ describe('planning right where the reference planner is wrong', () => {
         },
       ]);
     } finally {
-      await client.dispose();
-      await router.stop();
-      await new Promise<void>((resolve) => feedSockets.close(() => resolve()));
-      await new Promise<void>((resolve) => feedHttp.close(() => resolve()));
+      await feed.close();
     }
   });
 
@@ -280,6 +311,34 @@ describe('planning right where the reference planner is wrong', () => {
     it('computes each from its own value', async () => {
       const result = await run('{ product { usdLabel eurLabel } }', {}, priced.executor);
       expect(result).toEqual({ data: { product: { usdLabel: '$110', eurLabel: '€100' } } });
+    });
+
+    it('refuses them in a subscription, which one upstream subscription cannot answer', async () => {
+      const feedTypeDefs = parse(`${FEDERATION}
+        type Query { feedName: String }
+        type Subscription { productUpdated: Product! }
+        type Product @key(fields: "id", resolvable: false) { id: ID! }`);
+      const feed = await startFeed(feedTypeDefs, 'productUpdated', { id: 'p1' });
+      try {
+        const { events, errors } = await subscribeThroughRouter(
+          supergraphOf([...pricing, feed], {
+            pricing: pricingTypeDefs,
+            labels: labelsTypeDefs,
+            feed: feedTypeDefs,
+          }),
+          'subscription { productUpdated { usdLabel eurLabel } }',
+        );
+        expect(events).toEqual([]);
+        expect(errors).toEqual([
+          {
+            message:
+              'The supergraph cannot answer this operation: a subscription cannot read two requirements of one field with different arguments',
+            extensions: { code: 'QUERY_PLANNING_FAILED' },
+          },
+        ]);
+      } finally {
+        await feed.close();
+      }
     });
 
     it('in a list, beside the price the client asks for itself, and an error said once', async () => {

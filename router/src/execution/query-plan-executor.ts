@@ -33,6 +33,7 @@ import { PlanCache } from './plan-cache';
 import { asksSubgraphs, planningFailed, QueryPlanningError } from './planning-failure';
 import { IdentityHeaders, RequestIdentity } from './request-identity';
 import {
+  hasClashingRequirements,
   separateFromRequirements,
   splitByRequirementVariants,
   type SeparatedOperation,
@@ -219,7 +220,7 @@ export class QueryPlanExecutor {
       planner,
     );
     // Each part would be a subscription of its own upstream, with events of their own.
-    if (adjusted.parts.length > 1) {
+    if (hasClashingRequirements(adjusted.document, planner.schema, planner.requirements)) {
       throw new QueryPlanningError(
         'a subscription cannot read two requirements of one field with different arguments',
       );
