@@ -12,18 +12,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { referenceAnswer } from '../gateway/reference.mjs';
 import { composeSupergraph } from '../gateway/subgraphs.mjs';
+import { GATEWAY_QUERY } from '../gateway/test-query.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
 import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
-
-const GATEWAY_QUERY = `
-fragment User on User { id username name }
-fragment Review on Review { id body }
-fragment Product on Product { inStock name price shippingEstimate upc weight }
-query TestQuery {
-  users { ...User reviews { ...Review product { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } } } }
-  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } }
-}`;
 
 /** The same for every target; enough to keep a Node gateway's one core busy. */
 const CONNECTIONS = 50;

@@ -1,7 +1,19 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
-import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  parse,
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+} from 'graphql';
+import { createClient } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { Identity } from '@shop/identity';
 import { createLogger } from '@shop/platform';
+import { loadRouterConfig, startRouter } from '@shop/router';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from '../src/datasources/http-client';
 import { createGateway, type GatewayOptions, type GatewaySetup } from '../src/gateway';
 import { startTestSubgraph, type TestSubgraph } from './support/federated-fixture';
@@ -48,6 +60,79 @@ const PRICES: Record<string, Record<string, number>> = {
   p1: { USD: 110, EUR: 100 },
   p2: { USD: 220, EUR: 200 },
 };
+
+/**
+ * A subgraph that serves one subscription over graphql-ws, whose one event
+ * is `event`, then completes.
+ */
+async function startFeed(
+  typeDefs: DocumentNode,
+  field: string,
+  event: object,
+): Promise<TestSubgraph & { close(): Promise<void> }> {
+  const schema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: {
+      Subscription: {
+        [field]: {
+          subscribe: async function* () {
+            yield { [field]: event };
+          },
+        },
+      },
+    } as never,
+  });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  const sockets = new WebSocketServer({ server: http, path: '/graphql' });
+  useServer({ schema }, sockets);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    name: 'feed',
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
+    close: async () => {
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  } as TestSubgraph & { close(): Promise<void> };
+}
+
+/** What a subscription through a router on `supergraphSdl` receives until it ends. */
+async function subscribeThroughRouter(
+  supergraphSdl: string,
+  query: string,
+): Promise<{ events: FormattedExecutionResult[]; errors: unknown }> {
+  const router = await startRouter(
+    loadRouterConfig({
+      PORT: '0',
+      NODE_ENV: 'test',
+      IDENTITY_SECRET: 'planning-fixes-identity-secret-0123456789',
+    }),
+    supergraphSdl,
+    createLogger('router', 'silent'),
+  );
+  const client = createClient({
+    url: router.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  try {
+    const events: FormattedExecutionResult[] = [];
+    const errors = await new Promise<unknown>((resolve) =>
+      client.subscribe(
+        { query },
+        {
+          next: (event) => events.push(event as FormattedExecutionResult),
+          error: resolve,
+          complete: () => resolve(undefined),
+        },
+      ),
+    );
+    return { events, errors };
+  } finally {
+    await client.dispose();
+    await router.stop();
+  }
+}
 
 function supergraphOf(subgraphs: TestSubgraph[], typeDefs: Record<string, DocumentNode>): string {
   const composed = composeServices(
@@ -155,6 +240,36 @@ describe('planning right where the reference planner is wrong', () => {
     });
   });
 
+  it('corrects a subscription event’s fetches too: the client’s arguments decide its field', async () => {
+    // feed pushes which post changed; posts and stats complete each event (the plan's `rest`).
+    const feedTypeDefs = parse(`${FEDERATION}
+      type Query { feedName: String }
+      type Subscription { postUpdated: Post! }
+      type Post @key(fields: "id", resolvable: false) { id: ID! }`);
+    const feed = await startFeed(feedTypeDefs, 'postUpdated', { id: 'p1' });
+    try {
+      const { events, errors } = await subscribeThroughRouter(
+        supergraphOf([...subgraphs, feed], {
+          posts: postsTypeDefs,
+          stats: statsTypeDefs,
+          feed: feedTypeDefs,
+        }),
+        'subscription { postUpdated { comments(limit: 1) { id } summary } }',
+      );
+      expect(errors).toBeUndefined();
+      // On the gateway's executor summary read the client's one comment: one value served both.
+      expect(events).toEqual([
+        {
+          data: {
+            postUpdated: { comments: [{ id: 'c1' }], summary: '3 comments: c1 c2 c3' },
+          },
+        },
+      ]);
+    } finally {
+      await feed.close();
+    }
+  });
+
   describe('two @requires of one field with different arguments', () => {
     let pricing: TestSubgraph[];
     let priced: GatewaySetup;
@@ -196,6 +311,34 @@ describe('planning right where the reference planner is wrong', () => {
     it('computes each from its own value', async () => {
       const result = await run('{ product { usdLabel eurLabel } }', {}, priced.executor);
       expect(result).toEqual({ data: { product: { usdLabel: '$110', eurLabel: '€100' } } });
+    });
+
+    it('refuses them in a subscription, which one upstream subscription cannot answer', async () => {
+      const feedTypeDefs = parse(`${FEDERATION}
+        type Query { feedName: String }
+        type Subscription { productUpdated: Product! }
+        type Product @key(fields: "id", resolvable: false) { id: ID! }`);
+      const feed = await startFeed(feedTypeDefs, 'productUpdated', { id: 'p1' });
+      try {
+        const { events, errors } = await subscribeThroughRouter(
+          supergraphOf([...pricing, feed], {
+            pricing: pricingTypeDefs,
+            labels: labelsTypeDefs,
+            feed: feedTypeDefs,
+          }),
+          'subscription { productUpdated { usdLabel eurLabel } }',
+        );
+        expect(events).toEqual([]);
+        expect(errors).toEqual([
+          {
+            message:
+              'The supergraph cannot answer this operation: a subscription cannot read two requirements of one field with different arguments',
+            extensions: { code: 'QUERY_PLANNING_FAILED' },
+          },
+        ]);
+      } finally {
+        await feed.close();
+      }
     });
 
     it('in a list, beside the price the client asks for itself, and an error said once', async () => {

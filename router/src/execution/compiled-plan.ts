@@ -73,7 +73,14 @@ export function compilePlan(
   };
 }
 
-/** Fetches of one level to one subgraph that go in one call: `_entities` fetches, more than one. */
+/**
+ * Fetches of one level to one subgraph that go in one call: `_entities`
+ * fetches, more than one. Root fetches are not merged (by aliasing) because
+ * no level has two to one subgraph: the planner puts a subgraph's root fields
+ * in one fetch (aliases, fragments, @include/@skip included), and only
+ * independent @defer blocks have one each, which must each be answered as
+ * soon as its own fetch is (root-fetches.test.ts).
+ */
 function isMergeable(group: readonly ScheduledFetch[]): boolean {
   return (
     group.length > 1 &&

@@ -1,5 +1,10 @@
 import { Kind, parse, type ConstValueNode, type DirectiveNode } from 'graphql';
-import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type {
+  PlanNode,
+  QueryPlan,
+  QueryPlanSelectionNode,
+  SubscriptionNode,
+} from '@apollo/query-planner';
 
 /** Per subgraph and entity type, its keys: the top-level fields of each, and whether it resolves. */
 export type EntityKeys = ReadonlyMap<
@@ -60,9 +65,11 @@ export function entityKeysOf(supergraphSdl: string): EntityKeys {
  * every entity, and the null spreads up the tree as if it were an answer.
  */
 export function unresolvableEntityFetch(plan: QueryPlan, keys: EntityKeys): string | undefined {
-  const visit = (node: PlanNode | undefined): string | undefined => {
+  const visit = (node: PlanNode | SubscriptionNode | undefined): string | undefined => {
     if (!node) return undefined;
     switch (node.kind) {
+      case 'Subscription':
+        return visit(node.primary) ?? visit(node.rest);
       case 'Fetch':
         return node.requires ? checkFetch(node.serviceName, node.requires, keys) : undefined;
       case 'Sequence':
@@ -80,7 +87,7 @@ export function unresolvableEntityFetch(plan: QueryPlan, keys: EntityKeys): stri
         return undefined;
     }
   };
-  return visit(plan.node as PlanNode | undefined);
+  return visit(plan.node);
 }
 
 function checkFetch(

@@ -32,7 +32,7 @@ interface Answer {
 /** A subgraph's answer to one fetch (for a call that carried several, its share). */
 export interface FetchAnswer {
   data: ResultObject | null | undefined;
-  errors: GraphQLFormattedError[] | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
   cacheControl: string | undefined;
 }
 

@@ -4,12 +4,13 @@ import {
   print,
   type DocumentNode,
   type ExecutionResult,
+  type FormattedExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
-import type { PlanNode, QueryPlan } from '@apollo/query-planner';
+import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { ANONYMOUS, IdentitySigner, type Identity } from '@shop/identity';
 import type { FetchCache, PlanStore } from './caches';
 import type { RestrictableCachePolicy } from './cache-control';
@@ -17,6 +18,7 @@ import { compilePlan, UnsupportedPlanError, type CompiledPlan } from './compiled
 import { hasDefer, labelDeferredFragments, undeferred } from './deferred-fragments';
 import { defers, withoutDeferral } from './deferred-plan';
 import type { ExecutionState } from './execution-state';
+import { compileFetch, type CompiledFetch } from './fetch-step';
 import { InFlightOperations } from './in-flight-operations';
 import {
   acceptsIncrementalDelivery,
@@ -29,8 +31,9 @@ import {
 import { unresolvableEntityFetch } from './entity-keys';
 import { PlanCache } from './plan-cache';
 import { asksSubgraphs, planningFailed, QueryPlanningError } from './planning-failure';
-import { RequestIdentity } from './request-identity';
+import { IdentityHeaders, RequestIdentity } from './request-identity';
 import {
+  hasClashingRequirements,
   separateFromRequirements,
   splitByRequirementVariants,
   type SeparatedOperation,
@@ -86,6 +89,31 @@ export interface OperationRequest {
   deliverLater?: (payloads: AsyncIterable<SubsequentPayload>) => void;
 }
 
+/** A subscription as this executor runs it: `primary` opened upstream, each event completed here. */
+export interface SubscriptionPlan {
+  /** The owning subgraph's subscription. */
+  primary: FetchNode;
+  /**
+   * One event, the owning subgraph's answer to `primary`, completed as a
+   * query's result would be: `rest` fetches what other subgraphs own, and
+   * the result is shaped for the operation the client sent.
+   */
+  complete(event: FormattedExecutionResult, request: EventRequest): Promise<ExecutionResult>;
+}
+
+/** Who a subscription's events are completed for. */
+export interface EventRequest {
+  variables: Record<string, unknown>;
+  identity: Identity;
+  requestId: string | undefined;
+}
+
+/** A subscription plan compiled: its primary fetch, answered by each event, then `rest`. */
+interface CompiledSubscription {
+  primary: CompiledFetch;
+  rest: CompiledPlan;
+}
+
 interface PreparedOperation {
   /** The plan cache's key: schema, operation text and operation name. */
   key: string;
@@ -102,6 +130,8 @@ interface PreparedOperation {
   incremental?: IncrementalPlan;
   /** Set when the plan cannot answer the operation: answered as this error. */
   refusal?: QueryPlanningError;
+  /** Set for a subscription, which runs per event (planSubscription). */
+  subscription?: CompiledSubscription;
 }
 
 const DEFAULT_MAX_CACHED_PLANS = 1_000;
@@ -115,13 +145,15 @@ const DEFAULT_MAX_CACHED_PLANS = 1_000;
  * part, then each deferred block's as its fetches finish
  * (incremental-delivery.ts), when the client takes that; otherwise all at
  * once. Operations asking for introspection run on the gateway's executor.
+ * Subscriptions are planned and their events completed here too
+ * (planSubscription), with the same corrections and shaping as queries.
  */
 export class QueryPlanExecutor {
   private readonly plans: PlanCache<PreparedOperation>;
   private readonly apiTypes: ApiTypeConditions;
   private readonly supergraphTypes: SupergraphTypeConditions;
   private readonly inFlight: InFlightOperations | undefined;
-  private readonly signer: IdentitySigner;
+  private readonly identityHeaders: IdentityHeaders;
 
   constructor(private readonly options: QueryPlanExecutorOptions) {
     this.plans = new PlanCache(
@@ -131,7 +163,7 @@ export class QueryPlanExecutor {
     this.apiTypes = new ApiTypeConditions(options.planner.apiSchema);
     this.supergraphTypes = new SupergraphTypeConditions(options.planner.supergraphSchema);
     this.inFlight = options.deduplicate ? new InFlightOperations() : undefined;
-    this.signer = new IdentitySigner(options.identitySecret);
+    this.identityHeaders = new IdentityHeaders(new IdentitySigner(options.identitySecret));
   }
 
   /** The executor Apollo Server calls (GatewayExecutor), with the gateway's variable checks first. */
@@ -175,6 +207,62 @@ export class QueryPlanExecutor {
     return !(await this.prepare(document, operationName, undefined)).compiled;
   }
 
+  /**
+   * A validated subscription's plan, adjusted for requirements and checked
+   * like a query's. Made at once (a subscription starts synchronously); the
+   * caller keeps it for the subscription's life. Throws QueryPlanningError
+   * when the supergraph cannot answer it.
+   */
+  planSubscription(document: DocumentNode, operationName: string | undefined): SubscriptionPlan {
+    const { planner } = this.options;
+    const adjusted = adjustForRequirements(
+      hasDefer(document) ? undeferred(document) : document,
+      planner,
+    );
+    // Each part would be a subscription of its own upstream, with events of their own.
+    if (hasClashingRequirements(adjusted.document, planner.schema, planner.requirements)) {
+      throw new QueryPlanningError(
+        'a subscription cannot read two requirements of one field with different arguments',
+      );
+    }
+    let plan: QueryPlan;
+    try {
+      plan = planner.plan(planner.operation(adjusted.parts[0]!, operationName));
+    } catch (error) {
+      throw planningFailed(error);
+    }
+    const prepared = this.compile('', plan, adjusted, operationName);
+    if (prepared.refusal) throw prepared.refusal;
+    if (plan.node?.kind !== 'Subscription' || !prepared.subscription) {
+      throw new QueryPlanningError(
+        plan.node?.kind !== 'Subscription'
+          ? `the planner made a ${plan.node?.kind ?? 'empty'} plan for a subscription`
+          : 'its events cannot be completed here (introspection, or a response name __proto__)',
+      );
+    }
+    const { primary, rest } = prepared.subscription;
+    return {
+      primary: plan.node.primary,
+      complete: async (event, { variables, identity, requestId }) => {
+        const state = initialState(
+          prepared,
+          { document, operationName, variables, requestId },
+          undefined,
+          new RequestIdentity(identity, this.identityHeaders),
+        );
+        const root = { path: [], steps: [], data: state.data };
+        try {
+          const answer = await primary.prepare(state, root);
+          answer?.receive({ data: event.data, errors: event.errors, cacheControl: undefined });
+        } catch (error) {
+          primary.fail(state, error);
+        }
+        await rest.run(state, root);
+        return respond(state, prepared, variables);
+      },
+    };
+  }
+
   async execute(request: OperationRequest): Promise<ExecutionResult> {
     let prepared: PreparedOperation;
     try {
@@ -192,7 +280,7 @@ export class QueryPlanExecutor {
     if (!prepared.compiled || !prepared.shaper) {
       return this.executeOnGateway(prepared.plan, request);
     }
-    const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.signer);
+    const identity = new RequestIdentity(request.identity ?? ANONYMOUS, this.identityHeaders);
     if (prepared.incremental && request.deliverLater) {
       this.options.planCalls?.observe(prepared.incremental);
       return this.runIncrementally(prepared, prepared.incremental, request, identity);
@@ -308,6 +396,14 @@ export class QueryPlanExecutor {
       types: this.supergraphTypes,
       fetchCache: isQuery ? this.options.fetchCache : undefined,
     };
+    if (plan.node?.kind === 'Subscription') {
+      const { primary, rest } = plan.node;
+      const subscription = {
+        primary: compileFetch(primary, dependencies),
+        rest: compilePlan({ kind: 'QueryPlan', node: rest }, operation, dependencies),
+      };
+      return { key, plan, isQuery, shaper, renamed, subscription };
+    }
     const deferred = defers(plan);
     try {
       const compiled = compilePlan(withoutDeferral(plan), operation, dependencies);

@@ -177,39 +177,11 @@ export function separateFromRequirements(
 export function splitByRequirementVariants(
   document: DocumentNode,
   schema: GraphQLSchema,
-  { requirements }: RequirementIndex,
+  requirementIndex: RequirementIndex,
 ): DocumentNode[] {
-  if (requirements.size === 0) return [document];
-  // Per type and required field, each variant (printed arguments) with its index.
-  const variants = new Map<string, Map<string, string[]>>();
-  const variantOf = (parentType: string, fieldName: string): [string, string] | undefined => {
-    const read = requirements.get(parentType)?.get(fieldName);
-    return read ? [...read][0] : undefined;
-  };
-  const typeInfo = new TypeInfo(schema);
-  let isQuery = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition: (node) => void (isQuery &&= node.operation === 'query'),
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        const variant = parent && variantOf(parent.name, node.name.value);
-        if (!parent || !variant) return;
-        const [requiredField, args] = variant;
-        const byField = variants.get(parent.name) ?? new Map<string, string[]>();
-        const seen = byField.get(requiredField) ?? [];
-        if (!seen.includes(args)) seen.push(args);
-        byField.set(requiredField, seen);
-        variants.set(parent.name, byField);
-      },
-    }),
-  );
-  const count = Math.max(
-    1,
-    ...[...variants.values()].flatMap((byField) => [...byField.values()].map((v) => v.length)),
-  );
+  const { variants, count, isQuery } = requirementVariants(document, schema, requirementIndex);
   if (count === 1 || !isQuery) return [document];
+  const variantOf = variantReader(requirementIndex);
 
   return Array.from({ length: count }, (_, index) => {
     const splitTypeInfo = new TypeInfo(schema);
@@ -238,4 +210,60 @@ export function splitByRequirementVariants(
       }),
     );
   });
+}
+
+/**
+ * Whether the operation reads one field with the arguments of two
+ * requirements (see splitByRequirementVariants): a subscription that does
+ * cannot be answered, since each part would be an upstream subscription of
+ * its own.
+ */
+export function hasClashingRequirements(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  index: RequirementIndex,
+): boolean {
+  return requirementVariants(document, schema, index).count > 1;
+}
+
+function variantReader({ requirements }: RequirementIndex) {
+  return (parentType: string, fieldName: string): [string, string] | undefined => {
+    const read = requirements.get(parentType)?.get(fieldName);
+    return read ? [...read][0] : undefined;
+  };
+}
+
+/** Per type and required field, each variant (printed arguments) the operation selects. */
+function requirementVariants(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  index: RequirementIndex,
+) {
+  const variants = new Map<string, Map<string, string[]>>();
+  let isQuery = true;
+  if (index.requirements.size === 0) return { variants, count: 1, isQuery };
+  const variantOf = variantReader(index);
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition: (node) => void (isQuery &&= node.operation === 'query'),
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const variant = parent && variantOf(parent.name, node.name.value);
+        if (!parent || !variant) return;
+        const [requiredField, args] = variant;
+        const byField = variants.get(parent.name) ?? new Map<string, string[]>();
+        const seen = byField.get(requiredField) ?? [];
+        if (!seen.includes(args)) seen.push(args);
+        byField.set(requiredField, seen);
+        variants.set(parent.name, byField);
+      },
+    }),
+  );
+  const count = Math.max(
+    1,
+    ...[...variants.values()].flatMap((byField) => [...byField.values()].map((v) => v.length)),
+  );
+  return { variants, count, isQuery };
 }

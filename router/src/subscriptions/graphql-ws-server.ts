@@ -164,7 +164,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWsServerOptions): Grap
         if (limited) return [asError(limited)];
         const supergraph = options.supergraph();
         const prepared = prepareOperation(
-          supergraph.planner.schema,
+          supergraph.planner,
           supergraph.state.requirements,
           connection.identity,
           payload,

@@ -66,7 +66,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
     }
     const supergraph = options.supergraph();
     const prepared = prepareOperation(
-      supergraph.planner.schema,
+      supergraph.planner,
       supergraph.state.requirements,
       authentication.identity,
       body,

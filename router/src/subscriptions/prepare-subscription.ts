@@ -5,7 +5,6 @@ import {
   validate,
   type DocumentNode,
   type GraphQLFormattedError,
-  type GraphQLSchema,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Identity } from '@shop/identity';
@@ -15,8 +14,16 @@ import { LimitCode } from '../limits/limit-errors';
 import { parseFailureCode } from '../limits/parse-failure';
 import { isListed, type Safelist } from '../limits/safelist';
 import type { AuthRequirements } from '../auth/requirements';
-import type { SubscriptionRequest } from './event-executor';
+import { QueryPlanningError } from '../execution/planning-failure';
 import type { Refusals } from './subscription-hub';
+import type { SubscriptionPlanner } from './subscription-planner';
+
+/** A subscription operation as a client sent it (after authorization filtered it). */
+export interface SubscriptionRequest {
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
 
 export interface IncomingOperation {
   query: unknown;
@@ -36,11 +43,12 @@ export type PreparedOperation =
  * carries it: the document parses and validates, the variables coerce, and
  * @authenticated / @requiresScopes allow it (refused fields come back as
  * nulls with errors, as for queries; a refused root field refuses it all),
- * the operation limits hold, and, on a safelisted router, the operation is
- * one of the manifest's.
+ * the operation limits hold, on a safelisted router the operation is one of
+ * the manifest's, and the supergraph can answer it (planned, QUERY_PLANNING_FAILED
+ * otherwise, before anything is opened upstream).
  */
 export function prepareOperation(
-  schema: GraphQLSchema,
+  planner: SubscriptionPlanner,
   requirements: AuthRequirements,
   identity: Identity,
   incoming: IncomingOperation,
@@ -58,6 +66,7 @@ export function prepareOperation(
       LimitCode.PERSISTED_QUERY_NOT_IN_SAFELIST,
     );
   }
+  const schema = planner.schema;
   const operationName =
     typeof incoming.operationName === 'string' ? incoming.operationName : undefined;
   const variables = isRecord(incoming.variables) ? incoming.variables : {};
@@ -107,7 +116,7 @@ export function prepareOperation(
 
   const authorization = authorizeOperation(schema, document, operationName, identity, requirements);
   const request = { document, operationName, variables: coerced.coerced };
-  if (!authorization) return { kind: 'subscription', request };
+  if (!authorization) return planned(planner, request, undefined);
   if (!authorization.document) {
     return {
       kind: 'refused',
@@ -117,11 +126,29 @@ export function prepareOperation(
         authorization.errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED'),
     };
   }
-  return {
-    kind: 'subscription',
-    request: { ...request, document: authorization.document },
-    refusals: { errors: authorization.errors, placeholders: authorization.placeholders },
-  };
+  return planned(
+    planner,
+    { ...request, document: authorization.document },
+    { errors: authorization.errors, placeholders: authorization.placeholders },
+  );
+}
+
+/** The subscription, once its plan is made (and kept by the planner for the hub). */
+function planned(
+  planner: SubscriptionPlanner,
+  request: SubscriptionRequest,
+  refusals: Refusals | undefined,
+): PreparedOperation {
+  try {
+    planner.plan(request.document, request.operationName);
+  } catch (error) {
+    // Refused here, it is one error of this subscription, not a socket closed for all of them.
+    if (error instanceof QueryPlanningError) {
+      return refused(error.message, error.extensions.code as string);
+    }
+    throw error;
+  }
+  return { kind: 'subscription', request, refusals };
 }
 
 function refused(message: string, code: string): PreparedOperation {

@@ -8,10 +8,10 @@ import {
 import { AsyncQueue, type Logger } from '@shop/platform';
 import { answerRefusals, type Authorization } from '../auth/authorize-operation';
 import type { RouterContext } from '../context';
-import type { SubscriptionRequest } from './event-executor';
+import type { SubscriptionPlan } from '../execution/query-plan-executor';
+import type { SubscriptionRequest } from './prepare-subscription';
 import { endAtExpiry } from './token-expiry';
 import type { SubgraphSubscriptions } from './subgraph-subscriptions';
-import type { SubscriptionPlan } from './subscription-planner';
 import { carryOver, urlOf, type SubscriptionSupergraph } from './subscription-supergraph';
 
 /** One client's subscription: its results, and a way to end it from outside (token expiry, shutdown). */
@@ -203,12 +203,11 @@ export class SubscriptionHub {
     if (group.subscribers.size === 0) return;
     let result: ExecutionResult;
     try {
-      result = await group.supergraph.executor.execute(
-        group.plan,
-        event,
-        group.request,
-        group.context,
-      );
+      result = await group.plan.complete(event, {
+        variables: group.request.variables,
+        identity: group.context.identity,
+        requestId: group.context.requestId,
+      });
     } catch (error) {
       this.options.log.error({ err: error }, 'completing a subscription event failed');
       result = resultOf([

@@ -2,14 +2,14 @@ import { validate, type GraphQLFormattedError } from 'graphql';
 import type { Identity } from '@shop/identity';
 import { authorizeOperation } from '../auth/authorize-operation';
 import type { SupergraphState } from '../supergraph/supergraph-state';
-import { EventExecutor, type SubscriptionRequest } from './event-executor';
-import { SubscriptionPlanner, type SubscriptionPlan } from './subscription-planner';
+import type { SubscriptionPlan } from '../execution/query-plan-executor';
+import type { SubscriptionRequest } from './prepare-subscription';
+import { SubscriptionPlanner } from './subscription-planner';
 
-/** What subscriptions use of one supergraph: its state, and its planning and execution of events. */
+/** What subscriptions use of one supergraph: its state, and its planning of subscriptions. */
 export interface SubscriptionSupergraph {
   state: SupergraphState;
   planner: SubscriptionPlanner;
-  executor: EventExecutor;
 }
 
 const built = new WeakMap<SupergraphState, SubscriptionSupergraph>();
@@ -18,8 +18,7 @@ const built = new WeakMap<SupergraphState, SubscriptionSupergraph>();
 export function subscriptionSupergraphOf(state: SupergraphState): SubscriptionSupergraph {
   let supergraph = built.get(state);
   if (!supergraph) {
-    const planner = new SubscriptionPlanner(state.planner);
-    supergraph = { state, planner, executor: new EventExecutor(planner, state.sources) };
+    supergraph = { state, planner: new SubscriptionPlanner(state.planner.schema, state.executor) };
     built.set(state, supergraph);
   }
   return supergraph;

@@ -1,0 +1,128 @@
+// node bench/gateway/executor-cpu.mjs [--baseline <checkout>] [--seconds N] [--rounds N]
+//
+// The router's executor alone on the gateway benchmark's TestQuery, without
+// de-duplication: no Apollo Server, no load generator on the same process.
+// 50 executions in flight (as the bench's 50 connections), each answer
+// serialized as the router's stringifier does; CPU time of this process per
+// execution (process.cpuUsage: the executor, undici and the collector), so
+// the figure moves little with what else runs on the machine, where the
+// bench's requests per second move a lot. With --baseline, another
+// checkout's built router runs the same, alternating round by round, and
+// both answers must be the same text.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parse } from 'graphql';
+import { composeSupergraph } from './subgraphs.mjs';
+import { GATEWAY_QUERY } from './test-query.mjs';
+
+const option = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : process.argv[index + 1];
+};
+const SECONDS = Number(option('seconds', 3));
+const ROUNDS = Number(option('rounds', 5));
+const IN_FLIGHT = 50;
+const checkouts = [
+  { name: 'this checkout', dir: process.cwd() },
+  ...(option('baseline') ? [{ name: 'baseline', dir: path.resolve(option('baseline')) }] : []),
+];
+
+function startSubgraphs() {
+  const child = spawn(process.execPath, ['bench/gateway/subgraph-server.mjs'], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /subgraphs at (\S+)/.exec(output);
+      if (match) resolve({ url: match[1], stop: () => child.kill() });
+    });
+    child.once('exit', (code) => reject(new Error(`subgraphs exited with ${code}`)));
+  });
+}
+
+async function executorOf(dir, supergraphSdl) {
+  const require = createRequire(path.join(dir, 'router/dist/'));
+  const { createGateway } = require('./gateway.js');
+  const { createSubgraphHttpClient } = require('./datasources/http-client.js');
+  const { createLogger } = require('@shop/platform');
+  const setup = createGateway(
+    supergraphSdl,
+    createSubgraphHttpClient({ timeoutMs: 10_000 }),
+    {},
+    'executor-cpu-identity-secret-0123456789',
+    createLogger('bench', 'silent'),
+    { deduplicate: false },
+  );
+  await setup.loadSchema();
+  const document = parse(GATEWAY_QUERY);
+  return async () => {
+    const result = await setup.executor.execute({
+      document,
+      operationName: 'TestQuery',
+      variables: {},
+      identity: { kind: 'anonymous' },
+    });
+    return `${JSON.stringify(result)}\n`;
+  };
+}
+
+/** Executions for `seconds`, IN_FLIGHT at a time: CPU ms and wall ms per execution. */
+async function load(execute, seconds) {
+  const until = performance.now() + seconds * 1000;
+  let count = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < until) {
+        await execute();
+        count++;
+      }
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return {
+    cpuMs: (used.user + used.system) / 1000 / count,
+    wallMs: (performance.now() - start) / count,
+  };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const subgraphs = await startSubgraphs();
+try {
+  const supergraphSdl = composeSupergraph(subgraphs.url);
+  const targets = [];
+  for (const checkout of checkouts) {
+    targets.push({ ...checkout, execute: await executorOf(checkout.dir, supergraphSdl) });
+  }
+  const answers = await Promise.all(targets.map(({ execute }) => execute()));
+  if (answers.some((answer) => answer !== answers[0])) {
+    throw new Error('the checkouts answer TestQuery differently');
+  }
+  if (answers[0].includes('"errors"')) throw new Error(`TestQuery failed: ${answers[0]}`);
+  for (const target of targets) await load(target.execute, 1);
+  const samples = new Map(targets.map(({ name }) => [name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of targets) {
+      const sample = await load(target.execute, SECONDS);
+      samples.get(target.name).push(sample.cpuMs);
+      console.log(
+        `round ${round} ${target.name}: ${sample.cpuMs.toFixed(3)} ms CPU, ${sample.wallMs.toFixed(3)} ms wall per execution`,
+      );
+    }
+  }
+  const medians = targets.map(({ name }) => [name, median(samples.get(name))]);
+  for (const [name, cpuMs] of medians) {
+    console.log(`${name}: median ${cpuMs.toFixed(3)} ms CPU per execution (${ROUNDS} rounds)`);
+  }
+  if (medians.length > 1) {
+    console.log(`this checkout / baseline: ${(medians[0][1] / medians[1][1]).toFixed(2)}x CPU`);
+  }
+} finally {
+  subgraphs.stop();
+}
