@@ -12,7 +12,7 @@ import { descendantsOf } from '@shop/testing';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */
-const CLOCK_TICKS_PER_SECOND = Number(
+export const CLOCK_TICKS_PER_SECOND = Number(
   execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(),
 );
 
