@@ -5,7 +5,7 @@ import { BuyerAddresses } from './checkout/buyer-addresses';
 import { CheckoutSaga } from './checkout/checkout-saga';
 import { CheckoutService } from './checkout/checkout.service';
 import { SagaRecovery } from './checkout/saga-recovery';
-import { ServiceClient } from './checkout/service-client';
+import { createSiblingClient } from './checkout/sibling-client';
 import type { OrdersConfig } from './config';
 import type { Database, ORDERS_STREAM } from './db';
 import { createOrderLoaders } from './order/order.loader';
@@ -21,7 +21,7 @@ export function createServices(
   config: OrdersConfig,
   { outbox }: ServiceRuntime<typeof ORDERS_STREAM>,
 ) {
-  const client = new ServiceClient(config.services, { identitySecret: config.identitySecret });
+  const client = createSiblingClient(config);
   const saga = new CheckoutSaga(db, outbox, client);
   return {
     orders: new OrderService(db, outbox),

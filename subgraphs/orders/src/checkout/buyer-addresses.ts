@@ -1,6 +1,6 @@
 import { isUuid } from '@shop/federation';
 import { NotFoundError } from '@shop/platform';
-import type { ServiceClient } from './service-client';
+import type { SiblingClient } from './sibling-client';
 
 /** An address as the order copies it. */
 export interface ShippingAddress {
@@ -24,19 +24,19 @@ const USER_ADDRESSES = `query($representations: [_Any!]!) {
  * only the copy in each order.
  */
 export class BuyerAddresses {
-  constructor(private readonly client: ServiceClient) {}
+  constructor(private readonly client: SiblingClient) {}
 
   /** One of the user's addresses, or NOT_FOUND. */
   async addressOf(userId: string, addressId: string, requestId?: string): Promise<ShippingAddress> {
     const notFound = new NotFoundError('Address not found');
     if (!isUuid(addressId)) throw notFound;
-    const { _entities } = await this.client.call<{
+    const { _entities } = await this.client.query<{
       _entities: ({ addresses?: ShippingAddress[] | null } | null)[];
     }>(
       'users',
       USER_ADDRESSES,
       { representations: [{ __typename: 'User', id: userId }] },
-      requestId,
+      { requestId },
     );
     const address = _entities[0]?.addresses?.find((candidate) => candidate.id === addressId);
     if (!address) throw notFound;

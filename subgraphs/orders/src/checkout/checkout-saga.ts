@@ -3,7 +3,7 @@ import type { Database, OrderOutbox, Prisma, SagaStep } from '../db';
 import { orderColumns } from '../order/order.mapper';
 import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
-import type { ServiceClient } from './service-client';
+import type { SiblingClient } from './sibling-client';
 
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
 const RESERVATION_TTL_SECONDS = 15 * 60;
@@ -17,7 +17,7 @@ const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 60;
 /**
  * An unfinished saga whose last step is older than this has lost its driver
  * (a crash, a killed request): recovery, or a repeated checkout, takes it
- * over. It is longer than a live step can take (ServiceClient's timeout ×
+ * over. It is longer than a live step can take (the client's timeout ×
  * attempts), so two drivers seldom overlap, and when they do every call is
  * idempotent by key and every step's write is conditional on the step read.
  */
@@ -87,7 +87,7 @@ export class CheckoutSaga {
   constructor(
     private readonly db: Database,
     private readonly outbox: OrderOutbox,
-    client: ServiceClient,
+    client: SiblingClient,
   ) {
     this.payments = new SagaPayments(client);
     this.inventory = new SagaInventory(client);

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isUuid, MAX_MONEY_AMOUNT, requireUser, type BaseContext } from '@shop/federation';
+import {
+  isUuid,
+  MAX_MONEY_AMOUNT,
+  requireUser,
+  ServiceUnavailableError,
+  type BaseContext,
+} from '@shop/federation';
 import {
   BadUserInputError,
   ConflictError,
@@ -19,7 +25,6 @@ import {
   type SagaOrder,
   type SagaRun,
 } from './checkout-saga';
-import { ServiceUnavailableError } from './service-client';
 
 const MAX_KEY_LENGTH = 200;
 const POLL_MS = 50;

@@ -1,5 +1,5 @@
 import { ConflictError } from '@shop/platform';
-import type { ServiceClient } from './service-client';
+import type { SiblingClient } from './sibling-client';
 
 /** A reservation as inventory answers the saga: its id and status (HELD, COMMITTED, …). */
 export interface ReservationAnswer {
@@ -19,13 +19,14 @@ const COMMIT_RESERVATION = `mutation($id: ID!) { commitReservation(id: $id) { id
 const RETURN_RESERVATION = `mutation($id: ID!) { returnReservation(id: $id) { id status } }`;
 
 /**
- * The checkout saga's calls to inventory, each idempotent: reserving by a
- * key derived from the order, the others by the reservation's own state.
- * Errors are inventory's own (OUT_OF_STOCK, CONFLICT…), as ServiceClient
- * hands them on.
+ * The checkout saga's calls to inventory, each idempotent, and so retried
+ * when an answer is lost: reserving by a key derived from the order (inventory
+ * answers the reservation it made for the key), the others by the
+ * reservation's id (inventory locks it and answers its state if the change is
+ * already made). Errors are inventory's own (OUT_OF_STOCK, CONFLICT…).
  */
 export class SagaInventory {
-  constructor(private readonly client: ServiceClient) {}
+  constructor(private readonly client: SiblingClient) {}
 
   /** The order's lines held for `ttlSeconds`, all or nothing, or OUT_OF_STOCK. */
   async reserve(
@@ -33,7 +34,7 @@ export class SagaInventory {
     ttlSeconds: number,
     requestId?: string,
   ): Promise<ReservationAnswer> {
-    const { reserveStock } = await this.client.call<{ reserveStock: ReservationAnswer }>(
+    const { reserveStock } = await this.client.mutate<{ reserveStock: ReservationAnswer }>(
       'inventory',
       RESERVE_STOCK,
       {
@@ -44,24 +45,24 @@ export class SagaInventory {
           ttlSeconds,
         },
       },
-      requestId,
+      { requestId, idempotent: true },
     );
     return reserveStock;
   }
 
   /** The held stock shipped with the order; CONFLICT once the hold has expired. */
   async commit(reservationId: string, requestId?: string): Promise<void> {
-    await this.client.call('inventory', COMMIT_RESERVATION, { id: reservationId }, requestId);
+    await this.change(COMMIT_RESERVATION, reservationId, requestId);
   }
 
   /** Held stock given back. */
   async release(reservationId: string, requestId?: string): Promise<void> {
-    await this.client.call('inventory', RELEASE_RESERVATION, { id: reservationId }, requestId);
+    await this.change(RELEASE_RESERVATION, reservationId, requestId);
   }
 
   /** Committed stock (a PAID order's) given back. */
   async giveBackCommitted(reservationId: string, requestId?: string): Promise<void> {
-    await this.client.call('inventory', RETURN_RESERVATION, { id: reservationId }, requestId);
+    await this.change(RETURN_RESERVATION, reservationId, requestId);
   }
 
   /**
@@ -75,5 +76,17 @@ export class SagaInventory {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }
+  }
+
+  private async change(mutation: string, reservationId: string, requestId?: string) {
+    await this.client.mutate(
+      'inventory',
+      mutation,
+      { id: reservationId },
+      {
+        requestId,
+        idempotent: true,
+      },
+    );
   }
 }
