@@ -4,13 +4,19 @@
 // Issue #5's target on this 2-core machine: ≥ 100 checkouts/s, p95 < 250 ms.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { setTimeout as delay } from 'node:timers/promises';
 import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import { CLOCK_TICKS_PER_SECOND, freePort, startStackProcess } from '../lib/stack-process.mjs';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  freePort,
+  root,
+  startStackProcess,
+} from '../lib/stack-process.mjs';
 
 const CHECKOUT = contractOperation('Checkout');
 
@@ -29,9 +35,68 @@ const isError = (body) => body.data?.checkout?.status !== 'PAID';
 /**
  * `postgres`: on the machine's PostgreSQL and Redis instead of the embedded
  * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
- * CPU profiles there (at its stop).
+ * CPU profiles there (at its stop); `runs`: measured loads on the one stack,
+ * each of fresh shoppers, reported with their medians; `baseline`: the stack
+ * built in that checkout is measured the same way after this one's, with the
+ * ratios of the medians.
  */
-export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = {}) {
+export async function checkout({
+  seconds = 10,
+  runs = 1,
+  postgres = false,
+  cpuProfDir,
+  baseline,
+} = {}) {
+  const mode = postgres ? 'PostgreSQL + Redis' : 'embedded stack';
+  const rows = [];
+  const medians = [];
+  for (const target of [
+    { name: 'this', root },
+    ...(baseline ? [{ name: 'baseline', root: path.resolve(baseline) }] : []),
+  ]) {
+    const measured = await checkoutsOn(target.root, { seconds, runs, postgres, cpuProfDir });
+    const label = `checkout (${mode}${baseline ? `, ${target.name}` : ''})`;
+    for (const [index, run] of measured.entries()) {
+      rows.push({ scenario: `${label} run ${index + 1}`, ...run });
+    }
+    const median = medianRow(measured);
+    medians.push(median);
+    if (runs > 1 || baseline) rows.push({ scenario: `${label} median`, ...median });
+  }
+  if (baseline) {
+    const [current, base] = medians;
+    const ratio = (key, digits = 2) =>
+      base[key] ? Number((current[key] / base[key]).toFixed(digits)) : null;
+    rows.push({
+      scenario: `checkout (${mode}) this / baseline`,
+      rps: ratio('rps'),
+      p95: ratio('p95'),
+      stackCpuMsPerCheckout: ratio('stackCpuMsPerCheckout'),
+      databaseCpuMsPerCheckout: ratio('databaseCpuMsPerCheckout'),
+      servicesCpuMsPerCheckout: ratio('servicesCpuMsPerCheckout'),
+      subgraphCallsPerCheckout: ratio('subgraphCallsPerCheckout'),
+      dbTransactionsPerCheckout: ratio('dbTransactionsPerCheckout'),
+      serialP95: ratio('serialP95'),
+    });
+  }
+  return rows.length === 1 ? rows[0] : rows;
+}
+
+/** The median of each numeric figure over the runs. */
+function medianRow(runs) {
+  const row = {};
+  for (const key of Object.keys(runs[0])) {
+    const values = runs.map((run) => run[key]);
+    if (values.every((value) => typeof value === 'number')) {
+      const sorted = [...values].sort((a, b) => a - b);
+      row[key] = sorted[Math.floor(sorted.length / 2)];
+    }
+  }
+  return row;
+}
+
+/** `runs` measured loads of the stack built in `checkoutRoot`, then one serial one. */
+async function checkoutsOn(checkoutRoot, { seconds, runs, postgres, cpuProfDir }) {
   const services = postgres ? await startServices() : undefined;
   const embeddedPort = postgres ? undefined : await freePort();
   // The embedded server holds only the stack's databases; the machine's, the run's own.
@@ -42,15 +107,16 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
   // Known ports, so each subgraph's /metrics (its served requests, its database traffic) can be read.
   const subgraphPorts = {};
   for (const name of SUBGRAPHS) subgraphPorts[name] = await freePort();
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   try {
     const stack = await startStackProcess({
+      command: [process.execPath, ...nodeArgs, path.join(checkoutRoot, 'stack/dist/main.js')],
       env: {
         ...(services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) }),
         ...Object.fromEntries(
           SUBGRAPHS.map((name) => [`${name.toUpperCase()}_PORT`, String(subgraphPorts[name])]),
         ),
       },
-      nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     });
     try {
       const { url } = stack;
@@ -62,8 +128,8 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
       const idle = since(await read(), idleStart);
       const idleCores = idle.cpu / idle.seconds;
       const setupStartedAt = performance.now();
-      // Stock for a run at the target, however many shoppers it ends up with.
-      const products = await stockUp(url, { checkouts: WARMUP + seconds * TARGET_RPS });
+      // Stock for every run at the target, however many shoppers they end up with.
+      const products = await stockUp(url, { checkouts: WARMUP + runs * seconds * TARGET_RPS });
       const warmup = await prepareShoppers(url, products, { count: WARMUP });
       const probe = await loadEach({
         url,
@@ -79,30 +145,58 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         WARMUP,
         Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
       );
-      const shoppers = await prepareShoppers(url, products, { count });
       const serialShoppers = await prepareShoppers(url, products, { count: SERIAL_CHECKOUTS });
-      // Events of the setup (registrations, restocks, warm-up orders) are handled by now.
-      await settle(stack, idleCores);
       const setupSeconds = (performance.now() - setupStartedAt) / 1000;
 
-      const loadAverage = loadavg()[0];
-      const before = await read();
-      // On the monotonic clock V8's profiles use, for `profile-summary.mjs --window`.
-      const windowStart = process.hrtime.bigint() / 1000n;
-      const result = await loadEach({
-        url,
-        requests: shoppers.map(checkoutOf),
-        connections: CONNECTIONS,
-        seconds,
-        isError,
-      });
-      // Checkouts still running (or timed out by the client) finish, and their events are handled.
-      await settle(stack, idleCores);
-      const windowEnd = process.hrtime.bigint() / 1000n;
-      const measured = since(await read(), before);
-      // Each figure beyond what the stack did idle over as long.
-      const net = (key) => measured[key] - (idle[key] * measured.seconds) / idle.seconds;
-      const perCheckout = (value, digits = 1) => Number((value / result.sent).toFixed(digits));
+      const results = [];
+      for (let run = 0; run < runs; run++) {
+        const shoppers = await prepareShoppers(url, products, { count });
+        // Events of the setup (registrations, restocks, earlier orders) are handled by now.
+        await settle(stack, idleCores);
+        const loadAverage = loadavg()[0];
+        const before = await read();
+        // On the monotonic clock V8's profiles use, for `profile-summary.mjs --window`.
+        const windowStart = process.hrtime.bigint() / 1000n;
+        const result = await loadEach({
+          url,
+          requests: shoppers.map(checkoutOf),
+          connections: CONNECTIONS,
+          seconds,
+          isError,
+        });
+        // Checkouts still running (or timed out by the client) finish, and their events are handled.
+        await settle(stack, idleCores);
+        const windowEnd = process.hrtime.bigint() / 1000n;
+        const measured = since(await read(), before);
+        // Each figure beyond what the stack did idle over as long.
+        const net = (key) => measured[key] - (idle[key] * measured.seconds) / idle.seconds;
+        const perCheckout = (value, digits = 1) => Number((value / result.sent).toFixed(digits));
+        results.push({
+          setupSeconds: Number(setupSeconds.toFixed(1)),
+          ...result,
+          // The stack's own processes beyond their idle use: the embedded PostgreSQL server
+          // included, the machine's PostgreSQL and Redis (--postgres) not.
+          // Unlike latency, it does not grow when other work on the machine shares its cores.
+          stackCpuMsPerCheckout: Math.round((net('cpu') * 1000) / result.sent),
+          // The database's backends serving the stack's databases, in both modes (embedded: part
+          // of the figure above); the services' processes are the rest of the stack's.
+          databaseCpuMsPerCheckout: perCheckout(net('databaseCpu') * 1000),
+          servicesCpuMsPerCheckout: perCheckout(
+            (net('cpu') - (postgres ? 0 : net('databaseCpu'))) * 1000,
+          ),
+          // Requests the subgraphs served (the router's fetches and the saga's calls between
+          // them), and the queries their processes sent PostgreSQL: all, and the statements.
+          subgraphCallsPerCheckout: perCheckout(net('calls')),
+          dbRoundTripsPerCheckout: perCheckout(net('roundTrips')),
+          dbStatementsPerCheckout: perCheckout(net('statements')),
+          // Every database transaction the checkouts caused: their own, the relays' and the
+          // consumers'.
+          dbTransactionsPerCheckout: perCheckout(net('transactions')),
+          idleStackCpuPercent: Math.round(idleCores * 100),
+          loadAverage1m: Number(loadAverage.toFixed(1)),
+          ...(cpuProfDir ? { profileWindow: `${windowStart},${windowEnd}` } : {}),
+        });
+      }
       // One connection: each checkout alone on the stack, as at low traffic.
       const serial = await loadEach({
         url,
@@ -111,35 +205,14 @@ export async function checkout({ seconds = 10, postgres = false, cpuProfDir } = 
         seconds,
         isError,
       });
-      return {
-        scenario: `checkout (${postgres ? 'PostgreSQL + Redis' : 'embedded stack'})`,
-        setupSeconds: Number(setupSeconds.toFixed(1)),
+      const peakMemoryMiB = Math.round(stack.peakMemoryBytes() / 2 ** 20);
+      return results.map((result) => ({
         ...result,
-        // The stack's own processes beyond their idle use: the embedded PostgreSQL server
-        // included, the machine's PostgreSQL and Redis (--postgres) not.
-        // Unlike latency, it does not grow when other work on the machine shares its cores.
-        stackCpuMsPerCheckout: Math.round((net('cpu') * 1000) / result.sent),
-        // The database's backends serving the stack's databases, in both modes (embedded: part of
-        // the figure above); the services' processes are the rest of the stack's.
-        databaseCpuMsPerCheckout: perCheckout(net('databaseCpu') * 1000),
-        servicesCpuMsPerCheckout: perCheckout(
-          (net('cpu') - (postgres ? 0 : net('databaseCpu'))) * 1000,
-        ),
-        // Requests the subgraphs served (the router's fetches and the saga's calls between them),
-        // and the queries their processes sent PostgreSQL: all, and the statements among them.
-        subgraphCallsPerCheckout: perCheckout(net('calls')),
-        dbRoundTripsPerCheckout: perCheckout(net('roundTrips')),
-        dbStatementsPerCheckout: perCheckout(net('statements')),
         serialP50: serial.p50,
         serialP95: serial.p95,
         serialErrors: serial.errors,
-        // Every database transaction the checkouts caused: their own, the relays' and the consumers'.
-        dbTransactionsPerCheckout: perCheckout(net('transactions')),
-        idleStackCpuPercent: Math.round(idleCores * 100),
-        loadAverage1m: Number(loadAverage.toFixed(1)),
-        peakMemoryMiB: Math.round(stack.peakMemoryBytes() / 2 ** 20),
-        ...(cpuProfDir ? { profileWindow: `${windowStart},${windowEnd}` } : {}),
-      };
+        peakMemoryMiB,
+      }));
     } finally {
       await stack.stop();
     }
