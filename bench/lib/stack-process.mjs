@@ -257,10 +257,21 @@ function groupFiles(groupId, file) {
 }
 
 export async function graphql(url, query, variables, headers = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive socket the server closed as idle just as this request went out on it (the
+    // client's timer late on a loaded machine): the server never read the request, so it is
+    // sent again, once, on a new connection.
+    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    response = await send();
+  }
   return response.json();
 }
