@@ -4,14 +4,16 @@
 // (npm run build); the startup scenario removes it and builds anew.
 // --postgres runs checkout and store on the machine's PostgreSQL and Redis
 // instead of the embedded database and bus. --runs N (gateway and store,
-// default 3) repeats their measurements and reports medians. --cpu-prof <dir>
-// (checkout, gateway) has the stack or the routers write V8 CPU profiles
-// there; `node bench/profile-summary.mjs <dir>` summarizes them.
-// --baseline <checkout> (gateway) loads the router built in another checkout
-// (e.g. a git worktree of an earlier commit, after `npm run build` there) as
-// two more targets, alternating with this one's, for ratios in one command.
+// default 3; checkout, default 1, on one stack) repeats their measurements and
+// reports medians. --cpu-prof <dir> (checkout, gateway) has the stack or the
+// routers write V8 CPU profiles there; `node bench/profile-summary.mjs <dir>`
+// summarizes them. --baseline <checkout> loads the router (gateway: two more
+// targets, alternating with this one's) or the stack (checkout: after this
+// one's) built in another checkout (e.g. a git worktree of an earlier commit,
+// after `npm run build` there), for ratios in one command.
 // --smoke runs each scenario at a tiny size (a few requests per load, all
-// answered) on one shared stack (the startup scenario keeps the build): it proves they still run, its figures mean
+// answered) on one shared stack (the startup scenario keeps the build;
+// checkout starts its own): it proves they still run, its figures mean
 // nothing. stack/test/bench.e2e.test.ts runs it.
 import { checkout } from './scenarios/checkout.mjs';
 import { gateway } from './scenarios/gateway.mjs';

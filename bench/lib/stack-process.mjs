@@ -12,7 +12,7 @@ import { descendantsOf } from '@shop/testing';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */
-const CLOCK_TICKS_PER_SECOND = Number(
+export const CLOCK_TICKS_PER_SECOND = Number(
   execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(),
 );
 
@@ -286,11 +286,22 @@ function groupFiles(groupId, file) {
 }
 
 export async function graphql(url, query, variables, headers = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive socket the server closed as idle just as this request went out on it (the
+    // client's timer late on a loaded machine): the server never read the request, so it is
+    // sent again, once, on a new connection.
+    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    response = await send();
+  }
   return response.json();
 }
 

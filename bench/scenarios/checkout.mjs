@@ -2,14 +2,21 @@
 // each one a real checkout of a fresh cart (stock reserved, card charged,
 // order PAID). Shoppers and carts are made first and not measured.
 // Issue #5's target on this 2-core machine: ≥ 100 checkouts/s, p95 < 250 ms.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { setTimeout as delay } from 'node:timers/promises';
 import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import { stackSource } from '../lib/stack-process.mjs';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  freePort,
+  root,
+  startStackProcess,
+} from '../lib/stack-process.mjs';
 
 const CHECKOUT = contractOperation('Checkout');
 
@@ -26,37 +33,120 @@ const isError = (body) => body.data?.checkout?.status !== 'PAID';
 /**
  * `postgres`: on the machine's PostgreSQL and Redis instead of the embedded
  * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
- * CPU profiles there (at its stop). `connections` in flight (their double
- * is the warm-up's checkouts, which also tell how many shoppers the measured
- * run can use) and `serialCheckouts` are smaller for a smoke run.
+ * CPU profiles there (at its stop); `runs`: measured loads on the one stack,
+ * each of fresh shoppers, reported with their medians; `baseline`: the stack
+ * built in that checkout is measured the same way after this one's, with the
+ * ratios of the medians. `connections` in flight (their double is the
+ * warm-up's checkouts) and `serialCheckouts` are smaller in a smoke run, which
+ * still starts a stack of its own: the figures read each subgraph's /metrics
+ * at ports chosen here.
  */
 export async function checkout({
   seconds = 10,
+  runs = 1,
   postgres = false,
   cpuProfDir,
+  baseline,
   connections = CONNECTIONS,
   serialCheckouts = SERIAL_CHECKOUTS,
-  stacks = stackSource('fresh'),
 } = {}) {
-  const services = postgres ? await startServices() : undefined;
-  const warmupCheckouts = 2 * connections;
-  try {
-    const stack = await stacks.start({
-      env: services?.env ?? {},
-      nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+  const mode = postgres ? 'PostgreSQL + Redis' : 'embedded stack';
+  const rows = [];
+  const medians = [];
+  for (const target of [
+    { name: 'this', root },
+    ...(baseline ? [{ name: 'baseline', root: path.resolve(baseline) }] : []),
+  ]) {
+    const measured = await checkoutsOn(target.root, {
+      seconds,
+      runs,
+      postgres,
+      cpuProfDir,
+      connections,
+      serialCheckouts,
     });
-    // The embedded server holds only the stack's databases; the machine's, the run's own.
-    const database = services?.database ?? {
-      serverUrl: `postgresql://postgres@127.0.0.1:${stack.env.EMBEDDED_DB_PORT}`,
-      names: undefined,
-    };
+    const label = `checkout (${mode}${baseline ? `, ${target.name}` : ''})`;
+    for (const [index, run] of measured.entries()) {
+      rows.push({ scenario: `${label} run ${index + 1}`, ...run });
+    }
+    const median = medianRow(measured);
+    medians.push(median);
+    if (runs > 1 || baseline) rows.push({ scenario: `${label} median`, ...median });
+  }
+  if (baseline) {
+    const [current, base] = medians;
+    const ratio = (key, digits = 2) =>
+      base[key] ? Number((current[key] / base[key]).toFixed(digits)) : null;
+    rows.push({
+      scenario: `checkout (${mode}) this / baseline`,
+      rps: ratio('rps'),
+      p95: ratio('p95'),
+      stackCpuMsPerCheckout: ratio('stackCpuMsPerCheckout'),
+      databaseCpuMsPerCheckout: ratio('databaseCpuMsPerCheckout'),
+      servicesCpuMsPerCheckout: ratio('servicesCpuMsPerCheckout'),
+      subgraphCallsPerCheckout: ratio('subgraphCallsPerCheckout'),
+      dbTransactionsPerCheckout: ratio('dbTransactionsPerCheckout'),
+      serialP95: ratio('serialP95'),
+    });
+  }
+  return rows.length === 1 ? rows[0] : rows;
+}
+
+/** The median of each numeric figure over the runs. */
+function medianRow(runs) {
+  const row = {};
+  for (const key of Object.keys(runs[0])) {
+    const values = runs.map((run) => run[key]);
+    if (values.every((value) => typeof value === 'number')) {
+      const sorted = [...values].sort((a, b) => a - b);
+      row[key] = sorted[Math.floor(sorted.length / 2)];
+    }
+  }
+  return row;
+}
+
+/** `runs` measured loads of the stack built in `checkoutRoot`, then one serial one. */
+async function checkoutsOn(
+  checkoutRoot,
+  { seconds, runs, postgres, cpuProfDir, connections, serialCheckouts },
+) {
+  // Warm-up checkouts, which also tell how many shoppers the measured runs can use.
+  const warmupCheckouts = 2 * connections;
+  const services = postgres ? await startServices() : undefined;
+  const embeddedPort = postgres ? undefined : await freePort();
+  // The embedded server holds only the stack's databases; the machine's, the run's own.
+  const database = services?.database ?? {
+    serverUrl: `postgresql://postgres@127.0.0.1:${embeddedPort}`,
+    names: undefined,
+  };
+  // Known ports, so each subgraph's /metrics (its served requests, its database traffic) can be read.
+  const subgraphPorts = {};
+  for (const name of SUBGRAPHS) subgraphPorts[name] = await freePort();
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  try {
+    const stack = await startStackProcess({
+      command: [process.execPath, ...nodeArgs, path.join(checkoutRoot, 'stack/dist/main.js')],
+      env: {
+        ...(services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) }),
+        ...Object.fromEntries(
+          SUBGRAPHS.map((name) => [`${name.toUpperCase()}_PORT`, String(subgraphPorts[name])]),
+        ),
+      },
+    });
     try {
       const { url } = stack;
-      // What the stack spends doing nothing (its pollers), to tell when a phase's work has drained.
-      const idleCores = await cpuCores(stack, 3);
+      const read = () => readings(stack, database, subgraphPorts);
+      // What the stack does when idle (its pollers), to tell when a phase's work has drained and
+      // to leave out of what the checkouts cost.
+      const idleStart = await read();
+      await delay(IDLE_SECONDS * 1000);
+      const idle = since(await read(), idleStart);
+      const idleCores = idle.cpu / idle.seconds;
       const setupStartedAt = performance.now();
-      // Stock for a run at the target, however many shoppers it ends up with.
-      const products = await stockUp(url, { checkouts: warmupCheckouts + seconds * TARGET_RPS });
+      // Stock for every run at the target, however many shoppers they end up with.
+      const products = await stockUp(url, {
+        checkouts: warmupCheckouts + runs * seconds * TARGET_RPS,
+      });
       const warmup = await prepareShoppers(url, products, { count: warmupCheckouts });
       const probe = await loadEach({
         url,
@@ -72,29 +162,58 @@ export async function checkout({
         warmupCheckouts,
         Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
       );
-      const shoppers = await prepareShoppers(url, products, { count });
       const serialShoppers = await prepareShoppers(url, products, { count: serialCheckouts });
-      // Events of the setup (registrations, restocks, warm-up orders) are handled by now.
-      await settle(stack, idleCores);
       const setupSeconds = (performance.now() - setupStartedAt) / 1000;
 
-      const loadAverage = loadavg()[0];
-      const transactionsBefore = await transactionsOf(database);
-      const cpuBefore = stack.cpuSeconds();
-      const startedAt = performance.now();
-      const result = await loadEach({
-        url,
-        requests: shoppers.map(checkoutOf),
-        connections,
-        seconds,
-        isError,
-      });
-      // Checkouts still running (or timed out by the client) finish, and their events are handled.
-      await settle(stack, idleCores);
-      const busySeconds = stack.cpuSeconds() - cpuBefore;
-      const elapsedSeconds = (performance.now() - startedAt) / 1000;
-      const idleSeconds = idleCores * elapsedSeconds;
-      const transactions = (await transactionsOf(database)) - transactionsBefore;
+      const results = [];
+      for (let run = 0; run < runs; run++) {
+        const shoppers = await prepareShoppers(url, products, { count });
+        // Events of the setup (registrations, restocks, earlier orders) are handled by now.
+        await settle(stack, idleCores);
+        const loadAverage = loadavg()[0];
+        const before = await read();
+        // On the monotonic clock V8's profiles use, for `profile-summary.mjs --window`.
+        const windowStart = process.hrtime.bigint() / 1000n;
+        const result = await loadEach({
+          url,
+          requests: shoppers.map(checkoutOf),
+          connections,
+          seconds,
+          isError,
+        });
+        // Checkouts still running (or timed out by the client) finish, and their events are handled.
+        await settle(stack, idleCores);
+        const windowEnd = process.hrtime.bigint() / 1000n;
+        const measured = since(await read(), before);
+        // Each figure beyond what the stack did idle over as long.
+        const net = (key) => measured[key] - (idle[key] * measured.seconds) / idle.seconds;
+        const perCheckout = (value, digits = 1) => Number((value / result.sent).toFixed(digits));
+        results.push({
+          setupSeconds: Number(setupSeconds.toFixed(1)),
+          ...result,
+          // The stack's own processes beyond their idle use: the embedded PostgreSQL server
+          // included, the machine's PostgreSQL and Redis (--postgres) not.
+          // Unlike latency, it does not grow when other work on the machine shares its cores.
+          stackCpuMsPerCheckout: Math.round((net('cpu') * 1000) / result.sent),
+          // The database's backends serving the stack's databases, in both modes (embedded: part
+          // of the figure above); the services' processes are the rest of the stack's.
+          databaseCpuMsPerCheckout: perCheckout(net('databaseCpu') * 1000),
+          servicesCpuMsPerCheckout: perCheckout(
+            (net('cpu') - (postgres ? 0 : net('databaseCpu'))) * 1000,
+          ),
+          // Requests the subgraphs served (the router's fetches and the saga's calls between
+          // them), and the queries their processes sent PostgreSQL: all, and the statements.
+          subgraphCallsPerCheckout: perCheckout(net('calls')),
+          dbRoundTripsPerCheckout: perCheckout(net('roundTrips')),
+          dbStatementsPerCheckout: perCheckout(net('statements')),
+          // Every database transaction the checkouts caused: their own, the relays' and the
+          // consumers'.
+          dbTransactionsPerCheckout: perCheckout(net('transactions')),
+          idleStackCpuPercent: Math.round(idleCores * 100),
+          loadAverage1m: Number(loadAverage.toFixed(1)),
+          ...(cpuProfDir ? { profileWindow: `${windowStart},${windowEnd}` } : {}),
+        });
+      }
       // One connection: each checkout alone on the stack, as at low traffic.
       const serial = await loadEach({
         url,
@@ -103,29 +222,109 @@ export async function checkout({
         seconds,
         isError,
       });
-      return {
-        scenario: `checkout (${postgres ? 'PostgreSQL + Redis' : 'embedded stack'})`,
-        setupSeconds: Number(setupSeconds.toFixed(1)),
+      const peakMemoryMiB = Math.round(stack.peakMemoryBytes() / 2 ** 20);
+      return results.map((result) => ({
         ...result,
-        // The stack's own processes beyond their idle use: the embedded PostgreSQL server
-        // included, the machine's PostgreSQL and Redis (--postgres) not.
-        // Unlike latency, it does not grow when other work on the machine shares its cores.
-        stackCpuMsPerCheckout: Math.round(((busySeconds - idleSeconds) * 1000) / result.sent),
         serialP50: serial.p50,
         serialP95: serial.p95,
         serialErrors: serial.errors,
-        // Every database transaction the checkouts caused: their own, the relays' and the consumers'.
-        dbTransactionsPerCheckout: Number((transactions / result.sent).toFixed(1)),
-        idleStackCpuPercent: Math.round(idleCores * 100),
-        loadAverage1m: Number(loadAverage.toFixed(1)),
-        peakMemoryMiB: Math.round(stack.peakMemoryBytes() / 2 ** 20),
-      };
+        peakMemoryMiB,
+      }));
     } finally {
       await stack.stop();
     }
   } finally {
     await services?.remove();
   }
+}
+
+const SUBGRAPHS = ['users', 'products', 'orders', 'payments', 'inventory', 'search'];
+/** How long the idle stack is watched, for what it does without load. */
+const IDLE_SECONDS = 3;
+
+/** The stack's counters now: CPU, its databases' transactions and backends, its subgraphs' own. */
+async function readings(stack, database, ports) {
+  return {
+    at: performance.now(),
+    cpu: stack.cpuSeconds(),
+    transactions: await transactionsOf(database),
+    backends: await backendCpu(database),
+    ...(await subgraphCounters(ports)),
+  };
+}
+
+/** What happened between two readings; `seconds` long. */
+function since(after, before) {
+  return {
+    seconds: (after.at - before.at) / 1000,
+    cpu: after.cpu - before.cpu,
+    transactions: after.transactions - before.transactions,
+    databaseCpu: cpuSince(after.backends, before.backends),
+    calls: after.calls - before.calls,
+    roundTrips: after.roundTrips - before.roundTrips,
+    statements: after.statements - before.statements,
+  };
+}
+
+/**
+ * The subgraphs' own counters, summed over all six from their /metrics: GraphQL requests served,
+ * and the database round trips and statements their processes sent (@shop/database counts them).
+ */
+async function subgraphCounters(ports) {
+  const totals = { calls: 0, roundTrips: 0, statements: 0 };
+  const series = {
+    calls: 'graphql_request_duration_seconds_count',
+    roundTrips: 'db_round_trips_total',
+    statements: 'db_statements_total',
+  };
+  for (const name of SUBGRAPHS) {
+    const text = await (await fetch(`http://127.0.0.1:${ports[name]}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      for (const [key, metric] of Object.entries(series)) {
+        if (line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)) {
+          totals[key] += Number(line.slice(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+  }
+  return totals;
+}
+
+/**
+ * CPU seconds so far of each PostgreSQL backend connected to the stack's databases, by pid (from
+ * /proc: the same machine). The pools keep their connections through a run; a backend that ended
+ * within it is missed.
+ */
+async function backendCpu({ serverUrl, names }) {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT pid FROM pg_stat_activity
+        WHERE ($1::text[] IS NULL AND datname LIKE 'shop\\_%') OR datname = ANY($1::text[])`,
+      [names ?? null],
+    );
+    const seconds = new Map();
+    for (const { pid } of rows) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+      } catch {
+        // the backend ended between the listing and the read
+      }
+    }
+    return seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU seconds the backends alive now used since `before` (all of it, for those started since). */
+function cpuSince(now, before) {
+  let total = 0;
+  for (const [pid, seconds] of now) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** Transactions committed or rolled back so far in the stack's databases (pg_stat_database). */

@@ -1,4 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { countDatabaseTraffic } from './database-traffic';
 import { parseDatabaseUrl } from './database-url';
 
 export interface AdapterOptions {
@@ -21,13 +23,11 @@ const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
  */
 export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions): PrismaPg {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
-  return new PrismaPg(
-    {
-      connectionString,
-      max: options.poolSize,
-      idleTimeoutMillis: 30_000,
-      options: SESSION_OPTIONS,
-    },
-    { schema },
-  );
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    idleTimeoutMillis: 30_000,
+    options: SESSION_OPTIONS,
+  });
+  return new PrismaPg(countDatabaseTraffic(pool), { schema, disposeExternalPool: true });
 }

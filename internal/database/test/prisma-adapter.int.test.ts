@@ -2,6 +2,7 @@ import pg from 'pg';
 import { testDatabaseUrl } from '@shop/testing';
 import { createPrismaAdapter } from '../src/prisma-adapter';
 import { parseDatabaseUrl } from '../src/database-url';
+import { databaseTraffic } from '../src/database-traffic';
 
 // The stock and payment transactions rely on READ COMMITTED without naming it
 // per transaction: the adapter's connections must start with it even on a
@@ -47,5 +48,23 @@ describe('the Prisma adapter’s connections', () => {
     } finally {
       await adapter.dispose();
     }
+  });
+
+  it('count each query as a round trip, and those that are not transaction control as statements', async () => {
+    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).connect();
+    const before = { ...databaseTraffic };
+    try {
+      const transaction = await adapter.startTransaction();
+      await transaction.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] });
+      // As Prisma's client ends a transaction: COMMIT sent, then the connection handed back.
+      await transaction.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
+      await transaction.commit();
+      await adapter.queryRaw({ sql: 'SELECT 2', args: [], argTypes: [] });
+    } finally {
+      await adapter.dispose();
+    }
+    // BEGIN, SELECT 1, COMMIT, SELECT 2.
+    expect(databaseTraffic.roundTrips - before.roundTrips).toBe(4);
+    expect(databaseTraffic.statements - before.statements).toBe(2);
   });
 });

@@ -36,7 +36,7 @@ export class Outbox<S extends Stream> {
   /** @param schema the PostgreSQL schema of the subgraph's OutboxEvent table */
   constructor(
     readonly stream: S,
-    schema: string,
+    private readonly schema: string,
   ) {
     this.insert = `INSERT INTO "${schema}"."OutboxEvent"
         (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
@@ -70,6 +70,40 @@ export class Outbox<S extends Stream> {
       envelope.correlationId,
     );
     return envelope;
+  }
+
+  /**
+   * The same event as `record` writes, for a change made by one statement
+   * (no transaction held across round trips): an `INSERT … SELECT … FROM
+   * <source>` to run as a CTE of that statement, which records the event
+   * only when `source`, another of its CTEs, has a row. Its parameters are
+   * numbered after the statement's first `offset`; `version` is SQL, as the
+   * statement is where the aggregate's version is known. `committed()` after.
+   */
+  insertFrom<T extends EventTypeOf<S>>(
+    source: string,
+    offset: number,
+    type: T,
+    aggregateId: string,
+    data: EventDataOf<S, T>,
+    options: { version: string; correlationId?: string | null },
+  ): { sql: string; values: unknown[] } {
+    const at = (index: number) => `$${offset + index}`;
+    return {
+      sql: `INSERT INTO "${this.schema}"."OutboxEvent"
+          (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
+        SELECT ${at(1)}::uuid, ${at(2)}, ${at(3)}, ${options.version},
+          ${at(4)}::timestamptz AT TIME ZONE 'UTC', ${at(5)}::jsonb, ${at(6)}
+        FROM ${source}`,
+      values: [
+        randomUUID(),
+        type,
+        aggregateId,
+        new Date().toISOString(),
+        JSON.stringify(data),
+        options.correlationId ?? null,
+      ],
+    };
   }
 
   /** After the commit of a transaction that recorded events. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { countDatabaseTraffic } from '@shop/database';
 import type { Logger } from '@shop/platform';
 import type { EventBus, SubscribeOptions, Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
@@ -49,11 +50,13 @@ export class PostgresStreamsEventBus implements EventBus {
     private readonly namespace = '',
   ) {
     this.database = eventsDatabase(databaseUrl);
-    this.pool = new pg.Pool({
-      connectionString: this.database.connectionString,
-      max: POOL_SIZE,
-      application_name: 'shop-events',
-    });
+    this.pool = countDatabaseTraffic(
+      new pg.Pool({
+        connectionString: this.database.connectionString,
+        max: POOL_SIZE,
+        application_name: 'shop-events',
+      }),
+    );
     // An idle connection that breaks is replaced on next use; unhandled, it would end the process.
     this.pool.on('error', (error) => log.warn({ err: error }, 'events database connection lost'));
     this.tables = new PostgresStreamTables(this.pool, this.database.schema);

@@ -16,3 +16,5 @@ export * from './data/loaders';
 export * from './data/pagination';
 export * from './data/prisma-errors';
 export * from './auth/guards';
+export * from './client/service-client';
+export * from './client/service-errors';

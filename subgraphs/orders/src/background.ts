@@ -36,7 +36,7 @@ export function startOrdersBackground(
   const recovery = startPeriodicJob(
     {
       intervalMs: RECOVERY_INTERVAL_MS,
-      run: (jobLog) => services.checkout.recover(jobLog),
+      run: (jobLog) => services.recovery.recover(jobLog),
       did: 'resumed interrupted checkout sagas',
       failed: 'checkout saga recovery failed',
     },

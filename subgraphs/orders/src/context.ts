@@ -1,8 +1,11 @@
 import type { BaseContext, ServiceRuntime } from '@shop/federation';
 import { CartService } from './cart/cart.service';
 import { CancelOrderService } from './checkout/cancel-order.service';
+import { BuyerAddresses } from './checkout/buyer-addresses';
+import { CheckoutSaga } from './checkout/checkout-saga';
 import { CheckoutService } from './checkout/checkout.service';
-import { ServiceClient } from './checkout/service-client';
+import { SagaRecovery } from './checkout/saga-recovery';
+import { createSiblingClient } from './checkout/sibling-client';
 import type { OrdersConfig } from './config';
 import type { Database, ORDERS_STREAM } from './db';
 import { createOrderLoaders } from './order/order.loader';
@@ -18,14 +21,15 @@ export function createServices(
   config: OrdersConfig,
   { outbox }: ServiceRuntime<typeof ORDERS_STREAM>,
 ) {
-  const client = new ServiceClient(config.services, { identitySecret: config.identitySecret });
-  const checkout = new CheckoutService(db, outbox, client);
+  const client = createSiblingClient(config);
+  const saga = new CheckoutSaga(db, outbox, client);
   return {
     orders: new OrderService(db, outbox),
     carts: new CartService(db),
     prices: new ProductPriceService(db),
-    checkout,
-    cancellation: new CancelOrderService(db, checkout),
+    checkout: new CheckoutService(db, saga, new BuyerAddresses(client)),
+    cancellation: new CancelOrderService(db, saga),
+    recovery: new SagaRecovery(db, saga),
   };
 }
 

@@ -76,6 +76,11 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
         items: [{ productId, quantity: 3 }],
       }),
     );
+    // The order's second move (PENDING, then PAID), as its status history counts them.
+    expect(
+      saga.published.find((event) => event.type === 'OrderPaid' && event.aggregateId === order?.id)
+        ?.version,
+    ).toBe(2);
   });
 
   it('answers PAYMENT_DECLINED for a declined card before holding any stock, and cancels the order', async () => {

@@ -101,7 +101,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
 
     // Undecided: recovery asks for the capture again, captures nothing, and puts the order back.
     await makeStale(orderId);
-    await services.checkout.recover(log);
+    await services.recovery.recover(log);
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
     ]);
@@ -115,7 +115,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
 
     expect(await review(paymentId, true)).toBe('SUCCEEDED');
     await makeStale(orderId);
-    await services.checkout.recover(log);
+    await services.recovery.recover(log);
 
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ status: 'PAID', sagaStep: 'COMPLETED' }),
@@ -135,7 +135,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
 
     expect(await review(paymentId, false)).toBe('DECLINED');
     await makeStale(orderId);
-    await services.checkout.recover(log);
+    await services.recovery.recover(log);
 
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({
@@ -209,7 +209,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       15_000,
     );
     await makeStale(orderId);
-    await services.checkout.recover(log);
+    await services.recovery.recover(log);
 
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ status: 'CANCELLED', failureCode: 'PAYMENT_DECLINED' }),

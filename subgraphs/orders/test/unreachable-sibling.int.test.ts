@@ -64,7 +64,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
       where: { id: order.id },
       data: { updatedAt: new Date(Date.now() - 60_000) },
     });
-    await healthy.checkout.recover(log);
+    await healthy.recovery.recover(log);
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ id: order.id, status: 'PAID', sagaStep: 'COMPLETED' }),
     ]);

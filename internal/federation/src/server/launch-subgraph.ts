@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyMigrations } from '@shop/database';
+import { applyMigrations, databaseTraffic } from '@shop/database';
 import {
   createEventBus,
   createLivePubSub,
@@ -15,9 +15,11 @@ import {
   createLogger,
   createServiceObservability,
   EventLagMetric,
+  registerCounterOf,
   type Logger,
   type ObservabilityOptions,
   type ObservabilitySettings,
+  type ServiceObservability,
 } from '@shop/platform';
 import { databaseStartupError } from './database-startup';
 import { withEventLag } from './event-lag-bus';
@@ -125,6 +127,23 @@ export interface LaunchedSubgraph<D, Services = unknown> extends RunningSubgraph
 
 export const DEFAULT_SUBSCRIPTION_KEEPALIVE_MS = 12_000;
 
+/** What this process sent PostgreSQL, on /metrics: what the checkout benchmark counts per checkout. */
+function registerDatabaseTraffic(registry: NonNullable<ServiceObservability['registry']>): void {
+  registerCounterOf(
+    registry,
+    { name: 'db_round_trips_total', help: 'Queries this process sent its database pools' },
+    () => databaseTraffic.roundTrips,
+  );
+  registerCounterOf(
+    registry,
+    {
+      name: 'db_statements_total',
+      help: 'Those queries that were statements (transaction control left out)',
+    },
+    () => databaseTraffic.statements,
+  );
+}
+
 /**
  * Migrates the subgraph's schema, connects, optionally seeds, and serves it.
  * The same path runs a subgraph as its own process (main.ts) and inside the
@@ -154,6 +173,7 @@ export async function launchSubgraph<
     settings.observability ?? { metricsEnabled: !settings.production },
     options.observability,
   );
+  if (observability.registry) registerDatabaseTraffic(observability.registry);
   // A bus given by the caller (the embedded stack shares one) is the caller's to close.
   const sharedOrOwnBus = options.bus ?? createEventBus(settings, log);
   const closeBus = options.bus ? async () => undefined : () => sharedOrOwnBus.close();

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { RequestHandler } from './tracing';
 
 /**
@@ -24,6 +24,25 @@ export function metricsHandler(registry: Registry): RequestHandler {
     });
     res.end(body);
   };
+}
+
+/**
+ * A counter kept elsewhere (a plain number some module increments), read
+ * into the registry whenever /metrics is asked.
+ */
+export function registerCounterOf(
+  registry: Registry,
+  metric: { name: string; help: string },
+  read: () => number,
+): void {
+  new Counter({
+    ...metric,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
 }
 
 /** The label value of an unnamed operation. */

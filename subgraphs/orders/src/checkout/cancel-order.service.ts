@@ -4,7 +4,7 @@ import type { Database, Prisma } from '../db';
 import { orderColumns, toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import { cancelMoveOf } from './cancellation';
-import { CANCELLED_BY_BUYER, type CheckoutService } from './checkout.service';
+import { CANCELLED_BY_BUYER, type CheckoutSaga } from './checkout-saga';
 
 const cancelColumns = {
   ...orderColumns,
@@ -23,7 +23,7 @@ type CancelState = Prisma.OrderGetPayload<{ select: typeof cancelColumns }>;
 export class CancelOrderService {
   constructor(
     private readonly db: Database,
-    private readonly saga: CheckoutService,
+    private readonly saga: CheckoutSaga,
   ) {}
 
   /**

@@ -1,5 +1,5 @@
 import { ConflictError } from '@shop/platform';
-import type { ServiceClient } from './service-client';
+import type { SiblingClient } from './sibling-client';
 
 /** A payment as payments answers the saga: its id and status (PaymentStatus). */
 export interface PaymentAnswer {
@@ -27,13 +27,14 @@ const ORDER_PAYMENT = `query($representations: [_Any!]!) {
 }`;
 
 /**
- * The checkout saga's calls to payments, each idempotent: by a key derived
- * from the order (authorizing, refunding), or by the payment's own state
- * (capturing, voiding). Errors are payments' own (PAYMENT_DECLINED,
- * CONFLICT…), as ServiceClient hands them on.
+ * The checkout saga's calls to payments, each idempotent, and so retried when
+ * an answer is lost: by a key derived from the order (authorizing, refunding:
+ * payments answers what it did for the key), or by the payment's id, whose
+ * state payments checks under a row lock (capturing, voiding). Errors are
+ * payments' own (PAYMENT_DECLINED, CONFLICT…).
  */
 export class SagaPayments {
-  constructor(private readonly client: ServiceClient) {}
+  constructor(private readonly client: SiblingClient) {}
 
   /** The order's amount held on its buyer's card for `ttlSeconds` (PENDING), or PAYMENT_DECLINED. */
   async authorize(
@@ -41,7 +42,7 @@ export class SagaPayments {
     ttlSeconds: number,
     requestId?: string,
   ): Promise<PaymentAnswer> {
-    const { authorizePayment } = await this.client.call<{ authorizePayment: PaymentAnswer }>(
+    const { authorizePayment } = await this.client.mutate<{ authorizePayment: PaymentAnswer }>(
       'payments',
       AUTHORIZE_PAYMENT,
       {
@@ -55,18 +56,18 @@ export class SagaPayments {
           ttlSeconds,
         },
       },
-      requestId,
+      { requestId, idempotent: true },
     );
     return authorizePayment;
   }
 
   /** SUCCEEDED, PENDING while an ADMIN reviews it, or PAYMENT_DECLINED. */
   async capture(paymentId: string, requestId?: string): Promise<PaymentAnswer> {
-    const { capturePayment } = await this.client.call<{ capturePayment: PaymentAnswer }>(
+    const { capturePayment } = await this.client.mutate<{ capturePayment: PaymentAnswer }>(
       'payments',
       CAPTURE_PAYMENT,
       { id: paymentId },
-      requestId,
+      { requestId, idempotent: true },
     );
     return capturePayment;
   }
@@ -78,7 +79,12 @@ export class SagaPayments {
    */
   async giveBack(order: PayingOrder, paymentId: string, reason: string, requestId?: string) {
     try {
-      await this.client.call('payments', VOID_PAYMENT, { id: paymentId }, requestId);
+      await this.client.mutate(
+        'payments',
+        VOID_PAYMENT,
+        { id: paymentId },
+        { requestId, idempotent: true },
+      );
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       await this.refund(order, paymentId, reason, requestId);
@@ -92,7 +98,7 @@ export class SagaPayments {
     reason: string,
     requestId?: string,
   ): Promise<void> {
-    await this.client.call(
+    await this.client.mutate(
       'payments',
       REFUND_PAYMENT,
       {
@@ -103,19 +109,19 @@ export class SagaPayments {
           reason,
         },
       },
-      requestId,
+      { requestId, idempotent: true },
     );
   }
 
   /** The order's latest payment, asked as a service (which sees every payment); null if none. */
   async ofOrder(orderId: string, requestId?: string): Promise<PaymentAnswer | null> {
-    const { _entities } = await this.client.call<{
+    const { _entities } = await this.client.query<{
       _entities: ({ payment?: PaymentAnswer | null } | null)[];
     }>(
       'payments',
       ORDER_PAYMENT,
       { representations: [{ __typename: 'Order', id: orderId }] },
-      requestId,
+      { requestId },
     );
     return _entities[0]?.payment ?? null;
   }

@@ -11,15 +11,16 @@ async function main(): Promise<void> {
   const config = loadRebuildConfig();
   const log = createLogger('search-rebuild', config.logLevel);
   const db = connectDatabase(config.databaseUrl, config.poolSize);
+  const source = new SubgraphCatalogSource({
+    productsUrl: config.productsUrl,
+    inventoryUrl: config.inventoryUrl,
+    identitySecret: config.identitySecret,
+  });
   try {
-    const source = new SubgraphCatalogSource({
-      productsUrl: config.productsUrl,
-      inventoryUrl: config.inventoryUrl,
-      identitySecret: config.identitySecret,
-    });
     const result = await new IndexRebuildService(db, source).rebuild();
     log.info(result, 'search index rebuilt');
   } finally {
+    await source.close();
     await db.prisma.$disconnect();
   }
 }

@@ -1,9 +1,13 @@
 import type { ProductSnapshot } from '@shop/events';
-import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
+import { ServiceClient, type ServiceIdentity } from '@shop/federation';
 import type { CatalogSource } from './catalog-source';
 
 /** How the search subgraph identifies itself to the subgraphs it reads. */
-const SEARCH_SERVICE: Identity = { kind: 'service', service: 'search', scopes: ['catalog:read'] };
+const SEARCH_SERVICE: ServiceIdentity = {
+  kind: 'service',
+  service: 'search',
+  scopes: ['catalog:read'],
+};
 
 const PRODUCTS_QUERY = `query RebuildProducts($first: Int!, $after: String) {
   products(first: $first, after: $after) {
@@ -51,27 +55,31 @@ export interface SubgraphCatalogOptions {
   timeoutMs?: number;
 }
 
-/** Reads the catalogue from the products and inventory subgraphs over GraphQL. */
+/**
+ * Reads the catalogue from the products and inventory subgraphs over GraphQL
+ * (reads only, so a page whose answer is lost is asked again).
+ */
 export class SubgraphCatalogSource implements CatalogSource {
   private readonly pageSize: number;
-  private readonly timeoutMs: number;
-  private readonly signer: IdentitySigner;
+  private readonly client: ServiceClient<'products' | 'inventory'>;
 
-  constructor(private readonly options: SubgraphCatalogOptions) {
+  constructor(options: SubgraphCatalogOptions) {
     this.pageSize = options.pageSize ?? 100;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.signer = new IdentitySigner(options.identitySecret);
+    this.client = new ServiceClient({
+      identity: SEARCH_SERVICE,
+      identitySecret: options.identitySecret,
+      urls: { products: options.productsUrl, inventory: options.inventoryUrl },
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
   }
 
   async *products(): AsyncIterable<ProductSnapshot[]> {
     let after: string | null = null;
     do {
-      const data: ProductsData = await this.request<ProductsData>(
-        'products',
-        this.options.productsUrl,
-        PRODUCTS_QUERY,
-        { first: this.pageSize, after },
-      );
+      const data: ProductsData = await this.client.query<ProductsData>('products', PRODUCTS_QUERY, {
+        first: this.pageSize,
+        after,
+      });
       yield data.products.edges.map(({ node }) => snapshotOf(node));
       const { hasNextPage, endCursor } = data.products.pageInfo;
       if (hasNextPage && !endCursor) {
@@ -85,57 +93,17 @@ export class SubgraphCatalogSource implements CatalogSource {
     const stock = new Map<string, boolean>();
     for (let start = 0; start < productIds.length; start += this.pageSize) {
       const batch = productIds.slice(start, start + this.pageSize);
-      const { _entities: entities } = await this.request<StockData>(
-        'inventory',
-        this.options.inventoryUrl,
-        STOCK_QUERY,
-        { representations: batch.map((id) => ({ __typename: 'Product', id })) },
-      );
+      const { _entities: entities } = await this.client.query<StockData>('inventory', STOCK_QUERY, {
+        representations: batch.map((id) => ({ __typename: 'Product', id })),
+      });
       for (const entity of entities) if (entity) stock.set(entity.id, entity.inventory.inStock);
     }
     return stock;
   }
 
-  /** `subgraph` names the one at `url`: the identity is signed for it, the only one accepting it. */
-  private async request<Data>(
-    subgraph: string,
-    url: string,
-    query: string,
-    variables: Record<string, unknown>,
-  ): Promise<Data> {
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          // Signed per request: a signature is only accepted for seconds.
-          [IDENTITY_HEADER]: this.signer.sign(SEARCH_SERVICE, subgraph),
-        },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      // fetch says only "fetch failed"; the reason (refused, timed out, ...) is its cause.
-      const reason = error instanceof Error ? (error.cause ?? error) : error;
-      throw new CatalogSourceError(
-        `${url} could not be reached: ${reason instanceof Error ? reason.message : String(reason)}`,
-      );
-    }
-    let body: { data?: Data | null; errors?: { message: string }[] };
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      throw new CatalogSourceError(`${url} answered ${response.status} without JSON`);
-    }
-    if (body.errors?.length || !body.data) {
-      const messages = body.errors?.map((error) => error.message).join('; ') ?? 'no data';
-      throw new CatalogSourceError(`${url} answered ${response.status}: ${messages}`);
-    }
-    return body.data;
+  /** Closes the connections to the subgraphs. */
+  close(): Promise<void> {
+    return this.client.close();
   }
 }
 
