@@ -446,6 +446,8 @@ export class CheckoutService {
           userId: order.userId,
           total: { amount: order.totalAmount, currency: order.totalCurrency },
           items: order.items,
+          number: order.number,
+          lines: await pricedLinesOf(tx, order.id),
         },
         { version: await this.versionOf(tx, order.id), correlationId: requestId ?? null },
       );
@@ -542,7 +544,7 @@ export class CheckoutService {
         tx,
         'OrderCancelled',
         order.id,
-        { orderId: order.id, userId: order.userId, reason: failureCode },
+        { orderId: order.id, userId: order.userId, reason: failureCode, number: order.number },
         { version: await this.versionOf(tx, order.id) },
       );
       return true;
@@ -674,4 +676,23 @@ function requiredId(id: string | null, orderId: string): string {
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/** The order's lines as bought, for the messages that show them (OrderPaid's `lines`). */
+async function pricedLinesOf(tx: Prisma.TransactionClient, orderId: string) {
+  const rows = await tx.orderItem.findMany({
+    select: {
+      productId: true,
+      productName: true,
+      quantity: true,
+      unitPriceAmount: true,
+      unitPriceCurrency: true,
+    },
+    where: { orderId },
+    orderBy: { productId: 'asc' },
+  });
+  return rows.map(({ unitPriceAmount, unitPriceCurrency, ...line }) => ({
+    ...line,
+    unitPrice: { amount: unitPriceAmount, currency: unitPriceCurrency },
+  }));
 }
