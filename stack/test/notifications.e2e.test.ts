@@ -24,6 +24,7 @@ import {
 import { untilListening } from './support/live';
 import {
   checkoutInput,
+  DECLINING_CARD,
   newShopper,
   signInAdmin,
   stockedProduct,
@@ -255,6 +256,50 @@ describe('notifications through the router', () => {
       [buyer.userId],
     );
     expect(Number(rows!.count)).toBe(0);
+  });
+
+  it('tells a buyer whose card was declined once (not again as a cancellation), and ADMINs of low stock', async () => {
+    const declined = await newShopper(url(), 'Declined Buyer', DECLINING_CARD);
+    await eventually(async () => {
+      const added = await graphqlRequest(
+        url(),
+        AddToCartDocument,
+        { productId: product.id, quantity: 1 },
+        declined.headers,
+      );
+      expect(added.errors).toBeUndefined();
+    });
+    const refused = await graphqlRequest(
+      url(),
+      CheckoutDocument,
+      checkoutInput(declined),
+      declined.headers,
+    );
+    expect(errorCodes(refused)).toEqual(['PAYMENT_DECLINED']);
+    await eventually(async () => {
+      const feed = await feedOf(declined);
+      expect(feed.edges.map((edge) => edge.node.kind)).toEqual(['PAYMENT_DECLINED']);
+    });
+    const [cancelled] = await queryTestDatabase<{ id: string }>(
+      stack.env.DATABASE_URL_ORDERS!,
+      `SELECT id::text FROM "OutboxEvent" WHERE type = 'OrderCancelled' AND data->>'userId' = $1`,
+      [declined.userId],
+    );
+    await eventually(async () => expect(await handled(cancelled!.id)).toBe(true));
+    expect((await feedOf(declined)).totalCount).toBe(1);
+
+    // Five units or fewer is low stock (the default threshold): every ADMIN hears of it.
+    const scarce = await stockedProduct(url(), admin, {
+      name: 'Scarce Teapot',
+      price: 900,
+      units: [2],
+    });
+    await eventually(async () => {
+      const feed = await graphqlRequest(url(), MyNotificationsDocument, { first: 50 }, admin);
+      expect(feed.data!.me!.notifications!.edges.map((edge) => edge.node)).toContainEqual(
+        expect.objectContaining({ kind: 'LOW_STOCK', subjectId: scarce.id }),
+      );
+    });
   });
 
   it('answers NOT_FOUND for another user’s notification, and marks only the user’s own read', async () => {
