@@ -3,7 +3,8 @@
 # One image per service, all from this file: a target per service.
 #   docker build --target router    -t shop/router .
 #   docker build --target users     -t shop/users .      (likewise products, orders,
-#                                                           payments, inventory, search)
+#                                                           payments, inventory, search,
+#                                                           notifications)
 # docker-compose.yml builds every target; deploy/k8s runs the images.
 #
 # Nothing is downloaded at run time: the Prisma clients (query compiler, no
@@ -88,3 +89,7 @@ CMD ["node", "subgraphs/inventory/dist/main.js"]
 FROM runtime AS search
 EXPOSE 4006
 CMD ["node", "subgraphs/search/dist/main.js"]
+
+FROM runtime AS notifications
+EXPOSE 4007
+CMD ["node", "subgraphs/notifications/dist/main.js"]

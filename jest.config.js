@@ -15,7 +15,8 @@ module.exports = {
   moduleNameMapper: {
     '^@shop/(platform|identity|events|federation|database|composition|seed|testing)$':
       '<rootDir>/internal/$1/src',
-    '^@shop/(users|products|inventory|orders|payments|search)$': '<rootDir>/subgraphs/$1/src',
+    '^@shop/(users|products|inventory|orders|payments|search|notifications)$':
+      '<rootDir>/subgraphs/$1/src',
     '^@shop/(router|stack)$': '<rootDir>/$1/src',
   },
   maxWorkers: 2,

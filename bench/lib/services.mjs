@@ -7,7 +7,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { root } from './stack-process.mjs';
 
-const SUBGRAPHS = ['users', 'products', 'orders', 'payments', 'inventory', 'search'];
+const SUBGRAPHS = [
+  'users',
+  'products',
+  'orders',
+  'payments',
+  'inventory',
+  'search',
+  'notifications',
+];
 const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { LaunchedSubgraph, LaunchOptions, SubgraphName } from '@shop/federation';
 import * as inventory from '@shop/inventory';
+import * as notifications from '@shop/notifications';
 import * as orders from '@shop/orders';
 import * as payments from '@shop/payments';
 import * as products from '@shop/products';
@@ -48,6 +49,12 @@ export const SUBGRAPHS: SubgraphEntry[] = [
     name: 'search',
     buildSchema: search.buildSearchSchema,
     start: (env, options) => search.startSearchSubgraph(search.loadSearchConfig(env), options),
+  },
+  {
+    name: 'notifications',
+    buildSchema: notifications.buildNotificationsSchema,
+    start: (env, options) =>
+      notifications.startNotificationsSubgraph(notifications.loadNotificationsConfig(env), options),
   },
   {
     name: 'orders',

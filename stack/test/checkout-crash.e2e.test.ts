@@ -7,7 +7,7 @@ import {
   type ProxiedCall,
 } from '@shop/testing';
 import { CheckoutDocument, OrderDocument } from '../../clients/generated/operations';
-import { startOrdersProcess, type OrdersProcess } from './support/orders-process';
+import { startSubgraphProcess, type SubgraphProcess } from './support/subgraph-process';
 import {
   addToCart,
   checkoutInput,
@@ -45,7 +45,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
   let stack: RunningStack;
   let ordersFront: InterceptingProxy;
   let paymentsGate: InterceptingProxy;
-  let orders: OrdersProcess | undefined;
+  let orders: SubgraphProcess | undefined;
   let ordersEnv: Record<string, string>;
 
   beforeAll(async () => {
@@ -68,7 +68,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       INVENTORY_URL: urlOf('inventory'),
       PAYMENTS_URL: paymentsGate.url,
     };
-    orders = await startOrdersProcess(ordersEnv);
+    orders = await startSubgraphProcess('orders', ordersEnv);
     ordersFront.retarget(orders.url);
   }, 60_000);
 
@@ -151,7 +151,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
 
     // A new process on the same database; payments answers it again.
     paymentsGate.intercept(() => 'forward');
-    orders = await startOrdersProcess(ordersEnv);
+    orders = await startSubgraphProcess('orders', ordersEnv);
     ordersFront.retarget(orders.url);
 
     // Its recovery takes up sagas idle for STALE_SAGA_MS (10 s), every 5 s.

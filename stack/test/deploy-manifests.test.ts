@@ -32,9 +32,9 @@ describe('scripts/validate-manifests.mjs', () => {
     const run = validate();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('kustomization deploy/k8s/base: 29 objects');
-    expect(run.stdout).toContain('kustomization deploy/k8s/overlays/production: 30 objects');
-    expect(run.stdout).toContain('docker-compose.yml: 9 services');
+    expect(run.stdout).toContain('kustomization deploy/k8s/base: 33 objects');
+    expect(run.stdout).toContain('kustomization deploy/k8s/overlays/production: 34 objects');
+    expect(run.stdout).toContain('docker-compose.yml: 10 services');
     expect(run.stdout).toContain('manifests: no findings');
   });
 

@@ -26,7 +26,7 @@ describe('the embedded default (npm start: a process per service, an embedded Po
       const commands = descendantsOf(supervisor).map(commandOf);
       for (const script of [
         'router/dist/main.js',
-        ...['users', 'products', 'orders', 'payments', 'inventory', 'search'].map(
+        ...['users', 'products', 'orders', 'payments', 'inventory', 'search', 'notifications'].map(
           (name) => `subgraphs/${name}/dist/main.js`,
         ),
       ]) {

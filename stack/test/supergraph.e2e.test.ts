@@ -13,7 +13,7 @@ const stockOf = (productId: string) =>
     .filter((row) => row.productId === productId)
     .reduce((sum, row) => sum + row.onHand, 0);
 
-describe('the supergraph through the router (six subgraphs, real PostgreSQL)', () => {
+describe('the supergraph through the router (seven subgraphs, real PostgreSQL)', () => {
   let stack: RunningStack;
   beforeAll(async () => {
     stack = await startTestStack();
@@ -144,6 +144,7 @@ describe('the supergraph through the router (six subgraphs, real PostgreSQL)', (
         payments: 'ok',
         inventory: 'ok',
         search: 'ok',
+        notifications: 'ok',
       },
     });
   });

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { AccountPage } from './account/AccountPage';
 import { AdminApp } from './admin/AdminApp';
 import { Link, navigate, useLocation } from './navigation';
+import { NotificationsLink } from './notifications/NotificationsLink';
+import { NotificationsPage } from './notifications/NotificationsPage';
 import { CartPage } from './pages/CartPage';
 import { CatalogPage } from './pages/CatalogPage';
 import { CheckoutPage } from './pages/CheckoutPage';
@@ -33,6 +35,8 @@ function Page({ location }: { location: URL }) {
       return <CartPage />;
     case '/checkout':
       return <CheckoutPage />;
+    case '/notifications':
+      return <NotificationsPage />;
     default:
       return (
         <p>
@@ -75,6 +79,7 @@ function Storefront({ location }: { location: URL }) {
           <Link to="/cart">Cart</Link>
           {session ? (
             <>
+              <NotificationsLink />
               <Link to="/account" className="signed-in">
                 {session.user.name}
               </Link>

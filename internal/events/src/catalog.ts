@@ -39,16 +39,38 @@ export interface InventoryEvents {
   LowStock: { productId: string; available: number; threshold: number };
 }
 
+export interface UserEvents {
+  /** A new account: where to write to its holder, and in which role. */
+  UserRegistered: { userId: string; email: string; name: string; role: 'CUSTOMER' | 'ADMIN' };
+}
+
 export interface OrderLine {
   productId: string;
   quantity: number;
 }
 
+/** A line as it was bought, for messages that show it. */
+export interface PricedOrderLine extends OrderLine {
+  productName: string;
+  unitPrice: Money;
+}
+
+/**
+ * `number` (what people call the order, "#1001") and OrderPaid's `lines`
+ * are absent from events written before notifications needed them.
+ */
 export interface OrderEvents {
-  OrderPaid: { orderId: string; userId: string; total: Money; items: OrderLine[] };
-  OrderShipped: { orderId: string; userId: string };
-  OrderDelivered: { orderId: string; userId: string; items: OrderLine[] };
-  OrderCancelled: { orderId: string; userId: string; reason: string };
+  OrderPaid: {
+    orderId: string;
+    userId: string;
+    total: Money;
+    items: OrderLine[];
+    number?: number;
+    lines?: PricedOrderLine[];
+  };
+  OrderShipped: { orderId: string; userId: string; number?: number };
+  OrderDelivered: { orderId: string; userId: string; items: OrderLine[]; number?: number };
+  OrderCancelled: { orderId: string; userId: string; reason: string; number?: number };
 }
 
 export interface PaymentEvents {
@@ -57,10 +79,13 @@ export interface PaymentEvents {
   /** An authorization given back uncaptured: its order did not go ahead, or it expired. */
   PaymentVoided: { paymentId: string; orderId: string; userId: string; reason: string };
   PaymentRefunded: { paymentId: string; orderId: string; userId: string; amount: Money };
+  /** Authorized, and above the review threshold: captured only once an ADMIN approves. */
+  PaymentHeldForReview: { paymentId: string; orderId: string; userId: string; amount: Money };
 }
 
 /** Every stream (`<domain>.events`) with the events it carries: the one place event types are named. */
 export interface EventCatalog {
+  'users.events': UserEvents;
   'products.events': ProductEvents;
   'inventory.events': InventoryEvents;
   'orders.events': OrderEvents;

@@ -20,6 +20,8 @@ export interface LiveFeeds {
   lowStockAlert: EventOf<'inventory.events', 'LowStock'>;
   /** Every new price of one product. */
   priceChanged: EventOf<'products.events', 'ProductPriceChanged'>;
+  /** A new notification of one user, delivered to the in-app channel. */
+  notificationReceived: { notificationId: string; userId: string };
   /** Public data of any entity changed: caches of it (the router's) drop it. */
   entityChanged: EntityChange;
 }
@@ -47,6 +49,7 @@ export const liveTopics = {
   inventoryChanged: (productId: string) => topic('inventoryChanged', productId),
   lowStockAlert: () => topic('lowStockAlert'),
   priceChanged: (productId: string) => topic('priceChanged', productId),
+  notificationReceived: (userId: string) => topic('notificationReceived', userId),
   // One topic for every entity: its listeners (caches) want every change.
   entityChanged: () => topic('entityChanged'),
 };

@@ -78,6 +78,7 @@ export const SUBGRAPHS = [
   'orders',
   'payments',
   'search',
+  'notifications',
 ] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 

@@ -17,3 +17,11 @@ export function testLogFile(name: string): string {
   mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}-${process.pid}-${Date.now()}.log`);
 }
+
+/**
+ * A mailbox folder (the notifications subgraph's MAILBOX_DIR) inside this
+ * run's log directory, so the card-data scan reads every e-mail a test wrote.
+ */
+export function testMailboxDir(name: string): string {
+  return path.join(path.dirname(testLogFile(name)), `mailbox-${name}-${process.pid}-${Date.now()}`);
+}

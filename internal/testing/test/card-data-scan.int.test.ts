@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -159,6 +159,23 @@ describe('the card-data scan of databases and logs (real PostgreSQL)', () => {
     for (const finding of result.findings) {
       expect(Object.keys(finding).sort()).toEqual(['count', 'kind', 'where']);
     }
+  });
+
+  it('reads the e-mails of a notifications mailbox kept in the log directory', async () => {
+    // testMailboxDir puts a test stack's MAILBOX_DIR here, beside the logs.
+    const mailbox = path.join(logDir, 'mailbox-stack-1');
+    await mkdir(mailbox);
+    const eml = path.join(mailbox, `${randomUUID()}.eml`);
+    await writeFile(
+      eml,
+      'Subject: Shop: Order #1001 is confirmed\n\nPaid with 4242424242424242, thank you.\n',
+    );
+    const result = await scan();
+    expect(result.findings).toContainEqual({
+      where: `${eml}:3`,
+      kind: 'test card number',
+      count: 1,
+    });
   });
 
   it('skips, and says so, a table dropped while the scan runs', async () => {

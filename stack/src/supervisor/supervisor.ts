@@ -54,6 +54,8 @@ export class Supervisor {
         ...this.database?.env,
         SEED_DEMO_DATA: String(config.seed),
       };
+      // E-mail without SMTP_URL is kept with the rest of the data (notifications' GET /mailbox).
+      env.MAILBOX_DIR ??= path.join(config.dataDir, 'mailbox');
       config.subgraphs.forEach((subgraph, index) => {
         env[subgraphVariable(subgraph.name, 'PORT')] = String(ports[index]);
         // Where orders' checkout calls its siblings, unless configured.

@@ -42,6 +42,7 @@ export async function startStackProcess(
       PAYMENTS_PORT: '0',
       INVENTORY_PORT: '0',
       SEARCH_PORT: '0',
+      NOTIFICATIONS_PORT: '0',
       ...env,
     },
   });

@@ -6,9 +6,14 @@ import type { LaunchedSubgraph } from '@shop/federation';
 import { createLogger, type ObservabilityOptions } from '@shop/platform';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
 import { subgraphSdls, SUBGRAPHS } from '@shop/stack';
-import { prepareTestDatabase, TEST_LOG_DIR_VARIABLE, testLogFile } from '@shop/testing';
+import {
+  prepareTestDatabase,
+  TEST_LOG_DIR_VARIABLE,
+  testLogFile,
+  testMailboxDir,
+} from '@shop/testing';
 
-/** The six subgraphs and the router of a test, with the environment they were started from. */
+/** The seven subgraphs and the router of a test, with the environment they were started from. */
 export interface RunningStack {
   router: RunningRouter;
   subgraphs: LaunchedSubgraph<unknown, unknown>[];
@@ -22,7 +27,7 @@ export interface StackOptions {
 }
 
 /**
- * The six subgraphs and the router in this process (npm start runs each in
+ * The seven subgraphs and the router in this process (npm start runs each in
  * its own; the subgraphs are launched the same way), on free ports, each
  * subgraph on its own freshly migrated and seeded database on the machine's
  * PostgreSQL, with domain events over the machine's Redis in streams of this
@@ -44,6 +49,10 @@ export async function startTestStack(
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     EVENT_STREAM_PREFIX: `test-${randomUUID()}:`,
     DATABASE_POOL_SIZE: '4',
+    // E-mail goes to a mailbox the card-data scan reads; retries come quickly.
+    MAILBOX_DIR: testMailboxDir('stack'),
+    NOTIFY_RETRY_BASE_MS: '100',
+    NOTIFY_POLL_MS: '100',
   };
   for (const subgraph of SUBGRAPHS) {
     const key = subgraph.name.toUpperCase();

@@ -258,7 +258,12 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       expect(found).toBeDefined();
       return found!;
     });
-    expect(event.data).toEqual({ orderId, userId: buyer.userId, reason: 'CANCELLED_BY_BUYER' });
+    expect(event.data).toEqual({
+      orderId,
+      userId: buyer.userId,
+      reason: 'CANCELLED_BY_BUYER',
+      number: expect.any(Number),
+    });
     expect(event.version).toBe(3);
   });
 

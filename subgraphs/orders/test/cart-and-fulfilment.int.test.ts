@@ -494,7 +494,7 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
         expect(about.map((event) => event.type)).toEqual(['OrderShipped', 'OrderDelivered']);
         return about;
       });
-      expect(events[0]!.data).toEqual({ orderId: id, userId: buyerId });
+      expect(events[0]!.data).toEqual({ orderId: id, userId: buyerId, number: expect.any(Number) });
       expect(events[1]!.version).toBeGreaterThan(events[0]!.version);
       const deliveredData = events[1]!.data as { items: { productId: string; quantity: number }[] };
       expect(deliveredData).toMatchObject({ orderId: id, userId: buyerId });

@@ -108,7 +108,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
   const eventTypesOf = (paymentId: string) =>
     events.filter((event) => event.aggregateId === paymentId).map((event) => event.type);
 
-  it('authorizes a payment above the threshold but holds its capture for review; asked again, answers it as it is', async () => {
+  it('authorizes a payment above the threshold but holds its capture for review (PaymentHeldForReview); asked again, answers it as it is', async () => {
     const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
     const { payment } = await held();
 
@@ -117,6 +117,8 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       { kind: 'AUTHORIZE', success: true },
       { kind: 'REVIEW', success: false },
     ]);
+    // Its buyer hears of the hold (the notifications subgraph tells them).
+    await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview']));
     const again = await captureAgain(payment.id);
     expect(again.data?.capturePayment).toEqual(payment);
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
@@ -150,7 +152,9 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
         { kind: 'REVIEW', success: true },
       ]),
     );
-    await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentCaptured']));
+    await eventually(() =>
+      expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview', 'PaymentCaptured']),
+    );
     // The saga's repeated capture now learns the outcome.
     expect((await captureAgain(payment.id)).data?.capturePayment.status).toBe('SUCCEEDED');
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
@@ -215,7 +219,9 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       [payment.id],
     );
     expect(row?.declineCode).toBe('review_rejected');
-    await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentDeclined']));
+    await eventually(() =>
+      expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview', 'PaymentDeclined']),
+    );
     const again = await captureAgain(payment.id);
     expect(again.errors?.[0]?.extensions).toMatchObject({
       code: 'PAYMENT_DECLINED',

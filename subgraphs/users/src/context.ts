@@ -4,13 +4,14 @@ import { createAddressLoaders } from './address/address.loader';
 import { AddressService } from './address/address.service';
 import { AuthService, type SessionSettings } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
-import type { Database } from './db';
+import type { Database, UsersOutbox } from './db';
 import { createUserLoaders } from './user/user.loader';
 import { UserService } from './user/user.service';
 
 /** Services are per process; loaders are per request, so nothing is cached across users. */
 export function createServices(
   db: Database,
+  outbox: UsersOutbox,
   sessions: SessionSettings,
   loginThrottle: AttemptBackoffSettings,
   log: Logger,
@@ -18,7 +19,7 @@ export function createServices(
   return {
     users: new UserService(db),
     addresses: new AddressService(db),
-    auth: new AuthService(db, sessions, new LoginThrottle(db, loginThrottle, log), log),
+    auth: new AuthService(db, outbox, sessions, new LoginThrottle(db, loginThrottle, log), log),
   };
 }
 

@@ -1,4 +1,5 @@
 import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
+import type { Outbox } from '@shop/events';
 import { PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient, Role } from '../generated/prisma';
@@ -7,6 +8,10 @@ export type * from '../generated/prisma';
 export const MIGRATIONS_DIR = migrationsDirOf('users');
 
 export type Database = PrismaDatabase<PrismaClient>;
+
+/** Where this subgraph's events go: users.events (who may be written to, for notifications). */
+export const USERS_STREAM = 'users.events';
+export type UsersOutbox = Outbox<typeof USERS_STREAM>;
 
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);

@@ -2,7 +2,7 @@ import { launchSubgraph, type LaunchOptions, type SubgraphDefinition } from '@sh
 import { createAccessTokenIssuer } from '@shop/identity';
 import type { UsersConfig } from './config';
 import { contextFactory, createServices, type UsersContext, type UsersServices } from './context';
-import { connectDatabase, MIGRATIONS_DIR, type Database } from './db';
+import { connectDatabase, MIGRATIONS_DIR, USERS_STREAM, type Database } from './db';
 import { buildUsersSchema } from './schema';
 import { seedUsers } from './seed';
 
@@ -15,7 +15,7 @@ export { buildUsersSchema } from './schema';
  */
 export async function usersSubgraph(
   config: UsersConfig,
-): Promise<SubgraphDefinition<Database, UsersServices, UsersContext>> {
+): Promise<SubgraphDefinition<Database, UsersServices, UsersContext, typeof USERS_STREAM>> {
   const { tokens } = config;
   const accessTokens = await createAccessTokenIssuer(tokens.privateKeyPem, {
     issuer: tokens.issuer,
@@ -28,7 +28,9 @@ export async function usersSubgraph(
     migrationsDir: MIGRATIONS_DIR,
     connect: connectDatabase,
     buildSchema: buildUsersSchema,
-    services: (db, { log }) => createServices(db, sessions, config.loginThrottle, log),
+    publishes: USERS_STREAM,
+    services: (db, { log, outbox }) =>
+      createServices(db, outbox, sessions, config.loginThrottle, log),
     context: contextFactory,
     seed: (db) => seedUsers(db, config.seedAdmin),
   };

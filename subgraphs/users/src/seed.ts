@@ -1,12 +1,15 @@
+import { Outbox } from '@shop/events';
 import { seedAdminId, seedData } from '@shop/seed';
 import type { SeedAdmin } from './config';
-import { Role, type Database } from './db';
+import { Role, USERS_STREAM, type Database } from './db';
 import { hashPassword } from './password/password.service';
 import { normalizeEmail } from './user/email';
+import { recordRegistered } from './user/user-registered';
 
 /**
  * Creates the configured ADMIN, the demo customers and their default
- * addresses once. Skipped when any user exists.
+ * addresses once, each user announced by UserRegistered like a sign-up (the
+ * relay, started after the seed, publishes them). Skipped when any user exists.
  */
 export async function seedUsers(db: Database, admin: SeedAdmin): Promise<boolean> {
   const { prisma } = db;
@@ -36,6 +39,8 @@ export async function seedUsers(db: Database, admin: SeedAdmin): Promise<boolean
   await prisma.$transaction(async (tx) => {
     await tx.user.createMany({ data: users });
     await tx.address.createMany({ data: [...seedData.addresses] });
+    const outbox = new Outbox(USERS_STREAM, db.schema);
+    for (const user of users) await recordRegistered(outbox, tx, user);
   });
   return true;
 }

@@ -2,6 +2,7 @@ import { LoginPage } from '../pages/LoginPage';
 import { Link } from '../navigation';
 import { useSession } from '../session';
 import { CatalogList } from './CatalogList';
+import { DeliveryLogPage } from './DeliveryLogPage';
 import { LowStockAlerts } from './LowStockAlerts';
 import { LowStockPage } from './LowStockPage';
 import { OrdersList } from './OrdersList';
@@ -21,6 +22,8 @@ function AdminPage({ path }: { path: string }) {
       return <PaymentReviewQueue />;
     case '/admin/stock':
       return <LowStockPage />;
+    case '/admin/deliveries':
+      return <DeliveryLogPage />;
     default:
       return (
         <p>
@@ -46,6 +49,7 @@ export function AdminApp({ location }: { location: URL }) {
             <Link to="/admin/orders">Orders</Link>
             <Link to="/admin/payments">Payment review</Link>
             <Link to="/admin/stock">Low stock</Link>
+            <Link to="/admin/deliveries">Deliveries</Link>
           </nav>
         )}
         <nav>

@@ -19,6 +19,7 @@ import {
   type Logger,
   type ObservabilityOptions,
   type ObservabilitySettings,
+  type RouteHandler,
   type ServiceObservability,
 } from '@shop/platform';
 import { databaseStartupError } from './database-startup';
@@ -57,6 +58,8 @@ export interface ServiceRuntime<S extends Stream> {
   /** Where changes are announced live (entity changes for the router's cache). */
   pubSub: LivePubSub;
   log: Logger;
+  /** The registry /metrics serves, for the services' own series; undefined when metrics are off. */
+  metrics?: ServiceObservability['registry'];
 }
 
 /** What a subgraph runs beside its server: event consumers, live feeds, sweepers, jobs. */
@@ -101,6 +104,8 @@ export interface SubgraphDefinition<
   context(services: Services): (base: BaseContext) => Promise<Context> | Context;
   /** Loads the demo data when the database is empty. */
   seed?(db: D, log: Logger): Promise<unknown>;
+  /** HTTP routes besides GraphQL and the probes, by exact path (the notifications mailbox). */
+  routes?(services: Services): Record<string, RouteHandler>;
   /** Starts the background work (consumers, feeds, jobs); stopped before the database closes. */
   background?(db: D, services: Services, runtime: SubgraphRuntime): Promise<Stoppable> | Stoppable;
 }
@@ -183,7 +188,12 @@ export async function launchSubgraph<
   const pubSub = options.pubSub ?? createLivePubSub(settings, log);
   const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
   const outbox = new Outbox(definition.publishes as S, db.schema);
-  const services = definition.services(db, { outbox, pubSub, log });
+  const services = definition.services(db, {
+    outbox,
+    pubSub,
+    log,
+    metrics: observability.registry,
+  });
   let relay: OutboxRelay | undefined;
   let background: Stoppable | undefined;
   const stopBackground = async () => {
@@ -206,6 +216,7 @@ export async function launchSubgraph<
       log,
       production: settings.production,
       context: definition.context(services),
+      routes: definition.routes?.(services),
       identitySecret: settings.identitySecret,
       pubSub,
       keepAliveMs: settings.subscriptionKeepAliveMs ?? DEFAULT_SUBSCRIPTION_KEEPALIVE_MS,

@@ -33,6 +33,8 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   port: number;
   log: Logger;
   context: (base: BaseContext) => Promise<Context> | Context;
+  /** The subgraph's own HTTP routes, by exact path. */
+  routes?: Record<string, RouteHandler>;
   /** Shared with the router; a request's identity must be signed for this subgraph (`name`). */
   identitySecret: string;
   /** What subscriptions listen on. */
@@ -65,7 +67,7 @@ export interface RunningSubgraph {
 export async function startSubgraphServer<Context extends BaseContext>(
   options: SubgraphServerOptions<Context>,
 ): Promise<RunningSubgraph> {
-  const routes: Parameters<typeof createHttpServer>[0]['routes'] = {};
+  const routes: Parameters<typeof createHttpServer>[0]['routes'] = { ...options.routes };
   const httpServer = createHttpServer({ routes, log: options.log });
 
   const introspection = !options.production;

@@ -14,7 +14,7 @@ import {
 } from '@shop/platform';
 import { DEFAULT_SUBSCRIPTION_KEEPALIVE_MS, type SubgraphSettings } from './launch-subgraph';
 
-/** Default ports, 4001–4006, so a developer can reach each subgraph directly. */
+/** Default ports, 4001–4007, so a developer can reach each subgraph directly. */
 export const DEFAULT_SUBGRAPH_PORTS = {
   users: 4001,
   products: 4002,
@@ -22,6 +22,7 @@ export const DEFAULT_SUBGRAPH_PORTS = {
   payments: 4004,
   inventory: 4005,
   search: 4006,
+  notifications: 4007,
 } as const;
 
 export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;

@@ -44,7 +44,17 @@ const sagaColumns = {
   paymentMethodId: true,
   failureCode: true,
   updatedAt: true,
-  items: { select: { productId: true, quantity: true }, orderBy: { productId: 'asc' } },
+  // The lines as bought (name, unit price) too, for OrderPaid's `lines`, which messages show.
+  items: {
+    select: {
+      productId: true,
+      quantity: true,
+      productName: true,
+      unitPriceAmount: true,
+      unitPriceCurrency: true,
+    },
+    orderBy: { productId: 'asc' },
+  },
 } as const satisfies Prisma.OrderSelect;
 
 /** An order as its saga reads it. */
@@ -264,7 +274,14 @@ export class CheckoutSaga {
         orderId: order.id,
         userId: order.userId,
         total: { amount: order.totalAmount, currency: order.totalCurrency },
-        items: order.items,
+        items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+        number: order.number,
+        lines: order.items.map((item) => ({
+          productId: item.productId,
+          quantity: item.quantity,
+          productName: item.productName,
+          unitPrice: { amount: item.unitPriceAmount, currency: item.unitPriceCurrency },
+        })),
       },
       {
         // The history as it will stand: this statement's snapshot does not see its own row. A
@@ -363,7 +380,7 @@ export class CheckoutSaga {
         tx,
         'OrderCancelled',
         order.id,
-        { orderId: order.id, userId: order.userId, reason: failureCode },
+        { orderId: order.id, userId: order.userId, reason: failureCode, number: order.number },
         { version: await this.versionOf(tx, order.id) },
       );
       return true;

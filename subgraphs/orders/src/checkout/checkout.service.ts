@@ -112,7 +112,13 @@ export class CheckoutService {
         reservationId: null,
         paymentId: null,
         failureCode: null,
-        items: lines.map(({ productId, quantity }) => ({ productId, quantity })),
+        items: lines.map((line) => ({
+          productId: line.productId,
+          quantity: line.quantity,
+          productName: line.name,
+          unitPriceAmount: line.amount,
+          unitPriceCurrency: line.currency,
+        })),
       };
     } catch (error) {
       // The same checkout racing this one created the order first: answer its outcome.

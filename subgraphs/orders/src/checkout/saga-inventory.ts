@@ -41,7 +41,7 @@ export class SagaInventory {
         input: {
           orderId: order.id,
           idempotencyKey: `order:${order.id}:reserve`,
-          lines: order.items,
+          lines: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
           ttlSeconds,
         },
       },

@@ -84,7 +84,7 @@ export class OrderService {
           tx,
           'OrderShipped',
           id,
-          { orderId: id, userId: row.userId },
+          { orderId: id, userId: row.userId, number: row.number },
           { version },
         );
       } else if (to === 'DELIVERED') {
@@ -97,7 +97,7 @@ export class OrderService {
           tx,
           'OrderDelivered',
           id,
-          { orderId: id, userId: row.userId, items },
+          { orderId: id, userId: row.userId, items, number: row.number },
           { version },
         );
       }

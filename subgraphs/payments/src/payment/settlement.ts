@@ -100,6 +100,16 @@ export class Settlement {
       return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
     }
     await this.log(tx, payment, 'AUTHORIZE', true, outcome.reference);
+    if (hold.reviewRequired) {
+      const { paymentId, orderId, userId, amount, currency } = payment;
+      await this.outbox.record(
+        tx,
+        'PaymentHeldForReview',
+        paymentId,
+        { paymentId, orderId, userId, amount: { amount, currency } },
+        { correlationId },
+      );
+    }
     return tx.payment.update({
       select: chargeColumns,
       where: { id: payment.paymentId },

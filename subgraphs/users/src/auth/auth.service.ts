@@ -10,7 +10,7 @@ import {
   characterCount,
   trimmedText,
 } from '@shop/platform';
-import { Role, type Database, type Prisma } from '../db';
+import { Role, type Database, type Prisma, type UsersOutbox } from '../db';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../password/password.service';
 import { normalizeEmail } from '../user/email';
 import { userColumns } from '../user/user.service';
@@ -18,6 +18,7 @@ import type { User } from '../user/user.type';
 import type { AuthPayload } from './auth-payload.type';
 import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import { recordRegistered } from '../user/user-registered';
 import type { RegisterInput } from './register.input';
 
 /** One message for an unknown email and a wrong password, so neither tells which. */
@@ -43,12 +44,16 @@ type RefreshOutcome =
 export class AuthService {
   constructor(
     private readonly db: Database,
+    private readonly outbox: UsersOutbox,
     private readonly settings: SessionSettings,
     private readonly loginThrottle: LoginThrottle,
     private readonly log: Logger,
   ) {}
 
-  /** Creates a CUSTOMER (the only role a sign-up gets) and opens its first session. */
+  /**
+   * Creates a CUSTOMER (the only role a sign-up gets), announced by
+   * UserRegistered, and opens its first session.
+   */
   async register(input: RegisterInput): Promise<AuthPayload> {
     const { email, password, name } = validRegistration(input);
     const { prisma } = this.db;
@@ -61,12 +66,14 @@ export class AuthService {
           data: { email, name, passwordHash, role: Role.CUSTOMER },
           select: userColumns,
         });
+        await recordRegistered(this.outbox, tx, user);
         return { user, refreshToken: await this.storeRefreshToken(tx, user.id, randomUUID()) };
       })
       .catch((error: unknown) => {
         // Another registration with this email committed between the check and the insert.
         throw translatePrismaError(error) instanceof ConflictError ? emailTaken() : error;
       });
+    this.outbox.committed();
     return this.payload(user, refreshToken);
   }
 

@@ -5,11 +5,9 @@ import { createInterface } from 'node:readline';
 import { testLogFile } from '@shop/testing';
 import { REPO_ROOT } from '@shop/stack';
 
-/** The orders subgraph as production runs it: its own process, from the build. */
-const ORDERS_MAIN = path.join(REPO_ROOT, 'subgraphs', 'orders', 'dist', 'main.js');
 const START_TIMEOUT_MS = 30_000;
 
-export interface OrdersProcess {
+export interface SubgraphProcess {
   /** Its GraphQL endpoint. */
   url: string;
   pid: number;
@@ -18,24 +16,29 @@ export interface OrdersProcess {
 }
 
 /**
- * Starts `node subgraphs/orders/dist/main.js` with exactly this environment
- * and answers once it listens. Its JSON logs (stdout and stderr) go to a file
- * in the run's log directory, which the global teardown scans for card data.
+ * A subgraph as production runs it: starts `node subgraphs/<name>/dist/main.js`
+ * with exactly this environment and answers once it listens. Its JSON logs
+ * (stdout and stderr) go to a file in the run's log directory, which the
+ * global teardown scans for card data.
  */
-export async function startOrdersProcess(env: Record<string, string>): Promise<OrdersProcess> {
-  if (!existsSync(ORDERS_MAIN)) {
-    throw new Error(`${ORDERS_MAIN} is missing: build first (npm run build)`);
+export async function startSubgraphProcess(
+  name: string,
+  env: Record<string, string>,
+): Promise<SubgraphProcess> {
+  const main = path.join(REPO_ROOT, 'subgraphs', name, 'dist', 'main.js');
+  if (!existsSync(main)) {
+    throw new Error(`${main} is missing: build first (npm run build)`);
   }
-  const child = spawn(process.execPath, [ORDERS_MAIN], {
+  const child = spawn(process.execPath, [main], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log = createWriteStream(testLogFile('orders'));
+  const log = createWriteStream(testLogFile(name));
   child.stderr!.pipe(log, { end: false });
   // 'close': the process has ended and its output has been read to the end.
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   try {
-    const url = await listeningUrl(child, log);
+    const url = await listeningUrl(name, child, log);
     return {
       url,
       pid: child.pid!,
@@ -54,15 +57,19 @@ export async function startOrdersProcess(env: Record<string, string>): Promise<O
 }
 
 /** The URL of the "subgraph listening" line, while every line goes on to the log file. */
-function listeningUrl(child: ChildProcess, log: NodeJS.WritableStream): Promise<string> {
+function listeningUrl(
+  name: string,
+  child: ChildProcess,
+  log: NodeJS.WritableStream,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`orders did not listen within ${START_TIMEOUT_MS} ms`)),
+      () => reject(new Error(`${name} did not listen within ${START_TIMEOUT_MS} ms`)),
       START_TIMEOUT_MS,
     );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`orders exited before listening (${signal ?? code}); see its log`));
+      reject(new Error(`${name} exited before listening (${signal ?? code}); see its log`));
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       log.write(`${line}\n`);

@@ -1,0 +1,36 @@
+import { renderMessage } from './templates';
+
+describe('renderMessage', () => {
+  it('confirms an order with its number, lines and total in both parts', () => {
+    const message = renderMessage(
+      {
+        kind: 'ORDER_CONFIRMED',
+        orderId: 'o1',
+        number: 1001,
+        total: { amount: 5998, currency: 'USD' },
+        lines: [
+          {
+            productId: 'p1',
+            productName: 'Mug <XL>',
+            quantity: 2,
+            unitPrice: { amount: 2999, currency: 'USD' },
+          },
+        ],
+      },
+      'Shop & Co',
+    );
+    expect(message.template).toBe('order-confirmed@1');
+    expect(message.title).toBe('Order #1001 is confirmed');
+    expect(message.text).toContain('2 × Mug <XL>  $59.98');
+    expect(message.text).toContain('Total  $59.98');
+    expect(message.text).toContain('— Shop & Co');
+    expect(message.html).toContain('Mug &lt;XL&gt;');
+    expect(message.html).toContain('Shop &amp; Co');
+    expect(message.html).not.toContain('<XL>');
+  });
+
+  it('names an order without a number as "your order"', () => {
+    const message = renderMessage({ kind: 'ORDER_SHIPPED', orderId: 'o1' }, 'Shop');
+    expect(message.title).toBe('Your order has shipped');
+  });
+});
