@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ANONYMOUS, IDENTITY_HEADER, identityKeyFor, signIdentity } from '@shop/identity';
 import type { RouterContext } from '../context';
+import { REQUEST_ID_HEADER } from '@shop/platform';
 
 /**
  * Calls one subgraph with the caller's identity signed for it (subgraphs
@@ -31,6 +32,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       IDENTITY_HEADER,
       signIdentity(routerContext?.identity ?? ANONYMOUS, this.identityKey),
     );
-    if (routerContext?.requestId) headers.set('x-request-id', routerContext.requestId);
+    if (routerContext?.requestId) headers.set(REQUEST_ID_HEADER, routerContext.requestId);
   }
 }

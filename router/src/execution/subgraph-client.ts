@@ -6,6 +6,7 @@ import { postJson, type PostAnswer } from './post-json';
 import type { RequestIdentity } from './request-identity';
 import { isObject } from './result-tree';
 import { httpStatusError, transportError } from './subgraph-errors';
+import { REQUEST_ID_HEADER } from '@shop/platform';
 
 export interface SubgraphCall {
   subgraph: string;
@@ -102,7 +103,7 @@ export class SubgraphClient {
       // Asked at every attempt: a retry long after the first one leaves with a fresh header.
       [IDENTITY_HEADER]: call.identity.headerFor(call.subgraph),
     };
-    if (call.requestId) headers['x-request-id'] = call.requestId;
+    if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
     const ended = this.observer?.start(call.subgraph, headers);
     try {
       const answer = await postJson(this.dispatcher, {

@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
 import type { Logger } from '@shop/platform';
+import { REQUEST_ID_HEADER } from '@shop/platform';
 
 /** What an upstream subscription reports. */
 export interface UpstreamSink {
@@ -115,7 +116,7 @@ export class SubgraphSubscriptions {
       // Signed for this subgraph at every connect: a signature is only valid for seconds.
       connectionParams: () => ({
         [IDENTITY_HEADER]: this.signer.sign(identity, subgraph),
-        'x-request-id': requestId,
+        [REQUEST_ID_HEADER]: requestId,
       }),
       lazy: true,
       lazyCloseTimeout: 0,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { IDENTITY_HEADER, IdentitySigner, type Identity } from '@shop/identity';
 import { errorOfAnswer, ServiceCallError, ServiceUnavailableError } from './service-errors';
+import { REQUEST_ID_HEADER } from '@shop/platform';
 
 /** A service identity: who the caller is to the services it calls. */
 export type ServiceIdentity = Extract<Identity, { kind: 'service' }>;
@@ -127,7 +128,7 @@ export class ServiceClient<Service extends string> {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
           [IDENTITY_HEADER]: this.signer.sign(this.options.identity, service),
-          ...(requestId ? { 'x-request-id': requestId } : {}),
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
         query,
         variables,

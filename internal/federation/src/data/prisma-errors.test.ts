@@ -1,5 +1,5 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
-import { translatePrismaError } from './prisma-errors';
+import { isUniqueViolation, translatePrismaError } from './prisma-errors';
 
 /** The shape Prisma 7's client throws for a statement the database refused. */
 function known(code: string, meta: object = {}) {
@@ -52,5 +52,14 @@ describe('translatePrismaError', () => {
   it('leaves other database refusals and other errors internal', () => {
     expect(translatePrismaError(refusedByDatabase('40001'))).toBeUndefined();
     expect(translatePrismaError(new Error('boom'))).toBeUndefined();
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('is true for a broken unique constraint only', () => {
+    expect(isUniqueViolation(known('P2002', { modelName: 'Order' }))).toBe(true);
+    expect(isUniqueViolation(known('P2025'))).toBe(false);
+    expect(isUniqueViolation(refusedByDatabase('22021'))).toBe(false);
+    expect(isUniqueViolation(new Error('P2002'))).toBe(false);
   });
 });

@@ -30,6 +30,14 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
 }
 
 /**
+ * A write broke a unique constraint: for the writes that expect it (an
+ * idempotency key or a slug taken by a racing request) and answer it their own way.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return isPrismaKnownError(error) && error.code === 'P2002';
+}
+
+/**
  * The one place Prisma's error codes get their domain meaning: a unique
  * constraint is a CONFLICT, a missing record a NOT_FOUND, text the database
  * cannot store BAD_USER_INPUT. Others are not a client's to act on and stay

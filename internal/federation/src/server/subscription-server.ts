@@ -9,7 +9,7 @@ import {
   verifyIdentity,
   type Identity,
 } from '@shop/identity';
-import { validRequestId, type Logger } from '@shop/platform';
+import { validRequestId, type Logger, REQUEST_ID_HEADER } from '@shop/platform';
 import { createErrorFormatter } from './format-error';
 import type { BaseContext } from './request-context';
 
@@ -75,7 +75,7 @@ export function serveSubscriptions<Context extends BaseContext>(
       isProd: options.production,
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const requestId = validRequestId(params['x-request-id']);
+        const requestId = validRequestId(params[REQUEST_ID_HEADER]);
         const header = params[IDENTITY_HEADER];
         try {
           const identity = verifyIdentity(

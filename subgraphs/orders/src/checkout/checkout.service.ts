@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type BaseContext,
+  isUniqueViolation,
   isUuid,
   MAX_MONEY_AMOUNT,
   requireUser,
   ServiceUnavailableError,
-  type BaseContext,
 } from '@shop/federation';
 import {
   BadUserInputError,
@@ -13,7 +14,7 @@ import {
   OutOfStockError,
   PaymentDeclinedError,
 } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import type { Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { BuyerAddresses } from './buyer-addresses';
@@ -212,8 +213,4 @@ function failureOf(order: SagaOrder): Error {
         failureCode: order.failureCode,
       });
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

@@ -1,4 +1,4 @@
-import { isUuid, translatePrismaError } from '@shop/federation';
+import { isUuid, isUniqueViolation } from '@shop/federation';
 import { ConflictError, NotFoundError } from '@shop/platform';
 import type { FraudSettings } from '../config';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
@@ -75,7 +75,7 @@ export class AuthorizationService {
       );
     } catch (error) {
       // A concurrent request with the key committed first: its payment is the answer.
-      if (!(translatePrismaError(error) instanceof ConflictError)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       const winner = await this.byKey(input.idempotencyKey);
       if (!winner) throw error;
       return answer(sameAuthorization(winner, input));

@@ -1,4 +1,4 @@
-import { isUuid, translatePrismaError } from '@shop/federation';
+import { isUuid, isUniqueViolation } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
 import {
   PAYMENT_TRANSACTION,
@@ -136,7 +136,7 @@ export class RefundService {
     } catch (error) {
       // The key was taken meanwhile by a refund of another payment (one of this payment waits
       // on its row lock instead and then finds the refund).
-      if (!(translatePrismaError(error) instanceof ConflictError)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       const earlier = await this.db.prisma.refund.findUnique({
         select: { paymentId: true, amount: true },
         where: { idempotencyKey: input.idempotencyKey },

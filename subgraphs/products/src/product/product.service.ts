@@ -4,11 +4,11 @@ import {
   encodeCursor,
   isUuid,
   toConnection,
-  translatePrismaError,
+  isUniqueViolation,
   type Connection,
   type MoneyInput,
 } from '@shop/federation';
-import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
+import { BadUserInputError, NotFoundError, trimmedText } from '@shop/platform';
 import type { CategoryService } from '../category/category.service';
 import { Prisma, type Database, type ProductOutbox } from '../db';
 import { validPrice } from './price';
@@ -90,8 +90,7 @@ export class ProductService {
         this.outbox.committed();
         return product;
       } catch (error) {
-        const slugTaken = translatePrismaError(error) instanceof ConflictError;
-        if (!slugTaken || attempt >= SLUG_ATTEMPTS) throw error;
+        if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error;
       }
     }
   }

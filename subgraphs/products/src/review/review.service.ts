@@ -4,7 +4,7 @@ import {
   encodeCursor,
   isUuid,
   toConnection,
-  translatePrismaError,
+  isUniqueViolation,
   type Connection,
 } from '@shop/federation';
 import {
@@ -88,7 +88,7 @@ export class ReviewService {
       });
     } catch (error) {
       // The unique (product, author) index decides, so two concurrent reviews cannot both pass.
-      if (translatePrismaError(error) instanceof ConflictError) {
+      if (isUniqueViolation(error)) {
         throw new ConflictError('You have already reviewed this product', { field: 'productId' });
       }
       throw error;

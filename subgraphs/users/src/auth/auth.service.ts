@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { translatePrismaError } from '@shop/federation';
+import { isUniqueViolation } from '@shop/federation';
 import type { AccessTokenIssuer } from '@shop/identity';
 import {
   BadUserInputError,
@@ -71,7 +71,7 @@ export class AuthService {
       })
       .catch((error: unknown) => {
         // Another registration with this email committed between the check and the insert.
-        throw translatePrismaError(error) instanceof ConflictError ? emailTaken() : error;
+        throw isUniqueViolation(error) ? emailTaken() : error;
       });
     this.outbox.committed();
     return this.payload(user, refreshToken);
