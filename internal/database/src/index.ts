@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './prisma-adapter';
 export * from './prisma-database';
+export * from './raw-sql';

@@ -1,4 +1,9 @@
-import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
+import {
+  connectPrismaDatabase,
+  migrationsDirOf,
+  rawSqlKit,
+  type PrismaDatabase,
+} from '@shop/database';
 import type { Outbox } from '@shop/events';
 import { Prisma, PrismaClient } from '../generated/prisma';
 
@@ -17,10 +22,5 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
 
-/** A table of this subgraph's schema, for the raw statements (atomic upserts, windowed reads). */
-export function tableOf(db: Database, name: Prisma.ModelName): Prisma.Sql {
-  return Prisma.raw(`"${db.schema}"."${name}"`);
-}
-
-/** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
-export const SQL_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

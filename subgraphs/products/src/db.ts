@@ -1,6 +1,11 @@
-import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
+import {
+  connectPrismaDatabase,
+  migrationsDirOf,
+  rawSqlKit,
+  type PrismaDatabase,
+} from '@shop/database';
 import type { Outbox } from '@shop/events';
-import { PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -16,3 +21,6 @@ export type ProductOutbox = Outbox<typeof PRODUCTS_STREAM>;
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
+
+/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

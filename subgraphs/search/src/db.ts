@@ -1,5 +1,10 @@
-import { connectPrismaDatabase, migrationsDirOf, type PrismaDatabase } from '@shop/database';
-import { PrismaClient } from '../generated/prisma';
+import {
+  connectPrismaDatabase,
+  migrationsDirOf,
+  rawSqlKit,
+  type PrismaDatabase,
+} from '@shop/database';
+import { Prisma, PrismaClient } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -11,3 +16,6 @@ export type Database = PrismaDatabase<PrismaClient>;
 export function connectDatabase(databaseUrl: string, poolSize: number): Database {
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
+
+/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/platform';
 import type { Stoppable } from '@shop/federation';
 import type { DeliverySettings } from '../config';
-import { Prisma, type Channel, type Database } from '../db';
+import { SQL_NOW, type Prisma, type Channel, type Database, tableOf } from '../db';
 import { DeliveryFailure, type DeliveryChannel } from './channel';
 import type { DeliveryMetrics } from './delivery.metrics';
 
@@ -32,7 +32,7 @@ export class DeliveryDispatcher {
     private readonly metrics: DeliveryMetrics,
     private readonly log: Logger,
   ) {
-    this.deliveries = Prisma.raw(`"${db.schema}"."Delivery"`);
+    this.deliveries = tableOf(db, 'Delivery');
   }
 
   /** New deliveries were committed: a pass runs now (or right after the one under way). */
@@ -71,7 +71,7 @@ export class DeliveryDispatcher {
       async (tx) => {
         const [due] = await tx.$queryRaw<{ id: string }[]>`
           SELECT "id"::text FROM ${this.deliveries}
-          WHERE "status" = 'PENDING' AND "nextAttemptAt" <= (now() AT TIME ZONE 'UTC')
+          WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${SQL_NOW}
           ORDER BY "nextAttemptAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
         if (!due) return false;
         const delivery = await tx.delivery.findUniqueOrThrow({

@@ -11,7 +11,7 @@ import {
   requireUserOrService,
 } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
-import { Prisma, type Database, type SagaStep } from '../db';
+import { type Prisma, type Database, type SagaStep, tableOf } from '../db';
 import type { OrderOutbox } from '../db';
 import type { OrderFilter } from './order.input';
 import type { OrderItem } from './order-item.type';
@@ -145,7 +145,7 @@ export class OrderService {
     const pages = new Map<string, OrderRow[]>(userIds.map((id) => [id, []]));
     const ids = userIds.filter(isUuid);
     if (ids.length === 0) return pages;
-    const table = Prisma.raw(`"${this.db.schema}"."Order"`);
+    const table = tableOf(this.db, 'Order');
     const rows = await this.db.prisma.$queryRaw<OrderRow[]>`
       SELECT "id", "number", "userId", "status", "totalAmount", "totalCurrency",
              "shipLine1", "shipLine2", "shipCity", "shipPostalCode", "shipCountry", "createdAt"

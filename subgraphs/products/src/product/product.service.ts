@@ -10,7 +10,7 @@ import {
 } from '@shop/federation';
 import { BadUserInputError, NotFoundError, trimmedText } from '@shop/platform';
 import type { CategoryService } from '../category/category.service';
-import { Prisma, type Database, type ProductOutbox } from '../db';
+import { type Prisma, type Database, type ProductOutbox, tableOf } from '../db';
 import { validPrice } from './price';
 import { placeholderImage, validImages } from './product-images';
 import type { ProductImage } from './product-image.type';
@@ -104,7 +104,7 @@ export class ProductService {
   async updatePrice(productId: string, price: MoneyInput, correlationId: string): Promise<Product> {
     const next = validPrice(price);
     if (!isUuid(productId)) throw new NotFoundError('Product not found');
-    const table = Prisma.raw(`"${this.db.schema}"."Product"`);
+    const table = tableOf(this.db, 'Product');
     const product = await this.db.prisma.$transaction(async (tx) => {
       const [current] = await tx.$queryRaw<{ priceAmount: number; priceCurrency: string }[]>`
         SELECT "priceAmount", "priceCurrency" FROM ${table} WHERE id = ${productId}::uuid FOR UPDATE`;

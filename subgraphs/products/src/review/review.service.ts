@@ -14,7 +14,7 @@ import {
   NotFoundError,
   trimmedText,
 } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { tableOf, type Database } from '../db';
 import { productColumns, toProduct } from '../product/product.mapper';
 import type { Product } from '../product/product.type';
 import type { AddReviewInput } from './review.input';
@@ -104,7 +104,7 @@ export class ReviewService {
     first: number,
   ): Promise<Map<string, ReviewRow[]>> {
     assertPageSize(first);
-    const table = Prisma.raw(`"${this.db.schema}"."Review"`);
+    const table = tableOf(this.db, 'Review');
     const rows = await this.db.prisma.$queryRaw<ReviewRow[]>`
       SELECT "id", "productId", "authorId", "rating", "title", "body", "createdAt"
       FROM (

@@ -1,6 +1,6 @@
 import type { EventDataOf, EventEnvelope } from '@shop/events';
 import { isUuid } from '@shop/federation';
-import { Prisma, type Database } from '../db';
+import { type Prisma, type Database, tableOf } from '../db';
 
 type StockChanged = EventEnvelope<'StockChanged', EventDataOf<'inventory.events', 'StockChanged'>>;
 
@@ -19,8 +19,8 @@ export class ProductStockService {
   async applyStockChange(tx: Prisma.TransactionClient, event: StockChanged): Promise<void> {
     const { productId, inStock } = event.data;
     if (!isUuid(productId)) return;
-    const stock = Prisma.raw(`"${this.db.schema}"."ProductStock"`);
-    const products = Prisma.raw(`"${this.db.schema}"."Product"`);
+    const stock = tableOf(this.db, 'ProductStock');
+    const products = tableOf(this.db, 'Product');
     await tx.$executeRaw`
       INSERT INTO ${stock} ("productId", "inStock", "stockVersion", "updatedAt")
       SELECT p.id, ${inStock}, ${event.version}, now() FROM ${products} p WHERE p.id = ${productId}::uuid

@@ -1,12 +1,11 @@
 import type { ProductSnapshot } from '@shop/events';
-import { Prisma, type Database } from '../db';
+import { SQL_NOW, type Prisma, type Database, tableOf } from '../db';
 
 /**
  * The database's clock as Prisma stores DateTime (UTC in a timestamp without
  * time zone), so rows written here and rows written through the client
  * compare correctly, and a rebuild's start time comes from the same clock.
  */
-export const NOW_UTC = Prisma.raw(`(now() AT TIME ZONE 'UTC')`);
 
 /**
  * Applies product and stock events to the index, inside the consumer's
@@ -19,8 +18,8 @@ export class IndexingService {
   private readonly stock: Prisma.Sql;
 
   constructor(db: Pick<Database, 'schema'>) {
-    this.documents = Prisma.raw(`"${db.schema}"."SearchDocument"`);
-    this.stock = Prisma.raw(`"${db.schema}"."StockProjection"`);
+    this.documents = tableOf(db, 'SearchDocument');
+    this.stock = tableOf(db, 'StockProjection');
   }
 
   /**
@@ -42,7 +41,7 @@ export class IndexingService {
       SELECT p.id, ${product.name}, ${product.description}, ${product.categoryId}::uuid,
              ${product.categoryName}, ${product.price.amount}::int, ${product.price.currency},
              coalesce(s."inStock", false), ${product.archived === true}, ${version}::int,
-             coalesce(s."version", 0), ${NOW_UTC}
+             coalesce(s."version", 0), ${SQL_NOW}
       FROM (SELECT ${product.productId}::uuid AS id) p
       LEFT JOIN ${this.stock} s ON s."productId" = p.id
       ON CONFLICT ("productId") DO UPDATE SET
@@ -70,7 +69,7 @@ export class IndexingService {
   ): Promise<void> {
     await tx.$executeRaw`
       INSERT INTO ${this.stock} AS s ("productId", "inStock", "version", "updatedAt")
-      VALUES (${productId}::uuid, ${inStock}, ${version}::int, ${NOW_UTC})
+      VALUES (${productId}::uuid, ${inStock}, ${version}::int, ${SQL_NOW})
       ON CONFLICT ("productId") DO UPDATE SET
         "inStock" = excluded."inStock",
         "version" = excluded."version",
@@ -78,7 +77,7 @@ export class IndexingService {
       WHERE s."version" < excluded."version"`;
     await tx.$executeRaw`
       UPDATE ${this.documents}
-      SET "inStock" = ${inStock}, "stockVersion" = ${version}::int, "updatedAt" = ${NOW_UTC}
+      SET "inStock" = ${inStock}, "stockVersion" = ${version}::int, "updatedAt" = ${SQL_NOW}
       WHERE "productId" = ${productId}::uuid AND "stockVersion" < ${version}::int`;
   }
 }

@@ -1,6 +1,5 @@
 import type { ProductSnapshot } from '@shop/events';
-import { Prisma, type Database } from '../db';
-import { NOW_UTC } from '../indexing/indexing.service';
+import { SQL_NOW, type Prisma, type Database, tableOf } from '../db';
 import type { CatalogSource } from './catalog-source';
 
 export interface RebuildResult {
@@ -27,8 +26,8 @@ export class IndexRebuildService {
     private readonly db: Database,
     private readonly source: CatalogSource,
   ) {
-    this.documents = Prisma.raw(`"${db.schema}"."SearchDocument"`);
-    this.stock = Prisma.raw(`"${db.schema}"."StockProjection"`);
+    this.documents = tableOf(db, 'SearchDocument');
+    this.stock = tableOf(db, 'StockProjection');
   }
 
   async rebuild(): Promise<RebuildResult> {
@@ -46,7 +45,7 @@ export class IndexRebuildService {
   /** The database's clock, at the precision updatedAt is stored with, as text to pass back. */
   private async now(): Promise<string> {
     const [row] = await this.db.prisma.$queryRaw<{ now: string }[]>`
-      SELECT ${NOW_UTC}::timestamp(3)::text AS now`;
+      SELECT ${SQL_NOW}::timestamp(3)::text AS now`;
     if (!row) throw new Error('The database did not tell its time');
     return row.now;
   }
@@ -70,7 +69,7 @@ export class IndexRebuildService {
              p."priceAmount", p."priceCurrency",
              CASE WHEN s."updatedAt" >= ${startedAt}::timestamp THEN s."inStock"
                   ELSE p."inStock" END,
-             false, 0, coalesce(s."version", 0), ${NOW_UTC}
+             false, 0, coalesce(s."version", 0), ${SQL_NOW}
       FROM unnest(
         ${column((product) => product.productId)}::uuid[],
         ${column((product) => product.name)}::text[],

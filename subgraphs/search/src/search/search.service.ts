@@ -1,6 +1,6 @@
 import { assertPageSize, decodeCursor, encodeCursor, isUuid, toConnection } from '@shop/federation';
 import { BadUserInputError } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { Prisma, type Database, tableOf } from '../db';
 import type { ProductStub } from '../product/product.stub';
 import type { SearchResultConnection } from './search.connection';
 import type { SearchFilter } from './search.input';
@@ -76,7 +76,7 @@ export class SearchService {
    * to the row's own on the next page.
    */
   private matches(text: string, filter: SearchFilter): Prisma.Sql {
-    const table = Prisma.raw(`"${this.db.schema}"."SearchDocument"`);
+    const table = tableOf(this.db, 'SearchDocument');
     const categoryIds = filter.categoryIds ?? [];
     const inCategories =
       categoryIds.length > 0

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { Prisma, type Database, tableOf } from '../db';
 import { searchText } from '../search/search-text';
 
 export const DEFAULT_SUGGESTIONS = 5;
@@ -39,7 +39,7 @@ export class SuggestionService {
  * part (weight A) of the tsvector and its GIN index.
  */
 export function suggestionsQuery(schema: string, text: string, limit: number): Prisma.Sql {
-  const table = Prisma.raw(`"${schema}"."SearchDocument"`);
+  const table = tableOf({ schema }, 'SearchDocument');
   const startsWith = Prisma.sql`lower(d."name") LIKE lower(${escapeLike(text)}::text) || '%'`;
   // Words of letters and digits only, so nothing the user typed is tsquery syntax; `:*A` is a
   // prefix match limited to weight A, the name, since the suggestions are names.

@@ -1,6 +1,6 @@
 import { isUuid } from '@shop/federation';
 import { BadUserInputError, NotFoundError, trimmedText } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { tableOf, type Database } from '../db';
 import type { AddressInput } from './address.input';
 import type { Address } from './address.type';
 
@@ -35,7 +35,7 @@ export class AddressService {
   async add(userId: string, input: AddressInput): Promise<Address> {
     const data = validAddress(input);
     if (!isUuid(userId)) throw new NotFoundError('User not found');
-    const users = Prisma.raw(`"${this.db.schema}"."User"`);
+    const users = tableOf(this.db, 'User');
     return this.db.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM ${users} WHERE id = ${userId}::uuid FOR UPDATE`;

@@ -6,7 +6,7 @@ import {
   type AttemptBackoffSettings,
   type Logger,
 } from '@shop/platform';
-import { Prisma, type Database } from '../db';
+import { tableOf, type Database } from '../db';
 
 /** How often an instance deletes the rows of windows that have ended. */
 const SWEEP_EVERY_MS = 60_000;
@@ -55,7 +55,7 @@ export class LoginThrottle {
    */
   async begin(email: string): Promise<void> {
     const emailHash = hashOf(email);
-    const table = Prisma.raw(`"${this.db.schema}"."LoginThrottle"`);
+    const table = tableOf(this.db, 'LoginThrottle');
     const decision = await this.db.prisma.$transaction(async (tx) => {
       // Creates the row if missing (a window long over) and locks it until commit.
       const [row] = await tx.$queryRaw<
