@@ -50,6 +50,7 @@ const FREE_PORTS = Object.fromEntries(
     'PAYMENTS_PORT',
     'INVENTORY_PORT',
     'SEARCH_PORT',
+    'NOTIFICATIONS_PORT',
   ].map((key) => [key, '0']),
 );
 

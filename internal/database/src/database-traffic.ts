@@ -20,13 +20,15 @@ export const databaseTraffic: DatabaseTraffic = { roundTrips: 0, statements: 0 }
 /** Counts every query the pool's connections send into databaseTraffic; answers the pool. */
 export function countDatabaseTraffic(pool: pg.Pool): pg.Pool {
   pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
       const [first] = args;
       const text = typeof first === 'string' ? first : (first as { text?: string } | null)?.text;
       databaseTraffic.roundTrips++;
       if (!text || !TRANSACTION_CONTROL.test(text)) databaseTraffic.statements++;
-      return query(...args);
+      // The class's query as it is at each call, not as it was at connect: whatever observes
+      // pg.Client.prototype.query later (the statement-counting tests) still sees every query.
+      const query = Object.getPrototypeOf(client).query as (...args: unknown[]) => unknown;
+      return query.apply(client, args);
     }) as typeof client.query;
   });
   return pool;

@@ -13,6 +13,7 @@ export * from './startup-error';
 export * from './postgres-url';
 export * from './validation/text';
 export * from './validation/luhn';
+export * from './validation/numbers';
 export * from './async-queue';
 export * from './attempt-backoff';
 export * from './http/request-id';

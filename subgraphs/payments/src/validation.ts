@@ -1,7 +1,5 @@
-import { isUuid, MAX_MONEY_AMOUNT } from '@shop/federation';
-import { BadUserInputError, trimmedText } from '@shop/platform';
-
-const MAX_KEY_LENGTH = 200;
+import { MAX_MONEY_AMOUNT } from '@shop/federation';
+import { BadUserInputError } from '@shop/platform';
 
 /** A positive amount in minor units, or BAD_USER_INPUT. */
 export function amountOf(value: number): number {
@@ -16,14 +14,6 @@ export function amountOf(value: number): number {
   return value;
 }
 
-/** A whole number from min to max, or BAD_USER_INPUT naming the field. */
-export function integerIn(value: number, field: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new BadUserInputError(`${field} must be an integer from ${min} to ${max}`, { field });
-  }
-  return value;
-}
-
 /** An ISO 4217 code, upper-cased, or BAD_USER_INPUT. */
 export function currencyOf(value: string): string {
   const code = value.trim().toUpperCase();
@@ -31,14 +21,4 @@ export function currencyOf(value: string): string {
     throw new BadUserInputError('currency must be an ISO 4217 code', { field: 'currency' });
   }
   return code;
-}
-
-export function idempotencyKeyOf(value: string): string {
-  return trimmedText(value, 'idempotencyKey', 1, MAX_KEY_LENGTH);
-}
-
-/** The value, or BAD_USER_INPUT naming the field when it is not a UUID (every id here is one). */
-export function uuidOf(value: string, field: string): string {
-  if (!isUuid(value)) throw new BadUserInputError(`${field} must be a UUID`, { field });
-  return value;
 }

@@ -9,9 +9,8 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import { liveTopics, type LivePayload } from '@shop/events';
-import { requireAdmin } from '@shop/federation';
+import { requireAdmin, uuidOf } from '@shop/federation';
 import type { InventoryContext } from '../context';
-import { uuidOf } from '../validation';
 import { InventoryChange } from './inventory-change.type';
 import { LowStockAlert } from './low-stock-alert.type';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '@shop/federation';
-import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
+import { isUuid, idempotencyKeyOf, uuidOf } from '@shop/federation';
+import { BadUserInputError, ConflictError, NotFoundError, integerIn } from '@shop/platform';
 import {
   SQL_NOW,
   STOCK_TRANSACTION,
@@ -12,7 +12,6 @@ import {
 } from '../db';
 import type { StockEvents } from '../stock/stock-events';
 import { MAX_QUANTITY } from '../stock/stock.service';
-import { integerIn, uuidOf } from '../validation';
 import {
   allocate,
   mergeLines,
@@ -25,7 +24,6 @@ import type { Reservation, ReserveRequest } from './reservation.types';
 const MAX_RESERVATION_LINES = 100;
 /** A hold lasts at most a day; a checkout that needs longer has failed. */
 const MAX_TTL_SECONDS = 86_400;
-const MAX_KEY_LENGTH = 200;
 
 const reservationColumns = {
   id: true,
@@ -90,7 +88,7 @@ export class ReservationService {
    */
   async reserve(request: ReserveRequest): Promise<Reservation> {
     const orderId = uuidOf(request.orderId, 'orderId');
-    const idempotencyKey = validKey(request.idempotencyKey);
+    const idempotencyKey = idempotencyKeyOf(request.idempotencyKey);
     const ttlSeconds = integerIn(request.ttlSeconds, 'ttlSeconds', 1, MAX_TTL_SECONDS);
     const lines = validLines(request.lines);
     const productIds = lines.map((line) => line.productId).sort();
@@ -335,15 +333,6 @@ export class ReservationService {
   private byId(tx: Prisma.TransactionClient, id: string): Promise<Reservation> {
     return tx.reservation.findUniqueOrThrow({ where: { id }, select: reservationColumns });
   }
-}
-
-function validKey(key: string): string {
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new BadUserInputError(`idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters long`, {
-      field: 'idempotencyKey',
-    });
-  }
-  return key;
 }
 
 function validLines(lines: readonly RequestedLine[]): RequestedLine[] {

@@ -1,5 +1,5 @@
-import { isUuid } from '@shop/federation';
-import { NotFoundError } from '@shop/platform';
+import { isUuid, uuidOf } from '@shop/federation';
+import { NotFoundError, integerIn } from '@shop/platform';
 import {
   SQL_NOW,
   STOCK_TRANSACTION,
@@ -8,7 +8,6 @@ import {
   type InventoryOutbox,
   type Prisma,
 } from '../db';
-import { integerIn, uuidOf } from '../validation';
 import { warehouseColumns } from '../warehouse/warehouse.service';
 import type { RestockInput } from './restock.input';
 import type { StockEvents } from './stock-events';

@@ -6,6 +6,7 @@ import {
   MAX_MONEY_AMOUNT,
   requireUser,
   ServiceUnavailableError,
+  idempotencyKeyOf,
 } from '@shop/federation';
 import {
   BadUserInputError,
@@ -27,7 +28,6 @@ import {
   type SagaRun,
 } from './checkout-saga';
 
-const MAX_KEY_LENGTH = 200;
 const POLL_MS = 50;
 
 /**
@@ -48,12 +48,7 @@ export class CheckoutService {
     requestId?: string,
   ): Promise<Order> {
     const { userId } = requireUser(identity);
-    const idempotencyKey = input.idempotencyKey;
-    if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH) {
-      throw new BadUserInputError(`idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters long`, {
-        field: 'idempotencyKey',
-      });
-    }
+    const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
     const existing = await this.orderIdOfKey(userId, idempotencyKey);
     if (existing) return this.settle(existing, requestId);
 

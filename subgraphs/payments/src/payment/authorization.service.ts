@@ -1,8 +1,8 @@
-import { isUuid, isUniqueViolation } from '@shop/federation';
-import { ConflictError, NotFoundError } from '@shop/platform';
+import { isUuid, isUniqueViolation, idempotencyKeyOf, uuidOf } from '@shop/federation';
+import { ConflictError, NotFoundError, integerIn } from '@shop/platform';
 import type { FraudSettings } from '../config';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
-import { amountOf, currencyOf, idempotencyKeyOf, integerIn, uuidOf } from '../validation';
+import { amountOf, currencyOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
 import { answer } from './payment-answer';
 import type { Payment } from './payment.type';

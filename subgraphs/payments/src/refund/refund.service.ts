@@ -1,4 +1,4 @@
-import { isUuid, isUniqueViolation } from '@shop/federation';
+import { isUuid, isUniqueViolation, idempotencyKeyOf } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError, trimmedText } from '@shop/platform';
 import {
   PAYMENT_TRANSACTION,
@@ -10,7 +10,7 @@ import {
 import { paymentColumns, toPayment } from '../payment/payment.mapper';
 import type { Payment } from '../payment/payment.type';
 import type { CardProcessor } from '../processor/card-processor';
-import { amountOf, idempotencyKeyOf } from '../validation';
+import { amountOf } from '../validation';
 import { refundColumns, toRefund } from './refund.mapper';
 import type { Refund } from './refund.type';
 
