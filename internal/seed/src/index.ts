@@ -1,6 +1,7 @@
 import { seedId } from './ids';
 
 export { seedId } from './ids';
+export { SEED_TRANSACTION } from './seed-transaction';
 
 // Each subgraph seeds only its own tables from this module. Ids are derived from stable keys
 // (slugs, emails, codes), so references across subgraph databases line up without coordination.

@@ -1,4 +1,4 @@
-import { seedData } from '@shop/seed';
+import { seedData, SEED_TRANSACTION } from '@shop/seed';
 import type { Database } from './db';
 
 /**
@@ -15,6 +15,6 @@ export async function seedInventory(db: Database): Promise<boolean> {
     await tx.stockLevel.createMany({
       data: seedData.stock.map((row) => ({ ...row, reserved: 0 })),
     });
-  });
+  }, SEED_TRANSACTION);
   return true;
 }

@@ -1,4 +1,4 @@
-import { seedData, seedId } from '@shop/seed';
+import { seedData, seedId, SEED_TRANSACTION } from '@shop/seed';
 import type { Database } from './db';
 
 const HOUR = 60 * 60 * 1000;
@@ -100,6 +100,6 @@ export async function seedOrders(db: Database): Promise<boolean> {
         })),
       ),
     });
-  });
+  }, SEED_TRANSACTION);
   return true;
 }

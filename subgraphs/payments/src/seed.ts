@@ -1,4 +1,4 @@
-import { seedData, seedId } from '@shop/seed';
+import { seedData, seedId, SEED_TRANSACTION } from '@shop/seed';
 import type { Database } from './db';
 
 /**
@@ -43,6 +43,6 @@ export async function seedPayments(db: Database): Promise<boolean> {
         })),
       ),
     });
-  });
+  }, SEED_TRANSACTION);
   return true;
 }

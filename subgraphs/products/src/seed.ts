@@ -1,4 +1,4 @@
-import { seedData } from '@shop/seed';
+import { seedData, SEED_TRANSACTION } from '@shop/seed';
 import type { Database } from './db';
 import { placeholderImage } from './product/product-images';
 
@@ -67,6 +67,6 @@ export async function seedProducts(db: Database): Promise<boolean> {
       ),
       skipDuplicates: true,
     });
-  });
+  }, SEED_TRANSACTION);
   return true;
 }

@@ -1,5 +1,5 @@
 import { Outbox } from '@shop/events';
-import { seedAdminId, seedData } from '@shop/seed';
+import { seedAdminId, seedData, SEED_TRANSACTION } from '@shop/seed';
 import type { SeedAdmin } from './config';
 import { Role, USERS_STREAM, type Database } from './db';
 import { hashPassword } from './password/password.service';
@@ -41,6 +41,6 @@ export async function seedUsers(db: Database, admin: SeedAdmin): Promise<boolean
     await tx.address.createMany({ data: [...seedData.addresses] });
     const outbox = new Outbox(USERS_STREAM, db.schema);
     for (const user of users) await recordRegistered(outbox, tx, user);
-  });
+  }, SEED_TRANSACTION);
   return true;
 }
