@@ -39,6 +39,9 @@ function countStatements() {
   };
 }
 
+/** The subgraphs a Products page with inventory and review authors reads. */
+const PAGE_SUBGRAPHS = ['products', 'inventory', 'users'];
+
 const PRODUCTS = `query($first: Int!) { products(first: $first) { totalCount edges { node {
   id name price { amount currency } inventory { available inStock warehouses { warehouse { name } onHand } }
   reviews(first: 5) { edges { node { rating author { id name } } } } } } } }`;
@@ -78,7 +81,11 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
       expect(result.errors).toBeUndefined();
       const edges = (result.data as { products: { edges: unknown[] } }).products.edges;
       expect(edges).toHaveLength(first);
-      return Object.fromEntries(counter.counts);
+      // The subgraphs this page reads; the others' background jobs (payments' expiry sweep, event
+      // consumers) query on their own schedule, which a request's count must not depend on.
+      return Object.fromEntries(
+        [...counter.counts].filter(([subgraph]) => PAGE_SUBGRAPHS.includes(subgraph)),
+      );
     } finally {
       counter.restore();
     }
@@ -88,7 +95,7 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
     const ten = await statementsFor(10);
     const fifty = await statementsFor(50);
     expect(fifty).toEqual(ten);
-    for (const subgraph of ['products', 'inventory', 'users']) {
+    for (const subgraph of PAGE_SUBGRAPHS) {
       expect(fifty[subgraph]).toBeGreaterThan(0);
       expect(fifty[subgraph]).toBeLessThanOrEqual(6);
     }
