@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, graphqlRequest, TcpRelay, type GraphQLResponse } from '@shop/testing';
+import { graphqlRequest, TcpRelay, type GraphQLResponse } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { ProductPageDocument } from '../../clients/generated/operations';
 import { startTestStack, type RunningStack } from './support/test-stack';
@@ -34,12 +34,12 @@ describe('the product page while the inventory subgraph is down', () => {
   let relay: TcpRelay;
 
   beforeAll(async () => {
-    const inventoryPort = await freePort();
-    // Between the router and inventory, so the router really loses it.
-    relay = new TcpRelay(inventoryPort);
+    // Between the router and inventory, so the router really loses it. Inventory listens on a
+    // port of the system's choice, which the relay is told once it is known.
+    relay = new TcpRelay(0);
     await relay.listen();
     stack = await startTestStack({
-      INVENTORY_PORT: String(inventoryPort),
+      INVENTORY_PORT: '0',
       SUBGRAPH_URL_INVENTORY: `http://127.0.0.1:${relay.port}/graphql`,
       ENTITY_CACHE: 'false',
       RATE_LIMIT_PER_SECOND: '0',
@@ -47,6 +47,7 @@ describe('the product page while the inventory subgraph is down', () => {
       SUBGRAPH_TIMEOUT_MS_INVENTORY: String(INVENTORY_TIMEOUT_MS),
       SUBGRAPH_BREAKER_COOLDOWN_MS: String(BREAKER_COOLDOWN_MS),
     });
+    relay.targetPort = stack.subgraphs.find((subgraph) => subgraph.name === 'inventory')!.port;
   }, 60_000);
 
   afterAll(async () => {

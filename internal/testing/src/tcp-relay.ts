@@ -24,8 +24,13 @@ export class TcpRelay {
   private readonly server: Server;
   port = 0;
 
+  /**
+   * `targetPort` may be set after the relay listens: a service started on a
+   * port of the system's choice (0) is known only once it listens, and a port
+   * chosen beforehand (freePort) can be taken by another process meanwhile.
+   */
   constructor(
-    private readonly targetPort: number,
+    public targetPort: number,
     private readonly targetHost = '127.0.0.1',
   ) {
     this.server = createServer((client) => this.accept(client));
