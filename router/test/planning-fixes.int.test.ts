@@ -48,6 +48,7 @@ const statsTypeDefs = parse(`${FEDERATION}
 /** Two labels of one product, each computed from the price in its own currency. */
 const pricingTypeDefs = parse(`${FEDERATION}
   type Query { product: Product products: [Product] broken: String }
+  type Mutation { touchProduct: Product }
   type Product @key(fields: "id") { id: ID! price(currency: String!): Int }`);
 const labelsTypeDefs = parse(`${FEDERATION}
   type Product @key(fields: "id") {
@@ -273,6 +274,7 @@ describe('planning right where the reference planner is wrong', () => {
   describe('two @requires of one field with different arguments', () => {
     let pricing: TestSubgraph[];
     let priced: GatewaySetup;
+    let touches = 0;
 
     beforeAll(async () => {
       const product = (id: string) => ({ id });
@@ -283,6 +285,12 @@ describe('planning right where the reference planner is wrong', () => {
             products: () => [product('p1'), product('p2')],
             broken: () => {
               throw new Error('broken on purpose');
+            },
+          },
+          Mutation: {
+            touchProduct: () => {
+              touches += 1;
+              return product('p1');
             },
           },
           Product: {
@@ -311,6 +319,29 @@ describe('planning right where the reference planner is wrong', () => {
     it('computes each from its own value', async () => {
       const result = await run('{ product { usdLabel eurLabel } }', {}, priced.executor);
       expect(result).toEqual({ data: { product: { usdLabel: '$110', eurLabel: '€100' } } });
+    });
+
+    it('refuses them in a mutation, which would have to run twice, before anything runs', async () => {
+      const touchesBefore = touches;
+      const result = await run(
+        'mutation { touchProduct { usdLabel eurLabel } }',
+        {},
+        priced.executor,
+      );
+      expect(result).toEqual({
+        errors: [
+          expect.objectContaining({
+            message:
+              'The supergraph cannot answer this operation: a mutation cannot read two requirements of one field with different arguments; read them in a query after it',
+            extensions: expect.objectContaining({ code: 'QUERY_PLANNING_FAILED' }),
+          }),
+        ],
+      });
+      expect(touches).toBe(touchesBefore);
+      // One requirement's variant in a mutation is answered as usual.
+      const one = await run('mutation { touchProduct { usdLabel } }', {}, priced.executor);
+      expect(one).toEqual({ data: { touchProduct: { usdLabel: '$110' } } });
+      expect(touches).toBe(touchesBefore + 1);
     });
 
     it('refuses them in a subscription, which one upstream subscription cannot answer', async () => {

@@ -387,6 +387,20 @@ export class QueryPlanExecutor {
       const refusal = new QueryPlanningError('the plan asks no subgraph for its fields');
       return { key, plan, isQuery, refusal };
     }
+    if (
+      operation.rootKind === 'mutation' &&
+      hasClashingRequirements(
+        document,
+        this.options.planner.schema,
+        this.options.planner.requirements,
+      )
+    ) {
+      // Each variant needs a plan of its own, and a second plan would run the mutation again.
+      const refusal = new QueryPlanningError(
+        'a mutation cannot read two requirements of one field with different arguments; read them in a query after it',
+      );
+      return { key, plan, isQuery, refusal };
+    }
     const unresolvable = unresolvableEntityFetch(plan, this.options.planner.entityKeys);
     if (unresolvable) return { key, plan, isQuery, refusal: new QueryPlanningError(unresolvable) };
     const shaper = new ResponseShaper(operation, this.apiTypes, renamed);

@@ -172,7 +172,8 @@ export function separateFromRequirements(
  * of such fields and drops the others, so each is planned with its own
  * requirement; the next one's fetch of the requirement overwrites the tree's
  * value only after the previous ones have used it. A query only: a mutation
- * would run twice. Returns the operation alone when nothing clashes.
+ * would run twice (the executor refuses a mutation that clashes). Returns
+ * the operation alone when nothing clashes.
  */
 export function splitByRequirementVariants(
   document: DocumentNode,
@@ -216,7 +217,7 @@ export function splitByRequirementVariants(
  * Whether the operation reads one field with the arguments of two
  * requirements (see splitByRequirementVariants): a subscription that does
  * cannot be answered, since each part would be an upstream subscription of
- * its own.
+ * its own, nor a mutation, since each part would run it again.
  */
 export function hasClashingRequirements(
   document: DocumentNode,
