@@ -12,8 +12,8 @@ const RECOVERY_INTERVAL_MS = 5_000;
 
 /**
  * What runs beside the server (the relay of orders.events is launchSubgraph's):
- * the live feed of status moves for subscriptions, the price projection fed
- * by products.events, and the recovery of checkout sagas interrupted by a
+ * the live feed of status moves for subscriptions, the product projection
+ * (names, prices, off sale) fed by products.events, and the recovery of checkout sagas interrupted by a
  * crash (once at start, then periodically).
  */
 export function startOrdersBackground(
@@ -30,6 +30,8 @@ export function startOrdersBackground(
     handlers: {
       ProductCreated: (event, tx) => services.prices.apply(tx, event),
       ProductPriceChanged: (event, tx) => services.prices.apply(tx, event),
+      ProductUpdated: (event, tx) => services.prices.apply(tx, event),
+      ProductArchived: (event, tx) => services.prices.apply(tx, event),
     },
     log,
   });

@@ -452,6 +452,88 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
     });
   });
 
+  describe('products taken off sale', () => {
+    const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id } }`;
+
+    it('follows renames and archiving: an archived product goes into no cart, and a cart holding it is refused at checkout', async () => {
+      const productId = randomUUID();
+      const customer = newCustomer();
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductCreated',
+          productId,
+          snapshot(productId, 'Stool', 3000),
+          1,
+        ),
+      );
+      expect(errorCodes(await addToCart(customer, productId, 2))).toEqual([]);
+
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductUpdated',
+          productId,
+          snapshot(productId, 'Bar stool', 3000),
+          2,
+        ),
+      );
+      expect(await priceOf(productId)).toMatchObject({ name: 'Bar stool', version: 2 });
+
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductArchived',
+          productId,
+          { ...snapshot(productId, 'Bar stool', 3000), archived: true },
+          3,
+        ),
+      );
+      const refused = await addToCart(newCustomer(), productId, 1);
+      expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors![0]!.message).toBe('Bar stool is no longer sold');
+
+      // The line stays in the cart it was in, so its holder sees it and can take it out.
+      expect((await cartOf(customer)).items).toEqual([{ product: { id: productId }, quantity: 2 }]);
+      const checkout = await call(customer, CHECKOUT, {
+        input: { addressId: randomUUID(), paymentMethodId: randomUUID(), idempotencyKey: 'k' },
+      });
+      expect(errorCodes(checkout)).toEqual(['BAD_USER_INPUT']);
+      expect(checkout.errors![0]!.message).toBe(
+        'Bar stool is no longer sold: take it out of the cart to check out',
+      );
+      expect(
+        await count('Order', '"userId" = $1', [customer.kind === 'user' ? customer.userId : '']),
+      ).toBe(0);
+      const removed = await updateCartItem(customer, productId, 0);
+      expect(removed.errors).toBeUndefined();
+      expect(removed.data!.updateCartItem.items).toEqual([]);
+    });
+
+    it('keeps an archived product archived when an older event arrives late', async () => {
+      const productId = randomUUID();
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductArchived',
+          productId,
+          { ...snapshot(productId, 'Lamp', 1500), archived: true },
+          2,
+        ),
+      );
+      await deliver(
+        envelopeOf(
+          'products.events',
+          'ProductCreated',
+          productId,
+          snapshot(productId, 'Lamp', 1500),
+          1,
+        ),
+      );
+      expect(errorCodes(await addToCart(newCustomer(), productId, 1))).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+
   describe('advanceOrder', () => {
     const buyerId = seedData.deliveredOrders[0]!.userId;
 

@@ -16,6 +16,13 @@ interface CartLineRow {
   currency: string;
 }
 
+/** An archived product: readable by id, but no longer put in a cart or bought. */
+export function noLongerSold(name: string, advice?: string): BadUserInputError {
+  return new BadUserInputError(`${name} is no longer sold${advice ? `: ${advice}` : ''}`, {
+    field: 'productId',
+  });
+}
+
 function assertQuantity(quantity: number, min: number): void {
   if (!Number.isInteger(quantity) || quantity < min || quantity > MAX_QUANTITY) {
     throw new BadUserInputError(`quantity must be a whole number from ${min} to ${MAX_QUANTITY}`, {
@@ -46,10 +53,11 @@ export class CartService {
     assertQuantity(quantity, 1);
     if (!isUuid(productId)) throw new NotFoundError('Product not found');
     const known = await this.db.prisma.productPrice.findUnique({
-      select: { productId: true },
+      select: { name: true, archived: true },
       where: { productId },
     });
     if (!known) throw new NotFoundError('Product not found');
+    if (known.archived) throw noLongerSold(known.name);
     const items = tableOf(this.db, 'CartItem');
     const cartId = await this.db.prisma.$transaction(async (tx) => {
       const id = await this.ensureCart(tx, userId);

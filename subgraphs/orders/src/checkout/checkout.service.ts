@@ -15,6 +15,7 @@ import {
   OutOfStockError,
   PaymentDeclinedError,
 } from '@shop/platform';
+import { noLongerSold } from '../cart/cart.service';
 import type { Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
@@ -56,6 +57,8 @@ export class CheckoutService {
     const lines = await this.cartLines(userId);
     const currency = lines[0]?.currency;
     if (!currency) throw new BadUserInputError('The cart is empty', { field: 'cart' });
+    const offSale = lines.find((line) => line.archived);
+    if (offSale) throw noLongerSold(offSale.name, 'take it out of the cart to check out');
     if (lines.some((line) => line.currency !== currency)) {
       throw new BadUserInputError('The cart mixes currencies', { field: 'cart' });
     }
@@ -189,7 +192,8 @@ export class CheckoutService {
     return items.map((item) => {
       const price = priceOf.get(item.productId);
       if (!price) throw new Error(`No price for product ${item.productId} in the cart`);
-      return { ...item, name: price.name, amount: price.amount, currency: price.currency };
+      const { name, amount, currency, archived } = price;
+      return { ...item, name, amount, currency, archived };
     });
   }
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ProductPrice" ADD COLUMN     "archived" BOOLEAN NOT NULL DEFAULT false;
+
