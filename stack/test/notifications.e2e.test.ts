@@ -26,6 +26,7 @@ import {
   checkoutInput,
   DECLINING_CARD,
   newShopper,
+  restock,
   signInAdmin,
   stockedProduct,
   type Headers,
@@ -288,16 +289,30 @@ describe('notifications through the router', () => {
     await eventually(async () => expect(await handled(cancelled!.id)).toBe(true));
     expect((await feedOf(declined)).totalCount).toBe(1);
 
-    // Five units or fewer is low stock (the default threshold): every ADMIN hears of it.
+    // Five units or fewer is low stock (the default threshold): every ADMIN hears of it, by
+    // the product's name once products.events has brought it (another stream than inventory's).
     const scarce = await stockedProduct(url(), admin, {
       name: 'Scarce Teapot',
       price: 900,
-      units: [2],
+      units: [],
     });
+    await eventually(async () => {
+      const [named] = await queryTestDatabase<{ name: string }>(
+        stack.env.DATABASE_URL_NOTIFICATIONS!,
+        `SELECT name FROM "ProductName" WHERE "productId" = $1::uuid`,
+        [scarce.id],
+      );
+      expect(named?.name).toBe(scarce.name);
+    });
+    await restock(url(), admin, scarce.id, 0, 2);
     await eventually(async () => {
       const feed = await graphqlRequest(url(), MyNotificationsDocument, { first: 50 }, admin);
       expect(feed.data!.me!.notifications!.edges.map((edge) => edge.node)).toContainEqual(
-        expect.objectContaining({ kind: 'LOW_STOCK', subjectId: scarce.id }),
+        expect.objectContaining({
+          kind: 'LOW_STOCK',
+          subjectId: scarce.id,
+          body: `${scarce.name} is down to 2 (threshold 5).`,
+        }),
       );
     });
   });

@@ -131,23 +131,28 @@ export async function stockedProduct(
     'createProduct',
   );
   for (const [index, quantity] of options.units.entries()) {
-    dataOf(
-      await graphqlRequest(
-        url,
-        RestockDocument,
-        {
-          input: {
-            productId: createProduct.id,
-            warehouseId: seedData.warehouses[index]!.id,
-            quantity,
-          },
-        },
-        admin,
-      ),
-      'restock',
-    );
+    await restock(url, admin, createProduct.id, index, quantity);
   }
   return { id: createProduct.id, name: createProduct.name };
+}
+
+/** `quantity` more units of the product in the seed's warehouse number `warehouseIndex`, as an ADMIN. */
+export async function restock(
+  url: string,
+  admin: Headers,
+  productId: string,
+  warehouseIndex: number,
+  quantity: number,
+): Promise<void> {
+  dataOf(
+    await graphqlRequest(
+      url,
+      RestockDocument,
+      { input: { productId, warehouseId: seedData.warehouses[warehouseIndex]!.id, quantity } },
+      admin,
+    ),
+    'restock',
+  );
 }
 
 /**

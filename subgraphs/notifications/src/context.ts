@@ -11,6 +11,7 @@ import { MailboxChannel } from './delivery/mailbox-channel';
 import { SmtpChannel } from './delivery/smtp-channel';
 import { NotificationService } from './notification/notification.service';
 import { PreferenceService } from './preference/preference.service';
+import { ProductNameService } from './triggers/product-name.service';
 import { RecipientService } from './triggers/recipient.service';
 import { TriggerService } from './triggers/trigger.service';
 
@@ -36,6 +37,7 @@ export function createServices(
     notifications: new NotificationService(db),
     preferences,
     recipients: new RecipientService(),
+    productNames: new ProductNameService(db),
     triggers: new TriggerService(preferences, {
       storeName: config.mail.storeName,
       messageIdDomain: messageIdDomainOf(config.mail.from),

@@ -29,6 +29,14 @@ describe('renderMessage', () => {
     expect(message.html).not.toContain('<XL>');
   });
 
+  it('names the product low stock is about, or its id when its name has not arrived', () => {
+    const facts = { kind: 'LOW_STOCK', productId: 'p1', available: 2, threshold: 5 } as const;
+    expect(renderMessage({ ...facts, productName: 'Teapot' }, 'Shop').body).toBe(
+      'Teapot is down to 2 (threshold 5).',
+    );
+    expect(renderMessage(facts, 'Shop').body).toBe('Product p1 is down to 2 (threshold 5).');
+  });
+
   it('names an order without a number as "your order"', () => {
     const message = renderMessage({ kind: 'ORDER_SHIPPED', orderId: 'o1' }, 'Shop');
     expect(message.title).toBe('Your order has shipped');

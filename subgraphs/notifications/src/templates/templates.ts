@@ -17,7 +17,14 @@ export type MessageFacts =
   | { kind: 'ORDER_CANCELLED'; orderId: string; number?: number; reason: string }
   | { kind: 'ORDER_REFUNDED'; orderId: string; amount: Money }
   | { kind: 'PAYMENT_UNDER_REVIEW'; orderId: string; amount: Money }
-  | { kind: 'LOW_STOCK'; productId: string; available: number; threshold: number };
+  | {
+      kind: 'LOW_STOCK';
+      productId: string;
+      /** Absent when the product's snapshot has not reached notifications yet. */
+      productName?: string;
+      available: number;
+      threshold: number;
+    };
 
 export type NotificationKindName = MessageFacts['kind'];
 
@@ -126,7 +133,7 @@ function partsOf(facts: MessageFacts): Parts {
     case 'LOW_STOCK':
       return {
         title: 'Low stock',
-        body: `Product ${facts.productId} is down to ${facts.available} (threshold ${facts.threshold}).`,
+        body: `${facts.productName ?? `Product ${facts.productId}`} is down to ${facts.available} (threshold ${facts.threshold}).`,
       };
   }
 }

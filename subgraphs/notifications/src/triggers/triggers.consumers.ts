@@ -14,14 +14,14 @@ const ANNOUNCED_ELSEWHERE = new Set(['PAYMENT_DECLINED']);
 
 /**
  * Feeds notifications from the domain events, and from nothing else: the
- * recipients' addresses from users.events, the messages from orders,
- * payments and inventory. Each event is handled once (processed-event ids)
+ * recipients' addresses from users.events, products' names from
+ * products.events, the messages from orders, payments and inventory. Each event is handled once (processed-event ids)
  * in one transaction with the notifications it makes; the dispatcher is
  * woken when that commits.
  */
 export function startTriggers(
   db: Database,
-  { recipients, triggers, dispatcher }: NotificationsServices,
+  { recipients, productNames, triggers, dispatcher }: NotificationsServices,
   { bus, log }: SubgraphRuntime,
 ): Stoppable {
   const common = {
@@ -36,6 +36,16 @@ export function startTriggers(
       ...common,
       stream: 'users.events',
       handlers: { UserRegistered: (event, tx) => recipients.apply(tx, event.data) },
+    }),
+    consumeEvents({
+      ...common,
+      stream: 'products.events',
+      handlers: {
+        ProductCreated: (event, tx) => productNames.apply(tx, event),
+        ProductUpdated: (event, tx) => productNames.apply(tx, event),
+        ProductPriceChanged: (event, tx) => productNames.apply(tx, event),
+        ProductArchived: (event, tx) => productNames.apply(tx, event),
+      },
     }),
     consumeEvents({
       ...common,
@@ -104,6 +114,7 @@ export function startTriggers(
           triggers.notify(tx, cause, await recipients.adminIds(tx), {
             kind: 'LOW_STOCK',
             productId: data.productId,
+            productName: await productNames.nameOf(tx, data.productId),
             available: data.available,
             threshold: data.threshold,
           }),
