@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BaseContext,
-  isUniqueViolation,
   isUuid,
   MAX_MONEY_AMOUNT,
   requireUser,
@@ -16,7 +16,7 @@ import {
   PaymentDeclinedError,
 } from '@shop/platform';
 import { noLongerSold } from '../cart/cart.service';
-import type { Database } from '../db';
+import { Prisma, tableOf, type Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { BuyerAddresses } from './buyer-addresses';
@@ -30,6 +30,28 @@ import {
 } from './checkout-saga';
 
 const POLL_MS = 50;
+
+/** A cart line at the projection's price, as checkout snapshots it into the order. */
+interface CartLine {
+  productId: string;
+  quantity: number;
+  name: string;
+  amount: number;
+  currency: string;
+  archived: boolean;
+}
+
+/** What the order copies at checkout beside its lines. */
+interface OrderColumns {
+  totalAmount: number;
+  totalCurrency: string;
+  paymentMethodId: string;
+  shipLine1: string;
+  shipLine2: string | null;
+  shipCity: string;
+  shipPostalCode: string;
+  shipCountry: string;
+}
 
 /**
  * The checkout mutation: turns the buyer's cart into an order, once per
@@ -84,48 +106,29 @@ export class CheckoutService {
       shipPostalCode: address.postalCode,
       shipCountry: address.country,
     } as const;
-    let created: SagaOrder;
-    try {
-      const row = await this.db.prisma.order.create({
-        select: { id: true, number: true, createdAt: true, updatedAt: true },
-        data: {
-          ...columns,
-          idempotencyKey,
-          addressId: address.id,
-          items: {
-            create: lines.map((line) => ({
-              productId: line.productId,
-              productName: line.name,
-              quantity: line.quantity,
-              unitPriceAmount: line.amount,
-              unitPriceCurrency: line.currency,
-            })),
-          },
-          statusHistory: { create: { status: 'PENDING', actor: userId } },
-        },
-      });
-      // What the saga would read back: it starts from here without a read.
-      created = {
-        ...columns,
-        ...row,
-        reservationId: null,
-        paymentId: null,
-        failureCode: null,
-        items: lines.map((line) => ({
-          productId: line.productId,
-          quantity: line.quantity,
-          productName: line.name,
-          unitPriceAmount: line.amount,
-          unitPriceCurrency: line.currency,
-        })),
-      };
-    } catch (error) {
+    const placed = await this.placeOrder(userId, idempotencyKey, address.id, columns, lines);
+    if (!placed) {
       // The same checkout racing this one created the order first: answer its outcome.
-      if (!isUniqueViolation(error)) throw error;
       const winner = await this.orderIdOfKey(userId, idempotencyKey);
-      if (!winner) throw error;
+      if (!winner)
+        throw new Error(`No order for the checkout key that conflicted (user ${userId})`);
       return this.settle(winner, requestId);
     }
+    // What the saga would read back: it starts from here without a read.
+    const created: SagaOrder = {
+      ...columns,
+      ...placed,
+      reservationId: null,
+      paymentId: null,
+      failureCode: null,
+      items: lines.map((line) => ({
+        productId: line.productId,
+        quantity: line.quantity,
+        productName: line.name,
+        unitPriceAmount: line.amount,
+        unitPriceCurrency: line.currency,
+      })),
+    };
     return this.drive(created.id, requestId, created);
   }
 
@@ -178,22 +181,67 @@ export class CheckoutService {
     return order?.id ?? null;
   }
 
+  /**
+   * The order PENDING with its lines and first history row, in one statement
+   * (a nested Prisma create took a transaction of five round trips). Nothing
+   * is written, and null answered, when the buyer's key already has an order.
+   */
+  private async placeOrder(
+    userId: string,
+    idempotencyKey: string,
+    addressId: string,
+    columns: OrderColumns,
+    lines: CartLine[],
+  ): Promise<{ id: string; number: number; createdAt: Date; updatedAt: Date } | null> {
+    const id = randomUUID();
+    const now = new Date();
+    const at = Prisma.sql`${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+    const [row] = await this.db.prisma.$queryRaw<{ number: number }[]>`
+      WITH created AS (
+        INSERT INTO ${tableOf(this.db, 'Order')} AS o (
+          id, "userId", status, "sagaStep", "totalAmount", "totalCurrency", "idempotencyKey",
+          "addressId", "paymentMethodId", "shipLine1", "shipLine2", "shipCity", "shipPostalCode",
+          "shipCountry", "createdAt", "updatedAt")
+        VALUES (${id}::uuid, ${userId}::uuid, 'PENDING', 'CREATED', ${columns.totalAmount},
+          ${columns.totalCurrency}, ${idempotencyKey}, ${addressId}::uuid,
+          ${columns.paymentMethodId}::uuid, ${columns.shipLine1}, ${columns.shipLine2},
+          ${columns.shipCity}, ${columns.shipPostalCode}, ${columns.shipCountry}, ${at}, ${at})
+        ON CONFLICT ("userId", "idempotencyKey") DO NOTHING
+        RETURNING id, number, status
+      ), items AS (
+        INSERT INTO ${tableOf(this.db, 'OrderItem')} (
+          id, "orderId", "productId", "productName", quantity, "unitPriceAmount", "unitPriceCurrency")
+        SELECT gen_random_uuid(), created.id, line."productId", line.name, line.quantity,
+               line.amount, line.currency
+          FROM created,
+               unnest(${lines.map((line) => line.productId)}::uuid[],
+                      ${lines.map((line) => line.name)}::text[],
+                      ${lines.map((line) => line.quantity)}::int[],
+                      ${lines.map((line) => line.amount)}::int[],
+                      ${lines.map((line) => line.currency)}::text[])
+                 AS line("productId", name, quantity, amount, currency)
+      ), history AS (
+        INSERT INTO ${tableOf(this.db, 'OrderStatusHistory')} (id, "orderId", status, actor, at)
+        SELECT gen_random_uuid(), created.id, created.status, ${userId}, ${at} FROM created
+      )
+      SELECT number FROM created`;
+    return row ? { id, number: row.number, createdAt: now, updatedAt: now } : null;
+  }
+
   /** The cart's lines at the prices of the projection, snapshotted into the order. */
-  private async cartLines(userId: string) {
-    const items = await this.db.prisma.cartItem.findMany({
-      select: { productId: true, quantity: true },
-      where: { cart: { userId } },
-      orderBy: { productId: 'asc' },
-    });
-    const prices = await this.db.prisma.productPrice.findMany({
-      where: { productId: { in: items.map((item) => item.productId) } },
-    });
-    const priceOf = new Map(prices.map((price) => [price.productId, price]));
-    return items.map((item) => {
-      const price = priceOf.get(item.productId);
-      if (!price) throw new Error(`No price for product ${item.productId} in the cart`);
-      const { name, amount, currency, archived } = price;
-      return { ...item, name, amount, currency, archived };
+  private async cartLines(userId: string): Promise<CartLine[]> {
+    const lines = await this.db.prisma.$queryRaw<
+      (Omit<CartLine, 'name'> & { name: string | null })[]
+    >`
+      SELECT i."productId"::text AS "productId", i.quantity, p.name, p.amount, p.currency, p.archived
+        FROM ${tableOf(this.db, 'CartItem')} i
+        JOIN ${tableOf(this.db, 'Cart')} c ON c.id = i."cartId"
+        LEFT JOIN ${tableOf(this.db, 'ProductPrice')} p ON p."productId" = i."productId"
+       WHERE c."userId" = ${userId}::uuid
+       ORDER BY i."productId"`;
+    return lines.map((line) => {
+      if (line.name === null) throw new Error(`No price for product ${line.productId} in the cart`);
+      return { ...line, name: line.name };
     });
   }
 }
