@@ -4,7 +4,7 @@ import {
   rawSqlKit,
   type PrismaDatabase,
 } from '@shop/database';
-import { Prisma, PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient, type $Enums } from '../generated/prisma';
 
 export {
   AttemptOutcome,
@@ -24,5 +24,9 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `enumOf(db, 'Enum')` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, enumOf, SQL_NOW } = rawSqlKit<
+  Prisma.Sql,
+  Prisma.ModelName,
+  keyof typeof $Enums
+>(Prisma);

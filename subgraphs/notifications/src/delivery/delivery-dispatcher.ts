@@ -1,7 +1,16 @@
 import type { Logger } from '@shop/platform';
 import type { Stoppable } from '@shop/federation';
 import type { DeliverySettings } from '../config';
-import { SQL_NOW, type Prisma, type Channel, type Database, tableOf } from '../db';
+import {
+  enumOf,
+  Prisma,
+  SQL_NOW,
+  tableOf,
+  type AttemptOutcome,
+  type Channel,
+  type Database,
+  type DeliveryStatus,
+} from '../db';
 import { DeliveryFailure, type DeliveryChannel } from './channel';
 import type { DeliveryMetrics } from './delivery.metrics';
 
@@ -65,32 +74,33 @@ export class DeliveryDispatcher {
     };
   }
 
-  /** Sends the most overdue delivery, if one is due and not being sent elsewhere. */
+  /**
+   * Sends the most overdue delivery, if one is due and not being sent
+   * elsewhere: one statement takes it with what sending needs (its
+   * notification's user, the recipient's address) and one records the
+   * outcome with its log line, inside the transaction that holds its row.
+   */
   private deliverOne(): Promise<boolean> {
     return this.db.prisma.$transaction(
       async (tx) => {
-        const [due] = await tx.$queryRaw<{ id: string }[]>`
-          SELECT "id"::text FROM ${this.deliveries}
-          WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${SQL_NOW}
-          ORDER BY "nextAttemptAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
-        if (!due) return false;
-        const delivery = await tx.delivery.findUniqueOrThrow({
-          where: { id: due.id },
-          include: { notification: { select: { userId: true, occurredAt: true } } },
-        });
-        const { userId, occurredAt } = delivery.notification;
-        const recipient =
-          delivery.channel === 'EMAIL'
-            ? await tx.recipient.findUnique({ select: { email: true }, where: { userId } })
-            : null;
-        const attempt = delivery.attempts + 1;
-        const address = delivery.channel === 'EMAIL' ? recipient?.email : userId;
+        const [delivery] = await tx.$queryRaw<DueDelivery[]>`
+          SELECT d."id"::text, d."notificationId"::text, d."channel"::text AS "channel",
+                 d."attempts", d."messageId", d."subject", d."text", d."html",
+                 n."userId"::text AS "userId", n."occurredAt", r."email"
+            FROM ${this.deliveries} d
+            JOIN ${tableOf(this.db, 'Notification')} n ON n."id" = d."notificationId"
+            LEFT JOIN ${tableOf(this.db, 'Recipient')} r ON r."userId" = n."userId"
+           WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= ${SQL_NOW}
+           ORDER BY d."nextAttemptAt" LIMIT 1
+             FOR UPDATE OF d SKIP LOCKED`;
+        if (!delivery) return false;
+        const email = delivery.channel === 'EMAIL' ? (delivery.email ?? undefined) : undefined;
         const outcome = await this.channels[delivery.channel]
           .send({
             deliveryId: delivery.id,
             notificationId: delivery.notificationId,
-            userId,
-            email: recipient?.email,
+            userId: delivery.userId,
+            email,
             messageId: delivery.messageId,
             subject: delivery.subject,
             text: delivery.text,
@@ -107,32 +117,19 @@ export class DeliveryDispatcher {
               ),
             }),
           );
+        const attempt = delivery.attempts + 1;
+        const address = delivery.channel === 'EMAIL' ? (email ?? null) : delivery.userId;
         if (outcome.sent) {
-          await tx.delivery.update({
-            where: { id: delivery.id },
-            data: {
-              status: 'SENT',
-              attempts: attempt,
-              address,
-              sentAt: new Date(),
-              lastError: null,
-              log: { create: { attempt, outcome: 'SENT' } },
-            },
-          });
-          this.metrics.sent(delivery.channel, occurredAt);
+          await this.record(tx, delivery.id, attempt, address, { status: 'SENT', outcome: 'SENT' });
+          this.metrics.sent(delivery.channel, delivery.occurredAt);
           return true;
         }
         const retry = outcome.transient && attempt < this.settings.maxAttempts;
-        await tx.delivery.update({
-          where: { id: delivery.id },
-          data: {
-            status: retry ? 'PENDING' : 'FAILED',
-            attempts: attempt,
-            address,
-            lastError: outcome.error,
-            nextAttemptAt: new Date(Date.now() + this.settings.retryBaseMs * 2 ** (attempt - 1)),
-            log: { create: { attempt, outcome: retry ? 'RETRY' : 'FAILED', error: outcome.error } },
-          },
+        await this.record(tx, delivery.id, attempt, address, {
+          status: retry ? 'PENDING' : 'FAILED',
+          outcome: retry ? 'RETRY' : 'FAILED',
+          error: outcome.error,
+          nextAttemptAt: new Date(Date.now() + this.settings.retryBaseMs * 2 ** (attempt - 1)),
         });
         if (retry) this.metrics.retried(delivery.channel);
         else this.metrics.failed(delivery.channel);
@@ -151,4 +148,50 @@ export class DeliveryDispatcher {
       { timeout: DELIVERY_TRANSACTION_MS },
     );
   }
+
+  /** The delivery's state after an attempt, and the attempt's line in its log, in one statement. */
+  private async record(
+    tx: Prisma.TransactionClient,
+    id: string,
+    attempt: number,
+    address: string | null,
+    result: {
+      status: DeliveryStatus;
+      outcome: AttemptOutcome;
+      error?: string;
+      nextAttemptAt?: Date;
+    },
+  ): Promise<void> {
+    const { status, outcome, error = null, nextAttemptAt } = result;
+    const sentAt = status === 'SENT' ? SQL_NOW : Prisma.sql`NULL`;
+    const next = nextAttemptAt
+      ? Prisma.sql`${nextAttemptAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'`
+      : Prisma.sql`d."nextAttemptAt"`;
+    await tx.$executeRaw`
+      WITH updated AS (
+        UPDATE ${this.deliveries} d
+           SET "status" = ${status}::text::${enumOf(this.db, 'DeliveryStatus')},
+               "attempts" = ${attempt}, "address" = ${address}, "lastError" = ${error},
+               "sentAt" = ${sentAt}, "nextAttemptAt" = ${next}
+         WHERE d."id" = ${id}::uuid
+      )
+      INSERT INTO ${tableOf(this.db, 'DeliveryAttempt')} ("id", "deliveryId", "attempt", "outcome", "error", "at")
+      VALUES (gen_random_uuid(), ${id}::uuid, ${attempt},
+              ${outcome}::text::${enumOf(this.db, 'AttemptOutcome')}, ${error}, ${SQL_NOW})`;
+  }
+}
+
+/** A delivery due to be sent, with what sending it needs. */
+interface DueDelivery {
+  id: string;
+  notificationId: string;
+  channel: Channel;
+  attempts: number;
+  messageId: string;
+  subject: string;
+  text: string;
+  html: string;
+  userId: string;
+  occurredAt: Date;
+  email: string | null;
 }

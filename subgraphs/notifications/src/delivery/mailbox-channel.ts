@@ -21,6 +21,8 @@ export class MailboxChannel implements DeliveryChannel {
     newline: 'unix',
   });
 
+  private folder: Promise<unknown> | undefined;
+
   constructor(
     private readonly dir: string,
     private readonly from: string,
@@ -30,9 +32,15 @@ export class MailboxChannel implements DeliveryChannel {
     const { message: raw } = (await this.transport.sendMail(mailOf(message, this.from))) as {
       message: Buffer;
     };
-    await mkdir(this.dir, { recursive: true });
+    // Made once, not per message; a folder deleted meanwhile is made again on the retry.
+    await (this.folder ??= mkdir(this.dir, { recursive: true }));
     const file = path.join(this.dir, `${message.deliveryId}.eml`);
-    await writeFile(`${file}.partial`, raw);
-    await rename(`${file}.partial`, file);
+    try {
+      await writeFile(`${file}.partial`, raw);
+      await rename(`${file}.partial`, file);
+    } catch (error) {
+      this.folder = undefined;
+      throw error;
+    }
   }
 }
