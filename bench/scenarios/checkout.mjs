@@ -238,7 +238,15 @@ async function checkoutsOn(
   }
 }
 
-const SUBGRAPHS = ['users', 'products', 'orders', 'payments', 'inventory', 'search'];
+const SUBGRAPHS = [
+  'users',
+  'products',
+  'orders',
+  'payments',
+  'inventory',
+  'search',
+  'notifications',
+];
 /** How long the idle stack is watched, for what it does without load. */
 const IDLE_SECONDS = 3;
 
@@ -267,7 +275,7 @@ function since(after, before) {
 }
 
 /**
- * The subgraphs' own counters, summed over all six from their /metrics: GraphQL requests served,
+ * The subgraphs’ own counters, summed over all seven from their /metrics: GraphQL requests served,
  * and the database round trips and statements their processes sent (@shop/database counts them).
  */
 async function subgraphCounters(ports) {
