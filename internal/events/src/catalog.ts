@@ -81,6 +81,8 @@ export interface PaymentEvents {
   PaymentRefunded: { paymentId: string; orderId: string; userId: string; amount: Money };
   /** Authorized, and above the review threshold: captured only once an ADMIN approves. */
   PaymentHeldForReview: { paymentId: string; orderId: string; userId: string; amount: Money };
+  /** An ADMIN's decision on a payment held for review: captured (approved) or given back. */
+  PaymentReviewed: { paymentId: string; orderId: string; userId: string; approved: boolean };
 }
 
 /** Every stream (`<domain>.events`) with the events it carries: the one place event types are named. */

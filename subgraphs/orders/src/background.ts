@@ -13,8 +13,8 @@ const RECOVERY_INTERVAL_MS = 5_000;
 /**
  * What runs beside the server (the relay of orders.events is launchSubgraph's):
  * the live feed of status moves for subscriptions, the product projection
- * (names, prices, off sale) fed by products.events, and the recovery of checkout sagas interrupted by a
- * crash (once at start, then periodically).
+ * (names, prices, off sale) fed by products.events, the recovery of checkout sagas interrupted by a
+ * crash (once at start, then periodically), and the sagas a payment review was decided for.
  */
 export function startOrdersBackground(
   db: Database,
@@ -35,6 +35,26 @@ export function startOrdersBackground(
     },
     log,
   });
+  // Orders whose payment review was decided: their sagas go on once the event is recorded.
+  const reviewed = new Set<string>();
+  const resuming = new Set<Promise<void>>();
+  const reviews = consumeEvents<'payments.events', Prisma.TransactionClient>({
+    bus,
+    stream: 'payments.events',
+    group: GROUP,
+    db,
+    handlers: {
+      PaymentReviewed: async ({ data }) => void reviewed.add(data.orderId),
+    },
+    committed: () => {
+      for (const orderId of reviewed) {
+        reviewed.delete(orderId);
+        const run = services.recovery.resume(orderId, log).finally(() => resuming.delete(run));
+        resuming.add(run);
+      }
+    },
+    log,
+  });
   const recovery = startPeriodicJob(
     {
       intervalMs: RECOVERY_INTERVAL_MS,
@@ -47,6 +67,8 @@ export function startOrdersBackground(
   return {
     async stop() {
       await recovery.stop();
+      await reviews.stop();
+      await Promise.all(resuming);
       await prices.stop();
       await live.stop();
     },

@@ -3,6 +3,7 @@ import type { Identity } from '@shop/identity';
 import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { ADMIN_IDENTITY, eventually, queryTestDatabase } from '@shop/testing';
+import { STALE_SAGA_MS } from '../src/checkout/checkout-saga';
 import { createServices } from '../src/context';
 import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
 import { DECLINES, NO_FUNDS, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
@@ -149,6 +150,28 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     // The buyer's repeated checkout answers the outcome.
     const again = await saga.as(saga.orders.url, buyer.identity, CHECKOUT, { input: buyer.input });
     expect((again.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('PAYMENT_DECLINED');
+  });
+
+  it('goes on as soon as the review is decided, without waiting for recovery', async () => {
+    const approvedProduct = await saga.newProduct(5, 6_000);
+    const approved = await heldCheckout(approvedProduct);
+    const rejectedProduct = await saga.newProduct(5, 6_000);
+    const rejected = await heldCheckout(rejectedProduct);
+
+    expect(await review(approved.paymentId, true)).toBe('SUCCEEDED');
+    expect(await review(rejected.paymentId, false)).toBe('DECLINED');
+    // Recovery takes a saga up only STALE_SAGA_MS after its last step, which was before the
+    // decisions: what moves the orders sooner is payments' PaymentReviewed.
+    await eventually(async () => {
+      expect(await saga.ordersOf(approved.buyer.userId)).toEqual([
+        expect.objectContaining({ status: 'PAID', sagaStep: 'COMPLETED' }),
+      ]);
+      expect(await saga.ordersOf(rejected.buyer.userId)).toEqual([
+        expect.objectContaining({ status: 'CANCELLED', failureCode: 'PAYMENT_DECLINED' }),
+      ]);
+    }, STALE_SAGA_MS / 2);
+    expect(await saga.stockOf(approvedProduct)).toEqual({ onHand: 3, reserved: 0 });
+    expect(await saga.availableOf(rejectedProduct)).toBe(5);
   });
 
   it('voids a payment awaiting review when the buyer cancels, so a later approval charges nothing', async () => {

@@ -107,6 +107,9 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     );
   const eventTypesOf = (paymentId: string) =>
     events.filter((event) => event.aggregateId === paymentId).map((event) => event.type);
+  const reviewedOf = (paymentId: string) =>
+    events.find((event) => event.aggregateId === paymentId && event.type === 'PaymentReviewed')
+      ?.data;
 
   it('authorizes a payment above the threshold but holds its capture for review (PaymentHeldForReview); asked again, answers it as it is', async () => {
     const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
@@ -153,8 +156,13 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       ]),
     );
     await eventually(() =>
-      expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview', 'PaymentCaptured']),
+      expect(eventTypesOf(payment.id)).toEqual([
+        'PaymentHeldForReview',
+        'PaymentCaptured',
+        'PaymentReviewed',
+      ]),
     );
+    expect(reviewedOf(payment.id)).toMatchObject({ paymentId: payment.id, approved: true });
     // The saga's repeated capture now learns the outcome.
     expect((await captureAgain(payment.id)).data?.capturePayment.status).toBe('SUCCEEDED');
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
@@ -220,8 +228,13 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     );
     expect(row?.declineCode).toBe('review_rejected');
     await eventually(() =>
-      expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview', 'PaymentDeclined']),
+      expect(eventTypesOf(payment.id)).toEqual([
+        'PaymentHeldForReview',
+        'PaymentDeclined',
+        'PaymentReviewed',
+      ]),
     );
+    expect(reviewedOf(payment.id)).toMatchObject({ paymentId: payment.id, approved: false });
     const again = await captureAgain(payment.id);
     expect(again.errors?.[0]?.extensions).toMatchObject({
       code: 'PAYMENT_DECLINED',

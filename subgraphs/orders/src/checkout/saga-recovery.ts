@@ -4,7 +4,8 @@ import { STALE_SAGA_MS, UNFINISHED, type CheckoutSaga } from './checkout-saga';
 
 /**
  * Takes up the checkout sagas whose driver is gone (a crash, a killed
- * request, a sibling that did not answer), run by the background job.
+ * request, a sibling that did not answer), run by the background job, and
+ * the sagas waiting for a payment's review once it is decided.
  */
 export class SagaRecovery {
   constructor(
@@ -35,5 +36,18 @@ export class SagaRecovery {
       }
     }
     return stale.length;
+  }
+
+  /**
+   * Drives one order's saga on now, as payments announced the decision it
+   * was waiting for (an ADMIN's review): PAID or cancelled at once rather
+   * than at recovery's next look. A failure is left to that look.
+   */
+  async resume(orderId: string, log: Logger): Promise<void> {
+    try {
+      await this.saga.run(orderId);
+    } catch (error) {
+      log.warn({ err: error, orderId }, 'checkout saga not resumed; recovery takes it up');
+    }
   }
 }

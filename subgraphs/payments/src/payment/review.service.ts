@@ -15,8 +15,10 @@ const MAX_PAGE = 100;
  * as an unreviewed capture would; rejecting voids it and declines the payment
  * (review_rejected). An authorization whose time is up is no longer awaiting
  * review: it is voided (AuthorizationExpiry) before its order's stock hold
- * ends, so an approval never captures money for stock no longer held. The
- * orders saga learns the outcome by asking for the capture again.
+ * ends, so an approval never captures money for stock no longer held. Each
+ * decision is announced (PaymentReviewed), on which orders drives the
+ * order's saga on; the saga learns the outcome by asking for the capture
+ * again.
  */
 export class ReviewService {
   constructor(
@@ -49,9 +51,19 @@ export class ReviewService {
       // The log names the ADMIN who decided.
       const decision = approve ? `approved by ${adminId}` : `review_rejected by ${adminId}`;
       await this.settlement.log(tx, payment, 'REVIEW', approve, decision);
-      return approve
-        ? this.settlement.capture(tx, payment, correlationId)
-        : this.settlement.void(tx, payment, 'review_rejected', correlationId);
+      const decided = approve
+        ? await this.settlement.capture(tx, payment, correlationId)
+        : await this.settlement.void(tx, payment, 'review_rejected', correlationId);
+      // Tells the order's saga to go on now, rather than at its recovery's next look.
+      const { orderId, userId } = payment;
+      await this.outbox.record(
+        tx,
+        'PaymentReviewed',
+        paymentId,
+        { paymentId, orderId, userId, approved: approve },
+        { correlationId },
+      );
+      return decided;
     }, PAYMENT_TRANSACTION);
     this.outbox.committed();
     return toPayment(row);
