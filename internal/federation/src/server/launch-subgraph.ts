@@ -75,8 +75,7 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-interface PrismaLike {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+interface PrismaLike extends RawSqlClient {
   $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R>;
   $disconnect(): Promise<void>;
 }
