@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { ConfigError } from '@shop/platform';
-import { APOLLO_STUDIO_ORIGIN, loadRouterConfig } from './config';
+import { loadRouterConfig } from './config';
+import { APOLLO_STUDIO_ORIGIN } from './server.settings';
 
 /** Production must be given its secrets; these tests give the development ones explicitly. */
 const secrets = {
@@ -10,21 +13,22 @@ const secrets = {
 
 describe('router configuration', () => {
   it('serves introspection and admits Apollo Studio in development by default', () => {
-    const config = loadRouterConfig({});
-    expect(config.introspection).toBe(true);
-    expect(config.corsOrigins).toContain(APOLLO_STUDIO_ORIGIN);
-    expect(config.port).toBe(4000);
+    const { server } = loadRouterConfig({});
+    expect(server.introspection).toBe(true);
+    expect(server.corsOrigins).toContain(APOLLO_STUDIO_ORIGIN);
+    expect(server.port).toBe(4000);
   });
 
   it('turns introspection and Studio off in production unless asked', () => {
-    expect(loadRouterConfig({ NODE_ENV: 'production', ...secrets })).toMatchObject({
+    expect(loadRouterConfig({ NODE_ENV: 'production', ...secrets }).server).toMatchObject({
       introspection: false,
       corsOrigins: [],
     });
     expect(
-      loadRouterConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', ...secrets }).introspection,
+      loadRouterConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', ...secrets }).server
+        .introspection,
     ).toBe(true);
-    expect(loadRouterConfig({ INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(loadRouterConfig({ INTROSPECTION: 'false' }).server.introspection).toBe(false);
   });
 
   it('reads the supergraph from a file, watched, or from a URL, polled', () => {
@@ -61,14 +65,107 @@ describe('router configuration', () => {
       CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
       SUBGRAPH_URL_PRODUCTS: 'http://products:4002/graphql',
     });
-    expect(config.corsOrigins).toEqual(['https://shop.example', 'https://admin.shop.example']);
-    expect(config.subgraphUrls).toEqual({ PRODUCTS: 'http://products:4002/graphql' });
+    expect(config.server.corsOrigins).toEqual([
+      'https://shop.example',
+      'https://admin.shop.example',
+    ]);
+    expect(config.subgraphCalls.urls).toEqual({ PRODUCTS: 'http://products:4002/graphql' });
   });
 
   it('names every bad variable at once', () => {
     expect(() => loadRouterConfig({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '5' })).toThrow(
       /PORT[\s\S]*SUBGRAPH_TIMEOUT_MS/,
     );
+  });
+
+  it('names a bad per-subgraph variable with the others', () => {
+    let error: unknown;
+    try {
+      loadRouterConfig({
+        MAX_DEPTH: '-1',
+        SUBGRAPH_URL_PRODUCTS: 'not a url',
+        SUBGRAPH_TIMEOUT_MS_INVENTORY: '5',
+        SUBGRAPH_URL_USERS: 'http://users:4001/graphql',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((line) => line.split(':')[0]).sort()).toEqual([
+      'MAX_DEPTH',
+      'SUBGRAPH_TIMEOUT_MS_INVENTORY',
+      'SUBGRAPH_URL_PRODUCTS',
+    ]);
+  });
+
+  it('groups the settings by feature, each with its default', () => {
+    const config = loadRouterConfig({});
+    expect(config.subgraphCalls).toEqual({
+      timeoutMs: 10_000,
+      timeoutOverridesMs: {},
+      retries: 1,
+      retryBackoffMs: 50,
+      breakerFailures: 5,
+      breakerCoolDownMs: 2_000,
+      urls: {},
+      deduplication: true,
+      healthTimeoutMs: 2_000,
+    });
+    expect(config.limits).toEqual({
+      maxBodyBytes: 1_000_000,
+      maxDepth: 15,
+      maxAliases: 30,
+      maxRootFields: 20,
+      maxSelections: 1_000,
+      maxTokens: 5_000,
+      maxCost: 10_000,
+      defaultListSize: 10,
+      safelistPath: undefined,
+    });
+    expect(config.rateLimit).toEqual({
+      perSecond: 50,
+      burst: 100,
+      keyPrefix: 'rate-limit:',
+      redisUrl: undefined,
+    });
+    expect(config.caching).toMatchObject({ entityCache: true, keyPrefix: 'cache:' });
+    expect(config.subscriptions).toMatchObject({ keepAliveMs: 12_000, maxQueuedEvents: 100 });
+    expect(config.storefront.graphiql).toBe(true);
+    expect(config.storefront.dir).toMatch(/clients[/\\]storefront[/\\]dist$/);
+    // GraphiQL follows INTROSPECTION, then production, unless GRAPHIQL is set.
+    expect(loadRouterConfig({ INTROSPECTION: 'false' }).storefront.graphiql).toBe(false);
+    expect(
+      loadRouterConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', ...secrets }).storefront
+        .graphiql,
+    ).toBe(true);
+    const blue = loadRouterConfig({ EVENT_STREAM_PREFIX: 'blue:', REDIS_URL: 'redis://r:6379' });
+    expect(blue.caching).toMatchObject({
+      keyPrefix: 'blue:cache:',
+      redisUrl: 'redis://r:6379',
+      events: { redisUrl: 'redis://r:6379', streamPrefix: 'blue:' },
+    });
+    expect(blue.loginThrottle.keyPrefix).toBe('blue:rate-limit:login-failures:');
+  });
+
+  it('documents every variable of every feature beside its code, with its default', () => {
+    const settingsFiles = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.settings.ts'))
+      .map((file) => path.join(__dirname, file));
+    expect(settingsFiles.length).toBeGreaterThanOrEqual(9);
+    const undocumented: string[] = [];
+    let variables = 0;
+    for (const file of settingsFiles) {
+      const source = readFileSync(file, 'utf8');
+      // A variable is an upper-case key of an exported object, its JSDoc right above it.
+      for (const [, doc, name] of source.matchAll(
+        /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)?\n {2}([A-Z][A-Z0-9_]+):/g,
+      )) {
+        variables++;
+        if (!doc?.includes('@default')) undocumented.push(`${path.basename(file)}: ${name}`);
+      }
+    }
+    expect(variables).toBeGreaterThanOrEqual(40);
+    expect(undocumented).toEqual([]);
   });
 
   it('refuses to start in production without the identity secret and the token key', () => {

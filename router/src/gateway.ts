@@ -1,7 +1,7 @@
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '@shop/platform';
-import { subgraphEnvKey } from './config';
+import { subgraphEnvKey } from './datasources/subgraph-calls.settings';
 import type { SubgraphHttpClient } from './datasources/http-client';
 import { SubgraphDataSource } from './datasources/subgraph-data-source';
 import type { FetchCache, PlanStore } from './execution/caches';

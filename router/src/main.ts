@@ -9,6 +9,7 @@ import { supergraphSource } from './supergraph/supergraph-source';
 runServiceProcess({
   name: 'router',
   loadConfig: () => loadRouterConfig(),
+  logLevelOf: (config) => config.server.logLevel,
   start: async (config, log) => {
     const source = supergraphSource(config.supergraph);
     return startRouter(config, await source.read(), log, { supergraphSource: source });

@@ -15,7 +15,8 @@ import {
 import type { LivePubSub } from '@shop/events';
 import { createAccessTokenVerifier } from '@shop/identity';
 import { createRouterCaches } from './caching/router-caches';
-import { subgraphEnvKey, type RouterConfig } from './config';
+import type { RouterConfig } from './config';
+import { subgraphEnvKey } from './datasources/subgraph-calls.settings';
 import { createRouterContext, type RouterContext } from './context';
 import { createSubgraphHttpClient } from './datasources/http-client';
 import { createResultStringifier } from './execution/stringify-result';
@@ -89,7 +90,7 @@ export async function startRouter(
   log: Logger,
   options: RouterOptions = {},
 ): Promise<RunningRouter> {
-  const http = createSubgraphHttpClient({ timeoutMs: config.subgraphTimeoutMs });
+  const http = createSubgraphHttpClient({ timeoutMs: config.subgraphCalls.timeoutMs });
   const observability = createServiceObservability(
     'router',
     config.observability,
@@ -111,25 +112,25 @@ export async function startRouter(
     options.pubSub,
     entityCacheMetrics(observability.registry),
   );
-  const resilience = new SubgraphResilience(config.resilience, log, subgraphEnvKey);
+  const resilience = new SubgraphResilience(config.subgraphCalls, log, subgraphEnvKey);
   if (observability.registry) registerBreakerGauge(observability.registry, resilience);
   // What every supergraph state is built with: built once, they outlive reloads.
   // The entity cache is keyed by subgraph and the operation sent to it, which
   // mean the same whatever supergraph planned them; plans carry the schema hash.
   const stateDependencies: SupergraphStateDependencies = {
     http,
-    subgraphUrls: config.subgraphUrls,
+    subgraphUrls: config.subgraphCalls.urls,
     identitySecret: config.auth.identitySecret,
     limits: config.limits,
     log,
     gateway: {
-      deduplicate: config.subgraphDeduplication,
+      deduplicate: config.subgraphCalls.deduplication,
       fetchCache: caches.fetchCache,
       planStore: caches.planStore,
       resilience,
       observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
       planCalls: planCallMetrics(observability.registry),
-      hideSuggestions: !config.introspection,
+      hideSuggestions: !config.server.introspection,
     },
   };
   const supergraph = new CurrentSupergraph(
@@ -141,19 +142,19 @@ export async function startRouter(
   const httpServer = createHttpServer({
     routes,
     fallback: storefront.fallback,
-    corsOrigins: config.corsOrigins,
+    corsOrigins: config.server.corsOrigins,
     log,
   });
 
-  const formatError = createRouterErrorFormatter(log, config.production);
+  const formatError = createRouterErrorFormatter(log, config.server.production);
   const apollo = new ApolloServer<RouterContext>({
     gateway: supergraphGateway(supergraph),
-    introspection: config.introspection,
+    introspection: config.server.introspection,
     // "Did you mean …?" would name the fields introspection hides. graphql-js's
     // own switch rather than Apollo's hideSchemaDetailsFromClientErrors, which
     // strips them from the messages once computed, and from validation's only.
-    validationOptions: { hideSuggestions: !config.introspection },
-    includeStacktraceInErrorResponses: !config.production,
+    validationOptions: { hideSuggestions: !config.server.introspection },
+    includeStacktraceInErrorResponses: !config.server.production,
     formatError,
     // MAX_TOKENS, the same in every state: it is the configuration's, not the supergraph's.
     parseOptions: supergraph.current.limits.parseOptions,
@@ -214,7 +215,7 @@ export async function startRouter(
         await rateLimit?.admit(context.identity, req);
         return context;
       },
-      maxBodyBytes: config.maxBodyBytes,
+      maxBodyBytes: config.limits.maxBodyBytes,
       divert: subscriptions.multipart,
       subsequentParts: ({ deferred }) =>
         deferred?.payloads && subsequentParts(deferred.payloads, formatError),
@@ -251,13 +252,13 @@ export async function startRouter(
     const report = await checkSubgraphs(
       supergraph.current.subgraphs,
       http.fetch,
-      config.healthTimeoutMs,
+      config.subgraphCalls.healthTimeoutMs,
     );
     sendJson(res, report.status === 'ok' ? 200 : 503, report);
   };
 
-  const port = await listen(httpServer, config.port, config.host);
-  const url = `http://${config.host}:${port}/graphql`;
+  const port = await listen(httpServer, config.server.port, config.server.host);
+  const url = `http://${config.server.host}:${port}/graphql`;
   const metricsUrl = await observability.listen();
   log.info(
     {

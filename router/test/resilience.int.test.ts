@@ -232,7 +232,7 @@ describe('resilience of the router’s subgraph calls', () => {
 
   it('reads SUBGRAPH_TIMEOUT_MS_<NAME> per subgraph and refuses one that is too short', () => {
     const config = loadRouterConfig({ SUBGRAPH_TIMEOUT_MS_INVENTORY: '1500' });
-    expect(config.resilience.timeoutOverridesMs).toEqual({ INVENTORY: 1500 });
+    expect(config.subgraphCalls.timeoutOverridesMs).toEqual({ INVENTORY: 1500 });
     expect(() => loadRouterConfig({ SUBGRAPH_TIMEOUT_MS_INVENTORY: '5' })).toThrow(ConfigError);
     expect(() => loadRouterConfig({ SUBGRAPH_TIMEOUT_MS_INVENTORY: '5' })).toThrow(
       /SUBGRAPH_TIMEOUT_MS_INVENTORY/,

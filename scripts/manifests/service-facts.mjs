@@ -2,9 +2,10 @@
 // manifests are checked against the code rather than against a copy of it:
 // the environment variables its config module reads, the HTTP paths it
 // serves, its default port, and the Dockerfile target that builds it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+const ROUTER_SOURCES = 'router/src';
 const ROUTER_CONFIG = 'router/src/config.ts';
 const ROUTER_SERVER = 'router/src/server.ts';
 const SUBGRAPH_SETTINGS = 'internal/federation/src/server/subgraph-settings.ts';
@@ -64,6 +65,14 @@ function configVariables(root, files, upper) {
   return names;
 }
 
+/** The router's config module and the `<feature>.settings.ts` files whose variables it composes. */
+function routerConfigFiles(root) {
+  const settings = readdirSync(path.join(root, ROUTER_SOURCES), { recursive: true })
+    .filter((file) => file.endsWith('.settings.ts'))
+    .map((file) => path.join(ROUTER_SOURCES, file));
+  return [ROUTER_CONFIG, ...settings];
+}
+
 /** Paths a server file routes: routes['/x'] = … and routes[CONST] = … with const CONST = '/y'. */
 function servedPaths(root, file) {
   const source = readFileSync(path.join(root, file), 'utf8');
@@ -108,12 +117,15 @@ export function loadServiceFacts(root) {
     port: Number(port),
   }));
 
-  const routerConfig = readFileSync(path.join(root, ROUTER_CONFIG), 'utf8');
+  const routerFiles = routerConfigFiles(root);
+  const routerConfig = routerFiles
+    .map((file) => readFileSync(path.join(root, file), 'utf8'))
+    .join('\n');
   const routerPort = routerConfig.match(/\bPORT:\s*port\((\d+)\)/);
-  if (!routerPort) throw new Error(`${ROUTER_CONFIG}: PORT's default not found`);
+  if (!routerPort) throw new Error(`${ROUTER_SOURCES}: PORT's default not found`);
   const subgraphNames = subgraphPorts.map((subgraph) => subgraph.name.toUpperCase());
 
-  const routerVariables = configVariables(root, [ROUTER_CONFIG]);
+  const routerVariables = configVariables(root, routerFiles);
   // SUBGRAPH_URL_<NAME> overrides the routing URL of a subgraph of the supergraph.
   if (routerConfig.includes("'SUBGRAPH_URL_'")) {
     for (const name of subgraphNames) routerVariables.add(`SUBGRAPH_URL_${name}`);

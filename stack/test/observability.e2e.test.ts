@@ -1,10 +1,13 @@
+import path from 'node:path';
 import { seedData } from '@shop/seed';
 import { InMemorySpanExporter, SpanKind, type ReadableSpan } from '@shop/platform';
 import {
+  dashboardQueries,
   eventually,
   graphqlRequest,
   metricsOf,
   sampleOf,
+  servedMetricNames,
   wsClient,
   type TestWsClient,
 } from '@shop/testing';
@@ -20,6 +23,11 @@ import { startTestStack, type RunningStack } from './support/test-stack';
 const reviewed = seedData.reviews[0]!.productId;
 
 const serviceOf = (span: ReadableSpan) => span.resource.attributes['service.name'];
+
+const SUBGRAPHS_DASHBOARD = path.resolve(
+  __dirname,
+  '../../deploy/grafana/subgraphs-dashboard.json',
+);
 
 /**
  * /metrics on the router and on every subgraph, and one trace across them,
@@ -120,6 +128,48 @@ describe('observability of the stack', () => {
         }),
       ).toBeGreaterThan(0);
     }, 20_000);
+  });
+
+  it("shows each subgraph's pool and outbox, and the subgraphs' Grafana dashboard queries only what they serve", async () => {
+    const scrapes = await Promise.all(
+      stack.subgraphs.map(async (subgraph) => ({
+        name: subgraph.name,
+        text: await metricsOf(subgraph.url),
+      })),
+    );
+    for (const { name, text } of scrapes) {
+      const own = { service: name };
+      expect(sampleOf(text, 'db_pool_connections_max', own)).toBe(4); // DATABASE_POOL_SIZE
+      expect(sampleOf(text, 'db_pool_connections', own)).toBeGreaterThanOrEqual(
+        sampleOf(text, 'db_pool_connections_in_use', own),
+      );
+      expect(sampleOf(text, 'db_pool_waiting_clients', own)).toBeGreaterThanOrEqual(0);
+    }
+    // Every subgraph that publishes events has an outbox; search, which only consumes, has none.
+    const publishing = scrapes.filter(({ text }) => text.includes('outbox_unpublished_events{'));
+    expect(publishing.map(({ name }) => name).sort()).toEqual([
+      'inventory',
+      'orders',
+      'payments',
+      'products',
+      'users',
+    ]);
+
+    const served = new Set(scrapes.flatMap(({ text }) => [...servedMetricNames(text)]));
+    const queried = dashboardQueries(SUBGRAPHS_DASHBOARD);
+    expect(queried.length).toBeGreaterThan(15);
+    expect(queried.filter(({ name }) => !served.has(name))).toEqual([]);
+    for (const name of [
+      'graphql_request_errors_total',
+      'db_statements_total',
+      'db_pool_waiting_clients',
+      'outbox_unpublished_events',
+      'outbox_oldest_unpublished_age_seconds',
+      'domain_event_lag_seconds_bucket',
+      'notifications_failed_total',
+    ]) {
+      expect(queried.map((entry) => entry.name)).toContain(name);
+    }
   });
 
   it('traces a ProductPage request across the router and every subgraph it called', async () => {

@@ -8,6 +8,21 @@ export interface AdapterOptions {
   poolSize: number;
 }
 
+/** How a pool's connections are used at this moment, as pg counts them. */
+export interface PoolUse {
+  /** Connections open, in use or idle. */
+  readonly totalCount: number;
+  readonly idleCount: number;
+  /** Queries waiting for a connection because every one the pool may open is in use. */
+  readonly waitingCount: number;
+}
+
+export interface PrismaAdapter {
+  adapter: PrismaPg;
+  /** The adapter's pool, for /metrics. */
+  pool: PoolUse;
+}
+
 /**
  * Every connection starts READ COMMITTED (PostgreSQL's default, pinned so a
  * server configured otherwise cannot change it): the stock and payment
@@ -21,7 +36,7 @@ const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
  * table with the adapter's schema, so subgraphs sharing one server (the
  * embedded mode) never see each other's tables.
  */
-export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions): PrismaPg {
+export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions): PrismaAdapter {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   const pool = new pg.Pool({
     connectionString,
@@ -29,5 +44,8 @@ export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions
     idleTimeoutMillis: 30_000,
     options: SESSION_OPTIONS,
   });
-  return new PrismaPg(countDatabaseTraffic(pool), { schema, disposeExternalPool: true });
+  return {
+    adapter: new PrismaPg(countDatabaseTraffic(pool), { schema, disposeExternalPool: true }),
+    pool,
+  };
 }

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { parseDatabaseUrl } from './database-url';
-import { createPrismaAdapter } from './prisma-adapter';
+import { createPrismaAdapter, type PoolUse } from './prisma-adapter';
 
 /** A subgraph's Prisma client with the PostgreSQL schema it lives in. */
 export interface PrismaDatabase<Client> {
   prisma: Client;
   /** For the few raw queries, which must name their tables with it. */
   schema: string;
+  /** The client's connection pool, as /metrics shows it. */
+  pool: PoolUse;
 }
 
 /** Connects a subgraph's generated PrismaClient through the pg driver adapter. */
@@ -16,9 +18,11 @@ export function connectPrismaDatabase<Client>(
   databaseUrl: string,
   poolSize: number,
 ): PrismaDatabase<Client> {
+  const { adapter, pool } = createPrismaAdapter(databaseUrl, { poolSize });
   return {
-    prisma: new PrismaClient({ adapter: createPrismaAdapter(databaseUrl, { poolSize }) }),
+    prisma: new PrismaClient({ adapter }),
     schema: parseDatabaseUrl(databaseUrl).schema,
+    pool,
   };
 }
 

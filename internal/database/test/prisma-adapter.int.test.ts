@@ -37,7 +37,7 @@ describe('the Prisma adapter’s connections', () => {
     await plain.end();
     expect(rows[0]!.level).toBe('serializable');
 
-    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).connect();
+    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
     try {
       const result = await adapter.queryRaw({
         sql: 'SELECT current_setting($1) AS level',
@@ -51,7 +51,7 @@ describe('the Prisma adapter’s connections', () => {
   });
 
   it('count each query as a round trip, and those that are not transaction control as statements', async () => {
-    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).connect();
+    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
     const before = { ...databaseTraffic };
     try {
       const transaction = await adapter.startTransaction();

@@ -12,6 +12,18 @@ export interface RecordOptions {
   correlationId?: string | null;
 }
 
+/** The part of a Prisma client the outbox's backlog is read through. */
+export interface OutboxReader {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** The events recorded and not yet published. */
+export interface OutboxBacklog {
+  events: number;
+  /** How long the oldest of them has waited; 0 when there is none. */
+  oldestAgeSeconds: number;
+}
+
 /** What publishes an outbox: told when there is something new to publish. */
 export interface OutboxWaker {
   wake(): void;
@@ -32,6 +44,7 @@ export class Outbox<S extends Stream> {
    * for the statement (2026-12-06), and every change that is news makes one.
    */
   private readonly insert: string;
+  private readonly backlogQuery: string;
 
   /** @param schema the PostgreSQL schema of the subgraph's OutboxEvent table */
   constructor(
@@ -41,6 +54,17 @@ export class Outbox<S extends Stream> {
     this.insert = `INSERT INTO "${schema}"."OutboxEvent"
         (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
       VALUES ($1::uuid, $2, $3, $4::int, $5::timestamptz AT TIME ZONE 'UTC', $6::jsonb, $7)`;
+    // The relay's own index ("publishedAt", "occurredAt") answers it; occurredAt is UTC.
+    this.backlogQuery = `SELECT count(*)::int AS events,
+        COALESCE(EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("occurredAt")), 0)::float8
+          AS "oldestAgeSeconds"
+      FROM "${schema}"."OutboxEvent" WHERE "publishedAt" IS NULL`;
+  }
+
+  /** What waits to be published, for /metrics: a relay behind or stopped shows here. */
+  async backlog(db: OutboxReader): Promise<OutboxBacklog> {
+    const [row] = await db.$queryRawUnsafe<[OutboxBacklog]>(this.backlogQuery);
+    return { events: row.events, oldestAgeSeconds: Math.max(0, row.oldestAgeSeconds) };
   }
 
   async record<T extends EventTypeOf<S>>(

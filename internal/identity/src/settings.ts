@@ -26,9 +26,20 @@ function secret(minLength: number, production: boolean, development: () => strin
 /** Environment variables about identity; parse them with the rest of a process's config. */
 export function identitySettings(production: boolean) {
   return {
-    /** HMAC secret shared by the router and every subgraph (≥ 32 characters). */
+    /**
+     * HMAC secret shared by the router and every subgraph (≥ 32 characters).
+     * @default required in production; the development one elsewhere
+     */
     IDENTITY_SECRET: secret(32, production, developmentIdentitySecret),
+    /**
+     * The `iss` access tokens are issued with and must carry.
+     * @default 'shop-users'
+     */
     JWT_ISSUER: z.string().default('shop-users'),
+    /**
+     * The `aud` access tokens are issued for and must carry.
+     * @default 'shop-supergraph'
+     */
     JWT_AUDIENCE: z.string().default('shop-supergraph'),
   };
 }
@@ -44,7 +55,10 @@ export function accessTokenSigningSettings(production: boolean) {
 
 export function accessTokenVerifyingSettings(production: boolean) {
   return {
-    /** Ed25519 public key, SPKI PEM. The router verifies access tokens with it. */
+    /**
+     * Ed25519 public key, SPKI PEM. The router verifies access tokens with it.
+     * @default required in production; the development one elsewhere
+     */
     JWT_PUBLIC_KEY: secret(1, production, () => developmentKeyPair().publicKeyPem),
   };
 }

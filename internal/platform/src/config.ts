@@ -26,6 +26,12 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   return result.data;
 }
 
+/**
+ * What a shape of variables parses to: a feature's `*.settings.ts` maps it to
+ * the feature's settings once the process's one `loadConfig` has parsed them.
+ */
+export type VariablesOf<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
+
 /** The environment as the process saw it at start, for passing on to children. */
 export function currentEnvironment(): Record<string, string | undefined> {
   return { ...process.env };

@@ -60,9 +60,11 @@ export function isReadyMessage(message: unknown): message is ReadyMessage {
  * start-up problem outside the code (StartupError), is one line naming it,
  * not a stack trace.
  */
-export function runServiceProcess<Config extends { logLevel: string }, Service>(options: {
+export function runServiceProcess<Config, Service>(options: {
   name: string;
   loadConfig: () => Config;
+  /** LOG_LEVEL, as the loaded configuration holds it. */
+  logLevelOf: (config: Config) => string;
   start: (config: Config, log: Logger) => Promise<Service & { stop(): Promise<void> }>;
   ready: (service: Service) => Omit<ReadyMessage, 'type'>;
 }): void {
@@ -74,7 +76,7 @@ export function runServiceProcess<Config extends { logLevel: string }, Service>(
     process.stderr.write(`${options.name}: ${error.message}\n`);
     process.exit(1);
   }
-  const log = createLogger(options.name, config.logLevel);
+  const log = createLogger(options.name, options.logLevelOf(config));
   options.start(config, log).then(
     (service) => {
       stopOnSignals(() => service.stop(), log);

@@ -1,6 +1,6 @@
 import { closeRedis, connectFailFastRedis, createLivePubSub, type LivePubSub } from '@shop/events';
 import type { Logger } from '@shop/platform';
-import type { RouterConfig } from '../config';
+import type { CachingSettings } from './caching.settings';
 import type { FetchCache, PlanStore } from '../execution/caches';
 import type { EntityCacheMetrics } from '../observability/entity-cache-metrics';
 import { startEntityInvalidation, type EntityInvalidation } from './entity-invalidation';
@@ -29,7 +29,7 @@ export interface RouterCaches {
  * `metrics` hears of its hits, misses and evictions.
  */
 export async function createRouterCaches(
-  settings: RouterConfig['caching'],
+  settings: CachingSettings,
   log: Logger,
   sharedPubSub?: LivePubSub,
   metrics?: EntityCacheMetrics,

@@ -6,7 +6,7 @@ import {
   type Logger,
   type RouteHandler,
 } from '@shop/platform';
-import type { RouterConfig } from '../config';
+import type { StorefrontSettings } from './storefront.settings';
 import { servePlaceholderImage } from './placeholder-images';
 import { loadSiteFiles, type SiteFile } from './site-files';
 import { sendFile, serveSite } from './serve-site';
@@ -33,7 +33,7 @@ const graphiqlDisabled: RouteHandler = (_req, res) =>
  * products' placeholder illustrations, which need no build.
  */
 export async function storefrontRoutes(
-  config: RouterConfig['storefront'],
+  config: StorefrontSettings,
   log: Logger,
 ): Promise<StorefrontRoutes> {
   const unbuilt = {

@@ -95,7 +95,7 @@ export async function startTestStack(
     const router = await startRouter(
       routerConfig,
       supergraphSdl,
-      logOf('router', routerConfig.logLevel),
+      logOf('router', routerConfig.server.logLevel),
       {
         pubSub,
         observability: options.observability,

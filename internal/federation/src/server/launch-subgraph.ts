@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyMigrations, databaseTraffic } from '@shop/database';
+import { applyMigrations, type PoolUse } from '@shop/database';
 import {
   createEventBus,
   createLivePubSub,
@@ -15,15 +15,16 @@ import {
   createLogger,
   createServiceObservability,
   EventLagMetric,
-  registerCounterOf,
   type Logger,
   type ObservabilityOptions,
   type ObservabilitySettings,
   type RouteHandler,
   type ServiceObservability,
 } from '@shop/platform';
+import { registerDatabaseTraffic, registerPoolUse } from './database-metrics';
 import { databaseStartupError } from './database-startup';
 import { withEventLag } from './event-lag-bus';
+import { registerOutboxBacklog } from './outbox-metrics';
 import type { BaseContext } from './request-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
@@ -74,13 +75,12 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-interface PrismaLike {
-  $queryRawUnsafe(query: string): Promise<unknown>;
+interface PrismaLike extends RawSqlClient {
   $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R>;
   $disconnect(): Promise<void>;
 }
 
-type Db = { prisma: PrismaLike; schema: string };
+type Db = { prisma: PrismaLike; schema: string; pool: PoolUse };
 
 /**
  * A subgraph, described by what differs between subgraphs. launchSubgraph
@@ -132,23 +132,6 @@ export interface LaunchedSubgraph<D, Services = unknown> extends RunningSubgraph
 
 export const DEFAULT_SUBSCRIPTION_KEEPALIVE_MS = 12_000;
 
-/** What this process sent PostgreSQL, on /metrics: what the checkout benchmark counts per checkout. */
-function registerDatabaseTraffic(registry: NonNullable<ServiceObservability['registry']>): void {
-  registerCounterOf(
-    registry,
-    { name: 'db_round_trips_total', help: 'Queries this process sent its database pools' },
-    () => databaseTraffic.roundTrips,
-  );
-  registerCounterOf(
-    registry,
-    {
-      name: 'db_statements_total',
-      help: 'Those queries that were statements (transaction control left out)',
-    },
-    () => databaseTraffic.statements,
-  );
-}
-
 /**
  * Migrates the subgraph's schema, connects, optionally seeds, and serves it.
  * The same path runs a subgraph as its own process (main.ts) and inside the
@@ -178,7 +161,10 @@ export async function launchSubgraph<
     settings.observability ?? { metricsEnabled: !settings.production },
     options.observability,
   );
-  if (observability.registry) registerDatabaseTraffic(observability.registry);
+  if (observability.registry) {
+    registerDatabaseTraffic(observability.registry);
+    registerPoolUse(observability.registry, db.pool, settings.poolSize);
+  }
   // A bus given by the caller (the embedded stack shares one) is the caller's to close.
   const sharedOrOwnBus = options.bus ?? createEventBus(settings, log);
   const closeBus = options.bus ? async () => undefined : () => sharedOrOwnBus.close();
@@ -188,6 +174,9 @@ export async function launchSubgraph<
   const pubSub = options.pubSub ?? createLivePubSub(settings, log);
   const closePubSub = options.pubSub ? async () => undefined : () => pubSub.close();
   const outbox = new Outbox(definition.publishes as S, db.schema);
+  if (observability.registry && definition.publishes) {
+    registerOutboxBacklog(observability.registry, db.prisma, outbox);
+  }
   const services = definition.services(db, {
     outbox,
     pubSub,

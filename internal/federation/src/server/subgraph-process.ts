@@ -15,6 +15,7 @@ export function runSubgraphProcess<Config extends SubgraphSettings>(
   runServiceProcess({
     name,
     loadConfig,
+    logLevelOf: (config) => config.logLevel,
     start: (config, log: Logger) => start(config, { log, seed: config.seedDemoData }),
     ready: (subgraph) => ({ url: subgraph.url, sdl: printSubgraphSchema(subgraph.schema) }),
   });

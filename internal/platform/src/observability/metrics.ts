@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RequestHandler } from './tracing';
 
 /**
@@ -43,6 +43,42 @@ export function registerCounterOf(
       this.inc(read());
     },
   });
+}
+
+/**
+ * A gauge read whenever /metrics is asked: `read` answers the value now, or
+ * undefined when it cannot be known (then the scrape has no sample of it,
+ * rather than a stale one). `labels` are the series' fixed labels.
+ */
+export function registerGaugeOf(
+  registry: Registry,
+  metric: { name: string; help: string; labels?: Record<string, string> },
+  read: () => number | undefined | Promise<number | undefined>,
+): void {
+  const labels = metric.labels ?? {};
+  new Gauge({
+    name: metric.name,
+    help: metric.help,
+    labelNames: Object.keys(labels),
+    registers: [registry],
+    async collect() {
+      const value = await read();
+      this.reset();
+      if (value !== undefined) this.set(labels, value);
+    },
+  });
+}
+
+/**
+ * One read shared by every caller while it is under way: the gauges a scrape
+ * collects at once from one query make one query.
+ */
+export function sharedWhileInFlight<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () =>
+    (inFlight ??= read().finally(() => {
+      inFlight = undefined;
+    }));
 }
 
 /** The label value of an unnamed operation. */

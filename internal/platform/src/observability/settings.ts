@@ -2,22 +2,41 @@ import { z } from 'zod';
 import { booleanFlag, optionalUrl } from '../config';
 
 /**
- * The observability variables every process reads with its own settings:
- * METRICS_ENABLED (default true) serves /metrics; METRICS_PORT gives it a
- * listener of its own on METRICS_HOST (default 127.0.0.1); traces are
- * exported over OTLP/HTTP when the standard OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
- * (a full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (a base URL, /v1/traces
- * appended) is set.
+ * The observability variables every process (the router and each subgraph)
+ * reads with its own settings; `observabilitySettingsOf` makes them its
+ * settings. The OTEL_ ones are OpenTelemetry's standard names.
  */
 export const observabilityVariables = {
+  /**
+   * Serve Prometheus metrics at /metrics: on the service's port in
+   * development, only on METRICS_PORT's listener in production.
+   * @default true
+   */
   METRICS_ENABLED: booleanFlag(true),
-  // 0 picks a free port. In a pod, METRICS_HOST=0.0.0.0 (or the pod's IP) lets Prometheus scrape it.
+  /**
+   * A listener of its own for /metrics (0 picks a free port); production
+   * serves no metrics without it.
+   * @default unset: /metrics on the service's port outside production
+   */
   METRICS_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.coerce.number().int().min(0).max(65535).optional(),
   ),
+  /**
+   * The address METRICS_PORT listens on; in a pod 0.0.0.0 (or the pod's IP)
+   * lets Prometheus scrape it.
+   * @default '127.0.0.1'
+   */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Where spans are exported over OTLP/HTTP, as a base URL (`/v1/traces` is appended).
+   * @default unset: no span is recorded
+   */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /**
+   * The full URL spans are exported to; wins over OTEL_EXPORTER_OTLP_ENDPOINT.
+   * @default unset
+   */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
 };
 
