@@ -285,6 +285,12 @@ describe('supergraph hot reload: a new supergraph file is validated and swapped 
   it('refuses a broken supergraph with one log line, and the one in use keeps serving', async () => {
     const hash = await servedHash();
     const refusedBefore = await reloads('refused');
+    // Emptied first, as a rewrite in place leaves it for a moment: neither served nor refused.
+    writeFileSync(supergraphPath, '');
+    router.reload!.check();
+    await router.reload!.settled();
+    expect(await reloads('refused')).toBe(refusedBefore);
+    expect(await servedHash()).toBe(hash);
     writeFileSync(supergraphPath, 'this is { not a supergraph');
     await eventually(async () => expect(await reloads('refused')).toBe(refusedBefore + 1), 30_000);
     // Looked at again (as every poll does): the same broken text is not refused twice.

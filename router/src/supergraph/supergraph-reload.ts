@@ -58,7 +58,9 @@ export function startSupergraphReload(options: SupergraphReloadOptions): Supergr
       lastReadFailure = reason;
       return;
     }
-    if (text === lastSeen || stopped) return;
+    // A file truncated to be written again (`>`, writeFileSync) reads empty until its writer is
+    // done, and the write's own change brings another look: not a supergraph to refuse.
+    if (text.trim() === '' || text === lastSeen || stopped) return;
     lastSeen = text;
     let state: SupergraphState;
     try {
