@@ -7,7 +7,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { root } from './stack-process.mjs';
 
-const SUBGRAPHS = [
+/** The stack's subgraphs: each has a database here, a port and a /metrics of its own. */
+export const SUBGRAPHS = [
   'users',
   'products',
   'orders',

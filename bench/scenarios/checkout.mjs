@@ -9,7 +9,7 @@ import pg from 'pg';
 import { setTimeout as delay } from 'node:timers/promises';
 import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
-import { startServices } from '../lib/services.mjs';
+import { startServices, SUBGRAPHS } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
 import {
   CLOCK_TICKS_PER_SECOND,
@@ -238,15 +238,6 @@ async function checkoutsOn(
   }
 }
 
-const SUBGRAPHS = [
-  'users',
-  'products',
-  'orders',
-  'payments',
-  'inventory',
-  'search',
-  'notifications',
-];
 /** How long the idle stack is watched, for what it does without load. */
 const IDLE_SECONDS = 3;
 
