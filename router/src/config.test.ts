@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { ConfigError } from '@shop/platform';
 import { APOLLO_STUDIO_ORIGIN, loadRouterConfig } from './config';
@@ -132,5 +133,32 @@ describe('router configuration', () => {
         LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: '3600',
       }),
     ).toThrow(/LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least/);
+  });
+  it('serves from one process unless ROUTER_WORKERS asks for forks: a number, or auto for one per core', () => {
+    expect(loadRouterConfig({}).workers).toBe(1);
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadRouterConfig({ ROUTER_WORKERS: '3', ...shared }).workers).toBe(3);
+    expect(loadRouterConfig({ ROUTER_WORKERS: 'auto', ...shared }).workers).toBe(
+      availableParallelism(),
+    );
+    for (const bad of ['0', '1.5', 'many']) {
+      expect(() => loadRouterConfig({ ROUTER_WORKERS: bad })).toThrow(/^.*\n  ROUTER_WORKERS: /);
+    }
+  });
+
+  it('refuses forks without Redis while a per-client limit would count in each worker alone', () => {
+    expect(() => loadRouterConfig({ ROUTER_WORKERS: '2' })).toThrow(
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL, where the rate limit .* and the sign-in throttle/,
+    );
+    expect(() => loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0' })).toThrow(
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL, where the sign-in throttle \(LOGIN_MUTATIONS= turns it off\) counts/,
+    );
+    expect(
+      loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0', LOGIN_MUTATIONS: '' })
+        .workers,
+    ).toBe(2);
+    expect(
+      loadRouterConfig({ ROUTER_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).workers,
+    ).toBe(2);
   });
 });

@@ -15,6 +15,7 @@ import {
   postgresUrl,
   runsInProduction,
 } from '@shop/platform';
+import { routerWorkers, workersConflict } from './cluster/workers-setting';
 
 /** Apollo Studio's Explorer runs in this origin and calls a local router from the browser. */
 export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
@@ -37,6 +38,7 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       LOG_LEVEL: logLevel,
       HOST: z.string().default('127.0.0.1'),
       PORT: port(4000),
+      ROUTER_WORKERS: routerWorkers,
       SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
       // Fetched at start and polled instead of reading SUPERGRAPH_PATH (a schema registry, a bucket).
       SUPERGRAPH_URL: z.string().url().optional(),
@@ -127,6 +129,12 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
       'LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least LOGIN_ADDRESS_MAX_DELAY_SECONDS',
     ]);
   }
+  const workersProblem = workersConflict(config.ROUTER_WORKERS, {
+    redisUrl: config.REDIS_URL,
+    ratePerSecond: config.RATE_LIMIT_PER_SECOND,
+    loginMutations: config.LOGIN_MUTATIONS,
+  });
+  if (workersProblem) throw new ConfigError([workersProblem]);
   if (config.SUPERGRAPH_URL && env.SUPERGRAPH_PATH) {
     throw new ConfigError(['SUPERGRAPH_URL: set it or SUPERGRAPH_PATH, not both']);
   }
@@ -137,6 +145,8 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
     logLevel: config.LOG_LEVEL,
     host: config.HOST,
     port: config.PORT,
+    /** Processes sharing the port (node:cluster), each a whole router: caches and de-duplication are each one's. */
+    workers: config.ROUTER_WORKERS,
     supergraph: {
       path: config.SUPERGRAPH_PATH,
       url: config.SUPERGRAPH_URL,
