@@ -4,22 +4,16 @@
 // ROUTER_WORKERS above 1 this process forks that many routers sharing its port.
 import cluster from 'node:cluster';
 import { runServiceProcess } from '@shop/platform';
-import { startRouterWorkers } from './cluster/router-workers';
-import { workersMetrics } from './cluster/cluster-metrics';
 import { loadRouterConfig } from './config';
-import { startRouter } from './server';
-import { supergraphSource } from './supergraph/supergraph-source';
 
 runServiceProcess({
   name: 'router',
   loadConfig: () => loadRouterConfig(),
-  start: async (config, log) => {
-    if (config.workers > 1 && cluster.isPrimary) return startRouterWorkers(config, log);
-    const source = supergraphSource(config.supergraph);
-    return startRouter(config, await source.read(), log, {
-      supergraphSource: source,
-      ...(cluster.isWorker ? { observability: { metricsOf: workersMetrics } } : {}),
-    });
-  },
+  // Imported only where it runs: a primary that loaded the router's code
+  // (Apollo, the planner) would hold some 30 MiB it never uses.
+  start: async (config, log) =>
+    config.workers > 1 && cluster.isPrimary
+      ? (await import('./cluster/router-workers.js')).startRouterWorkers(config, log)
+      : (await import('./router-process.js')).startRouterProcess(config, log),
   ready: (router) => ({ url: router.url }),
 });
