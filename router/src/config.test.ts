@@ -142,7 +142,7 @@ describe('router configuration', () => {
       availableParallelism(),
     );
     for (const bad of ['0', '1.5', 'many']) {
-      expect(() => loadRouterConfig({ ROUTER_WORKERS: bad })).toThrow(/^.*\n  ROUTER_WORKERS: /);
+      expect(() => loadRouterConfig({ ROUTER_WORKERS: bad })).toThrow(/^.*\n {2}ROUTER_WORKERS: /);
     }
   });
 

@@ -70,7 +70,10 @@ async function startTicker(): Promise<{ url: string; stop(): Promise<void> }> {
 }
 
 /** POSTs a query on a connection of its own, so the primary hands each to the next worker. */
-function postOnNewConnection(url: string, query: string): Promise<{ status: number; body: unknown }> {
+function postOnNewConnection(
+  url: string,
+  query: string,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
