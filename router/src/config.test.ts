@@ -148,10 +148,10 @@ describe('router configuration', () => {
 
   it('refuses forks without Redis while a per-client limit would count in each worker alone', () => {
     expect(() => loadRouterConfig({ ROUTER_WORKERS: '2' })).toThrow(
-      /ROUTER_WORKERS: more than 1 needs REDIS_URL, where the rate limit .* and the sign-in throttle/,
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL; without it the rate limit .* and the sign-in throttle .* would count in each worker alone/,
     );
     expect(() => loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0' })).toThrow(
-      /ROUTER_WORKERS: more than 1 needs REDIS_URL, where the sign-in throttle \(LOGIN_MUTATIONS= turns it off\) counts/,
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL; without it the sign-in throttle \(LOGIN_MUTATIONS= turns it off\) would count/,
     );
     expect(
       loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0', LOGIN_MUTATIONS: '' })

@@ -36,5 +36,5 @@ export function workersConflict(
       : []),
   ];
   if (inMemory.length === 0) return undefined;
-  return `ROUTER_WORKERS: more than 1 needs REDIS_URL, where ${inMemory.join(' and ')} counts for every worker at once`;
+  return `ROUTER_WORKERS: more than 1 needs REDIS_URL; without it ${inMemory.join(' and ')} would count in each worker alone`;
 }
