@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -13,9 +14,17 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import Redis from 'ioredis';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { descendantsOf, eventually, isRunning, sampleOf, wsClient } from '@shop/testing';
+import {
+  descendantsOf,
+  eventually,
+  isRunning,
+  sampleOf,
+  TEST_REDIS_URL,
+  wsClient,
+} from '@shop/testing';
 
 const ROUTER_MAIN = path.resolve(__dirname, '../dist/main.js');
 const WORKERS = 2;
@@ -90,15 +99,65 @@ function postOnNewConnection(
   });
 }
 
+interface ForkedRouter {
+  process: ChildProcess;
+  url: string;
+  /** The log lines with this message so far, the primary's and every worker's. */
+  logged(msg: string): Record<string, unknown>[];
+  /** SIGKILL to the primary and every worker still running. */
+  kill(): void;
+}
+
+/** `node router/dist/main.js` with ROUTER_WORKERS=WORKERS, once the primary says every worker serves. */
+async function startForkedRouter(env: Record<string, string>): Promise<ForkedRouter> {
+  const child = spawn(process.execPath, [ROUTER_MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      ROUTER_WORKERS: String(WORKERS),
+      STOREFRONT_DIR: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // not a log line
+    }
+  });
+  const logged = (msg: string) => lines.filter((line) => line.msg === msg);
+  const kill = () => {
+    for (const pid of [child.pid!, ...descendantsOf(child.pid!)]) {
+      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  };
+  try {
+    const listening = await eventually(() => {
+      const [line] = logged('router listening with its workers');
+      expect(typeof line?.url).toBe('string');
+      return line!;
+    }, 60_000);
+    return { process: child, url: listening.url as string, logged, kill };
+  } catch (error) {
+    kill();
+    throw error;
+  }
+}
+
 describe(`ROUTER_WORKERS=${WORKERS}: one port served by forks of the router process`, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'router-workers-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   const servers: { stop(): Promise<unknown> }[] = [];
-  const logLines: { msg?: string; url?: string; worker?: number }[] = [];
   let planetsUrl: string;
   let tickerUrl: string;
   let releaseSlowPlanet: () => void = () => undefined;
   let slowPlanetAsked = 0;
+  let forked: ForkedRouter;
   let router: ChildProcess;
   let url: string;
 
@@ -111,7 +170,7 @@ describe(`ROUTER_WORKERS=${WORKERS}: one port served by forks of the router proc
     return composed.supergraphSdl;
   };
   const metrics = async () => (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
-  const logged = (msg: string) => logLines.filter((line) => line.msg === msg);
+  const logged = (msg: string) => forked.logged(msg);
   const workerPids = () => descendantsOf(router.pid!).filter(isRunning);
 
   beforeAll(async () => {
@@ -140,40 +199,18 @@ describe(`ROUTER_WORKERS=${WORKERS}: one port served by forks of the router proc
     servers.push(ticker);
     writeFileSync(supergraphPath, compose(planetsV1));
 
-    router = spawn(process.execPath, [ROUTER_MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        SUPERGRAPH_PATH: supergraphPath,
-        PORT: '0',
-        ROUTER_WORKERS: String(WORKERS),
-        // No Redis here: forks are refused while a per-client limit would live in each worker.
-        RATE_LIMIT_PER_SECOND: '0',
-        LOGIN_MUTATIONS: '',
-        STOREFRONT_DIR: '',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    // No Redis here: forks are refused while a per-client limit would live in each worker.
+    forked = await startForkedRouter({
+      SUPERGRAPH_PATH: supergraphPath,
+      RATE_LIMIT_PER_SECOND: '0',
+      LOGIN_MUTATIONS: '',
     });
-    createInterface({ input: router.stdout! }).on('line', (line) => {
-      try {
-        logLines.push(JSON.parse(line) as (typeof logLines)[number]);
-      } catch {
-        // not a log line
-      }
-    });
-    const listening = await eventually(() => {
-      const [line] = logged('router listening with its workers');
-      expect(line?.url).toBeDefined();
-      return line!;
-    }, 60_000);
-    url = listening.url!;
+    router = forked.process;
+    url = forked.url;
   }, 90_000);
 
   afterAll(async () => {
-    for (const pid of [router.pid!, ...descendantsOf(router.pid!)]) {
-      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    }
+    forked?.kill();
     await Promise.all(servers.map((server) => server.stop()));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -290,4 +327,31 @@ describe(`ROUTER_WORKERS=${WORKERS}: one port served by forks of the router proc
     expect(code).toBe(0);
     expect(workers.filter(isRunning)).toEqual([]);
   }, 30_000);
+  it('shares one rate-limit bucket per client among its workers, in Redis', async () => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    const limited = await startForkedRouter({
+      SUPERGRAPH_PATH: supergraphPath,
+      REDIS_URL: TEST_REDIS_URL,
+      EVENT_STREAM_PREFIX: keyPrefix,
+      // A burst of 4, then one more every 100 s: nothing refills during the test.
+      RATE_LIMIT_PER_SECOND: '0.01',
+      RATE_LIMIT_BURST: '4',
+    });
+    try {
+      const statuses: number[] = [];
+      // Each on a connection of its own: the primary hands them to both workers in turn.
+      for (let i = 0; i < 12; i++) {
+        statuses.push((await postOnNewConnection(limited.url, '{ planets { name } }')).status);
+      }
+      // A bucket in each worker would have let 8 through.
+      expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(8);
+    } finally {
+      limited.kill();
+      const redis = new Redis(TEST_REDIS_URL);
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+  }, 90_000);
 });
