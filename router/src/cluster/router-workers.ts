@@ -30,6 +30,8 @@ export async function startRouterWorkers(
   let stopping = false;
   let failedRestarts = 0;
   let restartTimer: NodeJS.Timeout | undefined;
+  /** Workers that said they serve: only those listen for the stop message yet. */
+  const serving = new Set<Worker>();
 
   const replace = (): void => {
     const delayMs = Math.min(RESTART_FIRST_MS * 2 ** failedRestarts, RESTART_MAX_MS);
@@ -47,8 +49,6 @@ export async function startRouterWorkers(
         },
       );
     }, delayMs);
-    // A timer alone keeps no primary alive: it exits with its last worker only when stopping.
-    restartTimer.unref();
   };
 
   const forkUntilReady = (): Promise<{ worker: Worker; url: string }> => {
@@ -62,7 +62,9 @@ export async function startRouterWorkers(
       worker.on('message', (message) => {
         if (!isReadyMessage(message)) return;
         worker.off('exit', exitedEarly);
+        serving.add(worker);
         worker.once('exit', (code, signal) => {
+          serving.delete(worker);
           if (stopping) return;
           log.error(
             { worker: worker.process.pid, code, signal },
@@ -91,7 +93,8 @@ export async function startRouterWorkers(
             new Promise<void>((resolve) => {
               if (worker.isDead()) return resolve();
               worker.once('exit', () => resolve());
-              if (worker.isConnected()) worker.send(STOP_MESSAGE);
+              // One still starting has nothing to drain, and may not hear the message yet.
+              if (serving.has(worker) && worker.isConnected()) worker.send(STOP_MESSAGE);
               else worker.process.kill('SIGTERM');
             }),
         ),
