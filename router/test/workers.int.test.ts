@@ -312,6 +312,20 @@ describe(`ROUTER_WORKERS=${WORKERS}: one port served by forks of the router proc
     }
   }, 40_000);
 
+  it('replaces every worker when all die at once, on the same port', async () => {
+    const victims = workerPids();
+    const died = logged('router worker died; starting another').length;
+    const replaced = logged('router worker replaced').length;
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    await eventually(() => {
+      expect(logged('router worker died; starting another')).toHaveLength(died + WORKERS);
+      expect(logged('router worker replaced')).toHaveLength(replaced + WORKERS);
+    }, 30_000);
+    expect(workerPids().filter((pid) => victims.includes(pid))).toEqual([]);
+    expect(workerPids()).toHaveLength(WORKERS);
+    expect((await postOnNewConnection(url, '{ planets { name } }')).status).toBe(200);
+  }, 40_000);
+
   it('on SIGTERM, stops every worker once its requests are answered, then exits 0', async () => {
     const workers = workerPids();
     const slow = postOnNewConnection(url, '{ slowPlanet { name } }');

@@ -32,11 +32,19 @@ export async function startRouterWorkers(
   let restartTimer: NodeJS.Timeout | undefined;
   /** Workers that said they serve: only those listen for the stop message yet. */
   const serving = new Set<Worker>();
+  /**
+   * What a worker is forked with: the PORT its serving siblings listen with
+   * (the primary shares one socket per address and port asked for). With
+   * PORT=0 the system chose one, and were every worker to die at once that
+   * socket would close: their replacements then ask for the chosen one.
+   */
+  let listenEnv: Record<string, string> = {};
 
   const replace = (): void => {
     const delayMs = Math.min(RESTART_FIRST_MS * 2 ** failedRestarts, RESTART_MAX_MS);
     restartTimer = setTimeout(() => {
       if (stopping) return;
+      if (serving.size === 0) listenEnv = { PORT: new URL(url).port };
       forkUntilReady().then(
         ({ worker }) => {
           failedRestarts = 0;
@@ -52,7 +60,7 @@ export async function startRouterWorkers(
   };
 
   const forkUntilReady = (): Promise<{ worker: Worker; url: string }> => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(listenEnv);
     return new Promise((resolve, reject) => {
       const exitedEarly = (code: number | null, signal: string | null) =>
         reject(
