@@ -1,12 +1,13 @@
 // The public gateway benchmark's shape (graphql-hive/graphql-gateways-benchmark,
 // "federation"): four subgraphs answering fixed data, one deep query, served
 // through (a) the stock @apollo/gateway in Apollo Server, (b) this router
-// with subgraph-fetch de-duplication and (c) without it. Each answer is
-// checked against a reference first; then the targets are loaded in turn,
-// a, b, c, a, b, c …, `runs` times, and the medians and router/stock ratios
-// printed, with the router's memory after each run as a leak check.
+// with subgraph-fetch de-duplication, (c) without it and (d) without it
+// forked once per core (ROUTER_WORKERS=auto). Each answer is checked against
+// a reference first; then the targets are loaded in turn, a, b, c, d, a, b …,
+// `runs` times, and the medians and router/stock ratios printed, with the
+// router's memory after each run as a leak check.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -16,6 +17,7 @@ import { GATEWAY_QUERY } from '../gateway/test-query.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
 import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
+import { eventually, metricsOf, sampleOf } from '@shop/testing';
 
 /** The same for every target; enough to keep a Node gateway's one core busy. */
 const CONNECTIONS = 50;
@@ -59,16 +61,34 @@ const TARGETS = [
     path: '/graphql',
     env: { ...ROUTER_ENV, SUBGRAPH_DEDUPLICATION: 'false' },
   },
+  {
+    // Its CPU and memory are those of the primary and every worker, summed.
+    name: `router, no dedup, ${availableParallelism()} workers`,
+    script: ROUTER,
+    path: '/graphql',
+    workers: availableParallelism(),
+    // Forks without Redis are refused while the sign-in throttle counts in each
+    // worker's memory; the benchmark's supergraph has no sign-in to throttle.
+    env: {
+      ...ROUTER_ENV,
+      SUBGRAPH_DEDUPLICATION: 'false',
+      ROUTER_WORKERS: 'auto',
+      LOGIN_MUTATIONS: '',
+    },
+  },
 ];
 
 // The answers hold no such key unless something failed; searching the text
 // spares parsing 70 kB per answer in the load generator.
 const isErrorText = (raw) => raw.includes('"errors":');
 
-/** The router targets once more, run from another checkout's build (--baseline). */
+/**
+ * The single-process router targets once more, run from another checkout's
+ * build (--baseline), which may predate ROUTER_WORKERS.
+ */
 function baselineTargets(checkout) {
   const script = [path.resolve(checkout, 'router/dist/main.js')];
-  return TARGETS.filter((target) => target.script === ROUTER).map((target) => ({
+  return TARGETS.filter((target) => target.script === ROUTER && !target.workers).map((target) => ({
     ...target,
     name: `baseline ${target.name}`,
     script,
@@ -112,6 +132,9 @@ export async function gateway({
         url: `http://127.0.0.1:${port}${target.path}`,
       });
       started.push(served);
+      // The port answers once one worker listens; a connection made before the
+      // others do would stay on that one for the whole load.
+      if (target.workers) await workersServing(served.url, target.workers);
       const before = await subgraphCalls(subgraphs.url);
       await expectReferenceAnswer(target.name, served.url, reference);
       const callsPerQuery = (await subgraphCalls(subgraphs.url)) - before;
@@ -152,6 +175,14 @@ export async function gateway({
 
 /** A target's name as a folder name: "router, no dedup" → "router-no-dedup". */
 const slug = (name) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+
+/** Resolves once `workers` workers serve the router at `url`, as its /metrics counts them. */
+async function workersServing(url, workers) {
+  await eventually(async () => {
+    const serving = sampleOf(await metricsOf(url), 'router_supergraph_info');
+    if (serving !== workers) throw new Error(`${serving} of ${workers} workers serve`);
+  }, 60_000);
+}
 
 /** The calls the benchmark's subgraphs have answered so far. */
 async function subgraphCalls(baseUrl) {
@@ -206,6 +237,16 @@ function report(targets, runs, seconds) {
       `${current.name} / ${row.name}: throughput ${ratio(current.rps, row.rps)}, ` +
         `CPU per request ${ratio(current.cpuMsPerRequest, row.cpuMsPerRequest)}, ` +
         `subgraph calls per request ${ratio(current.callsPerRequest, row.callsPerRequest)}`,
+    );
+  }
+  for (const forked of targets.filter((target) => target.workers)) {
+    const [row, single] = [forked.name, forked.name.replace(/, \d+ workers$/, '')].map((name) =>
+      rows.find((r) => r.name === name),
+    );
+    console.log(
+      `${row.name} / ${single.name}: throughput ${ratio(row.rps, single.rps)}, ` +
+        `CPU per request ${ratio(row.cpuMsPerRequest, single.cpuMsPerRequest)}, ` +
+        `peak memory ${ratio(row.peakMemoryMiB, single.peakMemoryMiB)}`,
     );
   }
   for (const target of targets.slice(1)) console.log(leakCheck(target));

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { developmentIdentitySecret, developmentKeyPair } from '@shop/identity';
 import { ConfigError } from '@shop/platform';
@@ -229,5 +230,34 @@ describe('router configuration', () => {
         LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: '3600',
       }),
     ).toThrow(/LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS: must be at least/);
+  });
+
+  it('serves from one process unless ROUTER_WORKERS asks for forks: a number, or auto for one per core', () => {
+    expect(loadRouterConfig({}).cluster.workers).toBe(1);
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadRouterConfig({ ROUTER_WORKERS: '3', ...shared }).cluster.workers).toBe(3);
+    expect(loadRouterConfig({ ROUTER_WORKERS: 'auto', ...shared }).cluster.workers).toBe(
+      availableParallelism(),
+    );
+    for (const bad of ['0', '1.5', 'many']) {
+      expect(() => loadRouterConfig({ ROUTER_WORKERS: bad })).toThrow(/^.*\n {2}ROUTER_WORKERS: /);
+    }
+  });
+
+  it('refuses forks without Redis while a per-client limit would count in each worker alone', () => {
+    expect(() => loadRouterConfig({ ROUTER_WORKERS: '2' })).toThrow(
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL; without it the rate limit .* and the sign-in throttle .* would count in each worker alone/,
+    );
+    expect(() => loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0' })).toThrow(
+      /ROUTER_WORKERS: more than 1 needs REDIS_URL; without it the sign-in throttle \(LOGIN_MUTATIONS= turns it off\) would count/,
+    );
+    expect(
+      loadRouterConfig({ ROUTER_WORKERS: '2', RATE_LIMIT_PER_SECOND: '0', LOGIN_MUTATIONS: '' })
+        .cluster.workers,
+    ).toBe(2);
+    expect(
+      loadRouterConfig({ ROUTER_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).cluster
+        .workers,
+    ).toBe(2);
   });
 });

@@ -6,6 +6,7 @@ import {
 } from '@shop/platform';
 import { authSettingsOf, authVariables } from './auth/auth.settings';
 import { cachingSettingsOf, cachingVariables } from './caching/caching.settings';
+import { clusterSettingsOf, clusterVariables } from './cluster/cluster.settings';
 import {
   perSubgraphVariables,
   subgraphCallSettingsOf,
@@ -37,6 +38,7 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
   const variables = loadConfig(
     {
       ...serverVariables,
+      ...clusterVariables,
       ...sharedServiceVariables,
       ...supergraphVariables,
       ...subgraphCallVariables,
@@ -55,6 +57,7 @@ export function loadRouterConfig(env: Record<string, string | undefined> = proce
   );
   return {
     server: serverSettingsOf(variables),
+    cluster: clusterSettingsOf(variables),
     supergraph: supergraphSettingsOf(variables),
     subgraphCalls: subgraphCallSettingsOf(variables),
     limits: limitSettingsOf(variables),

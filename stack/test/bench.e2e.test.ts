@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -72,6 +73,7 @@ describe('the benchmarks still run (bench/run.mjs --smoke)', () => {
       'gateway: stock gateway',
       'gateway: router',
       'gateway: router, no dedup',
+      `gateway: router, no dedup, ${availableParallelism()} workers`,
     ]);
     for (const row of gateway) expect(row).toMatchObject({ errors: 0, callsPerQuery: figure });
 

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { ConfigError } from './config';
 import { StartupError } from './startup-error';
@@ -16,7 +17,7 @@ export function stopOnSignals(
   abandon?: () => void,
 ): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals | 'supervisor gone'): void => {
+  const onSignal = (signal: NodeJS.Signals | 'supervisor gone' | 'asked by the primary'): void => {
     if (stopping) {
       abandon?.();
       process.exit(1);
@@ -34,6 +35,26 @@ export function stopOnSignals(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   if (process.send) process.once('disconnect', () => onSignal('supervisor gone'));
+  // A node:cluster worker is stopped by its primary over IPC rather than by a
+  // signal: a terminal's Ctrl-C reaches every process of the group, and the
+  // primary's forwarded stop would then count as a second signal and cut the
+  // drain short. A stop already under way is left to finish.
+  if (cluster.isWorker) {
+    process.on('message', (message) => {
+      if (isStopMessage(message) && !stopping) onSignal('asked by the primary');
+    });
+  }
+}
+
+/** What a node:cluster primary sends a worker to have it stop as on SIGTERM. */
+export const STOP_MESSAGE = { type: 'stop' } as const;
+
+function isStopMessage(message: unknown): boolean {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'stop'
+  );
 }
 
 /** What a service tells the supervisor that started it, once it serves. */

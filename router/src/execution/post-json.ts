@@ -1,12 +1,16 @@
 import type { Dispatcher } from 'undici';
+import { AttemptTimeoutError } from '../resilience/resilience-errors';
 
 export interface JsonPost {
   origin: string;
   path: string;
   headers: Record<string, string>;
   body: string;
-  /** Ends the call; undici's own header and body timers are off when it is given. */
-  signal?: AbortSignal;
+  /**
+   * Past it the call is aborted and fails with AttemptTimeoutError; undici's
+   * own header and body timers are off when it is given.
+   */
+  timeoutMs?: number;
 }
 
 export interface PostAnswer {
@@ -25,19 +29,23 @@ export interface PostAnswer {
  */
 export function postJson(dispatcher: Dispatcher, post: JsonPost): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
-    const { signal } = post;
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
+    const { timeoutMs } = post;
     let status = 0;
     let contentType: string | undefined;
     let cacheControl: string | undefined;
     const chunks: Buffer[] = [];
-    let onAbort: (() => void) | undefined;
-    const settled = () => {
-      if (onAbort) signal!.removeEventListener('abort', onAbort);
-    };
+    let controller: Dispatcher.DispatchController | undefined;
+    let expired: AttemptTimeoutError | undefined;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            expired = new AttemptTimeoutError(timeoutMs);
+            // Not started yet (waiting for a connection): it is aborted as it starts.
+            if (controller) controller.abort(expired);
+            else reject(expired);
+          }, timeoutMs);
+    const settled = () => clearTimeout(timer);
     dispatcher.dispatch(
       {
         origin: post.origin,
@@ -45,13 +53,12 @@ export function postJson(dispatcher: Dispatcher, post: JsonPost): Promise<PostAn
         method: 'POST',
         headers: post.headers,
         body: post.body,
-        ...(signal && { headersTimeout: 0, bodyTimeout: 0 }),
+        ...(timeoutMs !== undefined && { headersTimeout: 0, bodyTimeout: 0 }),
       },
       {
-        onRequestStart(controller) {
-          if (!signal) return;
-          onAbort = () => controller.abort(signal.reason as Error);
-          signal.addEventListener('abort', onAbort, { once: true });
+        onRequestStart(started) {
+          controller = started;
+          if (expired) started.abort(expired);
         },
         onResponseStart(_controller, statusCode, headers) {
           status = statusCode;

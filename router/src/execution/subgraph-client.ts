@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { IDENTITY_HEADER } from '@shop/identity';
+import { AttemptTimeoutError } from '../resilience/resilience-errors';
 import type { AttemptLimits, SubgraphResilience } from '../resilience/subgraph-resilience';
 import { postJson, type PostAnswer } from './post-json';
 import type { RequestIdentity } from './request-identity';
@@ -111,14 +112,14 @@ export class SubgraphClient {
         path: endpoint.path,
         headers,
         body: call.body,
-        // The call's deadline (the signal) replaces the pools' own timers.
-        signal: limits?.signal,
+        // The call's deadline replaces the pools' own timers.
+        timeoutMs: limits?.timeoutMs,
       });
       ended?.({ status: answer.status });
       return answer;
     } catch (error) {
       ended?.({ error });
-      throw transportError(error);
+      throw error instanceof AttemptTimeoutError ? error : transportError(error);
     }
   }
 }

@@ -15,6 +15,8 @@ export function registerBreakerGauge(
     help: "A subgraph's circuit breaker: 0 closed, 1 half-open (one trial call), 2 open (calls refused)",
     labelNames: ['subgraph'],
     registers: [registry],
+    // A forked router's workers each keep their own breakers: the worst one is the router's.
+    aggregator: 'max',
     collect() {
       for (const { subgraph, state } of resilience.breakerStates()) {
         this.set({ subgraph }, BREAKER_STATE_VALUES[state]);

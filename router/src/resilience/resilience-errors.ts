@@ -17,6 +17,17 @@ export class SubgraphTimeoutError extends GraphQLError {
   }
 }
 
+/**
+ * One attempt ran out of the time AttemptLimits gave it: what the attempt
+ * fails with, so the call can tell a timeout from a subgraph it could not reach.
+ */
+export class AttemptTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no whole answer within ${timeoutMs} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
 /** The subgraph's circuit breaker is open: the call was not made. */
 export class SubgraphUnavailableError extends GraphQLError {
   readonly code = ResilienceCode.SUBGRAPH_UNAVAILABLE;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@shop/platform';
 import { CircuitBreaker, REFUSED, type BreakerState } from './circuit-breaker';
 import {
+  AttemptTimeoutError,
   SubgraphTimeoutError,
   SubgraphUnavailableError,
   unreachableSubgraphError,
@@ -26,8 +27,14 @@ export interface AttemptAnswer {
 }
 
 export interface AttemptLimits {
-  /** Aborts the attempt when the call's time is up. */
-  signal: AbortSignal;
+  /**
+   * What is left of the call's time: past it the attempt must fail with
+   * AttemptTimeoutError. A plain timer of the attempt's own, not an
+   * AbortSignal.timeout: that one costs about 10 µs with its listener and
+   * stays armed, weakly referenced, for the whole timeout after the answer
+   * (six per request on the gateway benchmark's query).
+   */
+  timeoutMs: number;
 }
 
 export interface ResilientCall {
@@ -110,11 +117,12 @@ export class SubgraphResilience {
   ): Promise<Outcome<T>> {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) return { kind: 'timeout' };
-    const signal = AbortSignal.timeout(remainingMs);
     try {
-      return { kind: 'answer', answer: await attempt({ signal }) };
+      return { kind: 'answer', answer: await attempt({ timeoutMs: remainingMs }) };
     } catch (error) {
-      return signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable', error };
+      return error instanceof AttemptTimeoutError
+        ? { kind: 'timeout' }
+        : { kind: 'unreachable', error };
     }
   }
 

@@ -6,7 +6,8 @@ export interface SupergraphMetrics {
 }
 
 /**
- * `router_supergraph_info{hash}` 1 for the supergraph in use, and reloads
+ * `router_supergraph_info{hash}` 1 for the supergraph in use (summed over a
+ * forked router's workers: how many serve each), and reloads
  * counted by outcome (both outcomes from 0, so a dashboard sees them before
  * the first reload). Nothing without a registry (METRICS_ENABLED=false).
  */
@@ -14,7 +15,7 @@ export function supergraphMetrics(registry: Registry | undefined, hash: string):
   if (!registry) return { applied: () => undefined, refused: () => undefined };
   const info = new Gauge({
     name: 'router_supergraph_info',
-    help: 'The supergraph the router serves, by the sha256 of its schema',
+    help: 'The supergraph the router serves, by the sha256 of its schema (with ROUTER_WORKERS: how many workers serve each)',
     labelNames: ['hash'],
     registers: [registry],
   });

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
-import type { Registry } from 'prom-client';
 import { close, listen } from '../http/http-server';
 import { sendGraphQLError } from '../http/respond';
-import { metricsHandler } from './metrics';
+import { metricsHandler, type MetricsSource } from './metrics';
 import type { MetricsListenerAddress } from './settings';
 
 export interface MetricsListener {
@@ -16,10 +15,10 @@ export interface MetricsListener {
  * service's public port answers no one with operation names and timings.
  */
 export async function startMetricsListener(
-  registry: Registry,
+  source: MetricsSource,
   address: MetricsListenerAddress,
 ): Promise<MetricsListener> {
-  const metrics = metricsHandler(registry);
+  const metrics = metricsHandler(source);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

@@ -14,12 +14,18 @@ export function createMetricsRegistry(service: string): Registry {
   return registry;
 }
 
+/**
+ * What GET /metrics answers: a process's own registry, or a text gathered
+ * from elsewhere in the same format (a forked router's workers, summed).
+ */
+export type MetricsSource = Pick<Registry, 'contentType' | 'metrics'>;
+
 /** GET /metrics in Prometheus's text format. */
-export function metricsHandler(registry: Registry): RequestHandler {
+export function metricsHandler(source: MetricsSource): RequestHandler {
   return async (_req, res) => {
-    const body = await registry.metrics();
+    const body = await source.metrics();
     res.writeHead(200, {
-      'content-type': registry.contentType,
+      'content-type': source.contentType,
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, metricsHandler } from './metrics';
+import { createMetricsRegistry, metricsHandler, type MetricsSource } from './metrics';
 import { startMetricsListener, type MetricsListener } from './metrics-listener';
 import { operationMetricsPlugin, operationSpanPlugin } from './operation-plugins';
 import type { ObservabilitySettings } from './settings';
@@ -13,7 +13,10 @@ import {
 } from './tracing';
 
 /** What the code starting a service may add to its settings (tests give an in-memory exporter). */
-export type ObservabilityOptions = Pick<TracingOptions, 'spanExporter'>;
+export type ObservabilityOptions = Pick<TracingOptions, 'spanExporter'> & {
+  /** What /metrics answers instead of this process's registry (a forked router's workers, summed). */
+  metricsOf?: (registry: Registry) => MetricsSource;
+};
 
 /**
  * One service's metrics and traces. Either may be off: `registry` is
@@ -41,7 +44,8 @@ export function createServiceObservability(
   options: ObservabilityOptions = {},
 ): ServiceObservability {
   const registry = settings.metricsEnabled ? createMetricsRegistry(service) : undefined;
-  const tracing = createTracing(service, { ...settings, ...options });
+  const exposed = registry && (options.metricsOf?.(registry) ?? registry);
+  const tracing = createTracing(service, { ...settings, spanExporter: options.spanExporter });
   const address = settings.metricsListener;
   let listener: MetricsListener | undefined;
   return {
@@ -53,10 +57,10 @@ export function createServiceObservability(
     ],
     traced: (handler) => (tracing ? tracedHandler(tracing.tracer, handler) : handler),
     routes: (): Record<string, RequestHandler> =>
-      registry && !address ? { '/metrics': metricsHandler(registry) } : {},
+      exposed && !address ? { '/metrics': metricsHandler(exposed) } : {},
     listen: async () => {
-      if (!registry || !address) return undefined;
-      listener ??= await startMetricsListener(registry, address);
+      if (!exposed || !address) return undefined;
+      listener ??= await startMetricsListener(exposed, address);
       return listener.url;
     },
     shutdown: async () => {
