@@ -7,8 +7,15 @@ export interface RawSqlNamespace<Sql> {
 export interface RawSqlKit<Sql, Model extends string> {
   /** A table of the database's schema (the `?schema=` of its URL), for raw statements. */
   tableOf(db: { schema: string }, name: Model): Sql;
+  /**
+   * The same table as text, for a statement written with numbered parameters
+   * (`$queryRawUnsafe`), as one that embeds an outbox CTE (`Outbox.insertFrom`) is.
+   */
+  tableNameOf(db: { schema: string }, name: Model): string;
   /** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
   SQL_NOW: Sql;
+  /** The same as text, for a statement written with numbered parameters. */
+  SQL_NOW_TEXT: string;
 }
 
 /**
@@ -19,8 +26,12 @@ export interface RawSqlKit<Sql, Model extends string> {
 export function rawSqlKit<Sql, Model extends string>(
   Prisma: RawSqlNamespace<Sql>,
 ): RawSqlKit<Sql, Model> {
+  const tableNameOf = (db: { schema: string }, name: Model) => `"${db.schema}"."${name}"`;
+  const SQL_NOW_TEXT = `(now() AT TIME ZONE 'UTC')`;
   return {
-    tableOf: (db, name) => Prisma.raw(`"${db.schema}"."${name}"`),
-    SQL_NOW: Prisma.raw(`(now() AT TIME ZONE 'UTC')`),
+    tableOf: (db, name) => Prisma.raw(tableNameOf(db, name)),
+    tableNameOf,
+    SQL_NOW: Prisma.raw(SQL_NOW_TEXT),
+    SQL_NOW_TEXT,
   };
 }

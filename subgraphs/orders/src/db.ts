@@ -22,5 +22,5 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `tableNameOf` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, tableNameOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

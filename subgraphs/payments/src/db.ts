@@ -34,5 +34,5 @@ export const PAYMENT_TRANSACTION = {
   timeout: 15_000,
 } as const;
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `tableNameOf` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, tableNameOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

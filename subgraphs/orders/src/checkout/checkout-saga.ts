@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, DomainError } from '@shop/platform';
-import type { Database, OrderOutbox, Prisma, SagaStep } from '../db';
+import { tableNameOf, type Database, type OrderOutbox, type Prisma, type SagaStep } from '../db';
 import { orderColumns } from '../order/order.mapper';
 import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
@@ -256,7 +256,7 @@ export class CheckoutSaga {
    * Answers whether this driver moved the order (no other did first).
    */
   private async markPaid(order: SagaOrder, requestId?: string): Promise<boolean> {
-    const table = (name: Prisma.ModelName) => `"${this.db.schema}"."${name}"`;
+    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
     const now = new Date().toISOString();
     const values = [
       order.id,
