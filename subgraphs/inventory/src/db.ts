@@ -34,5 +34,8 @@ export const STOCK_TRANSACTION = {
   timeout: 15_000,
 } as const;
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `tableNameOf`, `SQL_NOW` and `SQL_NOW_TEXT` for this subgraph's raw statements. */
+export const { tableOf, tableNameOf, SQL_NOW, SQL_NOW_TEXT } = rawSqlKit<
+  Prisma.Sql,
+  Prisma.ModelName
+>(Prisma);
