@@ -74,8 +74,7 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-interface PrismaLike {
-  $queryRawUnsafe(query: string): Promise<unknown>;
+interface PrismaLike extends RawSqlClient {
   $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R>;
   $disconnect(): Promise<void>;
 }
