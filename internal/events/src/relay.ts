@@ -74,13 +74,15 @@ export function startOutboxRelay(options: {
 
   const publishBatch = async (): Promise<number> => {
     const rows = await db.prisma.$queryRawUnsafe<OutboxRow[]>(
-      `UPDATE ${table} SET "claimedUntil" = ${now} + make_interval(secs => $1::float8)
-        WHERE id IN (
-          SELECT id FROM ${table}
-           WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
-           ORDER BY "occurredAt", id LIMIT ${batchSize}
-             FOR UPDATE SKIP LOCKED)
-        RETURNING id, type, "aggregateId", version, "occurredAt", data, "correlationId"`,
+      // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could differ.
+      `WITH batch AS MATERIALIZED (
+         SELECT id FROM ${table}
+          WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
+          ORDER BY "occurredAt", id LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)
+       UPDATE ${table} AS o SET "claimedUntil" = ${now} + make_interval(secs => $1::float8)
+         FROM batch WHERE o.id = batch.id
+       RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
       leaseMs / 1_000,
     );
     if (rows.length === 0) return 0;
