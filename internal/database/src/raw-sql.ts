@@ -7,10 +7,19 @@ export interface RawSqlNamespace<Sql> {
 export interface RawSqlKit<Sql, Model extends string, Enum extends string> {
   /** A table of the database's schema (the `?schema=` of its URL), for raw statements. */
   tableOf(db: { schema: string }, name: Model): Sql;
+  /**
+   * The same table as text, for a statement written with numbered parameters
+   * (`$queryRawUnsafe`), as one that embeds an outbox CTE (`Outbox.insertFrom`) is.
+   */
+  tableNameOf(db: { schema: string }, name: Model): string;
   /** An enum type of the database's schema, to cast a value to in a raw statement. */
   enumOf(db: { schema: string }, name: Enum): Sql;
+  /** The same enum type as text, for a statement written with numbered parameters. */
+  enumNameOf(db: { schema: string }, name: Enum): string;
   /** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
   SQL_NOW: Sql;
+  /** The same as text, for a statement written with numbered parameters. */
+  SQL_NOW_TEXT: string;
 }
 
 /**
@@ -21,11 +30,15 @@ export interface RawSqlKit<Sql, Model extends string, Enum extends string> {
 export function rawSqlKit<Sql, Model extends string, Enum extends string = never>(
   Prisma: RawSqlNamespace<Sql>,
 ): RawSqlKit<Sql, Model, Enum> {
-  const qualified = (db: { schema: string }, name: string) =>
-    Prisma.raw(`"${db.schema}"."${name}"`);
+  /** Tables and enum types alike: named in the database's schema. */
+  const qualifiedName = (db: { schema: string }, name: string) => `"${db.schema}"."${name}"`;
+  const SQL_NOW_TEXT = `(now() AT TIME ZONE 'UTC')`;
   return {
-    tableOf: qualified,
-    enumOf: qualified,
-    SQL_NOW: Prisma.raw(`(now() AT TIME ZONE 'UTC')`),
+    tableOf: (db, name) => Prisma.raw(qualifiedName(db, name)),
+    tableNameOf: qualifiedName,
+    enumOf: (db, name) => Prisma.raw(qualifiedName(db, name)),
+    enumNameOf: qualifiedName,
+    SQL_NOW: Prisma.raw(SQL_NOW_TEXT),
+    SQL_NOW_TEXT,
   };
 }

@@ -130,6 +130,22 @@ export class Outbox<S extends Stream> {
     };
   }
 
+  /**
+   * For events a statement computes itself (as many as the rows of
+   * `select`, their data built in SQL): the outbox's INSERT of them, to run
+   * as a CTE of that statement. `select` yields, in this order, each event's
+   * type, aggregate id, version, data (jsonb) and correlation id; the id and
+   * the time are the outbox's. The data is not type-checked against the
+   * catalog here: the statement's tests read it back. `committed()` after.
+   */
+  insertSelected(select: string): string {
+    return `INSERT INTO "${this.schema}"."OutboxEvent"
+        (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
+      SELECT gen_random_uuid(), e.type, e."aggregateId", e.version,
+        now() AT TIME ZONE 'UTC', e.data, e."correlationId"
+      FROM (${select}) AS e(type, "aggregateId", version, data, "correlationId")`;
+  }
+
   /** After the commit of a transaction that recorded events. */
   committed(): void {
     this.relay?.wake();

@@ -4,14 +4,14 @@ import type { Stream } from './catalog';
 import type { EventEnvelope } from './envelope';
 import type { Outbox } from './outbox';
 
-/** The raw-SQL part of a Prisma (transaction) client. */
+/** The raw-SQL part of a Prisma client. */
 export interface RawSqlClient {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
 export interface RelayDatabase {
-  prisma: { $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R> };
+  prisma: RawSqlClient;
   /** The PostgreSQL schema holding this subgraph's OutboxEvent table. */
   schema: string;
 }
@@ -33,14 +33,18 @@ interface OutboxRow {
 }
 
 /**
- * Publishes the outbox to the bus: takes unpublished rows (FOR UPDATE SKIP
- * LOCKED, so several instances share the work without publishing a row
- * twice at once), publishes them, and marks them published in the same
- * transaction. A crash after the commit of a change but before publishing
- * leaves the row unpublished; the next relay publishes it. A crash after
- * publishing but before marking publishes it again; consumers skip event ids
- * they have handled, so each is handled once. It attaches itself to the
- * outbox, whose `committed()` wakes it.
+ * Publishes the outbox to the bus without holding a transaction while it
+ * publishes: one statement claims a batch of unpublished rows for a lease
+ * (FOR UPDATE SKIP LOCKED in it, so several instances claim different rows
+ * at once), they are published, and one statement marks them published. A
+ * publish that fails gives its claim back at once, for the next pass. A
+ * crash after the commit of a change but before publishing leaves the row
+ * unpublished; the next relay publishes it. A crash after claiming leaves
+ * the claim, and another relay (or this one, started again) publishes the
+ * rows once the lease is over. A crash after publishing but before marking
+ * publishes them again; consumers skip event ids they have handled, so each
+ * is handled once. It attaches itself to the outbox, whose `committed()`
+ * wakes it.
  */
 export function startOutboxRelay(options: {
   db: RelayDatabase;
@@ -49,6 +53,8 @@ export function startOutboxRelay(options: {
   log: Logger;
   intervalMs?: number;
   batchSize?: number;
+  /** How long a claim keeps other relays off its rows: longer than a publish takes. */
+  leaseMs?: number;
 }): OutboxRelay {
   const { db, outbox, bus, log } = options;
   const stream = outbox.stream;
@@ -56,29 +62,46 @@ export function startOutboxRelay(options: {
   // polling catches what a crashed instance left behind, which need not be fast.
   const intervalMs = options.intervalMs ?? 1_000;
   const batchSize = options.batchSize ?? 100;
+  const leaseMs = options.leaseMs ?? 30_000;
   const table = `"${db.schema}"."OutboxEvent"`;
+  const now = `(now() AT TIME ZONE 'UTC')`;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
-  // Woken while publishing: rows committed after this pass's read go in another pass at once.
+  // Woken while publishing: rows committed after this pass's claim go in another pass at once.
   let wokenDuringRun = false;
   const failures = new FailureReport(log.child({ stream }), 'outbox relay');
 
-  const publishBatch = (): Promise<number> =>
-    db.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id, type, "aggregateId", version, "occurredAt", data, "correlationId"
-           FROM ${table} WHERE "publishedAt" IS NULL
-           ORDER BY "occurredAt", id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
+  const publishBatch = async (): Promise<number> => {
+    const rows = await db.prisma.$queryRawUnsafe<OutboxRow[]>(
+      // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could differ.
+      `WITH batch AS MATERIALIZED (
+         SELECT id FROM ${table}
+          WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
+          ORDER BY "occurredAt", id LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)
+       UPDATE ${table} AS o SET "claimedUntil" = ${now} + make_interval(secs => $1::float8)
+         FROM batch WHERE o.id = batch.id
+       RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
+      leaseMs / 1_000,
+    );
+    if (rows.length === 0) return 0;
+    const ids = rows.map((row) => row.id);
+    try {
+      await bus.publish(stream, rows.sort(inOutboxOrder).map(toEnvelope));
+    } catch (error) {
+      await db.prisma.$executeRawUnsafe(
+        `UPDATE ${table} SET "claimedUntil" = NULL WHERE id = ANY($1::uuid[])`,
+        ids,
       );
-      if (rows.length === 0) return 0;
-      await bus.publish(stream, rows.map(toEnvelope));
-      await tx.$executeRawUnsafe(
-        `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::uuid[])`,
-        rows.map((row) => row.id),
-      );
-      return rows.length;
-    });
+      throw error;
+    }
+    await db.prisma.$executeRawUnsafe(
+      `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::uuid[])`,
+      ids,
+    );
+    return rows.length;
+  };
 
   const run = (): Promise<void> => {
     if (current) {
@@ -127,6 +150,12 @@ export function startOutboxRelay(options: {
       await current;
     },
   };
+}
+
+/** The order the outbox is published in: as the events occurred (an UPDATE's RETURNING has none). */
+function inOutboxOrder(a: OutboxRow, b: OutboxRow): number {
+  const at = new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime();
+  return at !== 0 ? at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function toEnvelope(row: OutboxRow): EventEnvelope {

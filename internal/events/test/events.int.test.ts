@@ -189,6 +189,29 @@ describe.each(TRANSPORTS)(
       expect(row!.publishedAt).not.toBeNull();
     });
 
+    it('publishes the rows a relay claimed and died holding, once its lease is over', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      const event = await record(outbox);
+      // Another relay claimed the row for a second, then died before publishing it.
+      await queryTestDatabase(
+        url,
+        `UPDATE "OutboxEvent" SET "claimedUntil" = (now() AT TIME ZONE 'UTC') + interval '1 second'
+          WHERE id = $1`,
+        [event.id],
+      );
+      const claimed = Date.now();
+      const { handled } = countingConsumer(bus, stream);
+      const relay = startOutboxRelay({ db, outbox, bus, log, intervalMs: 50 });
+      try {
+        await until(() => handled.get(event.id) === 1);
+        expect(Date.now() - claimed).toBeGreaterThanOrEqual(900);
+      } finally {
+        await relay.stop();
+      }
+    });
+
     it('publishes at once what is committed while it publishes, when woken meanwhile', async () => {
       const stream = uniqueStream();
       const bus = open();

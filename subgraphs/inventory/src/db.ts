@@ -5,7 +5,7 @@ import {
   type PrismaDatabase,
 } from '@shop/database';
 import type { Outbox } from '@shop/events';
-import { Prisma, PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient, type $Enums } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -34,5 +34,9 @@ export const STOCK_TRANSACTION = {
   timeout: 15_000,
 } as const;
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `tableNameOf`, `SQL_NOW` and `SQL_NOW_TEXT` for this subgraph's raw statements. */
+export const { tableOf, tableNameOf, SQL_NOW, SQL_NOW_TEXT, enumNameOf } = rawSqlKit<
+  Prisma.Sql,
+  Prisma.ModelName,
+  keyof typeof $Enums
+>(Prisma);

@@ -102,6 +102,24 @@ describe('reservations (real PostgreSQL)', () => {
     });
   });
 
+  it('breaks ties by warehouse id and skips warehouses with nothing available', async () => {
+    const productId = await stocked([berlin!.id, 3], [lyon!.id, 3], [third!.id, 2]);
+    await queryTestDatabase(
+      databaseUrl,
+      'UPDATE "StockLevel" SET "reserved" = "onHand" WHERE "productId" = $1 AND "warehouseId" = $2',
+      [productId, third!.id],
+    );
+    const [first, second] = [berlin!.id, lyon!.id].sort();
+
+    const reservation = await reserve([{ productId, quantity: 4 }]);
+
+    // Answered in warehouse order, which is also the order of the tie.
+    expect(reservation.lines).toEqual([
+      { productId, warehouseId: first, quantity: 3 },
+      { productId, warehouseId: second, quantity: 1 },
+    ]);
+  });
+
   it('adds up lines of the same product and expires a hold in at most ttlSeconds', async () => {
     const productId = await stocked([berlin!.id, 10]);
     const before = Date.now();

@@ -5,7 +5,7 @@ import {
   type PrismaDatabase,
 } from '@shop/database';
 import type { Outbox } from '@shop/events';
-import { Prisma, PrismaClient } from '../generated/prisma';
+import { Prisma, PrismaClient, type $Enums } from '../generated/prisma';
 
 export { Prisma, PrismaClient } from '../generated/prisma';
 export type * from '../generated/prisma';
@@ -22,5 +22,9 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
   return connectPrismaDatabase(PrismaClient, databaseUrl, poolSize);
 }
 
-/** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+/** `tableOf(db, 'Model')`, `tableNameOf` and `SQL_NOW` for this subgraph's raw statements. */
+export const { tableOf, tableNameOf, SQL_NOW, enumNameOf } = rawSqlKit<
+  Prisma.Sql,
+  Prisma.ModelName,
+  keyof typeof $Enums
+>(Prisma);

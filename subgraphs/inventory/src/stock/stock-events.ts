@@ -1,4 +1,4 @@
-import { tableOf, type Database, type InventoryOutbox, type Prisma } from '../db';
+import { tableNameOf, tableOf, type Database, type InventoryOutbox, type Prisma } from '../db';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './stock.mapper';
 
 export interface StockChangeOptions {
@@ -17,6 +17,39 @@ export class StockEvents {
     private readonly db: Database,
     private readonly outbox: InventoryOutbox,
   ) {}
+
+  /**
+   * The same events for a change made by one statement, as its CTEs:
+   * `available` is another of its CTEs giving each changed product's
+   * availability after the change ("productId", available), read from the
+   * statement's locked stock rows, as the statement's snapshot does not see
+   * its own writes. Each product's settings row is locked by bumping its
+   * version, as `record` does; `correlation` is the statement's parameter
+   * holding the correlation id.
+   */
+  ctesFrom(available: string, correlation: string): string {
+    const settings = tableNameOf(this.db, 'ProductStockSettings');
+    return `versions AS (
+        INSERT INTO ${settings} AS s ("productId", "lowStockThreshold", "version")
+        SELECT "productId", ${DEFAULT_LOW_STOCK_THRESHOLD}, 1 FROM ${available} ORDER BY "productId"
+        ON CONFLICT ("productId") DO UPDATE SET "version" = s."version" + 1
+        RETURNING "productId", "lowStockThreshold", "version"
+      ), stock_events AS (
+        ${this.outbox.insertSelected(`
+          SELECT 'StockChanged', v."productId"::text, v."version",
+                 jsonb_build_object('productId', v."productId", 'available', a.available,
+                   'inStock', a.available > 0, 'lowStockThreshold', v."lowStockThreshold"),
+                 ${correlation}::text
+            FROM versions v JOIN ${available} a USING ("productId")
+          UNION ALL
+          SELECT 'LowStock', v."productId"::text, v."version",
+                 jsonb_build_object('productId', v."productId", 'available', a.available,
+                   'threshold', v."lowStockThreshold"),
+                 ${correlation}::text
+            FROM versions v JOIN ${available} a USING ("productId")
+           WHERE a.available <= v."lowStockThreshold"`)}
+      )`;
+  }
 
   /**
    * Call after the stock rows are written. Bumping each product's version

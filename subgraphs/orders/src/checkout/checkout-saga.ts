@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, DomainError } from '@shop/platform';
-import type { Database, OrderOutbox, Prisma, SagaStep } from '../db';
+import {
+  enumNameOf,
+  tableNameOf,
+  type Database,
+  type OrderOutbox,
+  type Prisma,
+  type SagaStep,
+} from '../db';
 import { orderColumns } from '../order/order.mapper';
 import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
@@ -256,7 +263,7 @@ export class CheckoutSaga {
    * Answers whether this driver moved the order (no other did first).
    */
   private async markPaid(order: SagaOrder, requestId?: string): Promise<boolean> {
-    const table = (name: Prisma.ModelName) => `"${this.db.schema}"."${name}"`;
+    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
     const now = new Date().toISOString();
     const values = [
       order.id,
@@ -298,7 +305,7 @@ export class CheckoutSaga {
           RETURNING id
        ), history AS (
          INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, at)
-         SELECT $3::uuid, id, 'PAID'::"${this.db.schema}"."OrderStatus", 'system',
+         SELECT $3::uuid, id, 'PAID'::${enumNameOf(this.db, 'OrderStatus')}, 'system',
                 $2::timestamptz AT TIME ZONE 'UTC'
            FROM paid
        ), event AS (

@@ -1,7 +1,15 @@
-import { isUuid, isUniqueViolation, idempotencyKeyOf, uuidOf } from '@shop/federation';
+import { randomUUID } from 'node:crypto';
+import { isUuid, idempotencyKeyOf, uuidOf } from '@shop/federation';
 import { ConflictError, NotFoundError, integerIn } from '@shop/platform';
 import type { FraudSettings } from '../config';
-import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
+import {
+  PAYMENT_TRANSACTION,
+  SQL_NOW,
+  tableOf,
+  type Database,
+  type PaymentOutbox,
+  type Prisma,
+} from '../db';
 import { amountOf, currencyOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
 import { answer } from './payment-answer';
@@ -31,7 +39,11 @@ type AuthorizeInput = Omit<AuthorizeRequest, 'ttlSeconds'>;
  * second request with the key waits on the unique index until the first
  * commits, then answers its payment. Authorizations of one user take turns
  * (an advisory lock on the user), so the fraud rules count every decline and
- * every payment awaiting review. CaptureService takes it from there.
+ * every payment awaiting review. Three statements in all (the claim with the
+ * card's token and the turn, the user's history, the outcome with its log
+ * entry and event), where there were seven and two reads before them: the
+ * processor's call between the last two is why it is not one. CaptureService
+ * takes it from there.
  */
 export class AuthorizationService {
   constructor(
@@ -55,96 +67,91 @@ export class AuthorizationService {
       idempotencyKey: idempotencyKeyOf(request.idempotencyKey),
     };
     const ttlSeconds = integerIn(request.ttlSeconds, 'ttlSeconds', 1, MAX_TTL_SECONDS);
+    const row = isUuid(input.paymentMethodId)
+      ? await this.db.prisma.$transaction(
+          (tx) => this.settle(tx, input, ttlSeconds, correlationId),
+          PAYMENT_TRANSACTION,
+        )
+      : undefined;
+    if (row) {
+      this.outbox.committed();
+      return answer(row);
+    }
+    // The key was taken (a repeated or racing call: its payment is the answer), or the card is
+    // not this user's: another user's card answers exactly like an unknown one.
     const first = await this.byKey(input.idempotencyKey);
     if (first) return answer(sameAuthorization(first, input));
-
-    const method = isUuid(input.paymentMethodId)
-      ? await this.db.prisma.paymentMethod.findFirst({
-          select: { token: true },
-          where: { id: input.paymentMethodId, userId: input.userId, removedAt: null },
-        })
-      : null;
-    // Another user's card answers exactly like an unknown one.
-    if (!method) throw new NotFoundError('Payment method not found');
-
-    let row: ChargeRow;
-    try {
-      row = await this.db.prisma.$transaction(
-        (tx) => this.settle(tx, input, method.token, ttlSeconds, correlationId),
-        PAYMENT_TRANSACTION,
-      );
-    } catch (error) {
-      // A concurrent request with the key committed first: its payment is the answer.
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await this.byKey(input.idempotencyKey);
-      if (!winner) throw error;
-      return answer(sameAuthorization(winner, input));
-    }
-    this.outbox.committed();
-    return answer(row);
+    throw new NotFoundError('Payment method not found');
   }
 
+  /**
+   * Claims the key with a PENDING payment, then applies the fraud rules, asks
+   * the processor and records the outcome, holding the key's index entry (a
+   * second request with the key waits on it, then finds it taken) and the
+   * user's turn throughout. Answers nothing when the key was taken or the
+   * card is not the user's.
+   */
   private async settle(
     tx: Prisma.TransactionClient,
     input: AuthorizeInput,
-    token: string,
     ttlSeconds: number,
     correlationId: string | null,
-  ): Promise<ChargeRow> {
-    const { id: paymentId } = await tx.payment.create({
-      select: { id: true },
-      data: { ...input, status: 'PENDING' },
-    });
-    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${input.userId}, 0))`;
-    const settling = { paymentId, ...input };
-    const now = new Date();
+  ): Promise<ChargeRow | undefined> {
+    const paymentId = randomUUID();
+    const [claim] = await tx.$queryRaw<{ token: string | null; claimed: boolean }[]>`
+      WITH method AS (
+        SELECT "token" FROM ${tableOf(this.db, 'PaymentMethod')}
+         WHERE "id" = ${input.paymentMethodId}::uuid AND "userId" = ${input.userId}::uuid
+           AND "removedAt" IS NULL
+      ), turn AS (
+        SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${input.userId}, 0))
+      ), claimed AS (
+        INSERT INTO ${tableOf(this.db, 'Payment')}
+          ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey", "amount", "currency",
+           "status", "createdAt", "updatedAt")
+        SELECT ${paymentId}::uuid, ${input.orderId}::uuid, ${input.userId}::uuid,
+               ${input.paymentMethodId}::uuid, ${input.idempotencyKey}, ${input.amount}::int,
+               ${input.currency}, 'PENDING', ${SQL_NOW}, ${SQL_NOW}
+          FROM method, turn
+        ON CONFLICT ("idempotencyKey") DO NOTHING
+        RETURNING "id"
+      )
+      SELECT (SELECT "token" FROM method) AS "token", EXISTS (SELECT 1 FROM claimed) AS "claimed"`;
+    if (!claim?.token || !claim.claimed) return undefined;
 
-    if (await this.isBlocked(tx, input.userId, now)) {
+    // Read after the user's turn began, so what an earlier turn committed counts.
+    const now = new Date();
+    const reviewRequired = input.amount > this.fraud.reviewThreshold;
+    const [history] = await tx.$queryRaw<{ declines: number[]; awaitingReview: number }[]>`
+      SELECT ARRAY(
+               SELECT (extract(epoch FROM "createdAt") * 1000)::float8
+                 FROM ${tableOf(this.db, 'PaymentTransaction')}
+                WHERE "userId" = ${input.userId}::uuid AND "kind" = 'DECLINE'
+                  AND "createdAt" >= ${declinesSince(this.fraud, now).toISOString()}::timestamptz AT TIME ZONE 'UTC'
+                ORDER BY "createdAt") AS "declines",
+             CASE WHEN ${reviewRequired}::boolean THEN (
+               SELECT count(*)::int FROM ${tableOf(this.db, 'Payment')}
+                WHERE "userId" = ${input.userId}::uuid AND "reviewRequired"
+                  AND "status"::text = ANY(${[...UNCAPTURED]}::text[])
+                  AND "authorizationExpiresAt" > ${SQL_NOW})
+             ELSE 0 END AS "awaitingReview"`;
+    const settling = { paymentId, ...input };
+    const declines = history!.declines.map((time) => new Date(time));
+    if (blockedUntil(declines, this.fraud, now) !== null) {
       return this.settlement.decline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
     }
     // A payment above the threshold waits for an ADMIN, its order's stock held meanwhile:
     // a user may have only so many waiting, or a few orders could hold a product's whole stock.
-    const reviewRequired = input.amount > this.fraud.reviewThreshold;
-    if (
-      reviewRequired &&
-      (await this.awaitingReview(tx, input.userId)) >= this.fraud.reviewMaxPerCustomer
-    ) {
+    if (reviewRequired && history!.awaitingReview >= this.fraud.reviewMaxPerCustomer) {
       return this.settlement.decline(tx, settling, 'review_limit', 'FRAUD_BLOCK', correlationId);
     }
     return this.settlement.authorize(
       tx,
       settling,
-      { token, idempotencyKey: input.idempotencyKey },
+      { token: claim.token, idempotencyKey: input.idempotencyKey },
       { reviewRequired, expiresAt: new Date(now.getTime() + ttlSeconds * 1_000) },
       correlationId,
     );
-  }
-
-  /** Whether the user's recent declines have them blocked now. */
-  private async isBlocked(
-    tx: Prisma.TransactionClient,
-    userId: string,
-    now: Date,
-  ): Promise<boolean> {
-    const declines = await tx.paymentTransaction.findMany({
-      select: { createdAt: true },
-      where: { userId, kind: 'DECLINE', createdAt: { gte: declinesSince(this.fraud, now) } },
-      orderBy: { createdAt: 'asc' },
-    });
-    const times = declines.map((decline) => decline.createdAt);
-    return blockedUntil(times, this.fraud, now) !== null;
-  }
-
-  /** The user's payments above the threshold whose authorization still waits for its capture. */
-  private awaitingReview(tx: Prisma.TransactionClient, userId: string): Promise<number> {
-    return tx.payment.count({
-      where: {
-        userId,
-        reviewRequired: true,
-        status: { in: [...UNCAPTURED] },
-        authorizationExpiresAt: { gt: new Date() },
-      },
-    });
   }
 
   private byKey(idempotencyKey: string): Promise<ChargeRow | null> {

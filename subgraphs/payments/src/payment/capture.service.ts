@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '@shop/platform';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox, type Prisma } from '../db';
 import { answer } from './payment-answer';
 import type { Payment } from './payment.type';
-import { chargeColumns, type ChargeRow, type LockedPayment, type Settlement } from './settlement';
+import { chargeColumns, type ChargeRow, type Settlement } from './settlement';
 
 /**
  * The capture the checkout saga asks for once its order's stock is reserved,
@@ -35,23 +35,11 @@ export class CaptureService {
         throw new ConflictError('The payment is not authorized', { paymentId, status: 'PENDING' });
       }
       if (payment.status !== 'AUTHORIZED') return current(tx, paymentId);
-      if (payment.reviewRequired) return this.putBeforeReview(tx, payment);
+      if (payment.reviewRequired) return this.settlement.putBeforeReview(tx, payment);
       return this.settlement.capture(tx, payment, correlationId);
     }, PAYMENT_TRANSACTION);
     this.outbox.committed();
     return answer(row);
-  }
-
-  private async putBeforeReview(
-    tx: Prisma.TransactionClient,
-    payment: LockedPayment,
-  ): Promise<ChargeRow> {
-    await this.settlement.log(tx, payment, 'REVIEW', false, 'requires_review');
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: payment.paymentId },
-      data: { status: 'AWAITING_REVIEW' },
-    });
   }
 }
 

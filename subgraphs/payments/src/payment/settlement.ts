@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
+  enumNameOf,
   SQL_NOW,
+  tableNameOf,
   tableOf,
   type Database,
   type PaymentOutbox,
@@ -50,16 +53,37 @@ export interface LockedPayment extends Settling {
   expired: boolean;
 }
 
+/** A payment's move as its one statement writes it: the new status and what else changes. */
+interface Move {
+  status: PaymentStatus;
+  processorRef?: string;
+  declineCode?: string;
+  reviewRequired?: boolean;
+  authorizationExpiresAt?: Date;
+}
+
+/** The log entry a move writes. */
+interface LogEntry {
+  kind: TransactionKind;
+  success: boolean;
+  detail: string;
+}
+
+/** An outbox CTE reading the moved row (`moved`), its parameters numbered after `offset`. */
+type EventOf = (offset: number) => { sql: string; values: unknown[] };
+
 /** The statuses of an authorization not yet captured: what may be captured or voided. */
 export const UNCAPTURED: readonly PaymentStatus[] = ['AUTHORIZED', 'AWAITING_REVIEW'];
 
 /**
  * How a payment moves, in the caller's transaction: the processor's call,
- * the log entries, the event and the payment's new status. Authorizing,
- * capturing (by the saga or an ADMIN's approval), voiding and declining of
- * any cause go through here alike. Every processor call carries a key
- * derived from the payment's own, so one repeated after a rollback settles
- * once.
+ * then the payment's new status, its log entry and its event in one
+ * statement (`move`). Authorizing, capturing (by the saga or an ADMIN's
+ * approval), voiding and declining of any cause go through here alike. Every
+ * processor call carries a key derived from the payment's own, so one
+ * repeated after a rollback settles once. The caller's transaction holds the
+ * payment (its row lock, or its key's unique index) across the processor's
+ * call: that is what makes racing callers wait and ask the processor once.
  */
 export class Settlement {
   constructor(
@@ -99,27 +123,29 @@ export class Settlement {
     if (!outcome.approved) {
       return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
     }
-    await this.log(tx, payment, 'AUTHORIZE', true, outcome.reference);
-    if (hold.reviewRequired) {
-      const { paymentId, orderId, userId, amount, currency } = payment;
-      await this.outbox.record(
-        tx,
-        'PaymentHeldForReview',
-        paymentId,
-        { paymentId, orderId, userId, amount: { amount, currency } },
-        { correlationId },
-      );
-    }
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: payment.paymentId },
-      data: {
+    const { paymentId, orderId, userId, amount, currency } = payment;
+    return this.move(
+      tx,
+      paymentId,
+      {
         status: 'AUTHORIZED',
         processorRef: outcome.reference,
         reviewRequired: hold.reviewRequired,
         authorizationExpiresAt: hold.expiresAt,
       },
-    });
+      { kind: 'AUTHORIZE', success: true, detail: outcome.reference },
+      hold.reviewRequired
+        ? (offset) =>
+            this.outbox.insertFrom(
+              'moved',
+              offset,
+              'PaymentHeldForReview',
+              paymentId,
+              { paymentId, orderId, userId, amount: { amount, currency } },
+              { version: '1', correlationId },
+            )
+        : undefined,
+    );
   }
 
   /** Takes the authorized amount: SUCCEEDED with PaymentCaptured, or DECLINED if the processor refuses. */
@@ -137,19 +163,21 @@ export class Settlement {
       return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
     }
     const { paymentId, orderId, userId, amount, currency } = payment;
-    await this.log(tx, payment, 'CAPTURE', true, outcome.reference);
-    await this.outbox.record(
+    return this.move(
       tx,
-      'PaymentCaptured',
       paymentId,
-      { paymentId, orderId, userId, amount: { amount, currency } },
-      { correlationId },
+      { status: 'SUCCEEDED', processorRef: outcome.reference },
+      { kind: 'CAPTURE', success: true, detail: outcome.reference },
+      (offset) =>
+        this.outbox.insertFrom(
+          'moved',
+          offset,
+          'PaymentCaptured',
+          paymentId,
+          { paymentId, orderId, userId, amount: { amount, currency } },
+          { version: '1', correlationId },
+        ),
     );
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: paymentId },
-      data: { status: 'SUCCEEDED', processorRef: outcome.reference },
-    });
   }
 
   /**
@@ -167,30 +195,32 @@ export class Settlement {
       authorization: authorizationOf(payment),
       idempotencyKey: `${payment.idempotencyKey}:void`,
     });
-    await this.log(tx, payment, 'VOID', true, `${reason} ${reference}`);
     const { paymentId, orderId, userId } = payment;
-    if (reason === 'review_rejected') {
-      await this.outbox.record(
-        tx,
-        'PaymentDeclined',
-        paymentId,
-        { paymentId, orderId, userId, code: reason },
-        { correlationId },
-      );
-    } else {
-      await this.outbox.record(
-        tx,
-        'PaymentVoided',
-        paymentId,
-        { paymentId, orderId, userId, reason },
-        { correlationId },
-      );
-    }
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: paymentId },
-      data: { status: reason === 'review_rejected' ? 'DECLINED' : 'VOIDED', declineCode: reason },
-    });
+    const options = { version: '1', correlationId };
+    return this.move(
+      tx,
+      paymentId,
+      { status: reason === 'review_rejected' ? 'DECLINED' : 'VOIDED', declineCode: reason },
+      { kind: 'VOID', success: true, detail: `${reason} ${reference}` },
+      (offset) =>
+        reason === 'review_rejected'
+          ? this.outbox.insertFrom(
+              'moved',
+              offset,
+              'PaymentDeclined',
+              paymentId,
+              { paymentId, orderId, userId, code: reason },
+              options,
+            )
+          : this.outbox.insertFrom(
+              'moved',
+              offset,
+              'PaymentVoided',
+              paymentId,
+              { paymentId, orderId, userId, reason },
+              options,
+            ),
+    );
   }
 
   /** DECLINED with its code, the log entry of `kind` (its detail the code unless given) and PaymentDeclined. */
@@ -203,19 +233,93 @@ export class Settlement {
     detail: string = code,
   ): Promise<ChargeRow> {
     const { paymentId, orderId, userId } = payment;
-    await this.log(tx, payment, kind, false, detail);
-    await this.outbox.record(
+    return this.move(
       tx,
-      'PaymentDeclined',
       paymentId,
-      { paymentId, orderId, userId, code },
-      { correlationId },
+      { status: 'DECLINED', declineCode: code },
+      { kind, success: false, detail },
+      (offset) =>
+        this.outbox.insertFrom(
+          'moved',
+          offset,
+          'PaymentDeclined',
+          paymentId,
+          { paymentId, orderId, userId, code },
+          { version: '1', correlationId },
+        ),
     );
-    return tx.payment.update({
-      select: chargeColumns,
-      where: { id: paymentId },
-      data: { status: 'DECLINED', declineCode: code },
-    });
+  }
+
+  /**
+   * Puts an authorization before an ADMIN (AWAITING_REVIEW), logged as
+   * REVIEW: its capture waits for the decision (ReviewService).
+   */
+  putBeforeReview(tx: Prisma.TransactionClient, payment: LockedPayment): Promise<ChargeRow> {
+    return this.move(
+      tx,
+      payment.paymentId,
+      { status: 'AWAITING_REVIEW' },
+      { kind: 'REVIEW', success: false, detail: 'requires_review' },
+    );
+  }
+
+  /**
+   * The payment's new status, its log entry and its event (if it has one) in
+   * one statement of CTEs, where Prisma took three statements and compiled
+   * each (the update alone cost more CPU than the statement). The log entry
+   * and the event are written only if the payment row was (`moved`). Times
+   * are the caller's clock, as Prisma wrote them, so a transaction's entries
+   * keep the order they were made in.
+   */
+  private async move(
+    tx: Prisma.TransactionClient,
+    paymentId: string,
+    move: Move,
+    entry: LogEntry,
+    eventOf?: EventOf,
+  ): Promise<ChargeRow> {
+    const values = [
+      paymentId,
+      move.status,
+      move.processorRef ?? null,
+      move.declineCode ?? null,
+      move.reviewRequired ?? null,
+      move.authorizationExpiresAt?.toISOString() ?? null,
+      new Date().toISOString(),
+      randomUUID(),
+      entry.kind,
+      entry.success,
+      entry.detail,
+    ];
+    const event = eventOf?.(values.length);
+    const [row] = await tx.$queryRawUnsafe<ChargeRow[]>(
+      `WITH moved AS (
+         UPDATE ${tableNameOf(this.db, 'Payment')} SET
+           "status" = $2::${enumNameOf(this.db, 'PaymentStatus')},
+           "processorRef" = COALESCE($3, "processorRef"),
+           "declineCode" = COALESCE($4, "declineCode"),
+           "reviewRequired" = COALESCE($5::boolean, "reviewRequired"),
+           "authorizationExpiresAt" =
+             COALESCE($6::timestamptz AT TIME ZONE 'UTC', "authorizationExpiresAt"),
+           "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+         WHERE "id" = $1::uuid
+         RETURNING *
+       ), logged AS (
+         INSERT INTO ${tableNameOf(this.db, 'PaymentTransaction')}
+           ("id", "paymentId", "userId", "kind", "amount", "currency", "success", "detail", "createdAt")
+         SELECT $8::uuid, "id", "userId", $9::${enumNameOf(this.db, 'TransactionKind')}, "amount", "currency",
+                $10::boolean, $11, $7::timestamptz AT TIME ZONE 'UTC'
+           FROM moved
+       )${event ? `, event AS (${event.sql})` : ''}
+       SELECT "id"::text, "orderId"::text, "userId"::text, "paymentMethodId"::text,
+              "status"::text, "amount", "refundedAmount", "currency", "createdAt",
+              "idempotencyKey", "declineCode"
+         FROM moved`,
+      ...values,
+      ...(event?.values ?? []),
+    );
+    if (!row) throw new Error(`Payment ${paymentId} vanished while it was being settled`);
+    return { ...row, createdAt: new Date(row.createdAt) };
   }
 
   /** An entry of the append-only transaction log. */
