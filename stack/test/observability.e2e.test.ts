@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { seedData } from '@shop/seed';
-import { InMemorySpanExporter, SpanKind, type ReadableSpan } from '@shop/platform';
+import { inMemorySpanExporter, SpanKind, type ReadableSpan } from '@shop/platform';
 import {
   dashboardQueries,
   eventually,
@@ -36,7 +36,7 @@ const SUBGRAPHS_DASHBOARD = path.resolve(
  * the router and each subgraph it called, linked parent to child.
  */
 describe('observability of the stack', () => {
-  const spans = new InMemorySpanExporter();
+  const spans = inMemorySpanExporter();
   let stack: RunningStack;
   let client: TestWsClient | undefined;
 

@@ -1,5 +1,14 @@
 import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
+
+/**
+ * A module loaded when first used rather than at start: the tracing SDK,
+ * which a process without an exporter never needs (see tracing.ts).
+ */
+export function loadOnUse<Module>(id: string): Module {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as Module;
+}
 
 let installed = false;
 
@@ -13,6 +22,10 @@ let installed = false;
  */
 export function ensureContextManager(): void {
   if (installed) return;
+  // Loaded with the rest of the tracing SDK, only by a process that traces (tracing.ts says why).
+  const { AsyncLocalStorageContextManager } = loadOnUse<typeof ContextAsyncHooks>(
+    '@opentelemetry/context-async-hooks',
+  );
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   installed = true;
 }

@@ -6,10 +6,11 @@ export * from './trace-id';
 export * from './operation-plugins';
 export * from './event-lag';
 export * from './service-observability';
-// Tests read spans from memory; re-exported so they use this workspace's SDK version.
+// Tests read spans from memory, with this workspace's SDK version.
 export { SpanKind } from '@opentelemetry/api';
-export {
+export type {
   InMemorySpanExporter,
-  type ReadableSpan,
-  type SpanExporter,
+  ReadableSpan,
+  SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+export { inMemorySpanExporter } from './tracing';
