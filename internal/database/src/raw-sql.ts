@@ -1,3 +1,18 @@
+/**
+ * Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the
+ * session's time zone. As text, for statements written with numbered
+ * parameters; the kit's SQL_NOW is the same for tagged ones.
+ */
+export const SQL_NOW_TEXT = `(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * A timestamptz value (a parameter such as `$2`, or an ISO literal) as
+ * Prisma stores DateTime: `${sqlUtc('$2')}` in a statement's text.
+ */
+export function sqlUtc(value: string): string {
+  return `${value}::timestamptz AT TIME ZONE 'UTC'`;
+}
+
 /** What of a generated client's `Prisma` namespace the raw-SQL fragments are made with. */
 export interface RawSqlNamespace<Sql> {
   raw(text: string): Sql;
@@ -16,10 +31,11 @@ export interface RawSqlKit<Sql, Model extends string, Enum extends string> {
   enumOf(db: { schema: string }, name: Enum): Sql;
   /** The same enum type as text, for a statement written with numbered parameters. */
   enumNameOf(db: { schema: string }, name: Enum): string;
-  /** Now, as Prisma stores DateTime in timestamp columns: UTC, whatever the session's time zone. */
+  /** SQL_NOW_TEXT, for tagged statements. */
   SQL_NOW: Sql;
-  /** The same as text, for a statement written with numbered parameters. */
   SQL_NOW_TEXT: string;
+  /** A moment of this process's clock as Prisma stores DateTime, for tagged statements. */
+  timestampOf(moment: Date): Sql;
 }
 
 /**
@@ -32,7 +48,6 @@ export function rawSqlKit<Sql, Model extends string, Enum extends string = never
 ): RawSqlKit<Sql, Model, Enum> {
   /** Tables and enum types alike: named in the database's schema. */
   const qualifiedName = (db: { schema: string }, name: string) => `"${db.schema}"."${name}"`;
-  const SQL_NOW_TEXT = `(now() AT TIME ZONE 'UTC')`;
   return {
     tableOf: (db, name) => Prisma.raw(qualifiedName(db, name)),
     tableNameOf: qualifiedName,
@@ -40,5 +55,7 @@ export function rawSqlKit<Sql, Model extends string, Enum extends string = never
     enumNameOf: qualifiedName,
     SQL_NOW: Prisma.raw(SQL_NOW_TEXT),
     SQL_NOW_TEXT,
+    // An ISO string holds only digits, '-', ':', '.', 'T' and 'Z': safe as a literal.
+    timestampOf: (moment) => Prisma.raw(sqlUtc(`'${moment.toISOString()}'`)),
   };
 }

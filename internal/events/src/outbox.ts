@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from './envelope';
 import type { EventDataOf, EventTypeOf, Stream } from './catalog';
+import { SQL_NOW_TEXT, sqlUtc } from '@shop/database';
 
 /** The part of a Prisma transaction client the outbox writes through. */
 export interface OutboxTransaction {
@@ -53,10 +54,10 @@ export class Outbox<S extends Stream> {
   ) {
     this.insert = `INSERT INTO "${schema}"."OutboxEvent"
         (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
-      VALUES ($1::uuid, $2, $3, $4::int, $5::timestamptz AT TIME ZONE 'UTC', $6::jsonb, $7)`;
+      VALUES ($1::uuid, $2, $3, $4::int, ${sqlUtc('$5')}, $6::jsonb, $7)`;
     // The relay's own index ("publishedAt", "occurredAt") answers it; occurredAt is UTC.
     this.backlogQuery = `SELECT count(*)::int AS events,
-        COALESCE(EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("occurredAt")), 0)::float8
+        COALESCE(EXTRACT(EPOCH FROM ${SQL_NOW_TEXT} - min("occurredAt")), 0)::float8
           AS "oldestAgeSeconds"
       FROM "${schema}"."OutboxEvent" WHERE "publishedAt" IS NULL`;
   }
@@ -117,7 +118,7 @@ export class Outbox<S extends Stream> {
       sql: `INSERT INTO "${this.schema}"."OutboxEvent"
           (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
         SELECT ${at(1)}::uuid, ${at(2)}, ${at(3)}, ${options.version},
-          ${at(4)}::timestamptz AT TIME ZONE 'UTC', ${at(5)}::jsonb, ${at(6)}
+          ${sqlUtc(at(4))}, ${at(5)}::jsonb, ${at(6)}
         FROM ${source}`,
       values: [
         randomUUID(),
@@ -142,7 +143,7 @@ export class Outbox<S extends Stream> {
     return `INSERT INTO "${this.schema}"."OutboxEvent"
         (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
       SELECT gen_random_uuid(), e.type, e."aggregateId", e.version,
-        now() AT TIME ZONE 'UTC', e.data, e."correlationId"
+        ${SQL_NOW_TEXT}, e.data, e."correlationId"
       FROM (${select}) AS e(type, "aggregateId", version, data, "correlationId")`;
   }
 

@@ -3,6 +3,7 @@ import type { EventBus } from './bus';
 import type { Stream } from './catalog';
 import type { EventEnvelope } from './envelope';
 import type { Outbox } from './outbox';
+import { SQL_NOW_TEXT } from '@shop/database';
 
 /** The raw-SQL part of a Prisma client. */
 export interface RawSqlClient {
@@ -64,7 +65,6 @@ export function startOutboxRelay(options: {
   const batchSize = options.batchSize ?? 100;
   const leaseMs = options.leaseMs ?? 30_000;
   const table = `"${db.schema}"."OutboxEvent"`;
-  const now = `(now() AT TIME ZONE 'UTC')`;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
@@ -77,10 +77,10 @@ export function startOutboxRelay(options: {
       // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could differ.
       `WITH batch AS MATERIALIZED (
          SELECT id FROM ${table}
-          WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
+          WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${SQL_NOW_TEXT})
           ORDER BY "occurredAt", id LIMIT ${batchSize}
             FOR UPDATE SKIP LOCKED)
-       UPDATE ${table} AS o SET "claimedUntil" = ${now} + make_interval(secs => $1::float8)
+       UPDATE ${table} AS o SET "claimedUntil" = ${SQL_NOW_TEXT} + make_interval(secs => $1::float8)
          FROM batch WHERE o.id = batch.id
        RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
       leaseMs / 1_000,

@@ -25,7 +25,7 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
 }
 
 /** `tableOf(db, 'Model')`, `enumOf(db, 'Enum')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, enumOf, SQL_NOW } = rawSqlKit<
+export const { tableOf, enumOf, SQL_NOW, timestampOf } = rawSqlKit<
   Prisma.Sql,
   Prisma.ModelName,
   keyof typeof $Enums

@@ -23,7 +23,7 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
 }
 
 /** `tableOf(db, 'Model')`, `tableNameOf` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, tableNameOf, SQL_NOW, enumNameOf } = rawSqlKit<
+export const { tableOf, tableNameOf, SQL_NOW, enumNameOf, timestampOf } = rawSqlKit<
   Prisma.Sql,
   Prisma.ModelName,
   keyof typeof $Enums

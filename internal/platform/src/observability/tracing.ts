@@ -25,7 +25,8 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
-import { ensureContextManager, loadOnUse } from './context-manager';
+import { ensureContextManager } from './context-manager';
+import { loadOnUse } from './load-on-use';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 

@@ -6,6 +6,7 @@ import {
   Prisma,
   SQL_NOW,
   tableOf,
+  timestampOf,
   type AttemptOutcome,
   type Channel,
   type Database,
@@ -164,9 +165,7 @@ export class DeliveryDispatcher {
   ): Promise<void> {
     const { status, outcome, error = null, nextAttemptAt } = result;
     const sentAt = status === 'SENT' ? SQL_NOW : Prisma.sql`NULL`;
-    const next = nextAttemptAt
-      ? Prisma.sql`${nextAttemptAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'`
-      : Prisma.sql`d."nextAttemptAt"`;
+    const next = nextAttemptAt ? timestampOf(nextAttemptAt) : Prisma.sql`d."nextAttemptAt"`;
     await tx.$executeRaw`
       WITH updated AS (
         UPDATE ${this.deliveries} d

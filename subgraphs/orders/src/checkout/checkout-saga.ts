@@ -12,6 +12,7 @@ import { orderColumns } from '../order/order.mapper';
 import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
 import type { SiblingClient } from './sibling-client';
+import { sqlUtc } from '@shop/database';
 
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
 const RESERVATION_TTL_SECONDS = 15 * 60;
@@ -300,13 +301,13 @@ export class CheckoutSaga {
     const [{ count }] = await this.db.prisma.$queryRawUnsafe<[{ count: number }]>(
       `WITH paid AS (
          UPDATE ${table('Order')}
-            SET status = 'PAID', "sagaStep" = 'COMPLETED', "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
+            SET status = 'PAID', "sagaStep" = 'COMPLETED', "updatedAt" = ${sqlUtc('$2')}
           WHERE id = $1::uuid AND "sagaStep" = 'PAYMENT_CAPTURED'
           RETURNING id
        ), history AS (
          INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, at)
          SELECT $3::uuid, id, 'PAID'::${enumNameOf(this.db, 'OrderStatus')}, 'system',
-                $2::timestamptz AT TIME ZONE 'UTC'
+                ${sqlUtc('$2')}
            FROM paid
        ), event AS (
          ${event.sql}

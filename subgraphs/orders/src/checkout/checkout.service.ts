@@ -16,7 +16,7 @@ import {
   PaymentDeclinedError,
 } from '@shop/platform';
 import { noLongerSold } from '../cart/cart.service';
-import { Prisma, tableOf, type Database } from '../db';
+import { tableOf, timestampOf, type Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
 import type { BuyerAddresses } from './buyer-addresses';
@@ -195,7 +195,7 @@ export class CheckoutService {
   ): Promise<{ id: string; number: number; createdAt: Date; updatedAt: Date } | null> {
     const id = randomUUID();
     const now = new Date();
-    const at = Prisma.sql`${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+    const at = timestampOf(now);
     const [row] = await this.db.prisma.$queryRaw<{ number: number }[]>`
       WITH created AS (
         INSERT INTO ${tableOf(this.db, 'Order')} AS o (

@@ -6,6 +6,7 @@ import {
   PAYMENT_TRANSACTION,
   SQL_NOW,
   tableOf,
+  timestampOf,
   type Database,
   type PaymentOutbox,
   type Prisma,
@@ -127,7 +128,7 @@ export class AuthorizationService {
                SELECT (extract(epoch FROM "createdAt") * 1000)::float8
                  FROM ${tableOf(this.db, 'PaymentTransaction')}
                 WHERE "userId" = ${input.userId}::uuid AND "kind" = 'DECLINE'
-                  AND "createdAt" >= ${declinesSince(this.fraud, now).toISOString()}::timestamptz AT TIME ZONE 'UTC'
+                  AND "createdAt" >= ${timestampOf(declinesSince(this.fraud, now))}
                 ORDER BY "createdAt") AS "declines",
              CASE WHEN ${reviewRequired}::boolean THEN (
                SELECT count(*)::int FROM ${tableOf(this.db, 'Payment')}

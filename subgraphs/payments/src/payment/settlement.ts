@@ -12,6 +12,7 @@ import {
 } from '../db';
 import type { CardProcessor } from '../processor/card-processor';
 import { paymentColumns, type PaymentRow } from './payment.mapper';
+import { sqlUtc } from '@shop/database';
 
 /**
  * Why a payment was refused or given back: the processor's code, the fraud
@@ -300,15 +301,15 @@ export class Settlement {
            "declineCode" = COALESCE($4, "declineCode"),
            "reviewRequired" = COALESCE($5::boolean, "reviewRequired"),
            "authorizationExpiresAt" =
-             COALESCE($6::timestamptz AT TIME ZONE 'UTC', "authorizationExpiresAt"),
-           "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+             COALESCE(${sqlUtc('$6')}, "authorizationExpiresAt"),
+           "updatedAt" = ${sqlUtc('$7')}
          WHERE "id" = $1::uuid
          RETURNING *
        ), logged AS (
          INSERT INTO ${tableNameOf(this.db, 'PaymentTransaction')}
            ("id", "paymentId", "userId", "kind", "amount", "currency", "success", "detail", "createdAt")
          SELECT $8::uuid, "id", "userId", $9::${enumNameOf(this.db, 'TransactionKind')}, "amount", "currency",
-                $10::boolean, $11, $7::timestamptz AT TIME ZONE 'UTC'
+                $10::boolean, $11, ${sqlUtc('$7')}
            FROM moved
        )${event ? `, event AS (${event.sql})` : ''}
        SELECT "id"::text, "orderId"::text, "userId"::text, "paymentMethodId"::text,
