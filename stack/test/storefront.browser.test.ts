@@ -111,6 +111,9 @@ describe('GraphiQL in a browser, served by the router', () => {
   it('runs a subscription from /graphiql over graphql-ws and shows its events', async () => {
     const subscription = `subscription WatchPrice { priceChanged(productId: "${repriced.id}") { id price { amount } } }`;
     await page.goto(`${origin()}/graphiql?${new URLSearchParams({ query: subscription })}`);
+    // Run only once the editor holds the subscription: a click before GraphiQL has loaded it
+    // (a busy machine) starts nothing, and no subscriber ever appears.
+    await page.locator('.graphiql-query-editor').filter({ hasText: 'WatchPrice' }).waitFor();
     await page.locator('.graphiql-execute-button').click();
     await untilListening(stack, liveTopics.priceChanged(repriced.id));
 
