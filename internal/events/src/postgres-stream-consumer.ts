@@ -19,12 +19,13 @@ const RETRY_MS = 1_000;
 /**
  * One subscription of the PostgreSQL bus: a loop that claims entries for
  * its group, hands each claim's events to the handler in id order and
- * acknowledges them after it succeeded. Its liveness is the session of the bus's listening
- * connection, so group-mates take over what it held once that session ends
- * (a connection that merely drops looks the same: an entry may then be
- * handled twice, which idempotent consumers absorb). A failed handler leaves
- * its entries pending; after a pause the consumer takes its own pending
- * entries again first, as the Redis bus's backlog does.
+ * acknowledges them after it succeeded. Its liveness is the session of the
+ * bus's listening connection, so group-mates take over what it held once
+ * that session ends (a connection that merely drops looks the same: an
+ * entry may then be handled twice, which idempotent consumers absorb). A
+ * failed handler leaves its entries pending; after a pause the consumer
+ * takes its own pending entries again first, as the Redis bus's backlog
+ * does.
  */
 export class PostgresStreamConsumer implements Subscription {
   /** Unique per subscription, so two never share pending entries; readable in the table. */

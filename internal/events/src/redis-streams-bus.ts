@@ -34,9 +34,9 @@ function consumerName(stream: string, group: string): string {
 /**
  * Redis Streams: XADD to `<domain>.events`, consumer groups with XREADGROUP,
  * each read's entries handed over together and acknowledged in one XACK
- * after the handler succeeded. A consumer first re-reads its own
- * pending entries (what it took before a crash), and periodically claims
- * entries another instance left pending for too long.
+ * after the handler succeeded. A consumer first re-reads its own pending
+ * entries (what it took before a crash), and periodically claims entries
+ * another instance left pending for too long.
  */
 export class RedisStreamsEventBus implements EventBus {
   private readonly publisher: Redis;

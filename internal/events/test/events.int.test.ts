@@ -177,6 +177,25 @@ describe.each(TRANSPORTS)(
       expect(seenByOther).toEqual(events.map((event) => event.id));
     });
 
+    it('hands over only the types a subscription takes, and comes back for nothing passed over', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const wanted = () => ({ ...probe(), type: 'Wanted' });
+      const [first, second, third] = [wanted(), wanted(), wanted()];
+      await bus.publish(stream, [probe(), first, probe(), second]);
+      const batches: string[][] = [];
+      subscribe(bus, {
+        stream,
+        group: 'g',
+        types: ['Wanted'],
+        handler: async (events) => void batches.push(ids(events)),
+      });
+      await until(() => batches.flat().length === 2);
+      await bus.publish(stream, [probe(), third]);
+      await until(() => batches.flat().length === 3);
+      expect(batches.flat()).toEqual(ids([first, second, third]));
+    });
+
     it('publishes an event committed while no relay ran, exactly once, when a relay comes back', async () => {
       const stream = uniqueStream();
       const bus = open();
