@@ -4,7 +4,12 @@ export interface SubscribeOptions {
   stream: string;
   /** A consumer group: each event reaches each group once, whichever instance takes it. */
   group: string;
-  handler: (event: EventEnvelope) => Promise<void>;
+  /**
+   * Takes the events one read of the stream gave, in stream order; they are
+   * acknowledged once it returns. When it throws, none of them is: the whole
+   * batch comes again, before anything after it.
+   */
+  handler: (events: EventEnvelope[]) => Promise<void>;
   /**
    * Where a group seen for the first time starts: at the oldest event the
    * stream keeps (the default: a projection wants the history), or at the
@@ -13,9 +18,9 @@ export interface SubscribeOptions {
    */
   startAt?: 'oldest' | 'newest';
   /**
-   * The event types the handler acts on. A transport may pass over the
-   * others without handing them to the handler (PostgreSQL: no pending
-   * entry, no acknowledgement); they count as handled. All when absent.
+   * The event types the handler is given; the others count as handled
+   * (PostgreSQL passes over them in the claim: no pending entry, no
+   * acknowledgement). All when absent.
    */
   types?: readonly string[];
 }

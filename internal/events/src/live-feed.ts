@@ -32,13 +32,14 @@ export function feedLive<S extends Stream>(options: {
     group: options.group,
     startAt: 'newest',
     types: Object.keys(options.routes),
-    handler: async (envelope) => {
-      const event = envelope as DomainEvent<S>;
-      const route = options.routes[event.type as EventTypeOf<S>] as
-        ((event: DomainEvent<S>, pubSub: LivePubSub) => Promise<void>) | undefined;
-      if (!route) return;
-      await route(event, options.pubSub);
-      options.log.debug({ eventId: event.id, type: event.type }, 'event published live');
+    handler: async (envelopes) => {
+      for (const event of envelopes as DomainEvent<S>[]) {
+        const route = options.routes[event.type as EventTypeOf<S>] as
+          ((event: DomainEvent<S>, pubSub: LivePubSub) => Promise<void>) | undefined;
+        if (!route) continue;
+        await route(event, options.pubSub);
+        options.log.debug({ eventId: event.id, type: event.type }, 'event published live');
+      }
     },
   });
 }

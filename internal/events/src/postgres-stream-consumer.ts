@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureReport, type Logger } from '@shop/platform';
 import type { SubscribeOptions, Subscription } from './bus';
+import type { EventEnvelope } from './envelope';
 import type { PgListener } from './pg-listener';
 import {
   CLAIM_BATCH,
@@ -17,13 +18,14 @@ const RETRY_MS = 1_000;
 
 /**
  * One subscription of the PostgreSQL bus: a loop that claims entries for
- * its group, handles them in id order and acknowledges them after the
- * handler succeeded. Its liveness is the session of the bus's listening
- * connection, so group-mates take over what it held once that session ends
- * (a connection that merely drops looks the same: an entry may then be
- * handled twice, which idempotent consumers absorb). A failed handler leaves
- * its entry pending; after a pause the consumer takes its own pending
- * entries again first, as the Redis bus's backlog does.
+ * its group, hands each claim's events to the handler in id order and
+ * acknowledges them after it succeeded. Its liveness is the session of the
+ * bus's listening connection, so group-mates take over what it held once
+ * that session ends (a connection that merely drops looks the same: an
+ * entry may then be handled twice, which idempotent consumers absorb). A
+ * failed handler leaves its entries pending; after a pause the consumer
+ * takes its own pending entries again first, as the Redis bus's backlog
+ * does.
  */
 export class PostgresStreamConsumer implements Subscription {
   /** Unique per subscription, so two never share pending entries; readable in the table. */
@@ -65,7 +67,7 @@ export class PostgresStreamConsumer implements Subscription {
     this.endWait?.();
   }
 
-  /** Stops after the handler in flight; entries taken but not handled are handed back. */
+  /** Stops after the batch in flight; entries claimed but not yet handed over are handed back. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
@@ -120,23 +122,19 @@ export class PostgresStreamConsumer implements Subscription {
 
   private async handle(entries: StreamEntry[], consumer: ConsumerIdentity): Promise<void> {
     const { tables } = this.deps;
-    const handled: string[] = [];
-    let failure: { error: unknown } | undefined;
-    for (const entry of entries) {
-      if (this.stopped) break;
-      try {
-        if (entry.event) await this.options.handler(entry.event);
-        else this.log.warn({ entryId: entry.id }, 'event trimmed before it was handled; skipped');
-      } catch (error) {
-        failure = { error };
-        break;
-      }
-      handled.push(entry.id);
+    const ids = entries.map((entry) => entry.id);
+    // Stopped while claiming: what was taken goes back to the group-mates at once.
+    if (this.stopped) {
+      await tables.release(this.stream, this.options.group, consumer, ids);
+      return;
     }
-    if (handled.length > 0) await tables.acknowledge(this.stream, this.options.group, handled);
-    if (failure) throw failure.error;
-    const left = entries.slice(handled.length).map((entry) => entry.id);
-    if (left.length > 0) await tables.release(this.stream, this.options.group, consumer, left);
+    const events: EventEnvelope[] = [];
+    for (const entry of entries) {
+      if (entry.event) events.push(entry.event);
+      else this.log.warn({ entryId: entry.id }, 'event trimmed before it was handled; skipped');
+    }
+    if (events.length > 0) await this.options.handler(events);
+    await tables.acknowledge(this.stream, this.options.group, ids);
   }
 
   private waitForNews(): Promise<void> {

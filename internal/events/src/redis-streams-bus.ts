@@ -33,9 +33,10 @@ function consumerName(stream: string, group: string): string {
 
 /**
  * Redis Streams: XADD to `<domain>.events`, consumer groups with XREADGROUP,
- * XACK only after the handler succeeded. A consumer first re-reads its own
- * pending entries (what it took before a crash), and periodically claims
- * entries another instance left pending for too long.
+ * each read's entries handed over together and acknowledged in one XACK
+ * after the handler succeeded. A consumer first re-reads its own pending
+ * entries (what it took before a crash), and periodically claims entries
+ * another instance left pending for too long.
  */
 export class RedisStreamsEventBus implements EventBus {
   private readonly publisher: Redis;
@@ -97,13 +98,18 @@ export class RedisStreamsEventBus implements EventBus {
     stopping.catch(() => undefined);
     const untilStopped = <T>(command: Promise<T>): Promise<T> => Promise.race([command, stopping]);
 
+    const types = options.types ? new Set(options.types) : null;
     const handle = async (entries: StreamEntries): Promise<boolean> => {
-      for (const [id, fields] of entries) {
+      if (entries.length === 0) return false;
+      const events: EventEnvelope[] = [];
+      for (const [, fields] of entries) {
         const raw = fields[fields.indexOf('event') + 1];
-        if (raw) await options.handler(JSON.parse(raw) as EventEnvelope);
-        await untilStopped(connection.xack(key, options.group, id));
+        const event = raw ? (JSON.parse(raw) as EventEnvelope) : undefined;
+        if (event && (!types || types.has(event.type))) events.push(event);
       }
-      return entries.length > 0;
+      if (events.length > 0) await options.handler(events);
+      await untilStopped(connection.xack(key, options.group, ...entries.map(([id]) => id)));
+      return true;
     };
 
     // "$": a new group that starts at the newest entry sees only what comes after it.

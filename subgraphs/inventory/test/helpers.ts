@@ -37,8 +37,8 @@ export function watchEvents(bus: EventBus) {
   const subscription = bus.subscribe({
     stream: 'inventory.events',
     group: `inventory-test-${randomUUID()}`,
-    handler: async (event: EventEnvelope) => {
-      seen.push(event as InventoryEvent);
+    handler: async (events: EventEnvelope[]) => {
+      seen.push(...(events as InventoryEvent[]));
     },
   });
   const of = (productId: string) => seen.filter((event) => event.aggregateId === productId);

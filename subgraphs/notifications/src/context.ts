@@ -38,7 +38,7 @@ export function createServices(
     preferences,
     recipients: new RecipientService(),
     productNames: new ProductNameService(db),
-    triggers: new TriggerService(preferences, {
+    triggers: new TriggerService(db, {
       storeName: config.mail.storeName,
       messageIdDomain: messageIdDomainOf(config.mail.from),
     }),

@@ -56,8 +56,8 @@ describe('orders: price projection, cart and fulfilment (real PostgreSQL)', () =
     tap = bus.subscribe({
       stream: 'orders.events',
       group: 'orders-test',
-      handler: async (event) => {
-        published.push(event);
+      handler: async (events) => {
+        published.push(...events);
       },
     });
     databaseUrl = await prepareTestDatabase('orders');

@@ -119,8 +119,8 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   const watch = bus.subscribe({
     stream: 'orders.events',
     group: `saga-test-${randomUUID()}`,
-    handler: async (event: EventEnvelope) => {
-      published.push(event);
+    handler: async (events: EventEnvelope[]) => {
+      published.push(...events);
     },
   });
 

@@ -25,8 +25,8 @@ export async function startWatchedPayments(
   const subscription = bus.subscribe({
     stream: 'payments.events',
     group: `payments-test-${randomUUID()}`,
-    handler: async (event) => {
-      events.push(event as PaymentEvent);
+    handler: async (batch) => {
+      events.push(...(batch as PaymentEvent[]));
     },
   });
   return {

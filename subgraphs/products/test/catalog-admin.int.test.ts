@@ -68,8 +68,8 @@ describe('products: images, editing and archiving by ADMINs (real PostgreSQL)', 
     tap = bus.subscribe({
       stream: 'products.events',
       group: 'products-admin-test',
-      handler: async (event) => {
-        published.push(event);
+      handler: async (events) => {
+        published.push(...events);
       },
     });
     const databaseUrl = await prepareTestDatabase('products');

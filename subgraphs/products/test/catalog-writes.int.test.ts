@@ -76,8 +76,8 @@ describe('products: catalogue writes, reviews and event projections (real Postgr
     tap = bus.subscribe({
       stream: 'products.events',
       group: 'products-test',
-      handler: async (event) => {
-        published.push(event);
+      handler: async (events) => {
+        published.push(...events);
       },
     });
     databaseUrl = await prepareTestDatabase('products');

@@ -12,9 +12,9 @@ export function withEventLag(bus: EventBus, lag: EventLagMetric): EventBus {
     subscribe: (options) =>
       bus.subscribe({
         ...options,
-        handler: async (event) => {
-          await options.handler(event);
-          lag.observe(options.stream, options.group, event.occurredAt);
+        handler: async (events) => {
+          await options.handler(events);
+          for (const event of events) lag.observe(options.stream, options.group, event.occurredAt);
         },
       }),
     close: () => bus.close(),

@@ -1,4 +1,4 @@
-import type { Channel, Database, Prisma } from '../db';
+import type { Channel, Database } from '../db';
 
 /** A channel's state when its user never chose: e-mail and the feed on, SMS and push off. */
 export const DEFAULT_CHANNELS: Record<Channel, boolean> = {
@@ -20,11 +20,8 @@ export class PreferenceService {
   constructor(private readonly db: Database) {}
 
   /** Every channel with the user's choice (or its default), in CHANNELS' order. */
-  async of(
-    userId: string,
-    client: Prisma.TransactionClient = this.db.prisma,
-  ): Promise<ChannelChoice[]> {
-    const rows = await client.notificationPreference.findMany({
+  async of(userId: string): Promise<ChannelChoice[]> {
+    const rows = await this.db.prisma.notificationPreference.findMany({
       select: { channel: true, enabled: true },
       where: { userId },
     });
