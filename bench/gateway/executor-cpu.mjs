@@ -1,4 +1,5 @@
 // node bench/gateway/executor-cpu.mjs [--baseline <checkout>] [--seconds N] [--rounds N]
+//   [--allocations]
 //
 // The router's executor alone on the gateway benchmark's TestQuery, without
 // de-duplication: no Apollo Server, no load generator on the same process.
@@ -8,8 +9,12 @@
 // the figure moves little with what else runs on the machine, where the
 // bench's requests per second move a lot. With --baseline, another
 // checkout's built router runs the same, alternating round by round, and
-// both answers must be the same text.
+// both answers must be the same text. With --allocations, each checkout
+// then runs once more under V8's sampling heap profiler, collected objects
+// included: the KiB it allocates per execution, which the collector's work
+// follows and which, unlike CPU time, hardly moves with the machine's load.
 import { spawn } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'graphql';
@@ -65,6 +70,8 @@ async function executorOf(dir, supergraphSdl) {
       operationName: 'TestQuery',
       variables: {},
       identity: { kind: 'anonymous' },
+      // Apollo Server hands the router its hash of the query text; without one the executor prints and hashes the document.
+      queryHash: 'test-query',
     });
     return `${JSON.stringify(result)}\n`;
   };
@@ -89,6 +96,35 @@ async function load(execute, seconds) {
     cpuMs: (used.user + used.system) / 1000 / count,
     wallMs: (performance.now() - start) / count,
   };
+}
+
+/** KiB allocated per execution over `seconds` of load, from V8's sampling heap profiler. */
+async function allocatedPerExecution(execute, seconds) {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const until = performance.now() + seconds * 1000;
+    let count = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (performance.now() < until) {
+          await execute();
+          count++;
+        }
+      }),
+    );
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    const sizeOf = (node) =>
+      node.children.reduce((sum, child) => sum + sizeOf(child), node.selfSize);
+    return sizeOf(profile.head) / 1024 / count;
+  } finally {
+    session.disconnect();
+  }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -122,6 +158,18 @@ try {
   }
   if (medians.length > 1) {
     console.log(`this checkout / baseline: ${(medians[0][1] / medians[1][1]).toFixed(2)}x CPU`);
+  }
+  if (process.argv.includes('--allocations')) {
+    const allocated = [];
+    for (const target of targets) {
+      allocated.push(await allocatedPerExecution(target.execute, SECONDS));
+      console.log(`${target.name}: ${allocated.at(-1).toFixed(0)} KiB allocated per execution`);
+    }
+    if (allocated.length > 1) {
+      console.log(
+        `this checkout / baseline: ${(allocated[0] / allocated[1]).toFixed(2)}x allocated`,
+      );
+    }
   }
 } finally {
   subgraphs.stop();
