@@ -44,9 +44,9 @@ type ChargeInput = Omit<ChargeRequest, 'ttlSeconds'>;
  * turns (an advisory lock on the user), so the fraud rules count every
  * decline and every payment awaiting review. Three statements in all (the
  * claim with the card's token and the turn, the user's history, the outcome
- * with its log entries and event), where authorizing then capturing took
- * five and two calls: the processor's calls before the last are why it is
- * not one.
+ * with its log entries and event), where authorizing, then capturing in a
+ * call of its own, took five statements in two transactions: the
+ * processor's calls before the last are why it is not one.
  */
 export class ChargeService {
   constructor(
