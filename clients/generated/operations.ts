@@ -133,7 +133,7 @@ export type PaymentStatus =
   | 'DECLINED'
   /** Captured, then refunded in part. */
   | 'PARTIALLY_REFUNDED'
-  /** Not yet captured: the amount is held on the card until the order’s stock is reserved, or an ADMIN’s review (above the review threshold) is decided. */
+  /** Not yet captured: the amount is held on the card until an ADMIN’s review (above the review threshold) is decided. */
   | 'PENDING'
   /** Captured, then refunded in full. */
   | 'REFUNDED'

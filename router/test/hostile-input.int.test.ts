@@ -270,8 +270,8 @@ describe('the shape of operations', () => {
     ],
     ['a request for _service', '{ _service { sdl } }', 'GRAPHQL_VALIDATION_FAILED'],
     [
-      'an @inaccessible authorization',
-      'mutation { authorizePayment(input: {}) { id } }',
+      'an @inaccessible charge',
+      'mutation { chargePayment(input: {}) { id } }',
       'GRAPHQL_VALIDATION_FAILED',
     ],
     ['a subscription over HTTP with a bad field', 'subscription { nope }', 'BAD_REQUEST'],
@@ -534,10 +534,10 @@ describe('forged calls straight at a subgraph', () => {
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('payments refuses an authorization without a service identity', async () => {
+  it('payments refuses a charge without a service identity', async () => {
     const result = await graphqlRequest(
       subgraph('payments').url,
-      'mutation { authorizePayment(input: { orderId: "x", amount: 1 }) { id } }',
+      'mutation { chargePayment(input: { orderId: "x", amount: 1 }) { id } }',
     );
     expect(result.status).toBe(401);
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);

@@ -23,23 +23,21 @@ import { handOver, startTestStack, type RunningStack } from './support/test-stac
 const PRICE = 3_100;
 const STOCK = 10;
 
-/** The saga's first call to payments for this buyer: the authorization of their order's amount. */
-const authorizationOf = (buyer: Shopper) => (call: ProxiedCall) =>
-  /\bauthorizePayment\s*\(/.test(call.query) &&
+/** The saga's call to payments for this buyer, once their stock is held: the charge. */
+const chargeOf = (buyer: Shopper) => (call: ProxiedCall) =>
+  /\bchargePayment\s*\(/.test(call.query) &&
   (call.variables.input as { userId?: string } | undefined)?.userId === buyer.userId;
-/** The saga's capture, once the stock is held: only one saga gets that far here. */
-const isCapture = (call: ProxiedCall) => /\bcapturePayment\s*\(/.test(call.query);
 
 const orderIdOf = (call: HeldCall) => (call.variables.input as { orderId: string }).orderId;
 
 /**
  * The orders subgraph runs as its own OS process here, behind a proxy the
  * router calls, and calls payments through a proxy that can hold a call.
- * It is SIGKILLed with three checkouts in flight: two whose authorization
- * never reached payments (one buyer's card declines), one after payments
- * captured the money but before orders learned it. A new orders process on
- * the same database finishes every saga by itself (its recovery job): PAID
- * and charged once, or CANCELLED with no stock ever held.
+ * It is SIGKILLed with three checkouts in flight, each with its stock held:
+ * two whose charge never reached payments (one buyer's card declines), one
+ * after payments charged the card but before orders learned it. A new orders
+ * process on the same database finishes every saga by itself (its recovery
+ * job): PAID and charged once, or CANCELLED with its stock released.
  */
 describe('checkout survives the orders process being killed mid-saga', () => {
   let stack: RunningStack;
@@ -79,7 +77,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     await stack?.stop();
   });
 
-  it('kills orders before the authorization and after the capture; the restarted process finishes every order consistently', async () => {
+  it('kills orders before a charge and after one; the restarted process finishes every order consistently', async () => {
     const url = stack.router.url;
     const admin = await signInAdmin(url);
     const product = await stockedProduct(url, admin, {
@@ -95,11 +93,11 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     const buyers = [beforeCharge, afterCharge, declined];
     for (const buyer of buyers) await addToCart(url, buyer, product.id);
 
-    // Two authorizations never reach payments; the third saga's capture is made and its answer lost.
+    // Two charges never reach payments; the third is made and its answer lost.
     paymentsGate.intercept((call) =>
-      isCapture(call)
+      chargeOf(afterCharge)(call)
         ? 'hold-response'
-        : authorizationOf(beforeCharge)(call) || authorizationOf(declined)(call)
+        : chargeOf(beforeCharge)(call) || chargeOf(declined)(call)
           ? 'hold-request'
           : 'forward',
     );
@@ -109,11 +107,12 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     );
     const orderIds = new Map<Shopper, string>();
     for (const buyer of [beforeCharge, declined]) {
-      orderIds.set(buyer, orderIdOf(await paymentsGate.held(authorizationOf(buyer))));
+      orderIds.set(buyer, orderIdOf(await paymentsGate.held(chargeOf(buyer))));
     }
-    const capture = await paymentsGate.held(isCapture);
-    expect(capture.response).toMatchObject({
-      data: { capturePayment: { status: 'SUCCEEDED' } },
+    const charge = await paymentsGate.held(chargeOf(afterCharge));
+    orderIds.set(afterCharge, orderIdOf(charge));
+    expect(charge.response).toMatchObject({
+      data: { chargePayment: { status: 'SUCCEEDED' } },
     });
 
     await orders!.kill();
@@ -122,28 +121,19 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       expect(answer.errors?.length).toBeGreaterThan(0);
     }
 
-    // What the crash left: two sagas at their start, nothing held; one with its unit held and
-    // its payment captured.
+    // What the crash left: three sagas with their unit held, waiting at their charge; one
+    // charged without knowing it.
     const stored = await ordersOf(product.id);
-    expect(stored).toHaveLength(3);
-    orderIds.set(
-      afterCharge,
-      stored.find((order) => ![...orderIds.values()].includes(order.id))!.id,
-    );
     const orderOf = (buyer: Shopper) => orderIds.get(buyer)!;
     expect(stored.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       buyers
-        .map((buyer) => ({
-          id: orderOf(buyer),
-          status: 'PENDING',
-          sagaStep: buyer === afterCharge ? 'STOCK_RESERVED' : 'CREATED',
-        }))
+        .map((buyer) => ({ id: orderOf(buyer), status: 'PENDING', sagaStep: 'STOCK_RESERVED' }))
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((expected) => expect.objectContaining(expected)),
     );
-    expect(await reservationsOf(product.id)).toEqual({ HELD: 1 });
+    expect(await reservationsOf(product.id)).toEqual({ HELD: 3 });
     expect(await stockOf(product.id)).toEqual([
-      expect.objectContaining({ onHand: STOCK, reserved: 1 }),
+      expect.objectContaining({ onHand: STOCK, reserved: 3 }),
     ]);
     expect(await paymentsOf(buyers.map(orderOf))).toEqual([
       expect.objectContaining({ orderId: orderOf(afterCharge), status: 'SUCCEEDED', captures: 1 }),
@@ -172,7 +162,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
     const [paidBefore, paidAfter, cancelled] = await Promise.all(buyers.map(finalState));
 
     // The approving cards let two complete: PAID, each charged exactly once (the lost answer's
-    // capture was not repeated).
+    // charge was not repeated).
     for (const order of [paidBefore!, paidAfter!]) {
       expect(order).toMatchObject({
         status: 'PAID',
@@ -180,7 +170,7 @@ describe('checkout survives the orders process being killed mid-saga', () => {
       });
       expect(order.statusHistory.map((change) => change.status)).toEqual(['PENDING', 'PAID']);
     }
-    // The declining card ends its order CANCELLED, nothing captured, no unit ever held.
+    // The declining card ends its order CANCELLED, nothing captured, its unit released.
     expect(cancelled).toMatchObject({ status: 'CANCELLED', payment: { status: 'DECLINED' } });
     expect(cancelled!.statusHistory.map((change) => change.status)).toEqual([
       'PENDING',
@@ -201,9 +191,9 @@ describe('checkout survives the orders process being killed mid-saga', () => {
         .map((expected) => expect.objectContaining(expected)),
     );
     expect(payments.find((payment) => payment.orderId === orderOf(afterCharge))!.id).toBe(
-      (capture.response as { data: { capturePayment: { id: string } } }).data.capturePayment.id,
+      (charge.response as { data: { chargePayment: { id: string } } }).data.chargePayment.id,
     );
-    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 2 });
+    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 2, RELEASED: 1 });
     expect(await stockOf(product.id)).toEqual([
       expect.objectContaining({ onHand: STOCK - 2, reserved: 0 }),
     ]);

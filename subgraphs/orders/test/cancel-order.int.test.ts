@@ -19,7 +19,6 @@ const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
 const ADVANCE = `mutation($id: ID!, $to: OrderStatus!) { advanceOrder(id: $id, to: $to) { id status } }`;
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id status } }`;
 const RESERVE = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`;
-const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { id status } }`;
 
 interface OrderView {
   id: string;
@@ -165,17 +164,11 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     return reserved.data!.reserveStock.id;
   }
 
-  /** Authorizes and captures `amount` for an order id through payments, as the saga's steps do. */
-  async function captureFor(orderId: string, buyer: Buyer, amount: number) {
-    const paymentId = await saga.authorizeFor(orderId, buyer, amount);
-    const captured = await saga.as<{ capturePayment: { id: string; status: string } }>(
-      saga.payments.url,
-      ORDERS_SERVICE,
-      CAPTURE,
-      { id: paymentId },
-    );
-    expect(captured.data?.capturePayment.status).toBe('SUCCEEDED');
-    return paymentId;
+  /** Charges `amount` for an order id through payments, as the saga's charge step does. */
+  async function chargeFor(orderId: string, buyer: Buyer, amount: number) {
+    const charged = await saga.chargeFor(orderId, buyer, amount);
+    expect(charged.status).toBe('SUCCEEDED');
+    return charged.id;
   }
 
   /**
@@ -358,11 +351,36 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     }
   });
 
-  it('cancels a PENDING order whose stock is held: released, the authorization voided', async () => {
+  it('cancels a PENDING order whose stock is held before its charge: released, nothing charged', async () => {
     const productId = await saga.newProduct(5, 800);
     const buyer = await saga.newBuyer(productId, 2);
     const id = randomUUID();
-    const paymentId = await saga.authorizeFor(id, buyer, 1_600);
+    const reservationId = await reserveFor(id, productId, 2);
+    await sagaOrder(buyer, productId, {
+      id,
+      sagaStep: 'STOCK_RESERVED',
+      quantity: 2,
+      amount: 800,
+      reservationId,
+    });
+    expect(await saga.availableOf(productId)).toBe(3);
+
+    const result = await cancel(buyer.identity, id);
+
+    expect(result.data?.cancelOrder).toEqual({ id, status: 'CANCELLED' });
+    expect(await reservationsOf(id)).toEqual(['RELEASED']);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await saga.paymentsOf(id)).toEqual([]);
+    expect(await historyOf(id)).toEqual([
+      { status: 'CANCELLED', actor: buyer.userId, reason: 'CANCELLED_BY_BUYER' },
+    ]);
+  });
+
+  it('cancels a PENDING order an older saga authorized and reserved: released, the authorization voided', async () => {
+    const productId = await saga.newProduct(5, 800);
+    const buyer = await saga.newBuyer(productId, 2);
+    const id = randomUUID();
+    const paymentId = await saga.authorizedEarlierFor(id, buyer, 1_600);
     const reservationId = await reserveFor(id, productId, 2);
     await sagaOrder(buyer, productId, {
       id,
@@ -386,19 +404,19 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     ]);
   });
 
-  it('refunds a payment captured by a driver that died before recording the capture', async () => {
+  it('refunds a payment charged by a driver that died before recording the charge', async () => {
     const productId = await saga.newProduct(5, 900);
     const buyer = await saga.newBuyer(productId, 1);
     const id = randomUUID();
     const reservationId = await reserveFor(id, productId, 1);
-    const paymentId = await captureFor(id, buyer, 900);
+    await chargeFor(id, buyer, 900);
+    // The order does not know the payment: the compensation finds it by the order.
     await sagaOrder(buyer, productId, {
       id,
       sagaStep: 'STOCK_RESERVED',
       quantity: 1,
       amount: 900,
       reservationId,
-      paymentId,
     });
 
     const result = await cancel(buyer.identity, id);
@@ -412,12 +430,12 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(await saga.availableOf(productId)).toBe(5);
   });
 
-  it('lets a saga commit a captured payment first, then cancels the PAID order', async () => {
+  it('lets a saga commit a charged payment first, then cancels the PAID order', async () => {
     const productId = await saga.newProduct(5, 700);
     const buyer = await saga.newBuyer(productId, 2);
     const id = randomUUID();
     const reservationId = await reserveFor(id, productId, 2);
-    const paymentId = await captureFor(id, buyer, 1_400);
+    const paymentId = await chargeFor(id, buyer, 1_400);
     await sagaOrder(buyer, productId, {
       id,
       sagaStep: 'PAYMENT_CAPTURED',
@@ -445,7 +463,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
       'reserveStock',
       { stock: 4, amount: 600, quantity: 3 },
     );
-    expect(order).toMatchObject({ sagaStep: 'PAYMENT_AUTHORIZED' });
+    expect(order).toMatchObject({ sagaStep: 'CREATED' });
     const cancelled = await cancel(buyer.identity, order.id);
     held.release();
     const placed = await placing;
@@ -455,62 +473,50 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
     expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
-    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_800 }]);
+    expect(await saga.paymentsOf(order.id)).toEqual([]);
     expect(await orderRow(order.id)).toMatchObject({
       status: 'CANCELLED',
       sagaStep: 'COMPENSATED',
     });
   });
 
-  it('voids what a checkout was still authorizing when its order was cancelled, holding no stock', async () => {
+  it('refunds what a checkout was still charging when its order was cancelled, once', async () => {
     const { productId, buyer, placing, held, order } = await checkoutHeldAt(
       paymentsProxy,
-      'authorizePayment',
-      { stock: 4, amount: 550, quantity: 2 },
-    );
-    expect(order).toMatchObject({ sagaStep: 'CREATED' });
-    // Cancelled while the authorization is on its way: the compensation finds no payment yet.
-    const cancelled = await cancel(buyer.identity, order.id);
-    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
-    held.release();
-    const placed = await placing;
-
-    // The authorization lands, and its driver, finding the order cancelled, gives it back.
-    expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
-    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_100 }]);
-    expect(await reservationsOf(order.id)).toEqual([]);
-    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
-  });
-
-  it('voids what a checkout was still capturing when its order was cancelled: nothing taken', async () => {
-    const { productId, buyer, placing, held, order } = await checkoutHeldAt(
-      paymentsProxy,
-      'capturePayment',
+      'chargePayment',
       { stock: 4, amount: 650, quantity: 2 },
     );
     expect(order).toMatchObject({ sagaStep: 'STOCK_RESERVED' });
+    // Cancelled while the charge is on its way: the compensation finds no payment yet.
     const cancelled = await cancel(buyer.identity, order.id);
-    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_300 }]);
+    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    expect(await saga.paymentsOf(order.id)).toEqual([]);
+    expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
     held.release();
     const placed = await placing;
 
-    // The capture arrives after the void: refused, and the order stays cancelled.
-    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    // The charge lands, and its driver, finding the order cancelled, gives it back.
     expect(placed.data?.checkout).toEqual({ id: order.id, status: 'CANCELLED' });
-    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'VOIDED', amount: 1_300 }]);
-    expect(await refundsOf(order.id)).toEqual([]);
-    expect(await reservationsOf(order.id)).toEqual(['RELEASED']);
+    expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'REFUNDED', amount: 1_300 }]);
+    expect(await refundsOf(order.id)).toEqual([
+      {
+        amount: 1_300,
+        idempotencyKey: `order:${order.id}:refund`,
+        reason: 'Cancelled by the buyer',
+      },
+    ]);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 0 });
+    expect(await cancelledEventsOf(order.id)).toBe(1);
   });
 
-  it('refunds a capture made while its order was being cancelled, once', async () => {
+  it('refunds a charge made while its order was being cancelled, once', async () => {
     const { productId, buyer, placing, held, order } = await checkoutHeldAt(
       paymentsProxy,
-      'capturePayment',
+      'chargePayment',
       { stock: 4, amount: 700, quantity: 1 },
       'hold-response',
     );
-    // Captured, its answer not back yet: the compensation's void finds it captured, and refunds.
+    // Charged, its answer not back yet: the compensation finds it by the order, and refunds.
     expect(await saga.paymentsOf(order.id)).toEqual([{ status: 'SUCCEEDED', amount: 700 }]);
     const cancelled = await cancel(buyer.identity, order.id);
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');

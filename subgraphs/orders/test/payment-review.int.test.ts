@@ -211,8 +211,9 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
          FROM "Payment" WHERE "id" = $1`,
       [paymentId],
     );
-    // A minute short of the stock's 15-minute hold, so the stock outlives any approval.
-    expect(Math.abs(hold!.heldFor - 14 * 60)).toBeLessThan(5);
+    // Two minutes short of the stock's 15-minute hold, which began just before it, so the stock
+    // outlives any approval.
+    expect(Math.abs(hold!.heldFor - 13 * 60)).toBeLessThan(5);
 
     await queryTestDatabase(
       saga.urls.payments,
@@ -225,7 +226,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       approve: true,
     });
     expect((approval.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('CONFLICT');
-    // payments' expiry job voids it; the saga, asking for the capture, cancels the order.
+    // payments' expiry job voids it; the saga, asking for the charge again, cancels the order.
     await eventually(
       async () =>
         expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'VOIDED', amount: 12_000 }]),
@@ -262,7 +263,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       ['declines', DECLINES, 'card_declined'],
       ['has no funds', NO_FUNDS, 'insufficient_funds'],
     ])(
-      'holds no stock for a review-sized order whose card %s: PAYMENT_DECLINED at once',
+      'keeps no stock for a review-sized order whose card %s: PAYMENT_DECLINED, its hold released at once',
       async (_what, card, declineCode) => {
         const productId = await saga.newProduct(5, 6_000);
         const buyer = await saga.newBuyer(productId, 2, card);
@@ -275,12 +276,12 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
         });
         const [order] = await saga.ordersOf(buyer.userId);
         expect(order).toMatchObject({ status: 'CANCELLED', sagaStep: 'COMPENSATED' });
-        expect(await saga.reservationsOf(order!.id)).toEqual([]);
+        expect(await saga.reservationsOf(order!.id)).toEqual(['RELEASED']);
         expect(await saga.availableOf(productId)).toBe(5);
       },
     );
 
-    it('refuses review-sized checkouts beyond the cap without holding stock, until a review frees a place', async () => {
+    it('refuses review-sized checkouts beyond the cap, their holds released at once, until a review frees a place', async () => {
       const productId = await saga.newProduct(10, 6_000);
       const buyer = await saga.newBuyer(productId, 2);
       const held: string[] = [];
@@ -299,7 +300,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       });
       const beyond = (await saga.ordersOf(buyer.userId)).find((order) => !held.includes(order.id));
       expect(beyond).toMatchObject({ status: 'CANCELLED', failureCode: 'PAYMENT_DECLINED' });
-      expect(await saga.reservationsOf(beyond!.id)).toEqual([]);
+      expect(await saga.reservationsOf(beyond!.id)).toEqual(['RELEASED']);
       expect(await saga.availableOf(productId)).toBe(10 - 2 * REVIEW_MAX_PER_CUSTOMER);
       // Another buyer is not held back by this one's queue.
       const other = await saga.newBuyer(productId, 2);

@@ -40,8 +40,8 @@ const ADD_TO_CART = `mutation($productId: ID!, $quantity: Int!) {
   addToCart(productId: $productId, quantity: $quantity) { id } }`;
 const ADD_CARD = `mutation($input: AddPaymentMethodInput!) { addPaymentMethod(input: $input) { id } }`;
 const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { available } }`;
-const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) {
-  authorizePayment(input: $input) { id status } }`;
+const CHARGE = `mutation($input: ChargePaymentInput!) {
+  chargePayment(input: $input) { id status } }`;
 const [warehouse] = seedData.warehouses;
 
 export interface SagaSubgraphsOptions {
@@ -198,18 +198,18 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   }
 
   /**
-   * Authorizes `amount` for an order id through payments, as the saga's first step does (its
-   * key, a 14-minute hold); answers the payment's id.
+   * Charges `amount` for an order id through payments, as the saga's charge step does (its key,
+   * a 13-minute hold while a review is open); answers the payment.
    */
-  async function authorizeFor(
+  async function chargeFor(
     orderId: string,
     buyer: { userId: string; input: { paymentMethodId?: string } },
     amount: number,
-  ): Promise<string> {
-    const authorized = await as<{ authorizePayment: { id: string; status: string } }>(
+  ): Promise<{ id: string; status: string }> {
+    const charged = await as<{ chargePayment: { id: string; status: string } }>(
       payments.url,
       ORDERS_SERVICE,
-      AUTHORIZE,
+      CHARGE,
       {
         input: {
           orderId,
@@ -218,13 +218,35 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
           amount,
           currency: 'USD',
           idempotencyKey: `order:${orderId}:payment`,
-          ttlSeconds: 840,
+          ttlSeconds: 780,
         },
       },
     );
-    // Held on the card, not captured: PENDING in the contract's terms.
-    expect(authorized.data?.authorizePayment.status).toBe('PENDING');
-    return authorized.data!.authorizePayment.id;
+    expect(charged.errors).toBeUndefined();
+    return charged.data!.chargePayment;
+  }
+
+  /**
+   * `amount` authorized for an order id, uncaptured, as the saga's first step left it before
+   * the charge replaced authorizing and capturing apart (its key, a 14-minute hold): an order
+   * such a saga began, for a rolling deploy to finish. Answers the payment's id.
+   */
+  async function authorizedEarlierFor(
+    orderId: string,
+    buyer: { userId: string; input: { paymentMethodId?: string } },
+    amount: number,
+  ): Promise<string> {
+    const [payment] = await queryTestDatabase<{ id: string }>(
+      urls.payments,
+      `INSERT INTO "Payment" ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey",
+                              "amount", "currency", "status", "processorRef",
+                              "authorizationExpiresAt", "updatedAt")
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'USD', 'AUTHORIZED', 'au_earlier',
+               (now() AT TIME ZONE 'UTC') + interval '14 minutes', now() AT TIME ZONE 'UTC')
+       RETURNING "id"::text`,
+      [orderId, buyer.userId, buyer.input.paymentMethodId, `order:${orderId}:payment`, amount],
+    );
+    return payment!.id;
   }
 
   /** The statuses of the order's reservations in inventory: none when no stock was ever held. */
@@ -268,7 +290,8 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     newBuyer,
     availableOf,
     stockOf,
-    authorizeFor,
+    chargeFor,
+    authorizedEarlierFor,
     reservationsOf,
     paymentsOf,
     ordersOf,

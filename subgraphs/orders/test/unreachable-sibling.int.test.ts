@@ -51,12 +51,12 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
       paymentMethodId: buyer.input.paymentMethodId!,
     });
     expect(order).toMatchObject({ status: 'PENDING' });
-    // Authorizing came first: the saga waits at its start, no stock held.
+    // The stock was held first: the saga waits at its charge, nothing charged.
     expect(await saga.ordersOf(buyer.userId)).toEqual([
-      expect.objectContaining({ id: order.id, status: 'PENDING', sagaStep: 'CREATED' }),
+      expect.objectContaining({ id: order.id, status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
     ]);
     expect(await saga.paymentsOf(order.id)).toEqual([]);
-    expect(await saga.reservationsOf(order.id)).toEqual([]);
+    expect(await saga.reservationsOf(order.id)).toEqual(['HELD']);
 
     // Another instance, which reaches payments, takes the saga up once it is stale.
     const healthy = createServices(ordersDb, saga.ordersConfig, secondDriver());

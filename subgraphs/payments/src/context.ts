@@ -4,9 +4,8 @@ import type { Database, PAYMENTS_STREAM } from './db';
 import { createPaymentMethodLoaders } from './payment-method/payment-method.loader';
 import { PaymentMethodService } from './payment-method/payment-method.service';
 import { AuthorizationExpiry } from './payment/authorization-expiry';
-import { AuthorizationService } from './payment/authorization.service';
 import { CancelledOrderSettlement } from './payment/cancelled-order';
-import { CaptureService } from './payment/capture.service';
+import { ChargeService } from './payment/charge.service';
 import { createPaymentLoaders } from './payment/payment.loader';
 import { PaymentService } from './payment/payment.service';
 import { ReviewService } from './payment/review.service';
@@ -31,8 +30,7 @@ export function createServices(
   return {
     paymentMethods: new PaymentMethodService(db, processor),
     payments: new PaymentService(db),
-    authorizations: new AuthorizationService(db, settlement, outbox, fraud),
-    captures: new CaptureService(db, settlement, outbox),
+    charges: new ChargeService(db, settlement, outbox, fraud),
     voids: new VoidService(db, settlement, outbox),
     reviews: new ReviewService(db, settlement, outbox),
     expiry: new AuthorizationExpiry(db, settlement, outbox),

@@ -30,8 +30,8 @@ const FRAUD = {
   reviewThreshold: 100_000,
   reviewMaxPerCustomer: 2,
 };
-/** What the checkout saga asks for: a minute less than its 15-minute stock hold. */
-const TTL_SECONDS = 14 * 60;
+/** What the checkout saga asks for: two minutes less than its 15-minute stock hold. */
+const TTL_SECONDS = 13 * 60;
 
 const CARDS = {
   approves: { cardNumber: '4242 4242 4242 4242', digits: '4242424242424242', cvc: '731' },
@@ -42,8 +42,7 @@ const CARDS = {
 
 const PAYMENT =
   'id status amount { amount currency } refundedAmount { amount } refunds { amount { amount } reason }';
-const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) { authorizePayment(input: $input) { ${PAYMENT} } }`;
-const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { ${PAYMENT} } }`;
+const CHARGE = `mutation($input: ChargePaymentInput!) { chargePayment(input: $input) { ${PAYMENT} } }`;
 const VOID = `mutation($id: ID!) { voidPayment(id: $id) { ${PAYMENT} } }`;
 const REFUND = `mutation($input: RefundInput!) { refundPayment(input: $input) { ${PAYMENT} } }`;
 const ADD = `mutation($input: AddPaymentMethodInput!) {
@@ -66,7 +65,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
   }
 }
 
-describe('payment methods, authorizations, captures and refunds (real PostgreSQL)', () => {
+describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => {
   let payments: Awaited<ReturnType<typeof startWatchedPayments>>;
   let subgraph: Awaited<ReturnType<typeof startWatchedPayments>>['subgraph'];
   let databaseUrl: string;
@@ -101,7 +100,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       .addPaymentMethod;
   };
 
-  const authorizeInput = (userId: string, paymentMethodId: string, overrides = {}) => ({
+  const chargeInput = (userId: string, paymentMethodId: string, overrides = {}) => ({
     orderId: randomUUID(),
     userId,
     paymentMethodId,
@@ -111,20 +110,54 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     ttlSeconds: TTL_SECONDS,
     ...overrides,
   });
-  const authorize = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
-    as(identity, AUTHORIZE, { input });
-  const authorized = async (input: Record<string, unknown>) => {
-    const result = await authorize(input);
-    expect(result.errors).toBeUndefined();
-    return (result.data as { authorizePayment: PaymentView }).authorizePayment;
-  };
-  const capture = (id: string, identity: Identity = ORDERS) => as(identity, CAPTURE, { id });
-  const voidPayment = (id: string, identity: Identity = ORDERS) => as(identity, VOID, { id });
-  /** Authorized, then captured, as the saga does once the stock is held. */
+  const charge = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
+    as(identity, CHARGE, { input });
   const charged = async (input: Record<string, unknown>) => {
-    const result = await capture((await authorized(input)).id);
+    const result = await charge(input);
     expect(result.errors).toBeUndefined();
-    return (result.data as { capturePayment: PaymentView }).capturePayment;
+    return (result.data as { chargePayment: PaymentView }).chargePayment;
+  };
+  /** A charge above the review threshold: held on the card, AWAITING_REVIEW as stored. */
+  const heldForReview = async (input: Record<string, unknown>) => {
+    const held = await charged({ ...input, amount: FRAUD.reviewThreshold + 1 });
+    expect(held.status).toBe('PENDING');
+    return held;
+  };
+  const voidPayment = (id: string, identity: Identity = ORDERS) => as(identity, VOID, { id });
+  /**
+   * A payment as authorizePayment left it before the charge replaced it
+   * (AUTHORIZED, uncaptured, its AUTHORIZE logged), for an order whose saga
+   * began then and is resumed now.
+   */
+  const authorizedEarlier = async (input: ReturnType<typeof chargeInput>) => {
+    const paymentId = randomUUID();
+    await queryTestDatabase(
+      databaseUrl,
+      `WITH payment AS (
+         INSERT INTO "Payment" ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey",
+                                "amount", "currency", "status", "processorRef", "reviewRequired",
+                                "authorizationExpiresAt", "updatedAt")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'AUTHORIZED', 'au_earlier', $8,
+                 (now() AT TIME ZONE 'UTC') + interval '10 minutes', now() AT TIME ZONE 'UTC')
+         RETURNING *
+       )
+       INSERT INTO "PaymentTransaction" ("id", "paymentId", "userId", "kind", "amount", "currency",
+                                         "success", "detail", "createdAt")
+       SELECT gen_random_uuid(), "id", "userId", 'AUTHORIZE', "amount", "currency", true,
+              'au_earlier', (now() AT TIME ZONE 'UTC') - interval '1 minute'
+         FROM payment`,
+      [
+        paymentId,
+        input.orderId,
+        input.userId,
+        input.paymentMethodId,
+        input.idempotencyKey,
+        input.amount,
+        input.currency,
+        input.amount > FRAUD.reviewThreshold,
+      ],
+    );
+    return paymentId;
   };
   const refund = (input: Record<string, unknown>, identity: Identity = ORDERS) =>
     as(identity, REFUND, { input });
@@ -229,25 +262,20 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     });
   });
 
-  describe('authorizePayment, capturePayment and voidPayment', () => {
-    it('authorizes, then captures: AUTHORIZE and CAPTURE logged, PaymentCaptured published', async () => {
+  describe('chargePayment and voidPayment', () => {
+    it('authorizes and captures in one call: AUTHORIZE and CAPTURE logged, PaymentCaptured published', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = authorizeInput(userId, method.id, { currency: 'eur' });
-      const held = await authorized(input);
-      // Held on the card, not captured: PENDING in the contract's terms.
-      expect(held).toMatchObject({ status: 'PENDING', amount: { amount: 2_500, currency: 'EUR' } });
-      expect(await storedOf(held.id)).toEqual({ status: 'AUTHORIZED', declineCode: null });
-
-      const payment = ((await capture(held.id)).data as { capturePayment: PaymentView })
-        .capturePayment;
+      const input = chargeInput(userId, method.id, { currency: 'eur' });
+      const payment = await charged(input);
       expect(payment).toEqual({
-        id: held.id,
+        id: expect.any(String),
         status: 'SUCCEEDED',
         amount: { amount: 2_500, currency: 'EUR' },
         refundedAmount: { amount: 0 },
         refunds: [],
       });
+      expect(await storedOf(payment.id)).toEqual({ status: 'SUCCEEDED', declineCode: null });
       expect(await transactionsOf(payment.id)).toEqual([
         { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
         { kind: 'CAPTURE', success: true, detail: expect.stringMatching(/^ch_/) },
@@ -262,16 +290,73 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
           amount: { amount: 2_500, currency: 'EUR' },
         },
       });
-      // Captured once, however often asked.
-      const again = await capture(payment.id);
-      expect((again.data as { capturePayment: PaymentView }).capturePayment).toEqual(payment);
+      // Charged once, however often asked.
+      expect(await charged(input)).toEqual(payment);
       expect(await transactionsOf(payment.id)).toHaveLength(2);
+    });
+
+    it('captures a payment its key authorized before the charge replaced authorizing (a saga begun then)', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const input = chargeInput(userId, method.id);
+      const paymentId = await authorizedEarlier(input);
+      const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
+      const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+
+      const payment = await charged(input);
+
+      expect(payment).toMatchObject({ id: paymentId, status: 'SUCCEEDED' });
+      expect(processorAuthorize).not.toHaveBeenCalled();
+      expect(processorCapture).toHaveBeenCalledTimes(1);
+      expect(await transactionsOf(paymentId)).toEqual([
+        { kind: 'AUTHORIZE', success: true, detail: 'au_earlier' },
+        { kind: 'CAPTURE', success: true, detail: expect.stringMatching(/^ch_/) },
+      ]);
+      const [event] = await eventsOf(paymentId, 1);
+      expect(event).toMatchObject({ type: 'PaymentCaptured', data: { paymentId } });
+      expect(await charged(input)).toEqual(payment);
+      expect(processorCapture).toHaveBeenCalledTimes(1);
+
+      // One above the review threshold is put before an ADMIN instead.
+      const large = chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 });
+      const largeId = await authorizedEarlier(large);
+      expect(await charged(large)).toMatchObject({ id: largeId, status: 'PENDING' });
+      expect(await storedOf(largeId)).toMatchObject({ status: 'AWAITING_REVIEW' });
+      expect(processorCapture).toHaveBeenCalledTimes(1);
+    });
+
+    it('declines a payment whose capture the processor refuses: AUTHORIZE and DECLINE logged, PaymentDeclined', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const input = chargeInput(userId, method.id);
+      jest
+        .spyOn(SimulatedCardProcessor.prototype, 'capture')
+        .mockResolvedValueOnce({ approved: false, code: 'insufficient_funds' });
+      const error = errorOf(await charge(input));
+      expect(error.extensions).toMatchObject({
+        code: 'PAYMENT_DECLINED',
+        declineCode: 'insufficient_funds',
+      });
+      const paymentId = error.extensions!.paymentId as string;
+      expect(await storedOf(paymentId)).toEqual({
+        status: 'DECLINED',
+        declineCode: 'insufficient_funds',
+      });
+      expect(await transactionsOf(paymentId)).toEqual([
+        { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
+        { kind: 'DECLINE', success: false, detail: 'insufficient_funds' },
+      ]);
+      const [event] = await eventsOf(paymentId, 1);
+      expect(event).toMatchObject({
+        type: 'PaymentDeclined',
+        data: { paymentId, orderId: input.orderId, userId, code: 'insufficient_funds' },
+      });
     });
 
     it('is for services with payments:charge only: FORBIDDEN for customers and other services', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = authorizeInput(userId, method.id);
+      const input = chargeInput(userId, method.id);
       const callers: Identity[] = [
         userIdentity(userId),
         userIdentity(randomUUID(), 'ADMIN'),
@@ -279,7 +364,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
         { kind: 'anonymous' },
       ];
       for (const identity of callers) {
-        expect(errorOf(await authorize(input, identity)).extensions?.code).toBe('FORBIDDEN');
+        expect(errorOf(await charge(input, identity)).extensions?.code).toBe('FORBIDDEN');
       }
       const [row] = await queryTestDatabase<{ count: string }>(
         databaseUrl,
@@ -287,38 +372,35 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
         [userId],
       );
       expect(Number(row!.count)).toBe(0);
-      const held = await authorized(input);
+      const held = await heldForReview(input);
       for (const identity of callers) {
-        expect(errorOf(await capture(held.id, identity)).extensions?.code).toBe('FORBIDDEN');
         expect(errorOf(await voidPayment(held.id, identity)).extensions?.code).toBe('FORBIDDEN');
       }
-      expect(await storedOf(held.id)).toMatchObject({ status: 'AUTHORIZED' });
+      expect(await storedOf(held.id)).toMatchObject({ status: 'AWAITING_REVIEW' });
     });
 
     it('hides the saga’s payment operations from the public supergraph', async () => {
       const result = await as(ORDERS, '{ _service { sdl } }');
       const sdl = (result.data as { _service: { sdl: string } })._service.sdl;
-      expect(sdl).toMatch(
-        /authorizePayment\(input: AuthorizePaymentInput!\): Payment! @inaccessible/,
-      );
-      expect(sdl).toMatch(/capturePayment\(id: ID!\): Payment! @inaccessible/);
+      expect(sdl).toMatch(/chargePayment\(input: ChargePaymentInput!\): Payment! @inaccessible/);
       expect(sdl).toMatch(/voidPayment\(id: ID!\): Payment! @inaccessible/);
       expect(sdl).toMatch(/refundPayment\(input: RefundInput!\): Payment! @inaccessible/);
-      expect(sdl).toMatch(/input AuthorizePaymentInput\s+@inaccessible/);
+      expect(sdl).toMatch(/input ChargePaymentInput\s+@inaccessible/);
+      // The charge replaced authorizing and capturing apart.
+      expect(sdl).not.toMatch(/authorizePayment|capturePayment/);
     });
 
     it('answers NOT_FOUND for a card of another user or an unknown one, and an unknown payment', async () => {
       const owner = randomUUID();
       const method = await addCard(owner, CARDS.approves);
       for (const paymentMethodId of [method.id, randomUUID(), 'not-a-uuid']) {
-        const result = await authorize(authorizeInput(randomUUID(), paymentMethodId));
+        const result = await charge(chargeInput(randomUUID(), paymentMethodId));
         expect(errorOf(result)).toMatchObject({
           message: 'Payment method not found',
           extensions: { code: 'NOT_FOUND' },
         });
       }
       for (const id of [randomUUID(), 'not-a-uuid']) {
-        expect(errorOf(await capture(id)).extensions?.code).toBe('NOT_FOUND');
         expect(errorOf(await voidPayment(id)).extensions?.code).toBe('NOT_FOUND');
       }
     });
@@ -334,7 +416,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
         { ttlSeconds: 0 },
         { ttlSeconds: 8 * 24 * 60 * 60 },
       ]) {
-        const result = await authorize(authorizeInput(userId, method.id, overrides));
+        const result = await charge(chargeInput(userId, method.id, overrides));
         expect(errorOf(result).extensions?.code).toBe('BAD_USER_INPUT');
       }
     });
@@ -342,31 +424,30 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     it('answers the first payment for a repeated key, and CONFLICT when the key names another payment', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = authorizeInput(userId, method.id);
-      const first = await authorized(input);
-      expect(await authorized(input)).toEqual(first);
-      const other = await authorize({ ...input, amount: 9_999 });
+      const input = chargeInput(userId, method.id);
+      const first = await charged(input);
+      expect(await charged(input)).toEqual(first);
+      const other = await charge({ ...input, amount: 9_999 });
       expect(errorOf(other).extensions).toMatchObject({ code: 'CONFLICT', paymentId: first.id });
-      expect((await transactionsOf(first.id)).map((row) => row.kind)).toEqual(['AUTHORIZE']);
+      expect((await transactionsOf(first.id)).map((row) => row.kind)).toEqual([
+        'AUTHORIZE',
+        'CAPTURE',
+      ]);
     });
 
-    it('authorizes once, and captures once, when each arrives 10 times at once', async () => {
+    it('authorizes and captures once when the charge arrives 10 times at once', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = authorizeInput(userId, method.id);
+      const input = chargeInput(userId, method.id);
       const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
       const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
-      const results = await Promise.all(Array.from({ length: 10 }, () => authorize(input)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => charge(input)));
       for (const result of results) expect(result.errors).toBeUndefined();
       const ids = new Set(
-        results.map(
-          (result) => (result.data as { authorizePayment: PaymentView }).authorizePayment.id,
-        ),
+        results.map((result) => (result.data as { chargePayment: PaymentView }).chargePayment.id),
       );
       expect(ids.size).toBe(1);
       const [id] = [...ids] as [string];
-      const captures = await Promise.all(Array.from({ length: 10 }, () => capture(id)));
-      for (const result of captures) expect(result.errors).toBeUndefined();
 
       const rows = await queryTestDatabase<{ id: string; status: string }>(
         databaseUrl,
@@ -387,11 +468,12 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       async (card, declineCode, message) => {
         const userId = randomUUID();
         const method = await addCard(userId, CARDS[card]);
-        const input = authorizeInput(userId, method.id);
-        const error = errorOf(await authorize(input));
+        const input = chargeInput(userId, method.id);
+        const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
+        const error = errorOf(await charge(input));
         expect(error).toMatchObject({
           message,
-          path: ['authorizePayment'],
+          path: ['chargePayment'],
           extensions: { code: 'PAYMENT_DECLINED', declineCode, paymentId: expect.any(String) },
         });
         const paymentId = error.extensions!.paymentId as string;
@@ -409,35 +491,32 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
           type: 'PaymentDeclined',
           data: { paymentId, orderId: input.orderId, userId, code: declineCode },
         });
-        const retried = errorOf(await authorize(input));
+        const retried = errorOf(await charge(input));
         expect([retried.message, retried.extensions?.paymentId]).toEqual([message, paymentId]);
-        expect(errorOf(await capture(paymentId)).extensions).toMatchObject({
-          code: 'PAYMENT_DECLINED',
-          declineCode,
-        });
+        expect(processorCapture).not.toHaveBeenCalled();
         expect(await transactionsOf(paymentId)).toHaveLength(1);
       },
     );
 
-    it('voids an authorization once: VOID logged, PaymentVoided, never captured after', async () => {
+    it('voids an authorization held for review once: VOID logged, PaymentVoided, never captured after', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = authorizeInput(userId, method.id);
-      const held = await authorized(input);
+      const input = chargeInput(userId, method.id);
+      const held = await heldForReview(input);
 
       const voided = await voidPayment(held.id);
       expect((voided.data as { voidPayment: PaymentView }).voidPayment.status).toBe('DECLINED');
       expect(await storedOf(held.id)).toEqual({ status: 'VOIDED', declineCode: 'order_cancelled' });
       expect((await voidPayment(held.id)).errors).toBeUndefined();
-      expect(errorOf(await capture(held.id)).extensions).toMatchObject({
-        code: 'PAYMENT_DECLINED',
-        declineCode: 'order_cancelled',
-      });
+      expect(
+        errorOf(await charge({ ...input, amount: FRAUD.reviewThreshold + 1 })).extensions,
+      ).toMatchObject({ code: 'PAYMENT_DECLINED', declineCode: 'order_cancelled' });
       expect(await transactionsOf(held.id)).toEqual([
         { kind: 'AUTHORIZE', success: true, detail: expect.stringMatching(/^au_/) },
+        { kind: 'REVIEW', success: false, detail: 'requires_review' },
         { kind: 'VOID', success: true, detail: expect.stringMatching(/^order_cancelled vo_/) },
       ]);
-      const [event] = await eventsOf(held.id, 1);
+      const [, event] = await eventsOf(held.id, 2);
       expect(event).toMatchObject({
         type: 'PaymentVoided',
         data: { paymentId: held.id, orderId: input.orderId, userId, reason: 'order_cancelled' },
@@ -447,7 +526,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     it('refuses to void a captured payment with CONFLICT: it is refunded instead', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const payment = await charged(authorizeInput(userId, method.id));
+      const payment = await charged(chargeInput(userId, method.id));
       expect(errorOf(await voidPayment(payment.id)).extensions).toMatchObject({
         code: 'CONFLICT',
         status: 'SUCCEEDED',
@@ -458,15 +537,22 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     it('voids an authorization whose time is up, so it can no longer be captured', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const held = await authorized(authorizeInput(userId, method.id, { ttlSeconds: 1 }));
+      const input = chargeInput(userId, method.id, {
+        amount: FRAUD.reviewThreshold + 1,
+        ttlSeconds: 1,
+      });
+      const held = await heldForReview(input);
 
       // payments' expiry job looks every 5 seconds.
-      await waitFor(() => events.some((event) => event.aggregateId === held.id), 12_000);
+      await waitFor(
+        () => events.filter((event) => event.aggregateId === held.id).length >= 2,
+        12_000,
+      );
       expect(await storedOf(held.id)).toEqual({
         status: 'VOIDED',
         declineCode: 'authorization_expired',
       });
-      expect(errorOf(await capture(held.id)).extensions).toMatchObject({
+      expect(errorOf(await charge(input)).extensions).toMatchObject({
         code: 'PAYMENT_DECLINED',
         declineCode: 'authorization_expired',
       });
@@ -479,11 +565,11 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       const declining = await addCard(userId, CARDS.declines);
       const good = await addCard(userId, CARDS.approves);
       for (let attempt = 0; attempt <= FRAUD.maxDeclines; attempt += 1) {
-        const error = errorOf(await authorize(authorizeInput(userId, declining.id)));
+        const error = errorOf(await charge(chargeInput(userId, declining.id)));
         expect(error.extensions?.declineCode).toBe('card_declined');
       }
       const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
-      const blocked = errorOf(await authorize(authorizeInput(userId, good.id)));
+      const blocked = errorOf(await charge(chargeInput(userId, good.id)));
       expect(blocked).toMatchObject({
         extensions: { code: 'PAYMENT_DECLINED', declineCode: 'fraud_blocked' },
       });
@@ -495,12 +581,12 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       // Another user's payments are not affected.
       const otherUser = randomUUID();
       const other = await addCard(otherUser, CARDS.approves);
-      expect((await charged(authorizeInput(otherUser, other.id))).status).toBe('SUCCEEDED');
+      expect((await charged(chargeInput(otherUser, other.id))).status).toBe('SUCCEEDED');
     });
 
     it('authorizes and captures the demo data’s saved cards, the approving test card', async () => {
       const seeded = seedData.paymentMethods[0]!;
-      expect((await charged(authorizeInput(seeded.userId, seeded.id))).status).toBe('SUCCEEDED');
+      expect((await charged(chargeInput(seeded.userId, seeded.id))).status).toBe('SUCCEEDED');
     });
 
     it('does not block at FRAUD_MAX_DECLINES declines', async () => {
@@ -508,9 +594,9 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       const declining = await addCard(userId, CARDS.noFunds);
       const good = await addCard(userId, CARDS.approves);
       for (let attempt = 0; attempt < FRAUD.maxDeclines; attempt += 1) {
-        await authorize(authorizeInput(userId, declining.id));
+        await charge(chargeInput(userId, declining.id));
       }
-      expect((await charged(authorizeInput(userId, good.id))).status).toBe('SUCCEEDED');
+      expect((await charged(chargeInput(userId, good.id))).status).toBe('SUCCEEDED');
     });
 
     it('authorizes an amount above the review threshold, and holds its capture for review', async () => {
@@ -518,11 +604,11 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
       const method = await addCard(userId, CARDS.approves);
       const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
       const atThreshold = await charged(
-        authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold }),
+        chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold }),
       );
       expect(atThreshold.status).toBe('SUCCEEDED');
       const held = await charged(
-        authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 }),
+        chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 }),
       );
       expect(held.status).toBe('PENDING');
       expect(await storedOf(held.id)).toMatchObject({ status: 'AWAITING_REVIEW' });
@@ -536,13 +622,12 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     it('declines a review-sized authorization beyond PAYMENT_REVIEW_MAX_PER_CUSTOMER without asking the card', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const large = () => authorizeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 });
+      const large = () => chargeInput(userId, method.id, { amount: FRAUD.reviewThreshold + 1 });
       const waiting = [];
-      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1)
-        waiting.push(await authorized(large()));
+      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1) waiting.push(await charged(large()));
       const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
 
-      const refused = errorOf(await authorize(large()));
+      const refused = errorOf(await charge(large()));
 
       expect(refused).toMatchObject({
         extensions: { code: 'PAYMENT_DECLINED', declineCode: 'review_limit' },
@@ -553,10 +638,10 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
         { kind: 'FRAUD_BLOCK', success: false, detail: 'review_limit' },
       ]);
       // Smaller amounts go on; so does another user's.
-      expect((await charged(authorizeInput(userId, method.id))).status).toBe('SUCCEEDED');
+      expect((await charged(chargeInput(userId, method.id))).status).toBe('SUCCEEDED');
       const otherUser = randomUUID();
       const other = await addCard(otherUser, CARDS.approves);
-      await authorized(authorizeInput(otherUser, other.id, { amount: FRAUD.reviewThreshold + 1 }));
+      await charged(chargeInput(otherUser, other.id, { amount: FRAUD.reviewThreshold + 1 }));
       // A payment no longer waiting (given back, or expired) frees a place.
       await voidPayment(waiting[0]!.id);
       await queryTestDatabase(
@@ -565,8 +650,8 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
           WHERE "id" = $1`,
         [waiting[1]!.id],
       );
-      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1) await authorized(large());
-      expect(errorOf(await authorize(large())).extensions?.declineCode).toBe('review_limit');
+      for (let n = 0; n < FRAUD.reviewMaxPerCustomer; n += 1) await charged(large());
+      expect(errorOf(await charge(large())).extensions?.declineCode).toBe('review_limit');
     });
   });
 
@@ -574,7 +659,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     const captured = async (amount = 1_000) => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      return charged(authorizeInput(userId, method.id, { amount }));
+      return charged(chargeInput(userId, method.id, { amount }));
     };
 
     it('refunds in part then in full, never more than captured, idempotent by key', async () => {
@@ -664,7 +749,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
     it('refuses declined and unknown payments, and callers without payments:refund', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.declines);
-      const declined = errorOf(await authorize(authorizeInput(userId, method.id)));
+      const declined = errorOf(await charge(chargeInput(userId, method.id)));
       const paymentId = declined.extensions!.paymentId as string;
       const input = { paymentId, amount: 1, idempotencyKey: randomUUID() };
       expect(errorOf(await refund(input)).extensions?.code).toBe('BAD_USER_INPUT');
@@ -695,7 +780,7 @@ describe('payment methods, authorizations, captures and refunds (real PostgreSQL
        VALUES ($1, $2, 'tok_from_elsewhere', 'VISA', '4242', 1, 2031)`,
       [strangeCard, stranger],
     );
-    const failure = await authorize(authorizeInput(stranger, strangeCard));
+    const failure = await charge(chargeInput(stranger, strangeCard));
     expect(errorOf(failure).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     // pino hands lines to the stream asynchronously.
     await waitFor(() => logLines.join('').includes('unexpected error in a resolver'));

@@ -24,8 +24,7 @@ const FRAUD = {
 const APPROVES = '4242424242424242';
 const DECLINES = '4000000000000002';
 
-const AUTHORIZE = `mutation($input: AuthorizePaymentInput!) { authorizePayment(input: $input) { id status } }`;
-const CAPTURE = `mutation($id: ID!) { capturePayment(id: $id) { id status } }`;
+const CHARGE = `mutation($input: ChargePaymentInput!) { chargePayment(input: $input) { id status } }`;
 const REVIEW = `mutation($id: ID!, $approve: Boolean!) {
   reviewPayment(id: $id, approve: $approve) { id status amount { amount currency } }
 }`;
@@ -54,7 +53,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
   const as = <Data>(identity: Identity, query: string, variables?: Record<string, unknown>) =>
     graphqlRequest<Data>(subgraph.url, query, variables, identityHeaders(identity));
 
-  /** A new user's card authorized, then its capture asked for, as the saga does. */
+  /** A new user's card charged, as the saga does once the order's stock is held. */
   async function chargeNew(card: string, amount: number) {
     const userId = randomUUID();
     const added = await as<{ addPaymentMethod: { id: string } }>(userIdentity(userId), ADD, {
@@ -68,16 +67,14 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       amount,
       currency: 'USD',
       idempotencyKey: randomUUID(),
-      ttlSeconds: 840,
+      ttlSeconds: 780,
     };
-    const authorized = await as<{ authorizePayment: PaymentView }>(ORDERS, AUTHORIZE, { input });
-    expect(authorized.errors).toBeUndefined();
-    const result = await captureAgain(authorized.data!.authorizePayment.id);
+    const result = await chargeAgain(input);
     expect(result.errors).toBeUndefined();
-    return { input, payment: result.data!.capturePayment };
+    return { input, payment: result.data!.chargePayment };
   }
 
-  /** A capture above the threshold: answered PENDING, AWAITING_REVIEW as stored. */
+  /** A charge above the threshold: answered PENDING, AWAITING_REVIEW as stored. */
   async function held() {
     const charge = await chargeNew(APPROVES, FRAUD.reviewThreshold + 1);
     expect(charge.payment.status).toBe('PENDING');
@@ -87,8 +84,8 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
 
   const review = (id: string, approve: boolean, identity: Identity = ADMIN_IDENTITY) =>
     as<{ reviewPayment: PaymentView }>(identity, REVIEW, { id, approve });
-  function captureAgain(id: string) {
-    return as<{ capturePayment: PaymentView }>(ORDERS, CAPTURE, { id });
+  function chargeAgain(input: Record<string, unknown>) {
+    return as<{ chargePayment: PaymentView }>(ORDERS, CHARGE, { input });
   }
   const storedStatusOf = async (paymentId: string) =>
     (
@@ -113,7 +110,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
 
   it('authorizes a payment above the threshold but holds its capture for review (PaymentHeldForReview); asked again, answers it as it is', async () => {
     const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
-    const { payment } = await held();
+    const { input, payment } = await held();
 
     expect(processorCapture).not.toHaveBeenCalled();
     expect(await transactionsOf(payment.id)).toEqual([
@@ -122,8 +119,8 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     ]);
     // Its buyer hears of the hold (the notifications subgraph tells them).
     await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview']));
-    const again = await captureAgain(payment.id);
-    expect(again.data?.capturePayment).toEqual(payment);
+    const again = await chargeAgain(input);
+    expect(again.data?.chargePayment).toEqual(payment);
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
       first: 100,
     });
@@ -163,8 +160,8 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       ]),
     );
     expect(reviewedOf(payment.id)).toMatchObject({ paymentId: payment.id, approved: true });
-    // The saga's repeated capture now learns the outcome.
-    expect((await captureAgain(payment.id)).data?.capturePayment.status).toBe('SUCCEEDED');
+    // The saga's repeated charge now learns the outcome.
+    expect((await chargeAgain(input)).data?.chargePayment.status).toBe('SUCCEEDED');
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {
       first: 100,
     });
@@ -172,7 +169,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
   });
 
   it('never puts a card that does not authorize before an ADMIN: declined at once', async () => {
-    const authorized = await as(ORDERS, AUTHORIZE, {
+    const authorized = await as(ORDERS, CHARGE, {
       input: {
         orderId: randomUUID(),
         userId: randomUUID(),
@@ -180,7 +177,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
         amount: FRAUD.reviewThreshold + 1,
         currency: 'USD',
         idempotencyKey: randomUUID(),
-        ttlSeconds: 840,
+        ttlSeconds: 780,
       },
     });
     expect(errorCodes(authorized)).toEqual(['NOT_FOUND']);
@@ -188,7 +185,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     const added = await as<{ addPaymentMethod: { id: string } }>(userIdentity(userId), ADD, {
       input: { cardNumber: DECLINES, cvc: '123', expMonth: 12, expYear: 2031 },
     });
-    const declined = await as(ORDERS, AUTHORIZE, {
+    const declined = await as(ORDERS, CHARGE, {
       input: {
         orderId: randomUUID(),
         userId,
@@ -196,7 +193,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
         amount: FRAUD.reviewThreshold + 1,
         currency: 'USD',
         idempotencyKey: randomUUID(),
-        ttlSeconds: 840,
+        ttlSeconds: 780,
       },
     });
     expect(declined.errors?.[0]?.extensions).toMatchObject({
@@ -211,8 +208,8 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     );
   });
 
-  it('declines a rejected payment (review_rejected), giving the authorization back; the capture answers PAYMENT_DECLINED', async () => {
-    const { payment } = await held();
+  it('declines a rejected payment (review_rejected), giving the authorization back; the charge answers PAYMENT_DECLINED', async () => {
+    const { input, payment } = await held();
     const processorCapture = jest.spyOn(SimulatedCardProcessor.prototype, 'capture');
     const processorVoid = jest.spyOn(SimulatedCardProcessor.prototype, 'void');
 
@@ -235,7 +232,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
       ]),
     );
     expect(reviewedOf(payment.id)).toMatchObject({ paymentId: payment.id, approved: false });
-    const again = await captureAgain(payment.id);
+    const again = await chargeAgain(input);
     expect(again.errors?.[0]?.extensions).toMatchObject({
       code: 'PAYMENT_DECLINED',
       declineCode: 'review_rejected',

@@ -14,7 +14,7 @@ const steps: SagaStep[] = [
 ];
 
 describe('what cancelOrder does with an order', () => {
-  it('starts compensating a PAID order, and a PENDING one before its capture is recorded', () => {
+  it('starts compensating a PAID order, and a PENDING one before its charge is recorded', () => {
     expect(cancelMoveOf('PAID', 'COMPLETED')).toBe('start');
     expect(cancelMoveOf('PENDING', 'CREATED')).toBe('start');
     expect(cancelMoveOf('PENDING', 'PAYMENT_AUTHORIZED')).toBe('start');

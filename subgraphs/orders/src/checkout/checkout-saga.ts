@@ -17,12 +17,16 @@ import { sqlUtc } from '@shop/database';
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
 const RESERVATION_TTL_SECONDS = 15 * 60;
 /**
- * How long the card's authorization waits for its capture: a minute less
- * than the stock hold, which starts after it, so a payment still awaiting an
- * ADMIN's review is voided (and its approval refused) while its stock is still
- * held, and an approval just before then leaves the saga time to commit it.
+ * How long a charge held for an ADMIN's review waits for the decision: two
+ * minutes less than the stock hold, which starts before it (by the reserve
+ * call, its step's write and the charge call: milliseconds on a live saga, up
+ * to STALE_SAGA_MS and a recovery pass when the driver died between them), so
+ * a payment still awaiting review is voided (and its approval refused) while
+ * its stock is still held, and an approval just before then leaves the saga
+ * time to commit it. A saga resumed later still finds its hold expired when
+ * it commits, and refunds.
  */
-const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 60;
+const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 2 * 60;
 /**
  * An unfinished saga whose last step is older than this has lost its driver
  * (a crash, a killed request): recovery, or a repeated checkout, takes it
@@ -32,7 +36,7 @@ const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 60;
  */
 export const STALE_SAGA_MS = 10_000;
 
-/** The steps a saga has not finished at. */
+/** The steps a saga has not finished at (PAYMENT_AUTHORIZED only an order's from before the charge). */
 export const UNFINISHED: SagaStep[] = [
   'CREATED',
   'PAYMENT_AUTHORIZED',
@@ -83,13 +87,14 @@ export interface SagaRun {
 type StepOutcome = { order?: SagaOrder; failure?: Error } | { waiting: true };
 
 /**
- * The checkout saga. Orders orchestrates; inventory and payments take part
- * through their own (internal) GraphQL operations, never their databases.
- * The card is authorized first, so no stock is ever held for a card that
- * does not authorize (nor for a buyer the fraud rules or the review limit
- * refuse); the stock is reserved next, and only then is the payment
- * captured (by an ADMIN's approval above the review threshold), so money is
- * never taken for stock not held; the reservation is committed last.
+ * The checkout saga: reserve stock → charge → confirm, compensated on
+ * failure. Orders orchestrates; inventory and payments take part through
+ * their own (internal) GraphQL operations, never their databases. The stock
+ * is reserved first (OUT_OF_STOCK ends the order at once, nothing charged),
+ * then the card charged, authorized and captured in one call (captured on an
+ * ADMIN's approval above the review threshold), so money is never taken for
+ * stock not held; a declined charge releases the stock and cancels the
+ * order. The reservation is committed last, with the order marked PAID.
  * Every step's outcome is written to the order (sagaStep) before the next
  * call, so a saga interrupted anywhere is picked up from where it stopped by
  * a repeated checkout or by the recovery job, and every call is idempotent
@@ -128,14 +133,15 @@ export class CheckoutSaga {
         case 'COMPLETED':
         case 'COMPENSATED':
           return { order, failure };
+        // PAYMENT_AUTHORIZED: an order authorized before the charge replaced authorizing and
+        // capturing apart (its saga begun by an older orders during a rolling deploy), reserved
+        // the same way, then charged by the authorization's key, which captures it.
         case 'CREATED':
-          outcome = await this.authorize(order, requestId);
-          break;
         case 'PAYMENT_AUTHORIZED':
-          outcome = await this.reserve(order, requestId);
+          outcome = await this.reserve(order, order.sagaStep, requestId);
           break;
         case 'STOCK_RESERVED':
-          outcome = await this.capture(order, requestId);
+          outcome = await this.charge(order, requestId);
           break;
         case 'PAYMENT_CAPTURED':
           outcome = await this.complete(order, requestId);
@@ -156,52 +162,30 @@ export class CheckoutSaga {
   }
 
   /**
-   * Asks payments to hold the amount on the card. A refusal (declined card,
-   * fraud block, review limit) ends the order at once: nothing was held.
+   * Holds the order's stock, all or nothing. OUT_OF_STOCK, or a hold found
+   * expired (a saga resumed late), ends the order at once: nothing is held
+   * or charged, save an authorization made before reserving
+   * (PAYMENT_AUTHORIZED), which the compensation gives back.
    */
-  private async authorize(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
-    let payment: PaymentAnswer;
-    try {
-      payment = await this.payments.authorize(order, AUTHORIZATION_TTL_SECONDS, requestId);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return { failure: error, order: await this.cancel(order, 'CREATED', error.code) };
-    }
-    const authorized = await this.step(order, 'CREATED', {
-      sagaStep: 'PAYMENT_AUTHORIZED',
-      paymentId: payment.id,
-    });
-    // Cancelled while authorizing: the compensation did not know this payment, so it is given back
-    // here (or, should this driver die first, voided by payments when its authorization expires).
-    const compensating = authorized ? null : await this.compensatingNow(order.id);
-    if (compensating) {
-      await this.payments.giveBack(
-        compensating,
-        payment.id,
-        refundReasonOf(compensating),
-        requestId,
-      );
-    }
-    return { order: authorized };
-  }
-
-  private async reserve(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+  private async reserve(
+    order: SagaOrder,
+    from: 'CREATED' | 'PAYMENT_AUTHORIZED',
+    requestId?: string,
+  ): Promise<StepOutcome> {
     let reservation: ReservationAnswer;
     try {
       reservation = await this.inventory.reserve(order, RESERVATION_TTL_SECONDS, requestId);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      // Nothing was held (reserving is all or nothing): the authorization is given back.
-      return { failure: error, order: await this.failAt(order, 'PAYMENT_AUTHORIZED', error.code) };
+      return { failure: error, order: await this.failBeforeCharge(order, from, error.code) };
     }
     if (reservation.status !== 'HELD' && reservation.status !== 'COMMITTED') {
-      // A saga resumed after its hold expired: the stock may be gone.
       return {
         failure: new ConflictError('The stock held for this order expired'),
-        order: await this.failAt(order, 'PAYMENT_AUTHORIZED', 'RESERVATION_EXPIRED'),
+        order: await this.failBeforeCharge(order, from, 'RESERVATION_EXPIRED'),
       };
     }
-    const reserved = await this.step(order, 'PAYMENT_AUTHORIZED', {
+    const reserved = await this.step(order, from, {
       sagaStep: 'STOCK_RESERVED',
       reservationId: reservation.id,
     });
@@ -212,30 +196,53 @@ export class CheckoutSaga {
     return { order: reserved };
   }
 
+  /** CANCELLED at once from CREATED (nothing to give back); COMPENSATING from an authorized order. */
+  private failBeforeCharge(
+    order: SagaOrder,
+    from: 'CREATED' | 'PAYMENT_AUTHORIZED',
+    failureCode: string,
+  ): Promise<SagaOrder | undefined> {
+    return from === 'CREATED'
+      ? this.cancel(order, 'CREATED', failureCode)
+      : this.failAt(order, from, failureCode);
+  }
+
   /**
-   * Captures the payment now that its stock is held. A capture a step's
-   * write then finds refused (the order cancelled meanwhile) needs nothing
-   * more here: the compensation's void of the same payment is decided after
-   * it (payments locks the row), finds it captured, and refunds it.
+   * Charges the card now that the stock is held. A refusal (declined card,
+   * fraud block, review limit, a review rejected or undecided in time)
+   * compensates: the stock is released and the order cancelled.
    */
-  private async capture(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
+  private async charge(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
     let payment: PaymentAnswer;
     try {
-      payment = await this.payments.capture(requiredId(order.paymentId, order.id), requestId);
+      payment = await this.payments.charge(order, AUTHORIZATION_TTL_SECONDS, requestId);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return { failure: error, order: await this.failAt(order, 'STOCK_RESERVED', error.code) };
     }
-    // Awaiting an ADMIN's review: the order stays PENDING, its stock held, and recovery asks
-    // again (answered, never captured twice) until the review is decided. Touching the order
-    // sends it to the back of recovery's queue, so such orders are asked once per STALE_SAGA_MS
-    // and never crowd out sagas that lost their driver. Undecided by AUTHORIZATION_TTL_SECONDS,
-    // payments voids the authorization, and the next ask cancels the order (PAYMENT_DECLINED).
-    if (payment.status === 'PENDING') {
-      await this.step(order, 'STOCK_RESERVED', { updatedAt: new Date() });
-      return { waiting: true };
+    // Awaiting an ADMIN's review: the order stays PENDING, its stock held and its payment
+    // recorded, and recovery asks again (answered, never charged twice) until the review is
+    // decided. Touching the order sends it to the back of recovery's queue, so such orders are
+    // asked once per STALE_SAGA_MS and never crowd out sagas that lost their driver. Undecided
+    // by AUTHORIZATION_TTL_SECONDS, payments voids the authorization, and the next ask cancels
+    // the order (PAYMENT_DECLINED).
+    const waiting = payment.status === 'PENDING';
+    const charged = await this.step(order, 'STOCK_RESERVED', {
+      paymentId: payment.id,
+      ...(waiting ? {} : { sagaStep: 'PAYMENT_CAPTURED' }),
+    });
+    // Cancelled while charging: the compensation may not have known this payment, so it is given
+    // back here too (voided, or refunded once captured; both are idempotent).
+    const compensating = charged ? null : await this.compensatingNow(order.id);
+    if (compensating) {
+      await this.payments.giveBack(
+        compensating,
+        payment.id,
+        refundReasonOf(compensating),
+        requestId,
+      );
     }
-    return { order: await this.step(order, 'STOCK_RESERVED', { sagaStep: 'PAYMENT_CAPTURED' }) };
+    return waiting ? { waiting: true } : { order: charged };
   }
 
   /** Ships the held stock and marks the order PAID, with its history, OrderPaid and the cart emptied. */
@@ -244,7 +251,7 @@ export class CheckoutSaga {
       await this.inventory.commit(requiredId(order.reservationId, order.id), requestId);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      // The hold expired before the capture was committed: refund and cancel.
+      // The hold expired before the charge was committed (a saga resumed late): refund and cancel.
       return {
         failure: new ConflictError('The stock held for this order expired'),
         order: await this.failAt(order, 'PAYMENT_CAPTURED', 'RESERVATION_EXPIRED'),
@@ -337,10 +344,13 @@ export class CheckoutSaga {
       }
     }
     const paymentId =
-      order.paymentId ??
-      // Cancelled at CREATED: an authorization may have been made that the order does not record
-      // (its driver died, or is still running, between authorizing and recording).
-      (await this.payments.ofOrder(order.id, requestId))?.id;
+      // PAYMENT_DECLINED is payments' word that the payment will never be captured: nothing to give.
+      order.failureCode === 'PAYMENT_DECLINED'
+        ? null
+        : (order.paymentId ??
+          // Cancelled before a charge was recorded: one may have been made that the order does not
+          // record (its driver died, or is still running, between charging and recording).
+          (await this.payments.ofOrder(order.id, requestId))?.id);
     if (paymentId) {
       const reason = refundReasonOf(order);
       // A PAID order's payment was captured; any other's is voided unless it was captured meanwhile.
@@ -363,60 +373,84 @@ export class CheckoutSaga {
 
   /**
    * CANCELLED and COMPENSATED from `from`, with the history row and
-   * OrderCancelled; answers the order so, unless another driver moved it first.
+   * OrderCancelled, in one statement (it was a transaction of four round
+   * trips, markPaid's reason); answers the order so, unless another driver
+   * moved it first.
    */
   private async cancel(
     order: SagaOrder,
     from: SagaStep,
     failureCode: string,
   ): Promise<SagaOrder | undefined> {
-    const cancelled = await this.db.prisma.$transaction(async (tx) => {
-      const { count } = await tx.order.updateMany({
-        where: { id: order.id, sagaStep: from },
-        data: { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode },
-      });
-      if (count === 0) return false;
-      await tx.orderStatusHistory.create({
-        data: {
-          orderId: order.id,
-          status: 'CANCELLED',
-          actor: failureCode === CANCELLED_BY_BUYER ? order.userId : 'system',
-          reason: failureCode,
-        },
-      });
-      await this.outbox.record(
-        tx,
-        'OrderCancelled',
-        order.id,
-        { orderId: order.id, userId: order.userId, reason: failureCode, number: order.number },
-        { version: await this.versionOf(tx, order.id) },
-      );
-      return true;
-    });
-    if (!cancelled) return undefined;
+    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
+    const updatedAt = new Date();
+    const actor = failureCode === CANCELLED_BY_BUYER ? order.userId : 'system';
+    const values = [order.id, updatedAt.toISOString(), from, failureCode, randomUUID(), actor];
+    const event = this.outbox.insertFrom(
+      'cancelled',
+      values.length,
+      'OrderCancelled',
+      order.id,
+      { orderId: order.id, userId: order.userId, reason: failureCode, number: order.number },
+      {
+        // The history as it will stand: this statement's snapshot does not see its own row.
+        version: `(SELECT count(*)::int + 1 FROM ${table('OrderStatusHistory')} WHERE "orderId" = $1::uuid)`,
+      },
+    );
+    const [{ count }] = await this.db.prisma.$queryRawUnsafe<[{ count: number }]>(
+      `WITH cancelled AS (
+         UPDATE ${table('Order')}
+            SET status = 'CANCELLED', "sagaStep" = 'COMPENSATED', "failureCode" = $4,
+                "updatedAt" = ${sqlUtc('$2')}
+          WHERE id = $1::uuid AND "sagaStep" = $3::${enumNameOf(this.db, 'SagaStep')}
+          RETURNING id
+       ), history AS (
+         INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, reason, at)
+         SELECT $5::uuid, id, 'CANCELLED'::${enumNameOf(this.db, 'OrderStatus')}, $6, $4,
+                ${sqlUtc('$2')}
+           FROM cancelled
+       ), event AS (
+         ${event.sql}
+       )
+       SELECT count(*)::int AS count FROM cancelled`,
+      ...values,
+      ...event.values,
+    );
+    if (count === 0) return undefined;
     this.outbox.committed();
     const change = { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode } as const;
-    return { ...order, ...change, updatedAt: new Date() };
+    return { ...order, ...change, updatedAt };
   }
 
   /**
    * Moves the saga on, only from the step it was read at: a second driver of
    * the same order (a stale one taken over) changes nothing twice. Answers
    * the order so changed, or nothing when another driver or a cancellation
-   * moved it first.
+   * moved it first. One raw statement, written the way cancel and markPaid
+   * write theirs.
    */
   private async step(
     order: SagaOrder,
     from: SagaStep,
-    change: Partial<Pick<SagaOrder, 'sagaStep' | 'reservationId' | 'paymentId' | 'failureCode'>> & {
-      updatedAt?: Date;
-    },
+    change: Partial<Pick<SagaOrder, 'sagaStep' | 'reservationId' | 'paymentId' | 'failureCode'>>,
   ): Promise<SagaOrder | undefined> {
     const updatedAt = new Date();
-    const { count } = await this.db.prisma.order.updateMany({
-      where: { id: order.id, sagaStep: from },
-      data: { updatedAt, ...change },
-    });
+    const count = await this.db.prisma.$executeRawUnsafe(
+      `UPDATE ${tableNameOf(this.db, 'Order')}
+          SET "updatedAt" = ${sqlUtc('$3')},
+              "sagaStep" = COALESCE($4::${enumNameOf(this.db, 'SagaStep')}, "sagaStep"),
+              "reservationId" = COALESCE($5::uuid, "reservationId"),
+              "paymentId" = COALESCE($6::uuid, "paymentId"),
+              "failureCode" = COALESCE($7, "failureCode")
+        WHERE id = $1::uuid AND "sagaStep" = $2::${enumNameOf(this.db, 'SagaStep')}`,
+      order.id,
+      from,
+      updatedAt.toISOString(),
+      change.sagaStep ?? null,
+      change.reservationId ?? null,
+      change.paymentId ?? null,
+      change.failureCode ?? null,
+    );
     return count > 0 ? { ...order, updatedAt, ...change } : undefined;
   }
 
@@ -427,11 +461,6 @@ export class CheckoutSaga {
   private async compensatingNow(id: string): Promise<SagaOrder | null> {
     const order = await this.state(id);
     return order.sagaStep === 'COMPENSATING' || order.sagaStep === 'COMPENSATED' ? order : null;
-  }
-
-  // The history only grows and an order's writes are serialized by its row lock.
-  private versionOf(tx: Prisma.TransactionClient, orderId: string): Promise<number> {
-    return tx.orderStatusHistory.count({ where: { orderId } });
   }
 }
 

@@ -16,10 +16,9 @@ export interface PayingOrder {
   totalCurrency: string;
 }
 
-const AUTHORIZE_PAYMENT = `mutation($input: AuthorizePaymentInput!) {
-  authorizePayment(input: $input) { id status }
+const CHARGE_PAYMENT = `mutation($input: ChargePaymentInput!) {
+  chargePayment(input: $input) { id status }
 }`;
-const CAPTURE_PAYMENT = `mutation($id: ID!) { capturePayment(id: $id) { id status } }`;
 const VOID_PAYMENT = `mutation($id: ID!) { voidPayment(id: $id) { id status } }`;
 const REFUND_PAYMENT = `mutation($input: RefundInput!) { refundPayment(input: $input) { id status } }`;
 const ORDER_PAYMENT = `query($representations: [_Any!]!) {
@@ -28,23 +27,25 @@ const ORDER_PAYMENT = `query($representations: [_Any!]!) {
 
 /**
  * The checkout saga's calls to payments, each idempotent, and so retried when
- * an answer is lost: by a key derived from the order (authorizing, refunding:
+ * an answer is lost: by a key derived from the order (charging, refunding:
  * payments answers what it did for the key), or by the payment's id, whose
- * state payments checks under a row lock (capturing, voiding). Errors are
+ * state payments checks under a row lock (voiding). Errors are
  * payments' own (PAYMENT_DECLINED, CONFLICT…).
  */
 export class SagaPayments {
   constructor(private readonly client: SiblingClient) {}
 
-  /** The order's amount held on its buyer's card for `ttlSeconds` (PENDING), or PAYMENT_DECLINED. */
-  async authorize(
-    order: PayingOrder,
-    ttlSeconds: number,
-    requestId?: string,
-  ): Promise<PaymentAnswer> {
-    const { authorizePayment } = await this.client.mutate<{ authorizePayment: PaymentAnswer }>(
+  /**
+   * The order's amount charged to its buyer's card (SUCCEEDED), or held on it
+   * while an ADMIN reviews it (PENDING, voided after `ttlSeconds` undecided),
+   * or PAYMENT_DECLINED; asked again, the payment as it then is. The key is
+   * the one authorizing had, so an order authorized before the charge
+   * replaced authorizing and capturing apart is captured by it.
+   */
+  async charge(order: PayingOrder, ttlSeconds: number, requestId?: string): Promise<PaymentAnswer> {
+    const { chargePayment } = await this.client.mutate<{ chargePayment: PaymentAnswer }>(
       'payments',
-      AUTHORIZE_PAYMENT,
+      CHARGE_PAYMENT,
       {
         input: {
           orderId: order.id,
@@ -58,18 +59,7 @@ export class SagaPayments {
       },
       { requestId, idempotent: true },
     );
-    return authorizePayment;
-  }
-
-  /** SUCCEEDED, PENDING while an ADMIN reviews it, or PAYMENT_DECLINED. */
-  async capture(paymentId: string, requestId?: string): Promise<PaymentAnswer> {
-    const { capturePayment } = await this.client.mutate<{ capturePayment: PaymentAnswer }>(
-      'payments',
-      CAPTURE_PAYMENT,
-      { id: paymentId },
-      { requestId, idempotent: true },
-    );
-    return capturePayment;
+    return chargePayment;
   }
 
   /**

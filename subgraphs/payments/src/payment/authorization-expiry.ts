@@ -6,7 +6,7 @@ import { UNCAPTURED, type Settlement } from './settlement';
  * Voids the authorizations whose time is up (the ttlSeconds their caller
  * gave): the checkout saga asks for less than its stock hold, so a payment
  * still awaiting review then is given back on the card before its order's
- * stock is, and the saga, asking for the capture, cancels the order. One
+ * stock is, and the saga, asking for the charge again, cancels the order. One
  * transaction per payment, its row locked and its state read again, so a
  * capture or review deciding it meanwhile wins and one failure holds up no other.
  */

@@ -18,7 +18,7 @@ registerEnumType(PaymentStatus, {
   valuesConfig: {
     PENDING: {
       description:
-        'Not yet captured: the amount is held on the card until the order’s stock is reserved, or an ADMIN’s review (above the review threshold) is decided.',
+        'Not yet captured: the amount is held on the card until an ADMIN’s review (above the review threshold) is decided.',
     },
     SUCCEEDED: { description: 'Captured in full.' },
     DECLINED: {

@@ -2,38 +2,27 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Resolver, Root } from
 import { requireService } from '@shop/federation';
 import type { PaymentsContext } from '../context';
 import { PaymentMethod } from '../payment-method/payment-method.type';
-import { AuthorizePaymentInput } from './authorize.input';
+import { ChargePaymentInput } from './charge.input';
 import { Payment } from './payment.type';
 
 /**
- * The payment's steps in the orders subgraph's checkout saga: authorize
- * before any stock is held, capture once it is, void when the order does
- * not go ahead. Not in the public supergraph, and for services with
- * payments:charge only.
+ * The payment's steps in the orders subgraph's checkout saga: charge once
+ * the order's stock is held, void when the order does not go ahead. Not in
+ * the public supergraph, and for services with payments:charge only.
  */
 @Resolver(() => Payment)
 export class PaymentResolver {
   @Directive('@inaccessible')
   @Mutation(() => Payment, {
     description:
-      "Authorizes an order's amount on its buyer's card, once per idempotency key: PENDING (held on the card, not captured), or PAYMENT_DECLINED (with declineCode and paymentId) when the card, the fraud rules or the review limit refuse it. Services with payments:charge only.",
+      "Charges an order's amount to its buyer's card, once per idempotency key: SUCCEEDED (authorized and captured), PENDING (held on the card) above the review threshold until an ADMIN decides, or PAYMENT_DECLINED (with declineCode and paymentId) when the card, the fraud rules or the review limit refuse it; asked again, answers the payment as it then is. Services with payments:charge only.",
   })
-  authorizePayment(
-    @Arg('input', () => AuthorizePaymentInput) input: AuthorizePaymentInput,
+  chargePayment(
+    @Arg('input', () => ChargePaymentInput) input: ChargePaymentInput,
     @Ctx() ctx: PaymentsContext,
   ): Promise<Payment> {
     requireService(ctx.identity, 'payments:charge');
-    return ctx.services.authorizations.authorize(input, ctx.requestId);
-  }
-
-  @Directive('@inaccessible')
-  @Mutation(() => Payment, {
-    description:
-      'Captures an authorized payment: SUCCEEDED, or PENDING above the review threshold until an ADMIN decides; asked again, answers it as it is; PAYMENT_DECLINED once it will never be captured. Services with payments:charge only.',
-  })
-  capturePayment(@Arg('id', () => ID) id: string, @Ctx() ctx: PaymentsContext): Promise<Payment> {
-    requireService(ctx.identity, 'payments:charge');
-    return ctx.services.captures.capture(id, ctx.requestId);
+    return ctx.services.charges.charge(input, ctx.requestId);
   }
 
   @Directive('@inaccessible')

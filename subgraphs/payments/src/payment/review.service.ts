@@ -10,14 +10,14 @@ const MAX_PAGE = 100;
 
 /**
  * ADMINs' decisions on the captures held for review (above
- * PAYMENT_REVIEW_THRESHOLD, see CaptureService). Their cards are authorized
+ * PAYMENT_REVIEW_THRESHOLD, see ChargeService). Their cards are authorized
  * and their orders' stock reserved, so approving captures the authorization
  * as an unreviewed capture would; rejecting voids it and declines the payment
  * (review_rejected). An authorization whose time is up is no longer awaiting
  * review: it is voided (AuthorizationExpiry) before its order's stock hold
  * ends, so an approval never captures money for stock no longer held. Each
  * decision is announced (PaymentReviewed), on which orders drives the
- * order's saga on; the saga learns the outcome by asking for the capture
+ * order's saga on; the saga learns the outcome by asking for the charge
  * again.
  */
 export class ReviewService {

@@ -63,11 +63,12 @@ interface Move {
   authorizationExpiresAt?: Date;
 }
 
-/** The log entry a move writes. */
+/** A log entry a move writes, at the time it was made. */
 interface LogEntry {
   kind: TransactionKind;
   success: boolean;
   detail: string;
+  at: Date;
 }
 
 /** An outbox CTE reading the moved row (`moved`), its parameters numbered after `offset`. */
@@ -77,11 +78,10 @@ type EventOf = (offset: number) => { sql: string; values: unknown[] };
 export const UNCAPTURED: readonly PaymentStatus[] = ['AUTHORIZED', 'AWAITING_REVIEW'];
 
 /**
- * How a payment moves, in the caller's transaction: the processor's call,
- * then the payment's new status, its log entry and its event in one
- * statement (`move`). Authorizing, capturing (by the saga or an ADMIN's
- * approval), voiding and declining of any cause go through here alike. Every
- * processor call carries a key derived from the payment's own, so one
+ * How a payment moves, in the caller's transaction: the processor's calls,
+ * then the payment's new status, its log entries and its event in one
+ * statement (`move`). Charging, capturing (an ADMIN's approval), voiding and
+ * declining of any cause go through here alike. Every processor call carries a key derived from the payment's own, so one
  * repeated after a rollback settles once. The caller's transaction holds the
  * payment (its row lock, or its key's unique index) across the processor's
  * call: that is what makes racing callers wait and ask the processor once.
@@ -104,52 +104,71 @@ export class Settlement {
   }
 
   /**
-   * Asks the processor to hold the amount on the card: AUTHORIZED until
-   * `hold.expiresAt` (captures above the review threshold wait for an ADMIN),
-   * or DECLINED with the processor's code.
+   * Holds the amount on the card and, unless its capture waits for an ADMIN
+   * (above the review threshold: AWAITING_REVIEW until `hold.expiresAt`, with
+   * PaymentHeldForReview), takes it (SUCCEEDED, PaymentCaptured): two
+   * processor calls, then one statement. A refusal of either call is DECLINED
+   * with the processor's code and PaymentDeclined.
    */
-  async authorize(
+  async charge(
     tx: Prisma.TransactionClient,
     payment: Settling,
     card: { token: string; idempotencyKey: string },
     hold: { reviewRequired: boolean; expiresAt: Date },
     correlationId: string | null,
   ): Promise<ChargeRow> {
-    const outcome = await this.processor.authorize({
+    const authorized = await this.processor.authorize({
       token: card.token,
       amount: payment.amount,
       currency: payment.currency,
       idempotencyKey: card.idempotencyKey,
     });
-    if (!outcome.approved) {
-      return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
+    if (!authorized.approved) {
+      return this.decline(tx, payment, authorized.code, 'DECLINE', correlationId);
     }
-    const { paymentId, orderId, userId, amount, currency } = payment;
+    const held = {
+      processorRef: authorized.reference,
+      reviewRequired: hold.reviewRequired,
+      authorizationExpiresAt: hold.expiresAt,
+    };
+    const authorizeEntry = entry('AUTHORIZE', true, authorized.reference);
+    if (hold.reviewRequired) {
+      return this.move(
+        tx,
+        payment.paymentId,
+        { status: 'AWAITING_REVIEW', ...held },
+        [authorizeEntry, reviewEntry()],
+        this.eventOf('PaymentHeldForReview', payment, correlationId),
+      );
+    }
+    const captured = await this.processor.capture({
+      authorization: authorized.reference,
+      amount: payment.amount,
+      idempotencyKey: `${card.idempotencyKey}:capture`,
+    });
+    if (!captured.approved) {
+      return this.move(
+        tx,
+        payment.paymentId,
+        { status: 'DECLINED', ...held, declineCode: captured.code },
+        [authorizeEntry, entry('DECLINE', false, captured.code)],
+        this.declinedEventOf(payment, captured.code, correlationId),
+      );
+    }
     return this.move(
       tx,
-      paymentId,
-      {
-        status: 'AUTHORIZED',
-        processorRef: outcome.reference,
-        reviewRequired: hold.reviewRequired,
-        authorizationExpiresAt: hold.expiresAt,
-      },
-      { kind: 'AUTHORIZE', success: true, detail: outcome.reference },
-      hold.reviewRequired
-        ? (offset) =>
-            this.outbox.insertFrom(
-              'moved',
-              offset,
-              'PaymentHeldForReview',
-              paymentId,
-              { paymentId, orderId, userId, amount: { amount, currency } },
-              { version: '1', correlationId },
-            )
-        : undefined,
+      payment.paymentId,
+      { status: 'SUCCEEDED', ...held, processorRef: captured.reference },
+      [authorizeEntry, entry('CAPTURE', true, captured.reference)],
+      this.eventOf('PaymentCaptured', payment, correlationId),
     );
   }
 
-  /** Takes the authorized amount: SUCCEEDED with PaymentCaptured, or DECLINED if the processor refuses. */
+  /**
+   * Takes an authorized amount (an ADMIN's approval, or an authorization made
+   * before the charge did both): SUCCEEDED with PaymentCaptured, or DECLINED
+   * if the processor refuses.
+   */
   async capture(
     tx: Prisma.TransactionClient,
     payment: LockedPayment,
@@ -163,21 +182,12 @@ export class Settlement {
     if (!outcome.approved) {
       return this.decline(tx, payment, outcome.code, 'DECLINE', correlationId);
     }
-    const { paymentId, orderId, userId, amount, currency } = payment;
     return this.move(
       tx,
-      paymentId,
+      payment.paymentId,
       { status: 'SUCCEEDED', processorRef: outcome.reference },
-      { kind: 'CAPTURE', success: true, detail: outcome.reference },
-      (offset) =>
-        this.outbox.insertFrom(
-          'moved',
-          offset,
-          'PaymentCaptured',
-          paymentId,
-          { paymentId, orderId, userId, amount: { amount, currency } },
-          { version: '1', correlationId },
-        ),
+      [entry('CAPTURE', true, outcome.reference)],
+      this.eventOf('PaymentCaptured', payment, correlationId),
     );
   }
 
@@ -197,29 +207,21 @@ export class Settlement {
       idempotencyKey: `${payment.idempotencyKey}:void`,
     });
     const { paymentId, orderId, userId } = payment;
-    const options = { version: '1', correlationId };
     return this.move(
       tx,
       paymentId,
       { status: reason === 'review_rejected' ? 'DECLINED' : 'VOIDED', declineCode: reason },
-      { kind: 'VOID', success: true, detail: `${reason} ${reference}` },
-      (offset) =>
-        reason === 'review_rejected'
-          ? this.outbox.insertFrom(
-              'moved',
-              offset,
-              'PaymentDeclined',
-              paymentId,
-              { paymentId, orderId, userId, code: reason },
-              options,
-            )
-          : this.outbox.insertFrom(
+      [entry('VOID', true, `${reason} ${reference}`)],
+      reason === 'review_rejected'
+        ? this.declinedEventOf(payment, reason, correlationId)
+        : (offset) =>
+            this.outbox.insertFrom(
               'moved',
               offset,
               'PaymentVoided',
               paymentId,
               { paymentId, orderId, userId, reason },
-              options,
+              { version: '1', correlationId },
             ),
     );
   }
@@ -233,21 +235,12 @@ export class Settlement {
     correlationId: string | null,
     detail: string = code,
   ): Promise<ChargeRow> {
-    const { paymentId, orderId, userId } = payment;
     return this.move(
       tx,
-      paymentId,
+      payment.paymentId,
       { status: 'DECLINED', declineCode: code },
-      { kind, success: false, detail },
-      (offset) =>
-        this.outbox.insertFrom(
-          'moved',
-          offset,
-          'PaymentDeclined',
-          paymentId,
-          { paymentId, orderId, userId, code },
-          { version: '1', correlationId },
-        ),
+      [entry(kind, false, detail)],
+      this.declinedEventOf(payment, code, correlationId),
     );
   }
 
@@ -256,27 +249,56 @@ export class Settlement {
    * REVIEW: its capture waits for the decision (ReviewService).
    */
   putBeforeReview(tx: Prisma.TransactionClient, payment: LockedPayment): Promise<ChargeRow> {
-    return this.move(
-      tx,
-      payment.paymentId,
-      { status: 'AWAITING_REVIEW' },
-      { kind: 'REVIEW', success: false, detail: 'requires_review' },
-    );
+    return this.move(tx, payment.paymentId, { status: 'AWAITING_REVIEW' }, [reviewEntry()]);
+  }
+
+  /** PaymentCaptured or PaymentHeldForReview of the payment, with its amount. */
+  private eventOf(
+    type: 'PaymentCaptured' | 'PaymentHeldForReview',
+    { paymentId, orderId, userId, amount, currency }: Settling,
+    correlationId: string | null,
+  ): EventOf {
+    return (offset) =>
+      this.outbox.insertFrom(
+        'moved',
+        offset,
+        type,
+        paymentId,
+        { paymentId, orderId, userId, amount: { amount, currency } },
+        { version: '1', correlationId },
+      );
+  }
+
+  private declinedEventOf(
+    { paymentId, orderId, userId }: Settling,
+    code: DeclineReason,
+    correlationId: string | null,
+  ): EventOf {
+    return (offset) =>
+      this.outbox.insertFrom(
+        'moved',
+        offset,
+        'PaymentDeclined',
+        paymentId,
+        { paymentId, orderId, userId, code },
+        { version: '1', correlationId },
+      );
   }
 
   /**
-   * The payment's new status, its log entry and its event (if it has one) in
-   * one statement of CTEs, where Prisma took three statements and compiled
-   * each (the update alone cost more CPU than the statement). The log entry
-   * and the event are written only if the payment row was (`moved`). Times
-   * are the caller's clock, as Prisma wrote them, so a transaction's entries
-   * keep the order they were made in.
+   * The payment's new status, its log entries and its event (if it has one)
+   * in one statement of CTEs, where Prisma took a statement for each and
+   * compiled each (the update alone cost more CPU than the statement). The
+   * log entries and the event are written only if the payment row was
+   * (`moved`). Times are the caller's clock, as Prisma wrote them, each
+   * entry's its own, so a transaction's entries keep the order they were
+   * made in.
    */
   private async move(
     tx: Prisma.TransactionClient,
     paymentId: string,
     move: Move,
-    entry: LogEntry,
+    entries: LogEntry[],
     eventOf?: EventOf,
   ): Promise<ChargeRow> {
     const values = [
@@ -286,11 +308,12 @@ export class Settlement {
       move.declineCode ?? null,
       move.reviewRequired ?? null,
       move.authorizationExpiresAt?.toISOString() ?? null,
-      new Date().toISOString(),
-      randomUUID(),
-      entry.kind,
-      entry.success,
-      entry.detail,
+      entries.at(-1)!.at.toISOString(),
+      entries.map(() => randomUUID()),
+      entries.map((logged) => logged.kind),
+      entries.map((logged) => logged.success),
+      entries.map((logged) => logged.detail),
+      entries.map((logged) => logged.at.toISOString()),
     ];
     const event = eventOf?.(values.length);
     const [row] = await tx.$queryRawUnsafe<ChargeRow[]>(
@@ -308,9 +331,11 @@ export class Settlement {
        ), logged AS (
          INSERT INTO ${tableNameOf(this.db, 'PaymentTransaction')}
            ("id", "paymentId", "userId", "kind", "amount", "currency", "success", "detail", "createdAt")
-         SELECT $8::uuid, "id", "userId", $9::${enumNameOf(this.db, 'TransactionKind')}, "amount", "currency",
-                $10::boolean, $11, ${sqlUtc('$7')}
-           FROM moved
+         SELECT logged.id, moved."id", moved."userId", logged.kind, moved."amount", moved."currency",
+                logged.success, logged.detail, ${sqlUtc('logged.at')}
+           FROM moved,
+                unnest($8::uuid[], $9::${enumNameOf(this.db, 'TransactionKind')}[], $10::boolean[],
+                       $11::text[], $12::text[]) AS logged(id, kind, success, detail, at)
        )${event ? `, event AS (${event.sql})` : ''}
        SELECT "id"::text, "orderId"::text, "userId"::text, "paymentMethodId"::text,
               "status"::text, "amount", "refundedAmount", "currency", "createdAt",
@@ -343,4 +368,13 @@ function authorizationOf(payment: LockedPayment): string {
     throw new Error(`Payment ${payment.paymentId} is ${payment.status} without an authorization`);
   }
   return payment.processorRef;
+}
+
+function entry(kind: TransactionKind, success: boolean, detail: string): LogEntry {
+  return { kind, success, detail, at: new Date() };
+}
+
+/** A capture held for an ADMIN's review, as the log records it. */
+function reviewEntry(): LogEntry {
+  return entry('REVIEW', false, 'requires_review');
 }

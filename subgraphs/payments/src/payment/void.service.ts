@@ -7,8 +7,8 @@ import { chargeColumns, UNCAPTURED, type Settlement } from './settlement';
 
 /**
  * The checkout saga's compensation of an authorization: its order did not
- * go ahead (out of stock, cancelled), so the amount held on the card is given
- * back (VOIDED, order_cancelled). Money already captured cannot be voided:
+ * go ahead (cancelled while its payment awaited review), so the amount held
+ * on the card is given back (VOIDED, order_cancelled). Money already captured cannot be voided:
  * that is a CONFLICT, and the saga refunds it instead.
  */
 export class VoidService {

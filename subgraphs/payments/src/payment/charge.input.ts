@@ -2,9 +2,9 @@ import { Directive, Field, ID, InputType, Int } from 'type-graphql';
 
 @Directive('@inaccessible')
 @InputType({
-  description: "An authorization of an order's amount on one of its buyer's payment methods.",
+  description: "A charge of an order's amount to one of its buyer's payment methods.",
 })
-export class AuthorizePaymentInput {
+export class ChargePaymentInput {
   @Field(() => ID)
   orderId!: string;
 
@@ -20,12 +20,14 @@ export class AuthorizePaymentInput {
   @Field({ description: 'ISO 4217 code, e.g. USD.' })
   currency!: string;
 
-  @Field({ description: 'Authorizing again with the same key answers the first payment.' })
+  @Field({
+    description: 'Charging again with the same key answers the first payment as it then is.',
+  })
   idempotencyKey!: string;
 
   @Field(() => Int, {
     description:
-      'How long the authorization waits for its capture (1 to 604800 seconds); voided after.',
+      'How long an authorization held for review waits for the decision (1 to 604800 seconds); voided after.',
   })
   ttlSeconds!: number;
 }

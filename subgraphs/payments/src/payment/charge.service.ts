@@ -20,7 +20,7 @@ import { chargeColumns, UNCAPTURED, type ChargeRow, type Settlement } from './se
 /** A processor holds an authorization for about a week; none here waits longer for its capture. */
 const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
 
-export interface AuthorizeRequest {
+export interface ChargeRequest {
   orderId: string;
   userId: string;
   paymentMethodId: string;
@@ -30,23 +30,25 @@ export interface AuthorizeRequest {
   ttlSeconds: number;
 }
 
-type AuthorizeInput = Omit<AuthorizeRequest, 'ttlSeconds'>;
+type ChargeInput = Omit<ChargeRequest, 'ttlSeconds'>;
 
 /**
- * Authorizes orders' amounts on saved cards, once per idempotency key: the
- * first step of a payment, where a card is declined before its order holds
- * any stock. The payment row is created first, in the transaction that then
- * applies the fraud rules, asks the processor and records the outcome: a
- * second request with the key waits on the unique index until the first
- * commits, then answers its payment. Authorizations of one user take turns
- * (an advisory lock on the user), so the fraud rules count every decline and
- * every payment awaiting review. Three statements in all (the claim with the
- * card's token and the turn, the user's history, the outcome with its log
- * entry and event), where there were seven and two reads before them: the
- * processor's call between the last two is why it is not one. CaptureService
- * takes it from there.
+ * Charges orders' amounts to saved cards, once per idempotency key: the
+ * checkout saga's payment step, taken once its order's stock is held. The
+ * card is authorized and, unless the fraud rules put the payment before an
+ * ADMIN (above the review threshold: AWAITING_REVIEW, decided by
+ * ReviewService), captured, in one transaction: the payment row is created
+ * first, then the fraud rules applied, the processor asked and the outcome
+ * recorded, so a second request with the key waits on the unique index until
+ * the first commits, then answers its payment. Charges of one user take
+ * turns (an advisory lock on the user), so the fraud rules count every
+ * decline and every payment awaiting review. Three statements in all (the
+ * claim with the card's token and the turn, the user's history, the outcome
+ * with its log entries and event), where authorizing, then capturing in a
+ * call of its own, took five statements in two transactions: the
+ * processor's calls before the last are why it is not one.
  */
-export class AuthorizationService {
+export class ChargeService {
   constructor(
     private readonly db: Database,
     private readonly settlement: Settlement,
@@ -54,12 +56,13 @@ export class AuthorizationService {
     private readonly fraud: FraudSettings,
   ) {}
 
-  /** The AUTHORIZED payment, or PAYMENT_DECLINED (after the declined payment is committed). */
-  async authorize(
-    request: AuthorizeRequest,
-    correlationId: string | null = null,
-  ): Promise<Payment> {
-    const input: AuthorizeInput = {
+  /**
+   * The payment SUCCEEDED, PENDING (AWAITING_REVIEW) while an ADMIN reviews
+   * it, or PAYMENT_DECLINED (after the declined payment is committed); asked
+   * again, the payment as it then is.
+   */
+  async charge(request: ChargeRequest, correlationId: string | null = null): Promise<Payment> {
+    const input: ChargeInput = {
       orderId: uuidOf(request.orderId, 'orderId'),
       userId: uuidOf(request.userId, 'userId'),
       paymentMethodId: request.paymentMethodId,
@@ -81,8 +84,12 @@ export class AuthorizationService {
     // The key was taken (a repeated or racing call: its payment is the answer), or the card is
     // not this user's: another user's card answers exactly like an unknown one.
     const first = await this.byKey(input.idempotencyKey);
-    if (first) return answer(sameAuthorization(first, input));
-    throw new NotFoundError('Payment method not found');
+    if (!first) throw new NotFoundError('Payment method not found');
+    sameCharge(first, input);
+    // Authorized, not yet captured, by the authorizePayment this replaced (an order whose saga
+    // began before it, resumed since): captured now, as its capturePayment would have.
+    if (first.status === 'AUTHORIZED') return this.captureAuthorized(first.id, correlationId);
+    return answer(first);
   }
 
   /**
@@ -94,7 +101,7 @@ export class AuthorizationService {
    */
   private async settle(
     tx: Prisma.TransactionClient,
-    input: AuthorizeInput,
+    input: ChargeInput,
     ttlSeconds: number,
     correlationId: string | null,
   ): Promise<ChargeRow | undefined> {
@@ -146,7 +153,7 @@ export class AuthorizationService {
     if (reviewRequired && history!.awaitingReview >= this.fraud.reviewMaxPerCustomer) {
       return this.settlement.decline(tx, settling, 'review_limit', 'FRAUD_BLOCK', correlationId);
     }
-    return this.settlement.authorize(
+    return this.settlement.charge(
       tx,
       settling,
       { token: claim.token, idempotencyKey: input.idempotencyKey },
@@ -155,13 +162,34 @@ export class AuthorizationService {
     );
   }
 
+  /**
+   * Captures an authorization, or puts it before an ADMIN above the review
+   * threshold. The row is locked first, so a capture racing a void, an
+   * expiry or a review is decided once; one decided already is answered.
+   */
+  private async captureAuthorized(
+    paymentId: string,
+    correlationId: string | null,
+  ): Promise<Payment> {
+    const row = await this.db.prisma.$transaction(async (tx) => {
+      const payment = await this.settlement.lock(tx, paymentId);
+      if (payment?.status !== 'AUTHORIZED') {
+        return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
+      }
+      if (payment.reviewRequired) return this.settlement.putBeforeReview(tx, payment);
+      return this.settlement.capture(tx, payment, correlationId);
+    }, PAYMENT_TRANSACTION);
+    this.outbox.committed();
+    return answer(row);
+  }
+
   private byKey(idempotencyKey: string): Promise<ChargeRow | null> {
     return this.db.prisma.payment.findUnique({ select: chargeColumns, where: { idempotencyKey } });
   }
 }
 
 /** A key names one payment: reused for another order, card or amount, it is a CONFLICT. */
-function sameAuthorization(row: ChargeRow, input: AuthorizeInput): ChargeRow {
+function sameCharge(row: ChargeRow, input: ChargeInput): void {
   const same =
     row.orderId === input.orderId &&
     row.userId === input.userId &&
@@ -173,5 +201,4 @@ function sameAuthorization(row: ChargeRow, input: AuthorizeInput): ChargeRow {
       paymentId: row.id,
     });
   }
-  return row;
 }
