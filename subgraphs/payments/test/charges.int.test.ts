@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Identity } from '@shop/identity';
 import {
+  eventually,
   graphqlRequest,
   identityHeaders,
   prepareTestDatabase,
@@ -770,6 +771,88 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
   });
 
   // Last: it scans what every test above stored and logged.
+  describe('an order cancelled while its charge is on the way (OrderCancelled)', () => {
+    const cancel = (orderId: string, userId: string) =>
+      payments.bus.publish('orders.events', [
+        {
+          id: randomUUID(),
+          type: 'OrderCancelled',
+          aggregateId: orderId,
+          version: 2,
+          occurredAt: new Date().toISOString(),
+          data: { orderId, userId, reason: 'CANCELLED_BY_BUYER', number: 1 },
+          correlationId: null,
+        },
+      ]);
+    const cancelledOrderRecorded = async (orderId: string) =>
+      (
+        await queryTestDatabase(
+          databaseUrl,
+          `SELECT 1 FROM "CancelledOrder" WHERE "orderId" = $1::uuid`,
+          [orderId],
+        )
+      ).length === 1;
+    /** Advisory locks in this test's database, held (granted) or waited for. */
+    const advisoryLocks = (granted: boolean) =>
+      queryTestDatabase(
+        databaseUrl,
+        `SELECT 1 FROM pg_locks
+          WHERE locktype = 'advisory' AND granted = $1
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [granted],
+      );
+
+    it('refuses a charge that arrives after the cancellation was settled: CONFLICT, no payment, the card never asked', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const input = chargeInput(userId, method.id);
+      await cancel(input.orderId, userId);
+      await eventually(async () => expect(await cancelledOrderRecorded(input.orderId)).toBe(true));
+      const processorAuthorize = jest.spyOn(SimulatedCardProcessor.prototype, 'authorize');
+
+      expect(errorOf(await charge(input)).extensions).toMatchObject({
+        code: 'CONFLICT',
+        orderId: input.orderId,
+      });
+      expect(processorAuthorize).not.toHaveBeenCalled();
+      expect(
+        await queryTestDatabase(databaseUrl, `SELECT 1 FROM "Payment" WHERE "orderId" = $1::uuid`, [
+          input.orderId,
+        ]),
+      ).toEqual([]);
+    });
+
+    it('refunds a charge that was in flight when the cancellation came: the settlement waits for its turn', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.approves);
+      const input = chargeInput(userId, method.id);
+      // The processor answers the authorization only once the cancellation waits for its turn.
+      let answer!: () => void;
+      const released = new Promise<void>((resolve) => (answer = resolve));
+      const authorize = SimulatedCardProcessor.prototype.authorize;
+      jest.spyOn(SimulatedCardProcessor.prototype, 'authorize').mockImplementation(async function (
+        this: SimulatedCardProcessor,
+        request,
+      ) {
+        await released;
+        return authorize.call(this, request);
+      });
+      const charging = charge(input);
+      await eventually(async () => expect(await advisoryLocks(true)).not.toEqual([]));
+      await cancel(input.orderId, userId);
+      await eventually(async () => expect(await advisoryLocks(false)).not.toEqual([]));
+      answer();
+
+      const result = await charging;
+      expect(result.errors).toBeUndefined();
+      const { id } = (result.data as { chargePayment: PaymentView }).chargePayment;
+      await eventually(async () =>
+        expect(await storedOf(id)).toMatchObject({ status: 'REFUNDED' }),
+      );
+      expect(await cancelledOrderRecorded(input.orderId)).toBe(true);
+    });
+  });
+
   it('never stores, logs or returns a card number or CVC', async () => {
     // An unexpected failure (a card whose token the simulated processor does not know) makes
     // the subgraph log an error, so the scan below reads real log output.

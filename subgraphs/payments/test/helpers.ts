@@ -32,6 +32,8 @@ export async function startWatchedPayments(
   return {
     subgraph,
     events,
+    /** The bus the subgraph consumes from: what other subgraphs would publish goes here. */
+    bus,
     async stop() {
       await subscription.stop();
       await subgraph.stop();

@@ -1,7 +1,8 @@
 import type { DomainEvent } from '@shop/events';
-import { tableOf, type Database, type Prisma } from '../db';
+import { SQL_NOW, tableOf, type Database, type Prisma } from '../db';
 import type { RefundService } from '../refund/refund.service';
 import type { Settlement } from './settlement';
+import { userTurn } from './user-turn';
 
 /**
  * No money stays taken or held for a cancelled order. The checkout saga
@@ -9,7 +10,9 @@ import type { Settlement } from './settlement';
  * its payment awaits review: when OrderCancelled arrives, an authorization
  * still uncaptured is voided (so a later approval is a CONFLICT), and a
  * payment captured anyway is refunded in full under the saga's own refund
- * key, so a refund the saga already made is not made again.
+ * key, so a refund the saga already made is not made again. A charge for
+ * the order that reaches payments after this (its saga's driver was slow)
+ * is refused (CancelledOrder), so no money is taken for it at all.
  */
 export class CancelledOrderSettlement {
   constructor(
@@ -22,8 +25,16 @@ export class CancelledOrderSettlement {
     tx: Prisma.TransactionClient,
     event: Extract<DomainEvent<'orders.events'>, { type: 'OrderCancelled' }>,
   ): Promise<void> {
-    const { orderId } = event.data;
+    const { orderId, userId } = event.data;
     const payments = tableOf(this.db, 'Payment');
+    // The buyer's turn first: a charge of theirs in flight commits before what follows reads, so
+    // its payment is found and given back; one that comes after finds the order recorded here
+    // as cancelled, and charges nothing.
+    await tx.$executeRaw`
+      WITH turn AS (SELECT 1 FROM ${userTurn(userId)})
+      INSERT INTO ${tableOf(this.db, 'CancelledOrder')} ("orderId", "cancelledAt")
+      SELECT ${orderId}::uuid, ${SQL_NOW} FROM turn
+      ON CONFLICT ("orderId") DO NOTHING`;
     // Locked, so a review or capture waiting on the row finds it voided; one captured while this
     // waited no longer matches here, and the refund below finds it.
     const uncaptured = await tx.$queryRaw<{ id: string }[]>`

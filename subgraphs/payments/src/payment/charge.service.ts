@@ -16,6 +16,7 @@ import { blockedUntil, declinesSince } from './fraud';
 import { answer } from './payment-answer';
 import type { Payment } from './payment.type';
 import { chargeColumns, UNCAPTURED, type ChargeRow, type Settlement } from './settlement';
+import { userTurn } from './user-turn';
 
 /** A processor holds an authorization for about a week; none here waits longer for its capture. */
 const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -112,7 +113,7 @@ export class ChargeService {
          WHERE "id" = ${input.paymentMethodId}::uuid AND "userId" = ${input.userId}::uuid
            AND "removedAt" IS NULL
       ), turn AS (
-        SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${input.userId}, 0))
+        SELECT 1 AS locked FROM ${userTurn(input.userId)}
       ), claimed AS (
         INSERT INTO ${tableOf(this.db, 'Payment')}
           ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey", "amount", "currency",
@@ -130,8 +131,13 @@ export class ChargeService {
     // Read after the user's turn began, so what an earlier turn committed counts.
     const now = new Date();
     const reviewRequired = input.amount > this.fraud.reviewThreshold;
-    const [history] = await tx.$queryRaw<{ declines: number[]; awaitingReview: number }[]>`
-      SELECT ARRAY(
+    const [history] = await tx.$queryRaw<
+      { orderCancelled: boolean; declines: number[]; awaitingReview: number }[]
+    >`
+      SELECT EXISTS (
+               SELECT 1 FROM ${tableOf(this.db, 'CancelledOrder')}
+                WHERE "orderId" = ${input.orderId}::uuid) AS "orderCancelled",
+             ARRAY(
                SELECT (extract(epoch FROM "createdAt") * 1000)::float8
                  FROM ${tableOf(this.db, 'PaymentTransaction')}
                 WHERE "userId" = ${input.userId}::uuid AND "kind" = 'DECLINE'
@@ -143,6 +149,11 @@ export class ChargeService {
                   AND "status"::text = ANY(${[...UNCAPTURED]}::text[])
                   AND "authorizationExpiresAt" > ${SQL_NOW})
              ELSE 0 END AS "awaitingReview"`;
+    // The order was cancelled and its payments settled before this charge got its turn (its
+    // saga's driver was slow): nothing is charged, and the claim is rolled back with the rest.
+    if (history!.orderCancelled) {
+      throw new ConflictError('The order was cancelled', { orderId: input.orderId });
+    }
     const settling = { paymentId, ...input };
     const declines = history!.declines.map((time) => new Date(time));
     if (blockedUntil(declines, this.fraud, now) !== null) {
