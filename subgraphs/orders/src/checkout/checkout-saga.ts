@@ -13,6 +13,7 @@ import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
 import type { SiblingClient } from './sibling-client';
 import { sqlUtc } from '@shop/database';
+import type { EventDataOf } from '@shop/events';
 
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
 const RESERVATION_TTL_SECONDS = 15 * 60;
@@ -68,6 +69,11 @@ const sagaColumns = {
     orderBy: { productId: 'asc' },
   },
 } as const satisfies Prisma.OrderSelect;
+
+/** The event an order's saga ends with. */
+type FinishingEvent = {
+  [T in 'OrderPaid' | 'OrderCancelled']: { type: T; data: EventDataOf<'orders.events', T> };
+}['OrderPaid' | 'OrderCancelled'];
 
 /** An order as its saga reads it. */
 export type SagaOrder = Prisma.OrderGetPayload<{ select: typeof sagaColumns }>;
@@ -265,65 +271,106 @@ export class CheckoutSaga {
 
   /**
    * PAID and COMPLETED from PAYMENT_CAPTURED, with the history row, OrderPaid
-   * and the bought products out of the cart, in one statement: no connection
-   * is held across round trips (it was seven as a transaction). Only the
-   * products bought leave the cart: a line added since checkout began stays.
-   * Answers whether this driver moved the order (no other did first).
+   * and the bought products out of the cart, in one statement (`finish`).
+   * Only the products bought leave the cart: a line added since checkout
+   * began stays. Answers whether this driver moved the order (no other did
+   * first).
    */
-  private async markPaid(order: SagaOrder, requestId?: string): Promise<boolean> {
-    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
-    const now = new Date().toISOString();
-    const values = [
-      order.id,
-      now,
-      randomUUID(),
-      order.userId,
-      order.items.map((item) => item.productId),
-    ];
-    const event = this.outbox.insertFrom(
-      'paid',
-      values.length,
-      'OrderPaid',
-      order.id,
-      {
-        orderId: order.id,
-        userId: order.userId,
-        total: { amount: order.totalAmount, currency: order.totalCurrency },
-        items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
-        number: order.number,
-        lines: order.items.map((item) => ({
-          productId: item.productId,
-          quantity: item.quantity,
-          productName: item.productName,
-          unitPrice: { amount: item.unitPriceAmount, currency: item.unitPriceCurrency },
-        })),
-      },
-      {
-        // The history as it will stand: this statement's snapshot does not see its own row. A
-        // concurrent move of the order changes its sagaStep, so this one then matches nothing.
-        version: `(SELECT count(*)::int + 1 FROM ${table('OrderStatusHistory')} WHERE "orderId" = $1::uuid)`,
+  private markPaid(order: SagaOrder, requestId?: string): Promise<boolean> {
+    return this.finish(order, {
+      from: 'PAYMENT_CAPTURED',
+      status: 'PAID',
+      sagaStep: 'COMPLETED',
+      actor: 'system',
+      event: {
+        type: 'OrderPaid',
+        data: {
+          orderId: order.id,
+          userId: order.userId,
+          total: { amount: order.totalAmount, currency: order.totalCurrency },
+          items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+          number: order.number,
+          lines: order.items.map((item) => ({
+            productId: item.productId,
+            quantity: item.quantity,
+            productName: item.productName,
+            unitPrice: { amount: item.unitPriceAmount, currency: item.unitPriceCurrency },
+          })),
+        },
         correlationId: requestId ?? null,
+      },
+      also: (at) => ({
+        sql: `DELETE FROM ${tableNameOf(this.db, 'CartItem')} item
+                USING ${tableNameOf(this.db, 'Cart')} cart
+               WHERE item."cartId" = cart.id AND cart."userId" = ${at(1)}::uuid
+                 AND item."productId" = ANY(${at(2)}::uuid[]) AND EXISTS (SELECT 1 FROM moved)`,
+        values: [order.userId, order.items.map((item) => item.productId)],
+      }),
+    });
+  }
+
+  /**
+   * Ends the order's saga from `from` (PAID and COMPLETED, or CANCELLED and
+   * COMPENSATED) with its history row, its event and what `also` writes, in
+   * one statement of CTEs: no connection is held across round trips (as
+   * transactions these were four to seven). Every part is written only if the
+   * order was still at `from`: a concurrent move of it changes its sagaStep,
+   * so this one then matches nothing. Answers whether it moved the order.
+   */
+  private async finish(
+    order: SagaOrder,
+    end: {
+      from: SagaStep;
+      status: 'PAID' | 'CANCELLED';
+      sagaStep: 'COMPLETED' | 'COMPENSATED';
+      failureCode?: string;
+      actor: string;
+      event: FinishingEvent & { correlationId?: string | null };
+      /** A further CTE and its values, its parameters numbered by `at(1)`, `at(2)`… */
+      also?: (at: (index: number) => string) => { sql: string; values: unknown[] };
+    },
+  ): Promise<boolean> {
+    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
+    const values: unknown[] = [
+      order.id,
+      new Date().toISOString(),
+      end.from,
+      end.status,
+      end.sagaStep,
+      end.failureCode ?? null,
+      randomUUID(),
+      end.actor,
+    ];
+    const also = end.also?.((index) => `$${values.length + index}`);
+    values.push(...(also?.values ?? []));
+    const event = this.outbox.insertFrom(
+      'moved',
+      values.length,
+      end.event.type,
+      order.id,
+      end.event.data,
+      {
+        // The history as it will stand: this statement's snapshot does not see its own row.
+        version: `(SELECT count(*)::int + 1 FROM ${table('OrderStatusHistory')} WHERE "orderId" = $1::uuid)`,
+        correlationId: end.event.correlationId,
       },
     );
     const [{ count }] = await this.db.prisma.$queryRawUnsafe<[{ count: number }]>(
-      `WITH paid AS (
+      `WITH moved AS (
          UPDATE ${table('Order')}
-            SET status = 'PAID', "sagaStep" = 'COMPLETED', "updatedAt" = ${sqlUtc('$2')}
-          WHERE id = $1::uuid AND "sagaStep" = 'PAYMENT_CAPTURED'
+            SET status = $4::${enumNameOf(this.db, 'OrderStatus')},
+                "sagaStep" = $5::${enumNameOf(this.db, 'SagaStep')},
+                "failureCode" = COALESCE($6, "failureCode"), "updatedAt" = ${sqlUtc('$2')}
+          WHERE id = $1::uuid AND "sagaStep" = $3::${enumNameOf(this.db, 'SagaStep')}
           RETURNING id
        ), history AS (
-         INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, at)
-         SELECT $3::uuid, id, 'PAID'::${enumNameOf(this.db, 'OrderStatus')}, 'system',
-                ${sqlUtc('$2')}
-           FROM paid
+         INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, reason, at)
+         SELECT $7::uuid, id, $4::${enumNameOf(this.db, 'OrderStatus')}, $8, $6, ${sqlUtc('$2')}
+           FROM moved
        ), event AS (
          ${event.sql}
-       ), cart AS (
-         DELETE FROM ${table('CartItem')} item USING ${table('Cart')} cart
-          WHERE item."cartId" = cart.id AND cart."userId" = $4::uuid
-            AND item."productId" = ANY($5::uuid[]) AND EXISTS (SELECT 1 FROM paid)
-       )
-       SELECT count(*)::int AS count FROM paid`,
+       )${also ? `, extra AS (${also.sql})` : ''}
+       SELECT count(*)::int AS count FROM moved`,
       ...values,
       ...event.values,
     );
@@ -373,53 +420,34 @@ export class CheckoutSaga {
 
   /**
    * CANCELLED and COMPENSATED from `from`, with the history row and
-   * OrderCancelled, in one statement (it was a transaction of four round
-   * trips, markPaid's reason); answers the order so, unless another driver
-   * moved it first.
+   * OrderCancelled, in one statement (`finish`); answers the order so,
+   * unless another driver moved it first.
    */
   private async cancel(
     order: SagaOrder,
     from: SagaStep,
     failureCode: string,
   ): Promise<SagaOrder | undefined> {
-    const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
-    const updatedAt = new Date();
-    const actor = failureCode === CANCELLED_BY_BUYER ? order.userId : 'system';
-    const values = [order.id, updatedAt.toISOString(), from, failureCode, randomUUID(), actor];
-    const event = this.outbox.insertFrom(
-      'cancelled',
-      values.length,
-      'OrderCancelled',
-      order.id,
-      { orderId: order.id, userId: order.userId, reason: failureCode, number: order.number },
-      {
-        // The history as it will stand: this statement's snapshot does not see its own row.
-        version: `(SELECT count(*)::int + 1 FROM ${table('OrderStatusHistory')} WHERE "orderId" = $1::uuid)`,
+    const cancelled = await this.finish(order, {
+      from,
+      status: 'CANCELLED',
+      sagaStep: 'COMPENSATED',
+      failureCode,
+      actor: failureCode === CANCELLED_BY_BUYER ? order.userId : 'system',
+      event: {
+        type: 'OrderCancelled',
+        data: {
+          orderId: order.id,
+          userId: order.userId,
+          reason: failureCode,
+          number: order.number,
+        },
       },
-    );
-    const [{ count }] = await this.db.prisma.$queryRawUnsafe<[{ count: number }]>(
-      `WITH cancelled AS (
-         UPDATE ${table('Order')}
-            SET status = 'CANCELLED', "sagaStep" = 'COMPENSATED', "failureCode" = $4,
-                "updatedAt" = ${sqlUtc('$2')}
-          WHERE id = $1::uuid AND "sagaStep" = $3::${enumNameOf(this.db, 'SagaStep')}
-          RETURNING id
-       ), history AS (
-         INSERT INTO ${table('OrderStatusHistory')} (id, "orderId", status, actor, reason, at)
-         SELECT $5::uuid, id, 'CANCELLED'::${enumNameOf(this.db, 'OrderStatus')}, $6, $4,
-                ${sqlUtc('$2')}
-           FROM cancelled
-       ), event AS (
-         ${event.sql}
-       )
-       SELECT count(*)::int AS count FROM cancelled`,
-      ...values,
-      ...event.values,
-    );
-    if (count === 0) return undefined;
+    });
+    if (!cancelled) return undefined;
     this.outbox.committed();
     const change = { status: 'CANCELLED', sagaStep: 'COMPENSATED', failureCode } as const;
-    return { ...order, ...change, updatedAt };
+    return { ...order, ...change, updatedAt: new Date() };
   }
 
   /**
