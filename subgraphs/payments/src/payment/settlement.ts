@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { EventDataOf, EventTypeOf } from '@shop/events';
 import {
   enumNameOf,
+  type PAYMENTS_STREAM,
   SQL_NOW,
   tableNameOf,
   tableOf,
@@ -214,15 +216,12 @@ export class Settlement {
       [entry('VOID', true, `${reason} ${reference}`)],
       reason === 'review_rejected'
         ? this.declinedEventOf(payment, reason, correlationId)
-        : (offset) =>
-            this.outbox.insertFrom(
-              'moved',
-              offset,
-              'PaymentVoided',
-              paymentId,
-              { paymentId, orderId, userId, reason },
-              { version: '1', correlationId },
-            ),
+        : this.paymentEvent(
+            'PaymentVoided',
+            paymentId,
+            { paymentId, orderId, userId, reason },
+            correlationId,
+          ),
     );
   }
 
@@ -258,15 +257,12 @@ export class Settlement {
     { paymentId, orderId, userId, amount, currency }: Settling,
     correlationId: string | null,
   ): EventOf {
-    return (offset) =>
-      this.outbox.insertFrom(
-        'moved',
-        offset,
-        type,
-        paymentId,
-        { paymentId, orderId, userId, amount: { amount, currency } },
-        { version: '1', correlationId },
-      );
+    return this.paymentEvent(
+      type,
+      paymentId,
+      { paymentId, orderId, userId, amount: { amount, currency } },
+      correlationId,
+    );
   }
 
   private declinedEventOf(
@@ -274,15 +270,26 @@ export class Settlement {
     code: DeclineReason,
     correlationId: string | null,
   ): EventOf {
+    return this.paymentEvent(
+      'PaymentDeclined',
+      paymentId,
+      { paymentId, orderId, userId, code },
+      correlationId,
+    );
+  }
+
+  /** A payment's event as a CTE of its move's statement, written only if the row moved. */
+  private paymentEvent<T extends EventTypeOf<typeof PAYMENTS_STREAM>>(
+    type: T,
+    paymentId: string,
+    data: EventDataOf<typeof PAYMENTS_STREAM, T>,
+    correlationId: string | null,
+  ): EventOf {
     return (offset) =>
-      this.outbox.insertFrom(
-        'moved',
-        offset,
-        'PaymentDeclined',
-        paymentId,
-        { paymentId, orderId, userId, code },
-        { version: '1', correlationId },
-      );
+      this.outbox.insertFrom('moved', offset, type, paymentId, data, {
+        version: '1',
+        correlationId,
+      });
   }
 
   /**
