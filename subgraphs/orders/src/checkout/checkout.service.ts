@@ -108,7 +108,7 @@ export class CheckoutService {
     const placed = await this.placeOrder(userId, idempotencyKey, address.id, columns, lines);
     if (!placed) {
       // The same checkout racing this one created the order first: answer its outcome.
-      const winner = await this.orderIdOfKey(userId, idempotencyKey);
+      const { existingOrderId: winner } = await this.cartOrOrder(userId, idempotencyKey);
       if (!winner)
         throw new Error(`No order for the checkout key that conflicted (user ${userId})`);
       return this.settle(winner, requestId);
@@ -170,14 +170,6 @@ export class CheckoutService {
       throw failure ?? failureOf(order);
     }
     return toOrder(order);
-  }
-
-  private async orderIdOfKey(userId: string, idempotencyKey: string): Promise<string | null> {
-    const order = await this.db.prisma.order.findUnique({
-      select: { id: true },
-      where: { userId_idempotencyKey: { userId, idempotencyKey } },
-    });
-    return order?.id ?? null;
   }
 
   /**
