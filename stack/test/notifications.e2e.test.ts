@@ -277,9 +277,16 @@ describe('notifications through the router', () => {
       declined.headers,
     );
     expect(errorCodes(refused)).toEqual(['PAYMENT_DECLINED']);
+    const [order] = await queryTestDatabase<{ number: number }>(
+      stack.env.DATABASE_URL_ORDERS!,
+      `SELECT "number" FROM "Order" WHERE "userId" = $1::uuid`,
+      [declined.userId],
+    );
     await eventually(async () => {
       const feed = await feedOf(declined);
       expect(feed.edges.map((edge) => edge.node.kind)).toEqual(['PAYMENT_DECLINED']);
+      // The order named as its buyer knows it, though only payments announced the decline.
+      expect(feed.edges[0]!.node.body).toContain(`order #${order!.number} was declined`);
     });
     const [cancelled] = await queryTestDatabase<{ id: string }>(
       stack.env.DATABASE_URL_ORDERS!,

@@ -73,14 +73,42 @@ export interface OrderEvents {
   OrderCancelled: { orderId: string; userId: string; reason: string; number?: number };
 }
 
+/**
+ * `number` is the order's number as its buyer knows it (#1001), for the
+ * messages; absent from events of payments charged without it.
+ */
 export interface PaymentEvents {
-  PaymentCaptured: { paymentId: string; orderId: string; userId: string; amount: Money };
-  PaymentDeclined: { paymentId: string; orderId: string; userId: string; code: string };
+  PaymentCaptured: {
+    paymentId: string;
+    orderId: string;
+    userId: string;
+    amount: Money;
+    number?: number;
+  };
+  PaymentDeclined: {
+    paymentId: string;
+    orderId: string;
+    userId: string;
+    code: string;
+    number?: number;
+  };
   /** An authorization given back uncaptured: its order did not go ahead, or it expired. */
   PaymentVoided: { paymentId: string; orderId: string; userId: string; reason: string };
-  PaymentRefunded: { paymentId: string; orderId: string; userId: string; amount: Money };
+  PaymentRefunded: {
+    paymentId: string;
+    orderId: string;
+    userId: string;
+    amount: Money;
+    number?: number;
+  };
   /** Authorized, and above the review threshold: captured only once an ADMIN approves. */
-  PaymentHeldForReview: { paymentId: string; orderId: string; userId: string; amount: Money };
+  PaymentHeldForReview: {
+    paymentId: string;
+    orderId: string;
+    userId: string;
+    amount: Money;
+    number?: number;
+  };
   /** An ADMIN's decision on a payment held for review: captured (approved) or given back. */
   PaymentReviewed: { paymentId: string; orderId: string; userId: string; approved: boolean };
 }

@@ -291,6 +291,8 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
           amount: { amount: 2_500, currency: 'EUR' },
         },
       });
+      // Charged without the order's number (an orders from before it was sent): none to name.
+      expect(event!.data).not.toHaveProperty('number');
       // Charged once, however often asked.
       expect(await charged(input)).toEqual(payment);
       expect(await transactionsOf(payment.id)).toHaveLength(2);
@@ -329,7 +331,7 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
     it('declines a payment whose capture the processor refuses: AUTHORIZE and DECLINE logged, PaymentDeclined', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      const input = chargeInput(userId, method.id);
+      const input = chargeInput(userId, method.id, { orderNumber: 1042 });
       jest
         .spyOn(SimulatedCardProcessor.prototype, 'capture')
         .mockResolvedValueOnce({ approved: false, code: 'insufficient_funds' });
@@ -350,7 +352,14 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
       const [event] = await eventsOf(paymentId, 1);
       expect(event).toMatchObject({
         type: 'PaymentDeclined',
-        data: { paymentId, orderId: input.orderId, userId, code: 'insufficient_funds' },
+        // The order's number, for the buyer's message.
+        data: {
+          paymentId,
+          orderId: input.orderId,
+          userId,
+          code: 'insufficient_funds',
+          number: 1042,
+        },
       });
     });
 
@@ -660,7 +669,7 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
     const captured = async (amount = 1_000) => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);
-      return charged(chargeInput(userId, method.id, { amount }));
+      return charged(chargeInput(userId, method.id, { amount, orderNumber: 1043 }));
     };
 
     it('refunds in part then in full, never more than captured, idempotent by key', async () => {
@@ -720,6 +729,7 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
         expect.objectContaining({
           paymentId: payment.id,
           amount: { amount: 300, currency: 'USD' },
+          number: 1043,
         }),
         expect.objectContaining({
           paymentId: payment.id,

@@ -62,6 +62,7 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     expect(added.errors).toBeUndefined();
     const input = {
       orderId: randomUUID(),
+      orderNumber: 1044,
       userId,
       paymentMethodId: added.data!.addPaymentMethod.id,
       amount,
@@ -119,6 +120,11 @@ describe('ADMIN review of large payments (real PostgreSQL)', () => {
     ]);
     // Its buyer hears of the hold (the notifications subgraph tells them).
     await eventually(() => expect(eventTypesOf(payment.id)).toEqual(['PaymentHeldForReview']));
+    // Naming its order as the buyer knows it.
+    expect(events.find((event) => event.aggregateId === payment.id)?.data).toMatchObject({
+      orderId: input.orderId,
+      number: 1044,
+    });
     const again = await chargeAgain(input);
     expect(again.data?.chargePayment).toEqual(payment);
     const queue = await as<{ paymentsAwaitingReview: PaymentView[] }>(ADMIN_IDENTITY, AWAITING, {

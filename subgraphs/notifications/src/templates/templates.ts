@@ -11,12 +11,12 @@ export type MessageFacts =
       total: Money;
       lines?: PricedOrderLine[];
     }
-  | { kind: 'PAYMENT_DECLINED'; orderId: string; code: string }
+  | { kind: 'PAYMENT_DECLINED'; orderId: string; number?: number; code: string }
   | { kind: 'ORDER_SHIPPED'; orderId: string; number?: number }
   | { kind: 'ORDER_DELIVERED'; orderId: string; number?: number }
   | { kind: 'ORDER_CANCELLED'; orderId: string; number?: number; reason: string }
-  | { kind: 'ORDER_REFUNDED'; orderId: string; amount: Money }
-  | { kind: 'PAYMENT_UNDER_REVIEW'; orderId: string; amount: Money }
+  | { kind: 'ORDER_REFUNDED'; orderId: string; number?: number; amount: Money }
+  | { kind: 'PAYMENT_UNDER_REVIEW'; orderId: string; number?: number; amount: Money }
   | {
       kind: 'LOW_STOCK';
       productId: string;
@@ -59,7 +59,7 @@ interface Parts {
   detailHtml?: string;
 }
 
-/** "order #1001", or "your order" for events written before they carried the number. */
+/** "order #1001", or "your order" for events written without the number. */
 const orderName = (number: number | undefined) =>
   number === undefined ? 'your order' : `order #${number}`;
 
@@ -103,7 +103,7 @@ function partsOf(facts: MessageFacts): Parts {
     case 'PAYMENT_DECLINED':
       return {
         title: 'Your payment was declined',
-        body: `The payment for your order was declined (${facts.code}), so the order was not placed. Nothing was charged; please try another card.`,
+        body: `The payment for ${orderName(facts.number)} was declined (${facts.code}), so the order was not placed. Nothing was charged; please try another card.`,
       };
     case 'ORDER_SHIPPED':
       return {
@@ -123,12 +123,12 @@ function partsOf(facts: MessageFacts): Parts {
     case 'ORDER_REFUNDED':
       return {
         title: 'Your refund is on its way',
-        body: `We refunded ${formatMoney(facts.amount)} to the card you paid with.`,
+        body: `We refunded ${formatMoney(facts.amount)} for ${orderName(facts.number)} to the card you paid with.`,
       };
     case 'PAYMENT_UNDER_REVIEW':
       return {
         title: 'Your payment is being reviewed',
-        body: `Your payment of ${formatMoney(facts.amount)} is held for a routine review; we will let you know as soon as your order goes ahead.`,
+        body: `Your payment of ${formatMoney(facts.amount)} for ${orderName(facts.number)} is held for a routine review; we will let you know as soon as it goes ahead.`,
       };
     case 'LOW_STOCK':
       return {
@@ -138,7 +138,13 @@ function partsOf(facts: MessageFacts): Parts {
   }
 }
 
-const TEMPLATE_VERSION = 1;
+/** Each template's version, recorded with what it rendered: raised when its wording changes. */
+const TEMPLATE_VERSIONS: Partial<Record<NotificationKindName, number>> = {
+  // Name the order's number.
+  PAYMENT_DECLINED: 2,
+  ORDER_REFUNDED: 2,
+  PAYMENT_UNDER_REVIEW: 2,
+};
 
 /** Renders the facts into the feed's text and the e-mail's two parts, signed with the store's name. */
 export function renderMessage(facts: MessageFacts, storeName: string): RenderedMessage {
@@ -158,7 +164,7 @@ export function renderMessage(facts: MessageFacts, storeName: string): RenderedM
     `<p>${escapeHtml(parts.body)}</p>${parts.detailHtml ? `\n${parts.detailHtml}` : ''}`,
   );
   return {
-    template: `${facts.kind.toLowerCase().replace(/_/g, '-')}@${TEMPLATE_VERSION}`,
+    template: `${facts.kind.toLowerCase().replace(/_/g, '-')}@${TEMPLATE_VERSIONS[facts.kind] ?? 1}`,
     subjectId: facts.kind === 'LOW_STOCK' ? facts.productId : facts.orderId,
     title: parts.title,
     body: parts.body,

@@ -90,18 +90,21 @@ export function startTriggers(
           triggers.notify(tx, cause, [data.userId], {
             kind: 'PAYMENT_DECLINED',
             orderId: data.orderId,
+            number: data.number,
             code: data.code,
           }),
         PaymentRefunded: ({ data, ...cause }, tx) =>
           triggers.notify(tx, cause, [data.userId], {
             kind: 'ORDER_REFUNDED',
             orderId: data.orderId,
+            number: data.number,
             amount: data.amount,
           }),
         PaymentHeldForReview: ({ data, ...cause }, tx) =>
           triggers.notify(tx, cause, [data.userId], {
             kind: 'PAYMENT_UNDER_REVIEW',
             orderId: data.orderId,
+            number: data.number,
             amount: data.amount,
           }),
       },

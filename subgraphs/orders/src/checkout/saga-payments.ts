@@ -10,6 +10,8 @@ export interface PaymentAnswer {
 /** What the saga's payment calls need of an order. */
 export interface PayingOrder {
   id: string;
+  /** What its buyer calls it (#1001): payments' messages name it. */
+  number: number;
   userId: string;
   paymentMethodId: string;
   totalAmount: number;
@@ -49,6 +51,7 @@ export class SagaPayments {
       {
         input: {
           orderId: order.id,
+          orderNumber: order.number,
           userId: order.userId,
           paymentMethodId: order.paymentMethodId,
           amount: order.totalAmount,

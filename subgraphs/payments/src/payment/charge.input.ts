@@ -8,6 +8,13 @@ export class ChargePaymentInput {
   @Field(() => ID)
   orderId!: string;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The order's number as its buyer knows it (#1001), named in the messages about this payment.",
+  })
+  orderNumber?: number | null;
+
   @Field(() => ID, { description: 'The buyer; the payment method must be theirs.' })
   userId!: string;
 

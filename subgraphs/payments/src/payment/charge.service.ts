@@ -23,6 +23,7 @@ const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface ChargeRequest {
   orderId: string;
+  orderNumber?: number | null;
   userId: string;
   paymentMethodId: string;
   amount: number;
@@ -31,7 +32,9 @@ export interface ChargeRequest {
   ttlSeconds: number;
 }
 
-type ChargeInput = Omit<ChargeRequest, 'ttlSeconds'>;
+type ChargeInput = Omit<ChargeRequest, 'ttlSeconds' | 'orderNumber'> & {
+  orderNumber: number | null;
+};
 
 /**
  * Charges orders' amounts to saved cards, once per idempotency key: the
@@ -65,6 +68,10 @@ export class ChargeService {
   async charge(request: ChargeRequest, correlationId: string | null = null): Promise<Payment> {
     const input: ChargeInput = {
       orderId: uuidOf(request.orderId, 'orderId'),
+      orderNumber:
+        request.orderNumber == null
+          ? null
+          : integerIn(request.orderNumber, 'orderNumber', 1, 2_147_483_647),
       userId: uuidOf(request.userId, 'userId'),
       paymentMethodId: request.paymentMethodId,
       amount: amountOf(request.amount),
@@ -116,9 +123,10 @@ export class ChargeService {
         SELECT 1 AS locked FROM ${userTurn(input.userId)}
       ), claimed AS (
         INSERT INTO ${tableOf(this.db, 'Payment')}
-          ("id", "orderId", "userId", "paymentMethodId", "idempotencyKey", "amount", "currency",
-           "status", "createdAt", "updatedAt")
-        SELECT ${paymentId}::uuid, ${input.orderId}::uuid, ${input.userId}::uuid,
+          ("id", "orderId", "orderNumber", "userId", "paymentMethodId", "idempotencyKey", "amount",
+           "currency", "status", "createdAt", "updatedAt")
+        SELECT ${paymentId}::uuid, ${input.orderId}::uuid, ${input.orderNumber}::int,
+               ${input.userId}::uuid,
                ${input.paymentMethodId}::uuid, ${input.idempotencyKey}, ${input.amount}::int,
                ${input.currency}, 'PENDING', ${SQL_NOW}, ${SQL_NOW}
           FROM method, turn

@@ -40,6 +40,8 @@ export type ChargeRow = PaymentRow & { idempotencyKey: string; declineCode: stri
 export interface Settling {
   paymentId: string;
   orderId: string;
+  /** The order's number as its buyer knows it, when the charge was told it. */
+  orderNumber: number | null;
   userId: string;
   amount: number;
   currency: string;
@@ -98,7 +100,8 @@ export class Settlement {
   /** The payment, its row locked for the rest of the transaction; undefined if there is none. */
   async lock(tx: Prisma.TransactionClient, paymentId: string): Promise<LockedPayment | undefined> {
     const [locked] = await tx.$queryRaw<LockedPayment[]>`
-      SELECT "id"::text AS "paymentId", "orderId"::text, "userId"::text, "amount", "currency",
+      SELECT "id"::text AS "paymentId", "orderId"::text, "orderNumber", "userId"::text, "amount",
+             "currency",
              "status"::text, "idempotencyKey", "processorRef", "reviewRequired",
              coalesce("authorizationExpiresAt" <= ${SQL_NOW}, false) AS "expired"
         FROM ${tableOf(this.db, 'Payment')} WHERE "id" = ${paymentId}::uuid FOR UPDATE`;
@@ -254,26 +257,26 @@ export class Settlement {
   /** PaymentCaptured or PaymentHeldForReview of the payment, with its amount. */
   private eventOf(
     type: 'PaymentCaptured' | 'PaymentHeldForReview',
-    { paymentId, orderId, userId, amount, currency }: Settling,
+    { paymentId, orderId, orderNumber, userId, amount, currency }: Settling,
     correlationId: string | null,
   ): EventOf {
     return this.paymentEvent(
       type,
       paymentId,
-      { paymentId, orderId, userId, amount: { amount, currency } },
+      { paymentId, orderId, userId, amount: { amount, currency }, ...numberOf(orderNumber) },
       correlationId,
     );
   }
 
   private declinedEventOf(
-    { paymentId, orderId, userId }: Settling,
+    { paymentId, orderId, orderNumber, userId }: Settling,
     code: DeclineReason,
     correlationId: string | null,
   ): EventOf {
     return this.paymentEvent(
       'PaymentDeclined',
       paymentId,
-      { paymentId, orderId, userId, code },
+      { paymentId, orderId, userId, code, ...numberOf(orderNumber) },
       correlationId,
     );
   }
@@ -384,4 +387,9 @@ function entry(kind: TransactionKind, success: boolean, detail: string): LogEntr
 /** A capture held for an ADMIN's review, as the log records it. */
 function reviewEntry(): LogEntry {
   return entry('REVIEW', false, 'requires_review');
+}
+
+/** An event's `number`: the order's, or none for a payment charged without it. */
+export function numberOf(orderNumber: number | null): { number?: number } {
+  return orderNumber === null ? {} : { number: orderNumber };
 }

@@ -8,6 +8,7 @@ import {
   type PaymentStatus,
 } from '../db';
 import { paymentColumns, toPayment } from '../payment/payment.mapper';
+import { numberOf } from '../payment/settlement';
 import type { Payment } from '../payment/payment.type';
 import type { CardProcessor } from '../processor/card-processor';
 import { amountOf } from '../validation';
@@ -25,6 +26,7 @@ export interface RefundRequest {
 
 interface LockedPayment {
   orderId: string;
+  orderNumber: number | null;
   userId: string;
   amount: number;
   refundedAmount: number;
@@ -69,8 +71,8 @@ export class RefundService {
     try {
       const refunded = await this.db.prisma.$transaction(async (tx) => {
         const [payment] = await tx.$queryRaw<LockedPayment[]>`
-          SELECT "orderId"::text, "userId"::text, "amount", "refundedAmount", "currency",
-                 "status"::text, "processorRef"
+          SELECT "orderId"::text, "orderNumber", "userId"::text, "amount", "refundedAmount",
+                 "currency", "status"::text, "processorRef"
             FROM ${payments} WHERE "id" = ${input.paymentId}::uuid FOR UPDATE`;
         if (!payment) throw new NotFoundError('Payment not found');
         const earlier = await tx.refund.findUnique({
@@ -127,6 +129,7 @@ export class RefundService {
             orderId: payment.orderId,
             userId: payment.userId,
             amount: { amount: input.amount, currency },
+            ...numberOf(payment.orderNumber),
           },
           { correlationId },
         );
