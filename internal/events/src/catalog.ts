@@ -42,6 +42,17 @@ export interface InventoryEvents {
 export interface UserEvents {
   /** A new account: where to write to its holder, and in which role. */
   UserRegistered: { userId: string; email: string; name: string; role: 'CUSTOMER' | 'ADMIN' };
+  /** A saved address; addresses never change once saved, so a copy of one stays true. */
+  AddressAdded: {
+    addressId: string;
+    userId: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    postalCode: string;
+    /** ISO 3166-1 alpha-2. */
+    country: string;
+  };
 }
 
 export interface OrderLine {

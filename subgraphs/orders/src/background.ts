@@ -13,7 +13,8 @@ const RECOVERY_INTERVAL_MS = 5_000;
 /**
  * What runs beside the server (the relay of orders.events is launchSubgraph's):
  * the live feed of status moves for subscriptions, the product projection
- * (names, prices, off sale) fed by products.events, the recovery of checkout sagas interrupted by a
+ * (names, prices, off sale) fed by products.events, the buyers' addresses fed
+ * by users.events, the recovery of checkout sagas interrupted by a
  * crash (once at start, then periodically), and the sagas a payment review was decided for.
  */
 export function startOrdersBackground(
@@ -33,6 +34,14 @@ export function startOrdersBackground(
       ProductUpdated: (event, tx) => services.prices.apply(tx, event),
       ProductArchived: (event, tx) => services.prices.apply(tx, event),
     },
+    log,
+  });
+  const addresses = consumeEvents<'users.events', Prisma.TransactionClient>({
+    bus,
+    stream: 'users.events',
+    group: GROUP,
+    db,
+    handlers: { AddressAdded: (event, tx) => services.addresses.apply(tx, event) },
     log,
   });
   // Orders whose payment review was decided: their sagas go on once the event is recorded.
@@ -69,6 +78,7 @@ export function startOrdersBackground(
       await recovery.stop();
       await reviews.stop();
       await Promise.all(resuming);
+      await addresses.stop();
       await prices.stop();
       await live.stop();
     },

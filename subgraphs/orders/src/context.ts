@@ -1,4 +1,5 @@
 import type { BaseContext, ServiceRuntime } from '@shop/federation';
+import { BuyerAddressService } from './address/buyer-address.service';
 import { CartService } from './cart/cart.service';
 import { CancelOrderService } from './checkout/cancel-order.service';
 import { BuyerAddresses } from './checkout/buyer-addresses';
@@ -27,6 +28,7 @@ export function createServices(
     orders: new OrderService(db, outbox),
     carts: new CartService(db),
     prices: new ProductPriceService(db),
+    addresses: new BuyerAddressService(db),
     checkout: new CheckoutService(db, saga, new BuyerAddresses(client)),
     cancellation: new CancelOrderService(db, saga),
     recovery: new SagaRecovery(db, saga),

@@ -18,7 +18,7 @@ export function createServices(
 ) {
   return {
     users: new UserService(db),
-    addresses: new AddressService(db),
+    addresses: new AddressService(db, outbox),
     auth: new AuthService(db, outbox, sessions, new LoginThrottle(db, loginThrottle, log), log),
   };
 }

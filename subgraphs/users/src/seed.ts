@@ -4,12 +4,14 @@ import type { SeedAdmin } from './config';
 import { Role, USERS_STREAM, type Database } from './db';
 import { hashPassword } from './password/password.service';
 import { normalizeEmail } from './user/email';
+import { recordAddressAdded } from './address/address-added';
 import { recordRegistered } from './user/user-registered';
 
 /**
  * Creates the configured ADMIN, the demo customers and their default
- * addresses once, each user announced by UserRegistered like a sign-up (the
- * relay, started after the seed, publishes them). Skipped when any user exists.
+ * addresses once, each user announced by UserRegistered like a sign-up and
+ * each address by AddressAdded (the relay, started after the seed, publishes
+ * them). Skipped when any user exists.
  */
 export async function seedUsers(db: Database, admin: SeedAdmin): Promise<boolean> {
   const { prisma } = db;
@@ -41,6 +43,7 @@ export async function seedUsers(db: Database, admin: SeedAdmin): Promise<boolean
     await tx.address.createMany({ data: [...seedData.addresses] });
     const outbox = new Outbox(USERS_STREAM, db.schema);
     for (const user of users) await recordRegistered(outbox, tx, user);
+    for (const address of seedData.addresses) await recordAddressAdded(outbox, tx, address);
   }, SEED_TRANSACTION);
   return true;
 }

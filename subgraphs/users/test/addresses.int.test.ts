@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userIdentity } from '@shop/testing';
+import { queryTestDatabase, userIdentity } from '@shop/testing';
 import { ANONYMOUS, errorCodes, startTestUsersSubgraph } from './users-subgraph';
 
 interface AddressResult {
@@ -76,6 +76,37 @@ describe('addAddress (real PostgreSQL)', () => {
       isDefault: true,
     });
     expect(await myAddresses(customer)).toEqual([address]);
+  });
+
+  it('announces each saved address by AddressAdded, as saved, and a refused one not at all', async () => {
+    const customer = await newCustomer();
+    const userId = customer.kind === 'user' ? customer.userId : '';
+    const saved = await addAddress(customer, { ...home, line1: ' 2 Side Street ', country: 'de' });
+    expect(saved.errors).toBeUndefined();
+    const refused = await addAddress(customer, { ...home, country: 'Germany' });
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+
+    const events = await queryTestDatabase<{ type: string; aggregateId: string; data: unknown }>(
+      users.databaseUrl,
+      `SELECT "type", "aggregateId", "data" FROM "OutboxEvent"
+        WHERE "type" = 'AddressAdded' AND "data"->>'userId' = $1`,
+      [userId],
+    );
+    expect(events).toEqual([
+      {
+        type: 'AddressAdded',
+        aggregateId: saved.data!.addAddress.id,
+        data: {
+          addressId: saved.data!.addAddress.id,
+          userId,
+          line1: '2 Side Street',
+          line2: null,
+          city: 'Springfield',
+          postalCode: '12345',
+          country: 'DE',
+        },
+      },
+    ]);
   });
 
   it('moves the default to a new address given isDefault: true, and only then', async () => {

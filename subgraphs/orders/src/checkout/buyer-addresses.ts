@@ -19,9 +19,10 @@ const USER_ADDRESSES = `query($representations: [_Any!]!) {
 }`;
 
 /**
- * The buyer's addresses, read from the users subgraph as a service (its
- * privacy rule shows addresses to services): orders keeps no address book,
- * only the copy in each order.
+ * A buyer's address read from the users subgraph as a service (its privacy
+ * rule shows addresses to services), for one orders' copy of the addresses
+ * (BuyerAddressService) lacks: its AddressAdded not consumed yet, or saved
+ * before the copy existed.
  */
 export class BuyerAddresses {
   constructor(private readonly client: SiblingClient) {}

@@ -19,7 +19,7 @@ import { noLongerSold } from '../cart/cart.service';
 import { tableOf, timestampOf, type Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
-import type { BuyerAddresses } from './buyer-addresses';
+import type { BuyerAddresses, ShippingAddress } from './buyer-addresses';
 import type { CheckoutInput } from './checkout.input';
 import {
   CANCELLED_BY_BUYER,
@@ -72,7 +72,11 @@ export class CheckoutService {
   ): Promise<Order> {
     const { userId } = requireUser(identity);
     const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
-    const { existingOrderId, lines } = await this.cartOrOrder(userId, idempotencyKey);
+    const {
+      existingOrderId,
+      lines,
+      address: copied,
+    } = await this.cartOrOrder(userId, idempotencyKey, input.addressId);
     if (existingOrderId) return this.settle(existingOrderId, requestId);
 
     if (!isUuid(input.paymentMethodId)) throw new NotFoundError('Payment method not found');
@@ -91,7 +95,7 @@ export class CheckoutService {
         { field: 'cart', maxAmount: MAX_MONEY_AMOUNT },
       );
     }
-    const address = await this.addresses.addressOf(userId, input.addressId, requestId);
+    const address = copied ?? (await this.addresses.addressOf(userId, input.addressId, requestId));
     const columns = {
       userId,
       status: 'PENDING',
@@ -108,7 +112,7 @@ export class CheckoutService {
     const placed = await this.placeOrder(userId, idempotencyKey, address.id, columns, lines);
     if (!placed) {
       // The same checkout racing this one created the order first: answer its outcome.
-      const { existingOrderId: winner } = await this.cartOrOrder(userId, idempotencyKey);
+      const { existingOrderId: winner } = await this.cartOrOrder(userId, idempotencyKey, null);
       if (!winner)
         throw new Error(`No order for the checkout key that conflicted (user ${userId})`);
       return this.settle(winner, requestId);
@@ -221,21 +225,36 @@ export class CheckoutService {
 
   /**
    * The order the buyer's key already made, or else the cart's lines at the
-   * prices of the projection, to snapshot into the order: one statement for
-   * what were two reads on every checkout (the key's order is rarely there).
+   * prices of the projection, to snapshot into the order, and the buyer's
+   * address `addressId` from orders' copy (none when the copy lacks it, or
+   * it is another user's): one statement for what were two reads and a call
+   * to users on every checkout (the key's order is rarely there).
    */
   private async cartOrOrder(
     userId: string,
     idempotencyKey: string,
-  ): Promise<{ existingOrderId: string | null; lines: CartLine[] }> {
+    addressId: string | null,
+  ): Promise<{
+    existingOrderId: string | null;
+    lines: CartLine[];
+    address: ShippingAddress | null;
+  }> {
     const rows = await this.db.prisma.$queryRaw<
-      ({ orderId: string | null; productId: string | null; name: string | null } & Omit<
-        CartLine,
-        'productId' | 'name'
-      >)[]
+      ({
+        orderId: string | null;
+        productId: string | null;
+        name: string | null;
+        address: ShippingAddress | null;
+      } & Omit<CartLine, 'productId' | 'name'>)[]
     >`
       SELECT o.id::text AS "orderId", i."productId"::text AS "productId", i.quantity, p.name,
-             p.amount, p.currency, p.archived
+             p.amount, p.currency, p.archived,
+             (SELECT json_build_object('id', a.id, 'line1', a.line1, 'line2', a.line2,
+                                       'city', a.city, 'postalCode', a."postalCode",
+                                       'country', a.country)
+                FROM ${tableOf(this.db, 'BuyerAddress')} a
+               WHERE a.id = ${addressId !== null && isUuid(addressId) ? addressId : null}::uuid
+                 AND a."userId" = ${userId}::uuid) AS address
         FROM (SELECT 1) AS one
         LEFT JOIN ${tableOf(this.db, 'Order')} o
                ON o."userId" = ${userId}::uuid AND o."idempotencyKey" = ${idempotencyKey}
@@ -247,13 +266,13 @@ export class CheckoutService {
                ON o.id IS NULL
        ORDER BY i."productId"`;
     const existingOrderId = rows[0]?.orderId ?? null;
-    if (existingOrderId) return { existingOrderId, lines: [] };
+    if (existingOrderId) return { existingOrderId, lines: [], address: null };
     const lines = rows.flatMap(({ productId, name, quantity, amount, currency, archived }) => {
       if (productId === null) return []; // the row of an empty cart
       if (name === null) throw new Error(`No price for product ${productId} in the cart`);
       return [{ productId, name, quantity, amount, currency, archived }];
     });
-    return { existingOrderId: null, lines };
+    return { existingOrderId: null, lines, address: rows[0]?.address ?? null };
   }
 }
 

@@ -1,6 +1,7 @@
 import { isUuid } from '@shop/federation';
 import { BadUserInputError, NotFoundError, trimmedText } from '@shop/platform';
-import { tableOf, type Database } from '../db';
+import { tableOf, type Database, type UsersOutbox } from '../db';
+import { recordAddressAdded } from './address-added';
 import type { AddressInput } from './address.input';
 import type { Address } from './address.type';
 
@@ -16,7 +17,10 @@ const addressColumns = {
 } as const;
 
 export class AddressService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: UsersOutbox,
+  ) {}
 
   /** The addresses of these users, each user's default first, then newest first. */
   byUserIds(userIds: readonly string[]): Promise<Address[]> {
@@ -28,15 +32,16 @@ export class AddressService {
   }
 
   /**
-   * Saves an address for the user. Their first becomes the default; isDefault
-   * moves the default to it. The user's row is locked first, so two
-   * concurrent first addresses cannot both become the default.
+   * Saves an address for the user, announced by AddressAdded. Their first
+   * becomes the default; isDefault moves the default to it. The user's row is
+   * locked first, so two concurrent first addresses cannot both become the
+   * default.
    */
   async add(userId: string, input: AddressInput): Promise<Address> {
     const data = validAddress(input);
     if (!isUuid(userId)) throw new NotFoundError('User not found');
     const users = tableOf(this.db, 'User');
-    return this.db.prisma.$transaction(async (tx) => {
+    const address = await this.db.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM ${users} WHERE id = ${userId}::uuid FOR UPDATE`;
       // A valid access token can outlive its account.
@@ -49,11 +54,15 @@ export class AddressService {
       if (current && isDefault) {
         await tx.address.update({ where: { id: current.id }, data: { isDefault: false } });
       }
-      return tx.address.create({
+      const created = await tx.address.create({
         data: { ...data, userId, isDefault },
         select: addressColumns,
       });
+      await recordAddressAdded(this.outbox, tx, created);
+      return created;
     });
+    this.outbox.committed();
+    return address;
   }
 }
 
