@@ -35,6 +35,12 @@ export interface InventoryEvents {
     available: number;
     inStock: boolean;
     lowStockThreshold: number;
+    /**
+     * Whether inStock differs from the product's previous StockChanged (true
+     * for its first): a consumer that keeps only the flag skips the rest.
+     * Absent from events written before it was told, which count as changes.
+     */
+    inStockChanged?: boolean;
   };
   LowStock: { productId: string; available: number; threshold: number };
 }

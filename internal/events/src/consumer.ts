@@ -27,6 +27,12 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
   /** The subgraph's database, whose ProcessedEvent table records what was handled. */
   db: { prisma: { $transaction<R>(work: (tx: Tx) => Promise<R>): Promise<R> }; schema: string };
   handlers: EventHandlers<S, Tx>;
+  /**
+   * Whether an event of a handled type can change anything here: one that
+   * cannot is acknowledged without a transaction (its id is not recorded;
+   * seen again, it is left out again).
+   */
+  relevant?: (event: DomainEvent<S>) => boolean;
   log: Logger;
   /** Told after a transaction of handled events committed (work it left for others to pick up). */
   committed?: () => void;
@@ -61,7 +67,9 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
     group: options.group,
     types: Object.keys(options.handlers),
     handler: async (envelopes) => {
-      const events = (envelopes as DomainEvent<S>[]).filter((event) => handlerOf(event));
+      const events = (envelopes as DomainEvent<S>[]).filter(
+        (event) => handlerOf(event) && (options.relevant?.(event) ?? true),
+      );
       if (events.length === 0) return;
       try {
         await handleInOneTransaction(events);

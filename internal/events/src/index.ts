@@ -6,6 +6,7 @@ export * from './create-live-pubsub';
 export * from './entity-changes';
 export * from './envelope';
 export * from './events-database';
+export * from './in-stock-flag';
 export * from './live-feed';
 export * from './live-pubsub';
 export * from './live-topics';

@@ -401,6 +401,33 @@ describe.each(TRANSPORTS)(
       for (const event of events) expect(await traces(event.id)).toBe(1);
     });
 
+    it('leaves out an event it is told cannot change anything: never handled, its id not recorded', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const [kept, skipped, last] = [created(), created(), created()];
+      await bus.publish(stream, [kept, skipped, last]);
+      const handled: string[] = [];
+      subscriptions.push(
+        consumeEvents({
+          bus,
+          stream: stream as 'products.events',
+          group: `relevant-${randomUUID()}`,
+          db,
+          log,
+          relevant: (event) => event.id !== skipped.id,
+          handlers: { ProductCreated: async (event) => void handled.push(event.id) },
+        }),
+      );
+      await until(() => handled.length === 2);
+      expect(handled).toEqual([kept.id, last.id]);
+      const rows = await queryTestDatabase<{ id: string }>(
+        url,
+        'SELECT id::text FROM "ProcessedEvent" WHERE id = ANY($1::uuid[])',
+        [[kept.id, skipped.id, last.id]],
+      );
+      expect(rows.map((row) => row.id).sort()).toEqual([kept.id, last.id].sort());
+    });
+
     it('handles a duplicate within one delivery once', async () => {
       const stream = uniqueStream();
       const bus = open();

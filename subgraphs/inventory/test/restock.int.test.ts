@@ -94,7 +94,13 @@ describe('restock (real PostgreSQL)', () => {
         type: 'StockChanged',
         aggregateId: productId,
         version: 1,
-        data: { productId, available: 7, inStock: true, lowStockThreshold: 5 },
+        data: {
+          productId,
+          available: 7,
+          inStock: true,
+          lowStockThreshold: 5,
+          inStockChanged: true,
+        },
       }),
     ]);
   });

@@ -1,4 +1,4 @@
-import { consumeEvents } from '@shop/events';
+import { changesInStockFlag, consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { ProductsServices } from './context';
 import type { Database, Prisma } from './db';
@@ -34,6 +34,7 @@ export function startProductsBackground(
       group: GROUP,
       db,
       handlers: { StockChanged: (event, tx) => stock.applyStockChange(tx, event) },
+      relevant: changesInStockFlag,
       log,
     }),
   ];

@@ -1,4 +1,4 @@
-import { consumeEvents } from '@shop/events';
+import { changesInStockFlag, consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { SearchServices } from '../context';
 import type { Database } from '../db';
@@ -35,6 +35,7 @@ export function startIndexing(
         StockChanged: (event, tx) =>
           indexing.applyStock(tx, event.data.productId, event.data.inStock, event.version),
       },
+      relevant: changesInStockFlag,
     }),
   ];
   return {

@@ -60,8 +60,8 @@ export class IndexingService {
   /**
    * Records the product's stock in the projection (whether or not its
    * document exists yet) and sets the document's flag when it has one, in
-   * one statement (one round trip per StockChanged, of which checkout makes
-   * one per line).
+   * one statement (one round trip per StockChanged that flips the flag: the
+   * consumer leaves the others out).
    */
   async applyStock(
     tx: Prisma.TransactionClient,
