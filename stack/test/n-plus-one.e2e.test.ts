@@ -15,6 +15,7 @@ import { startTestStack } from './support/test-stack';
  */
 function countStatements() {
   const counts = new Map<string, number>();
+  const texts = new Map<string, string[]>();
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function (
     this: pg.Client & { database?: string },
@@ -28,11 +29,13 @@ function countStatements() {
     const background = text.includes('"OutboxEvent"') || text.includes('SKIP LOCKED');
     if (!/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(text) && !background) {
       counts.set(subgraph, (counts.get(subgraph) ?? 0) + 1);
+      texts.set(subgraph, [...(texts.get(subgraph) ?? []), text]);
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   return {
     counts,
+    texts,
     restore: () => {
       pg.Client.prototype.query = original;
     },
@@ -103,5 +106,31 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
     process.stdout.write(
       `statements per subgraph for one Products page: ${JSON.stringify(fifty)}\n`,
     );
+  });
+
+  it("reads a page of orders' payments with the cards they were paid with in one payments statement", async () => {
+    const ORDERS = `query($first: Int!) { allOrders(first: $first) { edges { node {
+      id payment { id status amount { amount currency } method { brand last4 } } } } } }`;
+    const paymentStatementsFor = async (first: number) => {
+      await graphqlRequest(stack.router.url, ORDERS, { first }, admin);
+      const counter = countStatements();
+      try {
+        const result = await graphqlRequest<{
+          allOrders: { edges: { node: { payment: { method: { last4: string } } | null } }[] };
+        }>(stack.router.url, ORDERS, { first }, admin);
+        expect(result.errors).toBeUndefined();
+        const payments = result.data!.allOrders.edges.filter(({ node }) => node.payment);
+        expect(payments.length).toBeGreaterThan(1);
+        for (const { node } of payments) expect(node.payment!.method.last4).toMatch(/^\d{4}$/);
+        // Payments' expiry sweep reads on its own schedule, never this request.
+        return (counter.texts.get('payments') ?? []).filter(
+          (text) => !text.includes('authorizationExpiresAt'),
+        ).length;
+      } finally {
+        counter.restore();
+      }
+    };
+    expect(await paymentStatementsFor(2)).toBe(1);
+    expect(await paymentStatementsFor(10)).toBe(1);
   });
 });

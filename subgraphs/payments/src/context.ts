@@ -42,9 +42,10 @@ export function createServices(
 export type PaymentsServices = ReturnType<typeof createServices>;
 
 function createLoaders(services: PaymentsServices) {
+  const methods = createPaymentMethodLoaders(services.paymentMethods);
   return {
-    ...createPaymentMethodLoaders(services.paymentMethods),
-    ...createPaymentLoaders(services.payments),
+    ...methods,
+    ...createPaymentLoaders(services.payments, methods.paymentMethodById),
     ...createRefundLoaders(services.refunds),
   };
 }
