@@ -37,13 +37,17 @@ interface OutboxRow {
  * Publishes the outbox to the bus without holding a transaction while it
  * publishes: one statement claims a batch of unpublished rows for a lease
  * (FOR UPDATE SKIP LOCKED in it, so several instances claim different rows
- * at once), they are published, and one statement marks them published. A
- * publish that fails gives its claim back at once, for the next pass. A
- * crash after the commit of a change but before publishing leaves the row
- * unpublished; the next relay publishes it. A crash after claiming leaves
- * the claim, and another relay (or this one, started again) publishes the
- * rows once the lease is over. A crash after publishing but before marking
- * publishes them again; consumers skip event ids they have handled, so each
+ * at once) and marks the rows published last time, then the batch is
+ * published. Marking rides on the next claim (the next commit's wake, or
+ * the poll within `intervalMs`, or the stop) rather than a statement of its
+ * own: under checkouts every relay wakes several times a second, and the
+ * mark was a third of its statements. A publish that fails gives its claim
+ * back at once, for the next pass. A crash after the commit of a change
+ * but before publishing leaves the row unpublished; the next relay
+ * publishes it. A crash after claiming leaves the claim, and another relay
+ * (or this one, started again) publishes the rows once the lease is over.
+ * A crash after publishing but before marking publishes them again once
+ * their lease is over; consumers skip event ids they have handled, so each
  * is handled once. It attaches itself to the outbox, whose `committed()`
  * wakes it.
  */
@@ -71,11 +75,17 @@ export function startOutboxRelay(options: {
   // Woken while publishing: rows committed after this pass's claim go in another pass at once.
   let wokenDuringRun = false;
   const failures = new FailureReport(log.child({ stream }), 'outbox relay');
+  // Published, not yet marked: their claim's lease keeps every relay off them meanwhile.
+  let unmarked: string[] = [];
+  const markPublished = `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::uuid[])`;
 
   const publishBatch = async (): Promise<number> => {
+    const marking = unmarked;
     const rows = await db.prisma.$queryRawUnsafe<OutboxRow[]>(
-      // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could differ.
-      `WITH batch AS MATERIALIZED (
+      // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could
+      // differ. The rows marked are still claimed, so the batch cannot take them.
+      `WITH marked AS (${markPublished.replace('$1', '$2')}),
+       batch AS MATERIALIZED (
          SELECT id FROM ${table}
           WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${SQL_NOW_TEXT})
           ORDER BY "occurredAt", id LIMIT ${batchSize}
@@ -84,7 +94,9 @@ export function startOutboxRelay(options: {
          FROM batch WHERE o.id = batch.id
        RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
       leaseMs / 1_000,
+      marking,
     );
+    unmarked = unmarked.slice(marking.length);
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
     try {
@@ -96,10 +108,7 @@ export function startOutboxRelay(options: {
       );
       throw error;
     }
-    await db.prisma.$executeRawUnsafe(
-      `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::uuid[])`,
-      ids,
-    );
+    unmarked.push(...ids);
     return rows.length;
   };
 
@@ -148,6 +157,13 @@ export function startOutboxRelay(options: {
       outbox.attachRelay(undefined);
       clearTimeout(timer);
       await current;
+      if (unmarked.length === 0) return;
+      try {
+        await db.prisma.$executeRawUnsafe(markPublished, unmarked);
+      } catch (error) {
+        // Published again by the next relay once their lease is over; consumers skip them.
+        log.warn({ err: error, stream, events: unmarked.length }, 'published events not marked');
+      }
     },
   };
 }

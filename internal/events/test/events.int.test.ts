@@ -9,6 +9,7 @@ import {
   type EventBus,
   type EventEnvelope,
   type Subscription,
+  type RelayDatabase,
 } from '@shop/events';
 import pg from 'pg';
 import { parseDatabaseUrl } from '@shop/database';
@@ -215,6 +216,50 @@ describe.each(TRANSPORTS)(
         [event.id],
       );
       expect(row!.publishedAt).not.toBeNull();
+    });
+
+    it('marks what it published in its next claim, with no statement of its own, and the rest at stop', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      const { handled } = countingConsumer(bus, stream);
+      const statements: ('claim' | 'other')[] = [];
+      const counted: RelayDatabase = {
+        schema: db.schema,
+        prisma: {
+          $queryRawUnsafe: (query, ...values) => {
+            statements.push('claim');
+            return db.prisma.$queryRawUnsafe(query, ...values);
+          },
+          $executeRawUnsafe: (query, ...values) => {
+            statements.push('other');
+            return db.prisma.$executeRawUnsafe(query, ...values);
+          },
+        },
+      };
+      const publishedAt = async (id: string) => {
+        const [row] = await queryTestDatabase<{ publishedAt: Date | null }>(
+          url,
+          'SELECT "publishedAt" FROM "OutboxEvent" WHERE id = $1',
+          [id],
+        );
+        return row!.publishedAt;
+      };
+      // Polling out of the way: only commits wake it.
+      const relay = startOutboxRelay({ db: counted, outbox, bus, log, intervalMs: 600_000 });
+      const first = await record(outbox);
+      outbox.committed();
+      await until(() => handled.get(first.id) === 1);
+      const second = await record(outbox);
+      outbox.committed();
+      await until(() => handled.get(second.id) === 1);
+
+      // The claim that took the second marked the first.
+      expect(await publishedAt(first.id)).not.toBeNull();
+      expect(await publishedAt(second.id)).toBeNull();
+      await relay.stop();
+      expect(await publishedAt(second.id)).not.toBeNull();
+      expect(statements.filter((statement) => statement === 'other')).toHaveLength(1);
     });
 
     it('publishes the rows a relay claimed and died holding, once its lease is over', async () => {
