@@ -1,4 +1,4 @@
-import { graphqlRequest, errorCodes, eventually } from '@shop/testing';
+import { graphqlRequest, errorCodes, eventually, metricsOf, sampleOf } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import {
   AllOrdersDocument,
@@ -6,6 +6,7 @@ import {
   ArchiveProductDocument,
   CheckoutDocument,
   LowStockDocument,
+  OrderDocument,
   ProductPageDocument,
   ProductsDocument,
   SearchDocument,
@@ -138,6 +139,45 @@ describe('images, order numbers and the ADMIN operations through the router (#20
     );
     expect(errorCodes(asCustomer)).toEqual(['FORBIDDEN']);
   });
+
+  it("answers an order's product names from orders, with no call to products, and follows a rename", async () => {
+    const product = await stockedProduct(url(), admin, { name: 'Named', price: 700, units: [5] });
+    await addToCart(url(), shopper, product.id);
+    const checkout = await graphqlRequest(
+      url(),
+      CheckoutDocument,
+      checkoutInput(shopper),
+      shopper.headers,
+    );
+    expect(checkout.errors).toBeUndefined();
+    const { id } = checkout.data!.checkout;
+    expect(checkout.data!.checkout.items.map((item) => item.product)).toEqual([
+      { id: product.id, name: product.name },
+    ]);
+    const callsToProducts = async () =>
+      sampleOf(await metricsOf(url()), 'router_subgraph_request_duration_seconds_count', {
+        subgraph: 'products',
+      });
+    const namesOf = async () => {
+      const read = await graphqlRequest(url(), OrderDocument, { id }, shopper.headers);
+      expect(read.errors).toBeUndefined();
+      return read.data!.order!.items.map((item) => item.product.name);
+    };
+    const before = await callsToProducts();
+    expect(await namesOf()).toEqual([product.name]);
+    expect(await callsToProducts()).toBe(before);
+
+    const renamed = `Renamed ${product.name}`;
+    const edited = await graphqlRequest(
+      url(),
+      UpdateProductDocument,
+      { productId: product.id, input: { name: renamed } },
+      admin,
+    );
+    expect(edited.errors).toBeUndefined();
+    // Through orders' copy of products' names (ProductUpdated), as soon as it has arrived.
+    await eventually(async () => expect(await namesOf()).toEqual([renamed]));
+  }, 60_000);
 
   it('edits a product into search, then archives it out of search and the listing, still shown to ADMINs', async () => {
     const product = await stockedProduct(url(), admin, {

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
 import { ProductStub } from '../product/product.stub';
 
@@ -7,6 +7,7 @@ export class OrderItem {
   @Field(() => ID)
   id!: string;
 
+  @Directive('@provides(fields: "name")')
   @Field(() => ProductStub)
   product!: ProductStub;
 

@@ -57,26 +57,18 @@ export interface OrderItemRow {
   orderId: string;
   productId: string;
   productName: string;
+  /** The product's name now, as orders' copy of products' names has it. */
+  currentName: string;
   quantity: number;
   unitPriceAmount: number;
   unitPriceCurrency: string;
 }
 
-export const orderItemColumns = {
-  id: true,
-  orderId: true,
-  productId: true,
-  productName: true,
-  quantity: true,
-  unitPriceAmount: true,
-  unitPriceCurrency: true,
-} as const;
-
 export function toOrderItem(row: OrderItemRow): OrderItem {
   return {
     id: row.id,
     orderId: row.orderId,
-    product: { id: row.productId },
+    product: { id: row.productId, name: row.currentName },
     productName: row.productName,
     quantity: row.quantity,
     unitPrice: Money.of(row.unitPriceAmount, row.unitPriceCurrency),

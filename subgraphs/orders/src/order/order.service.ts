@@ -18,10 +18,10 @@ import type { OrderItem } from './order-item.type';
 import type { OrderStatusChange } from './order-status-change.type';
 import {
   orderColumns,
-  orderItemColumns,
   statusChangeColumns,
   toOrder,
   toOrderItem,
+  type OrderItemRow,
   type OrderRow,
 } from './order.mapper';
 import { mayAdvance } from './order-state-machine';
@@ -115,12 +115,20 @@ export class OrderService {
     return rows.map(toOrder);
   }
 
+  /**
+   * The lines of the orders, each with its product's name now (what
+   * OrderItem.product provides): from orders' copy of products' names, or
+   * the name at checkout for a product the copy does not know.
+   */
   async itemsOf(orderIds: readonly string[]): Promise<OrderItem[]> {
-    const rows = await this.db.prisma.orderItem.findMany({
-      select: orderItemColumns,
-      where: { orderId: { in: [...orderIds] } },
-      orderBy: [{ productName: 'asc' }, { id: 'asc' }],
-    });
+    const rows = await this.db.prisma.$queryRaw<OrderItemRow[]>`
+      SELECT i.id::text AS id, i."orderId"::text AS "orderId", i."productId"::text AS "productId",
+             i."productName", COALESCE(p.name, i."productName") AS "currentName", i.quantity,
+             i."unitPriceAmount", i."unitPriceCurrency"
+        FROM ${tableOf(this.db, 'OrderItem')} i
+        LEFT JOIN ${tableOf(this.db, 'ProductPrice')} p ON p."productId" = i."productId"
+       WHERE i."orderId" = ANY(${orderIds.filter(isUuid)}::uuid[])
+       ORDER BY i."productName", i.id`;
     return rows.map(toOrderItem);
   }
 

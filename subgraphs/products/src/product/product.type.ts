@@ -7,6 +7,8 @@ export class Product {
   @Field(() => ID)
   id!: string;
 
+  // Shareable: orders provides it on an order's lines, from its copy of products.events.
+  @Directive('@shareable')
   @Field()
   name!: string;
 
