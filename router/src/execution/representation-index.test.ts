@@ -33,4 +33,16 @@ describe('RepresentationIndex', () => {
     expect(index.indexOf({ id: '1', __typename: 'T' })).toBe(2);
     expect(index.indexOf({ __typename: 'T', sku: '1' })).toBe(3);
   });
+
+  it('finds a representation that is the start of another, whichever came first', () => {
+    const index = new RepresentationIndex();
+    expect(index.indexOf({ __typename: 'T', id: '1', price: 3 })).toBe(0);
+    expect(index.indexOf({ __typename: 'T', id: '1' })).toBe(1);
+    expect(index.indexOf({ __typename: 'T', id: '1', price: 3, weight: { kg: 1 } })).toBe(2);
+    expect(index.indexOf({ __typename: 'T', id: '1', price: 3 })).toBe(0);
+    expect(index.indexOf({ __typename: 'T', id: '1' })).toBe(1);
+    expect(index.indexOf({ __typename: 'T', id: '1', price: 3, weight: { kg: 1 } })).toBe(2);
+    expect(index.indexOf({})).toBe(3);
+    expect(index.indexOf({})).toBe(3);
+  });
 });

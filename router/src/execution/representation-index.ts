@@ -1,10 +1,11 @@
 import type { ResultObject } from './result-tree';
 
-/** Where a trie path of field names and values ends: the index of that representation. */
+/** Where a representation ends at a branch that others continue from: its index. */
 const END = Symbol('end');
 /** A field whose value is an object or a list goes by its JSON text under this branch. */
 const JSON_VALUE = Symbol('json');
 
+/** A branch of the trie; a number where exactly one representation ends, its index. */
 type Node = Map<unknown, Node | number>;
 
 /**
@@ -14,7 +15,9 @@ type Node = Map<unknown, Node | number>;
  * text serialized and hashed every representation anew (with the Map
  * lookup, about two thirds of preparing an entity fetch on the gateway
  * benchmark's query). Equal means the same fields in the same order with the
- * same values, as the JSON texts were equal.
+ * same values, as the JSON texts were equal. A representation's last value
+ * holds its index itself rather than a Map of its own: one Map fewer per
+ * distinct representation.
  */
 export class RepresentationIndex {
   private readonly root: Node = new Map();
@@ -23,14 +26,26 @@ export class RepresentationIndex {
   /** The index of an equal representation seen before; else the next index, now this one's. */
   indexOf(representation: ResultObject): number {
     let node = this.root;
+    // The key of the last value walked, not yet descended from: there this representation ends.
+    let last: unknown = END;
     for (const name in representation) {
       const value = representation[name];
       // Names and values alternate by level, so a name never meets a value.
-      node = childOf(node, name);
-      node =
-        typeof value === 'object' && value !== null
-          ? childOf(childOf(node, JSON_VALUE), JSON.stringify(value))
-          : childOf(node, value);
+      if (last !== END) node = branchOf(node, last);
+      node = branchOf(node, name);
+      if (typeof value === 'object' && value !== null) {
+        node = branchOf(node, JSON_VALUE);
+        last = JSON.stringify(value);
+      } else {
+        last = value;
+      }
+    }
+    const end = node.get(last);
+    if (typeof end === 'number') return end;
+    if (end) node = end;
+    else if (last !== END) {
+      node.set(last, this.size);
+      return this.size++;
     }
     const known = node.get(END) as number | undefined;
     if (known !== undefined) return known;
@@ -39,11 +54,12 @@ export class RepresentationIndex {
   }
 }
 
-function childOf(node: Node, key: unknown): Node {
-  let child = node.get(key) as Node | undefined;
-  if (!child) {
-    child = new Map();
-    node.set(key, child);
-  }
-  return child;
+/** The branch under `key`, made (keeping the index of a representation that ended there) if need be. */
+function branchOf(node: Node, key: unknown): Node {
+  const child = node.get(key);
+  if (typeof child === 'object') return child;
+  const branch: Node = new Map();
+  if (child !== undefined) branch.set(END, child);
+  node.set(key, branch);
+  return branch;
 }

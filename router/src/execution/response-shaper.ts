@@ -172,7 +172,14 @@ export class ResponseShaper {
   }
 }
 
-const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+/**
+ * Whether a number's text is an integer's (`-?(0|[1-9][0-9]*)`), as
+ * federation-internals tests it, without making the text: integers below
+ * 1e21 print as plain digits, larger ones with an exponent.
+ */
+function isIntegerText(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) < 1e21;
+}
 
 /**
  * federation-internals' `isValidLeafValue` for one type, decided once: the
@@ -194,7 +201,7 @@ function leafValidator(schema: Schema, type: NamedType): (value: unknown) => boo
         return isBoolean;
       case 'number':
         if (!Number.isFinite(value)) return false;
-        return isInteger ? INTEGER.test(String(value)) : isFloat;
+        return isInteger ? isIntegerText(value) : isFloat;
       case 'string':
         return enumValues ? enumValues.has(value) : acceptsStrings;
       default:
@@ -340,11 +347,12 @@ class ShapingRun {
         `Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`,
     );
     const inputs = inputValue as unknown[];
-    const outputs = (outputValue as unknown[] | undefined) ?? new Array<unknown>(inputs.length);
+    // Without a list written before (by another selection of the field), every element is new.
+    const outputs = outputValue as unknown[] | undefined;
     check(
-      inputs.length === outputs.length,
+      outputs === undefined || inputs.length === outputs.length,
       () =>
-        `[${String(inputs)}].length (${inputs.length}) !== [${String(outputs)}].length (${outputs.length})`,
+        `[${String(inputs)}].length (${inputs.length}) !== [${String(outputs)}].length (${outputs!.length})`,
     );
     let nullify = false;
     let hasErrors = false;
@@ -352,7 +360,7 @@ class ShapingRun {
     for (let index = 0; index < inputs.length; index++) {
       this.path.push(index);
       updated[index] = this.complete(
-        outputs[index],
+        outputs?.[index],
         type.ofType,
         inputs[index],
         selections,

@@ -8,29 +8,58 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+const PREMATURE_CLOSE = 'The request closed before its body ended';
+
 /**
  * Reads the whole body, refusing to buffer more than `limit` bytes and, given
  * a gauge (a JSON body), JSON nested deeper than the gauge allows: measured
  * as the chunks arrive, so such a body is refused before anything parses it.
+ * Read through the stream's events: its async iterator (a generator,
+ * promises, end-of-stream listeners) was 0.8% of the router's CPU profile on
+ * the gateway benchmark, for a body of one or two chunks.
  */
-export async function readBody(
+export function readBody(
   req: IncomingMessage,
   limit: number,
   nesting?: JsonNestingGauge,
 ): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    // Once too deep, the rest (within the size limit) is read, so the refusal
-    // goes out on a connection in order, but neither kept nor looked at.
-    if (nesting?.exceeded) continue;
-    nesting?.feed(chunk);
-    chunks.push(chunk);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new BodyTooLargeError(limit));
   }
-  if (nesting?.exceeded) throw new JsonTooDeepError(nesting.limit);
-  return Buffer.concat(chunks).toString('utf8');
+  // Its 'close' has been and gone: no event would settle the promise.
+  if (req.destroyed) return Promise.reject(new Error(PREMATURE_CLOSE));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | undefined) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // As an async iterator left early would: nothing more of it is read.
+        req.destroy();
+        settle(new BodyTooLargeError(limit));
+        return;
+      }
+      // Once too deep, the rest (within the size limit) is read, so the refusal
+      // goes out on a connection in order, but neither kept nor looked at.
+      if (nesting?.exceeded) return;
+      nesting?.feed(chunk);
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(nesting?.exceeded ? new JsonTooDeepError(nesting.limit) : undefined);
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(new Error(PREMATURE_CLOSE));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+  });
 }
