@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@shop/events';
+import type { Identity } from '@shop/identity';
 import {
+  ADMIN_IDENTITY,
+  errorCodes,
   eventually,
   queryTestDatabase,
   startInterceptingProxy,
   type InterceptingProxy,
   type ProxiedCall,
 } from '@shop/testing';
-import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
+import { ORDERS_SERVICE, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { id status } }`;
 const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
+const SETTLE = `mutation($orderId: ID!) { settleExpiredHold(orderId: $orderId) { orderId outcome } }`;
 
 type Buyer = Awaited<ReturnType<SagaSubgraphs['newBuyer']>>;
 
@@ -296,5 +300,45 @@ describe('expired holds and OrderPaid: a paid order’s stock is never given bac
     await untilHandled(another.id);
     expect(await saga.reservationsOf(orderId)).toEqual(['COMMITTED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
+  it('settles expired holds for inventory’s service identity only, the same way when asked again', async () => {
+    const productId = await saga.newProduct(3, 400);
+    const buyer = await saga.newBuyer(productId, 1);
+    const id = randomUUID();
+    const reservationId = await saga.reserveFor(id, productId, 1);
+    await saga.storeOrder(buyer, productId, {
+      id,
+      sagaStep: 'STOCK_RESERVED',
+      quantity: 1,
+      amount: 400,
+      reservationId,
+    });
+    const inventoryService: Identity = {
+      kind: 'service',
+      service: 'inventory',
+      scopes: ['orders:settle-holds'],
+    };
+
+    for (const outsider of [buyer.identity, ADMIN_IDENTITY, ORDERS_SERVICE]) {
+      const refused = await saga.as(saga.orders.url, outsider, SETTLE, { orderId: id });
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    }
+    expect(await orderRow(id)).toMatchObject({ status: 'PENDING', sagaStep: 'STOCK_RESERVED' });
+    const answers = await Promise.all(
+      [1, 2].map(() => saga.as(saga.orders.url, inventoryService, SETTLE, { orderId: id })),
+    );
+    const again = await saga.as(saga.orders.url, inventoryService, SETTLE, { orderId: id });
+
+    for (const answer of [...answers, again]) {
+      expect(answer.data).toEqual({ settleExpiredHold: { orderId: id, outcome: 'CANCELLED' } });
+    }
+    expect(await orderRow(id)).toEqual({
+      status: 'CANCELLED',
+      sagaStep: 'COMPENSATED',
+      failureCode: 'RESERVATION_EXPIRED',
+    });
+    expect(await saga.reservationsOf(id)).toEqual(['RELEASED']);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
   });
 });
