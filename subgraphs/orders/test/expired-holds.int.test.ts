@@ -341,4 +341,60 @@ describe('expired holds and OrderPaid: a paid order’s stock is never given bac
     expect(await saga.reservationsOf(id)).toEqual(['RELEASED']);
     expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
   });
+
+  it('passes over a hold whose order orders cannot settle, leaving it HELD, and settles the next', async () => {
+    const productId = await saga.newProduct(4, 300);
+    const [stuckBuyer, nextBuyer] = await Promise.all([
+      saga.newBuyer(productId, 1),
+      saga.newBuyer(productId, 1),
+    ]);
+    const [stuck, next] = [randomUUID(), randomUUID()];
+    const stuckHold = await saga.reserveFor(stuck, productId, 1);
+    const nextHold = await saga.reserveFor(next, productId, 1);
+    // A state no saga leaves behind: orders answers an error for it.
+    await saga.storeOrder(stuckBuyer, productId, {
+      id: stuck,
+      status: 'PAID',
+      sagaStep: 'STOCK_RESERVED',
+      quantity: 1,
+      amount: 300,
+      reservationId: stuckHold,
+    });
+    await saga.storeOrder(nextBuyer, productId, {
+      id: next,
+      sagaStep: 'STOCK_RESERVED',
+      quantity: 1,
+      amount: 300,
+      reservationId: nextHold,
+    });
+    // The stuck hold expired first, so the sweeper asks about it first.
+    await queryTestDatabase(
+      saga.urls.inventory,
+      `UPDATE "Reservation" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute'
+        WHERE id = $1`,
+      [stuckHold],
+    );
+    await expire(nextHold);
+
+    await eventually(async () =>
+      expect(await orderRow(next)).toMatchObject({
+        status: 'CANCELLED',
+        failureCode: 'RESERVATION_EXPIRED',
+      }),
+    );
+    await eventually(async () =>
+      expect([['RELEASED'], ['EXPIRED']]).toContainEqual(await saga.reservationsOf(next)),
+    );
+    expect(await saga.reservationsOf(stuck)).toEqual(['HELD']);
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 4, reserved: 1 });
+
+    // Once orders can answer for it (here: the order as a finished saga leaves it), it is settled.
+    await queryTestDatabase(
+      saga.urls.orders,
+      `UPDATE "Order" SET "sagaStep" = 'COMPLETED' WHERE id = $1`,
+      [stuck],
+    );
+    await eventually(async () => expect(await saga.reservationsOf(stuck)).toEqual(['COMMITTED']));
+    expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
+  });
 });

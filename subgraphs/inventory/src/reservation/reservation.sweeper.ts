@@ -1,18 +1,26 @@
-import type { Stoppable } from '@shop/federation';
+import { ServiceUnavailableError, type Stoppable } from '@shop/federation';
 import { ConflictError, type Logger } from '@shop/platform';
 import type { ReservationSweepSettings } from '../config';
 import type { OrderHolds } from './order-holds';
 import type { ReservationService } from './reservation.service';
+
+type Hold = { id: string; orderId: string };
+
+/** What became of one due hold: settled, left HELD by an error of orders, or orders unreached. */
+type HoldOutcome = 'settled' | 'refused' | 'away';
 
 /**
  * Settles held reservations past their expiry every `intervalMs`, batch after
  * batch while batches come back full and settled, then waits. Each hold's
  * order is asked first (OrderHolds): a paid one's hold is committed, as
  * OrderPaid's consumer would have, and only one orders has made sure will
- * never be paid is released (EXPIRED). While orders does not answer, holds
- * stay HELD and are asked again at the next tick; that is logged once when
- * it starts and once when orders answers again. A failed sweep is logged and
- * tried again at the next tick; what it did not settle stays due.
+ * never be paid is released (EXPIRED). A hold orders does not settle stays
+ * HELD and is asked about again at the next tick; orders unreached ends the
+ * pass (the rest would not reach it either), an error it answers for one
+ * order passes to the next hold. That holds stay held is logged once when it
+ * starts, and once when a sweep settles holds again with none left. A failed
+ * sweep is logged and tried again at the next tick; what it did not settle
+ * stays due.
  */
 export function startReservationSweeper(
   reservations: ReservationService,
@@ -23,25 +31,23 @@ export function startReservationSweeper(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
-  let ordersAway = false;
+  /** Whether the last sweep that asked orders left holds it did not settle. */
+  let leftHeld = false;
 
-  /** Settles one due hold with its order; answers false, leaving it HELD, when orders did not answer. */
-  const settle = async (hold: { id: string; orderId: string }): Promise<boolean> => {
+  const settle = async (hold: Hold): Promise<HoldOutcome> => {
     let outcome;
     try {
       outcome = await orders.settleExpired(hold.orderId);
     } catch (error) {
-      if (!ordersAway) {
+      if (!leftHeld) {
         log.warn(
           { err: error, orderId: hold.orderId, reservationId: hold.id },
-          'orders did not settle an expired hold; expired holds stay held until it does',
+          'orders did not settle an expired hold; such holds stay held until it does',
         );
       }
-      ordersAway = true;
-      return false;
+      leftHeld = true;
+      return error instanceof ServiceUnavailableError ? 'away' : 'refused';
     }
-    if (ordersAway) log.info('orders settles expired holds again');
-    ordersAway = false;
     try {
       if (outcome === 'PAID') await reservations.commit(hold.id);
       else await reservations.expire(hold.id);
@@ -54,22 +60,36 @@ export function startReservationSweeper(
         'an expired hold was settled meanwhile',
       );
     }
-    return true;
+    return 'settled';
   };
 
   const sweep = async (): Promise<void> => {
     try {
-      let due: { id: string; orderId: string }[];
-      let settled = 0;
+      const wasLeftHeld = leftHeld;
+      let settledInSweep = 0;
+      let unsettledInSweep = 0;
+      let due: Hold[];
+      let away = false;
       do {
         due = await reservations.dueHolds(settings.batchSize);
-        settled = 0;
+        let settled = 0;
         for (const hold of due) {
-          if (stopped || !(await settle(hold))) break;
-          settled += 1;
+          if (stopped) break;
+          const outcome = await settle(hold);
+          if (outcome === 'settled') settled += 1;
+          else unsettledInSweep += 1;
+          if (outcome === 'away') {
+            away = true;
+            break;
+          }
         }
+        settledInSweep += settled;
         if (settled > 0) log.info({ settled }, 'settled expired reservations');
-      } while (!stopped && due.length === settings.batchSize && settled === due.length);
+      } while (!stopped && !away && due.length === settings.batchSize && unsettledInSweep === 0);
+      if (settledInSweep > 0 && unsettledInSweep === 0) {
+        leftHeld = false;
+        if (wasLeftHeld) log.info('orders settles expired holds again');
+      }
     } catch (error) {
       log.error({ err: error }, 'reservation sweep failed; will retry');
     } finally {
