@@ -19,7 +19,9 @@ export interface SubgraphEntry {
 
 /**
  * In start order: orders calls users, inventory and payments during checkout,
- * so it starts after them and is given their addresses.
+ * so it starts after them and is given their addresses (inventory's sweeper
+ * calls orders too: npm start fixes every port first, a test's stack puts a
+ * relay at orders' address).
  */
 export const SUBGRAPHS: SubgraphEntry[] = [
   {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, graphqlRequest } from '@shop/testing';
+import { errorCodes, eventually, graphqlRequest } from '@shop/testing';
 import { CheckoutDocument, ProductPageDocument } from '../../clients/generated/operations';
 import {
   addToCart,
@@ -87,7 +87,11 @@ describe('checkouts racing through the router', () => {
       });
     }
 
-    // Inventory: all 5 units shipped, none held, no row ever negative or over-reserved.
+    // Inventory: all 5 units shipped (committed once it hears OrderPaid, off the checkouts'
+    // requests), none held, no row ever negative or over-reserved.
+    await eventually(async () =>
+      expect(await reservationsOf(product.id)).toEqual({ COMMITTED: SOLD }),
+    );
     expect(seen.length).toBeGreaterThan(0);
     for (const row of [...seen, ...(await stockOf(product.id))]) {
       expect(row.onHand).toBeGreaterThanOrEqual(0);
@@ -98,7 +102,6 @@ describe('checkouts racing through the router', () => {
       UNITS.map(() => expect.objectContaining({ onHand: 0, reserved: 0 })),
     );
     expect(await availableOf(product.id)).toBe(0);
-    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: SOLD });
     const page = await graphqlRequest(url(), ProductPageDocument, { id: product.id });
     expect(page.data!.product!.inventory).toEqual({ available: 0, inStock: false });
 
@@ -170,8 +173,11 @@ describe('checkouts racing through the router', () => {
     expect(await paymentsOf([orderId!])).toEqual([
       expect.objectContaining({ status: 'SUCCEEDED', amount: 2_500, captures: 1, refunds: 0 }),
     ]);
-    // The stock was taken once: one committed reservation, one unit fewer on hand.
-    expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 1 });
+    // The stock was taken once: one committed reservation (once inventory hears OrderPaid), one
+    // unit fewer on hand.
+    await eventually(async () =>
+      expect(await reservationsOf(product.id)).toEqual({ COMMITTED: 1 }),
+    );
     expect(await stockOf(product.id)).toEqual([
       expect.objectContaining({ onHand: 3, reserved: 0 }),
     ]);

@@ -75,6 +75,9 @@ export interface PricedOrderLine extends OrderLine {
 /**
  * `number` (what people call the order, "#1001") and OrderPaid's `lines`
  * are absent from events written before notifications needed them.
+ * OrderPaid's `reservationId` (the stock hold inventory commits on hearing
+ * it) is absent from events of an orders that committed the hold itself
+ * before marking the order PAID.
  */
 export interface OrderEvents {
   OrderPaid: {
@@ -84,6 +87,7 @@ export interface OrderEvents {
     items: OrderLine[];
     number?: number;
     lines?: PricedOrderLine[];
+    reservationId?: string;
   };
   OrderShipped: { orderId: string; userId: string; number?: number };
   OrderDelivered: { orderId: string; userId: string; items: OrderLine[]; number?: number };

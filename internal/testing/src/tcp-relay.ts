@@ -9,6 +9,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A GraphQL endpoint on 127.0.0.1 nothing listens on: a sibling subgraph that is down. */
+export async function unreachableGraphqlUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}/graphql`;
+}
+
 /** How a relay treats connections. */
 export type RelayMode = 'forward' | 'refuse' | 'blackhole';
 

@@ -58,7 +58,7 @@ export class Supervisor {
       env.MAILBOX_DIR ??= path.join(config.dataDir, 'mailbox');
       config.subgraphs.forEach((subgraph, index) => {
         env[subgraphVariable(subgraph.name, 'PORT')] = String(ports[index]);
-        // Where orders' checkout calls its siblings, unless configured.
+        // Where orders' checkout calls its siblings, and inventory's sweeper orders, unless configured.
         env[subgraphVariable(subgraph.name, 'URL')] ??= urlOf(ports[index]!);
       });
 

@@ -8,6 +8,7 @@ import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router'
 import { subgraphSdls, SUBGRAPHS } from '@shop/stack';
 import {
   prepareTestDatabase,
+  TcpRelay,
   TEST_LOG_DIR_VARIABLE,
   testLogFile,
   testMailboxDir,
@@ -67,10 +68,18 @@ export async function startTestStack(
   const bus = createEventBus(events, log);
   const pubSub = createLivePubSub(events, log);
   const started: LaunchedSubgraph<unknown, unknown>[] = [];
+  // Inventory calls orders too (its sweeper asks about expired holds), and orders starts after
+  // it: a relay holds orders' address until orders listens, unless one is configured.
+  const ordersRelay = new TcpRelay(0);
+  if (!env.ORDERS_URL) {
+    await ordersRelay.listen();
+    env.ORDERS_URL = `http://127.0.0.1:${ordersRelay.port}/graphql`;
+  }
   const stopSubgraphs = async () => {
     // Callers first (orders calls users, inventory and payments): a checkout
     // still running in orders finishes against siblings that still answer.
     for (const subgraph of [...started].reverse()) await subgraph.stop();
+    await ordersRelay.close();
     await pubSub.close();
     await bus.close();
   };
@@ -84,6 +93,7 @@ export async function startTestStack(
         observability: options.observability,
       });
       started.push(launched);
+      if (subgraph.name === 'orders') ordersRelay.targetPort = Number(new URL(launched.url).port);
       // Subgraphs started later call this one here (orders → INVENTORY_URL), unless configured.
       env[`${subgraph.name.toUpperCase()}_URL`] ??= launched.url;
     }

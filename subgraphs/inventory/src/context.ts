@@ -1,5 +1,7 @@
 import type { BaseContext, ServiceRuntime } from '@shop/federation';
+import type { InventoryConfig } from './config';
 import type { Database, INVENTORY_STREAM } from './db';
+import { OrderHolds } from './reservation/order-holds';
 import { ReservationService } from './reservation/reservation.service';
 import { LowStockService } from './stock/low-stock.service';
 import { StockEvents } from './stock/stock-events';
@@ -12,7 +14,11 @@ import { WarehouseService } from './warehouse/warehouse.service';
  * Made once per launch and shared by every request and the background work;
  * loaders are per request, so nothing is cached across users.
  */
-export function createServices(db: Database, { outbox }: ServiceRuntime<typeof INVENTORY_STREAM>) {
+export function createServices(
+  db: Database,
+  config: InventoryConfig,
+  { outbox }: ServiceRuntime<typeof INVENTORY_STREAM>,
+) {
   const stockEvents = new StockEvents(db, outbox);
   const stock = new StockService(db, stockEvents, outbox);
   return {
@@ -20,6 +26,7 @@ export function createServices(db: Database, { outbox }: ServiceRuntime<typeof I
     lowStock: new LowStockService(db, stock),
     reservations: new ReservationService(db, stockEvents, outbox),
     warehouses: new WarehouseService(db),
+    orderHolds: new OrderHolds(config),
   };
 }
 

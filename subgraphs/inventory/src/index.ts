@@ -11,7 +11,12 @@ import { connectDatabase, INVENTORY_STREAM, MIGRATIONS_DIR, type Database } from
 import { buildInventorySchema } from './schema';
 import { seedInventory } from './seed';
 
-export { loadInventoryConfig, type InventoryConfig, type ReservationSweepSettings } from './config';
+export {
+  loadInventoryConfig,
+  type InventoryConfig,
+  type InventoryServiceUrls,
+  type ReservationSweepSettings,
+} from './config';
 export { buildInventorySchema } from './schema';
 export { ReservationService } from './reservation/reservation.service';
 export type { HeldLine, Reservation, ReserveRequest } from './reservation/reservation.types';
@@ -25,11 +30,11 @@ export function inventorySubgraph(
     connect: connectDatabase,
     buildSchema: buildInventorySchema,
     publishes: INVENTORY_STREAM,
-    services: createServices,
+    services: (db, runtime) => createServices(db, config, runtime),
     context: contextFactory,
     seed: (db) => seedInventory(db),
-    background: (_db, services, runtime) =>
-      startInventoryBackground(services, runtime, config.reservationSweep),
+    background: (db, services, runtime) =>
+      startInventoryBackground(db, services, runtime, config.reservationSweep),
   };
 }
 

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { createEventBus, type DomainEvent, type EventBus, type EventEnvelope } from '@shop/events';
-import { createLogger } from '@shop/platform';
-import { queryTestDatabase, testEventsSettings, testSubgraphSettings } from '@shop/testing';
+import { createLogger, type Logger } from '@shop/platform';
+import {
+  queryTestDatabase,
+  testEventsSettings,
+  testSubgraphSettings,
+  unreachableGraphqlUrl,
+} from '@shop/testing';
 import { startInventorySubgraph } from '@shop/inventory';
 
 export type Running = Awaited<ReturnType<typeof startInventorySubgraph>>;
 export type InventoryEvent = DomainEvent<'inventory.events'>;
 
-/** The inventory subgraph on its prepared test database, with a bus of its own to watch. */
-export async function startWatchedInventory(databaseUrl: string, sweepIntervalMs = 3_600_000) {
+/**
+ * The inventory subgraph on its prepared test database, with a bus of its own
+ * to watch; the orders subgraph its sweeper asks about expired holds is down
+ * unless `ordersUrl` says where it is.
+ */
+export async function startWatchedInventory(
+  databaseUrl: string,
+  {
+    sweepIntervalMs = 3_600_000,
+    log,
+    ordersUrl,
+  }: { sweepIntervalMs?: number; log?: Logger; ordersUrl?: string } = {},
+) {
   const transport = await testEventsSettings();
   const bus = createEventBus(transport, createLogger('inventory-test', 'silent'));
   const subgraph = await startInventorySubgraph(
@@ -16,8 +32,9 @@ export async function startWatchedInventory(databaseUrl: string, sweepIntervalMs
       ...testSubgraphSettings(databaseUrl),
       ...transport,
       reservationSweep: { intervalMs: sweepIntervalMs, batchSize: 2 },
+      services: { orders: ordersUrl ?? (await unreachableGraphqlUrl()) },
     },
-    { seed: true, bus },
+    { seed: true, bus, log },
   );
   const events = watchEvents(bus);
   return {

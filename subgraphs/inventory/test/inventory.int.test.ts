@@ -8,6 +8,7 @@ import {
   userIdentity,
   ADMIN_IDENTITY,
   identityHeaders,
+  unreachableGraphqlUrl,
 } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import { startInventorySubgraph } from '@shop/inventory';
@@ -63,6 +64,7 @@ describe('inventory subgraph (real PostgreSQL)', () => {
       {
         ...testSubgraphSettings(databaseUrl),
         reservationSweep: { intervalMs: 60_000, batchSize: 100 },
+        services: { orders: await unreachableGraphqlUrl() },
       },
       { seed: true },
     );

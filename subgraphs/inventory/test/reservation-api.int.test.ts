@@ -76,20 +76,30 @@ describe('the reservation mutations the checkout saga calls (real PostgreSQL)', 
     expect(released.data?.releaseReservation.status).toBe('RELEASED');
   });
 
-  it('returns committed units for a service with inventory:reserve, CONFLICT for held ones', async () => {
+  it('returns committed units for a service with inventory:reserve, and releases a hold not committed yet', async () => {
     const productId = await productWith(3);
-    const held = await as<{ reserveStock: ReservationView }>(ORDERS, RESERVE, {
-      input: reserveInput(productId, 2),
-    });
-    const id = held.data?.reserveStock.id;
-    const early = await as(ORDERS, RETURN, { id });
-    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', status: 'HELD' });
-    await as(ORDERS, COMMIT, { id });
+    const reserved = await Promise.all(
+      [1, 2].map(() =>
+        as<{ reserveStock: ReservationView }>(ORDERS, RESERVE, {
+          input: reserveInput(productId, 1),
+        }),
+      ),
+    );
+    const [committedId, heldId] = reserved.map((result) => result.data?.reserveStock.id);
+    await as(ORDERS, COMMIT, { id: committedId });
 
-    const returned = await as<{ returnReservation: ReservationView }>(ORDERS, RETURN, { id });
+    const returned = await as<{ returnReservation: ReservationView }>(ORDERS, RETURN, {
+      id: committedId,
+    });
+    // A paid order's hold that OrderPaid's consumer has not committed yet: released.
+    const released = await as<{ returnReservation: ReservationView }>(ORDERS, RETURN, {
+      id: heldId,
+    });
 
     expect(returned.errors).toBeUndefined();
-    expect(returned.data?.returnReservation).toEqual({ id, status: 'RETURNED' });
+    expect(returned.data?.returnReservation).toEqual({ id: committedId, status: 'RETURNED' });
+    expect(released.errors).toBeUndefined();
+    expect(released.data?.returnReservation).toEqual({ id: heldId, status: 'RELEASED' });
     const stock = await as<{ restock: { available: number } }>(ADMIN_IDENTITY, RESTOCK, {
       input: { productId, warehouseId: warehouse?.id, quantity: 1 },
     });

@@ -317,30 +317,57 @@ describe('reservations (real PostgreSQL)', () => {
     ]);
   });
 
-  it('returns only committed goods: CONFLICT for a held, released or expired reservation', async () => {
+  it('returns a paid order’s goods whatever came first: a hold not committed yet is released, a released or expired one left so', async () => {
     const productId = await stocked([berlin!.id, 10]);
     const held = await reserve([{ productId, quantity: 1 }]);
     const released = await reserve([{ productId, quantity: 1 }]);
     await services.reservations.release(released.id);
     const expired = await reserve([{ productId, quantity: 1 }]);
-    await queryTestDatabase(
-      databaseUrl,
-      `UPDATE "Reservation" SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`,
-      [expired.id],
-    );
-    await services.reservations.expireDue(10);
+    await services.reservations.expire(expired.id);
+    await expect(stockRowsOf(databaseUrl, productId)).resolves.toEqual([
+      { warehouseId: berlin!.id, onHand: 10, reserved: 1 },
+    ]);
 
     for (const [reservation, status] of [
-      [held, 'HELD'],
+      [held, 'RELEASED'],
       [released, 'RELEASED'],
       [expired, 'EXPIRED'],
     ] as const) {
-      await expect(services.reservations.returnGoods(reservation.id)).rejects.toMatchObject({
-        extensions: { code: 'CONFLICT', status },
+      await expect(services.reservations.returnGoods(reservation.id)).resolves.toMatchObject({
+        status,
+      });
+      await expect(services.reservations.returnGoods(reservation.id)).resolves.toMatchObject({
+        status,
       });
     }
+    // Nothing left the shelf, and nothing came back twice.
     await expect(stockRowsOf(databaseUrl, productId)).resolves.toEqual([
-      { warehouseId: berlin!.id, onHand: 10, reserved: 1 },
+      { warehouseId: berlin!.id, onHand: 10, reserved: 0 },
+    ]);
+    // OrderPaid's commit, arriving after the return released the hold, finds nothing to commit.
+    await expect(services.reservations.commit(held.id)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', status: 'RELEASED' },
+    });
+  });
+
+  it('of a return and a commit of one hold at once, the units end on the shelf exactly once', async () => {
+    const productId = await stocked([berlin!.id, 5]);
+    for (let round = 0; round < 5; round++) {
+      const reservation = await reserve([{ productId, quantity: 2 }]);
+      const [returned, committed] = await Promise.allSettled([
+        services.reservations.returnGoods(reservation.id),
+        services.reservations.commit(reservation.id),
+      ]);
+      expect(returned).toMatchObject({ status: 'fulfilled' });
+      const status = (returned as PromiseFulfilledResult<Reservation>).value.status;
+      // Committed first, then returned; or released first, and the commit refused.
+      expect([
+        ['RETURNED', 'fulfilled'],
+        ['RELEASED', 'rejected'],
+      ]).toContainEqual([status, committed.status]);
+    }
+    await expect(stockRowsOf(databaseUrl, productId)).resolves.toEqual([
+      { warehouseId: berlin!.id, onHand: 5, reserved: 0 },
     ]);
   });
 
@@ -405,7 +432,7 @@ describe('reservations (real PostgreSQL)', () => {
     expect(sum!.min).toBeGreaterThanOrEqual(0);
   });
 
-  it('expires held reservations past their time, once, however many sweep at once', async () => {
+  it('lists held reservations past their time, oldest first, and expires each once however many sweep at once', async () => {
     const productId = await stocked([berlin!.id, 10], [lyon!.id, 10]);
     const due = await Promise.all(
       Array.from({ length: 6 }, () => reserve([{ productId, quantity: 2 }])),
@@ -413,22 +440,28 @@ describe('reservations (real PostgreSQL)', () => {
     const notDue = await reserve([{ productId, quantity: 3 }]);
     const committed = await reserve([{ productId, quantity: 1 }]);
     await services.reservations.commit(committed.id);
+    // Expired a minute ago and more, each a second before the next.
     await queryTestDatabase(
       databaseUrl,
-      `UPDATE "Reservation" SET "expiresAt" = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`,
-      [[...due.map((reservation) => reservation.id), committed.id]],
+      `UPDATE "Reservation" r SET "expiresAt" = now() - interval '1 minute' - d.age * interval '1 second'
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS d(id, age) WHERE r.id = d.id`,
+      [[...due.map((reservation) => reservation.id), committed.id].reverse()],
     );
 
-    // Batches of 2 and 3 from three sweepers at once: SKIP LOCKED shares them out.
-    const counts = await Promise.all([
-      services.reservations.expireDue(2),
-      services.reservations.expireDue(2),
-      services.reservations.expireDue(3),
-      services.reservations.expireDue(3),
-    ]);
-    const rest = await services.reservations.expireDue(10);
+    const listed = (await services.reservations.dueHolds(1_000)).filter((hold) =>
+      [...due, notDue, committed].some((reservation) => reservation.id === hold.id),
+    );
+    expect(listed).toEqual(
+      due.map((reservation) => ({ id: reservation.id, orderId: reservation.orderId })),
+    );
+    // Three sweepers settle the same holds at once: each is expired once.
+    const sweeps = await Promise.all(
+      [1, 2, 3].map(() => Promise.all(due.map((hold) => services.reservations.expire(hold.id)))),
+    );
 
-    expect(counts.reduce((sum, count) => sum + count, 0) + rest).toBe(6);
+    for (const sweep of sweeps) {
+      expect(sweep.map((reservation) => reservation.status)).toEqual(Array(6).fill('EXPIRED'));
+    }
     const statuses = await queryTestDatabase<{ id: string; status: string }>(
       databaseUrl,
       'SELECT id, status::text FROM "Reservation" WHERE id = ANY($1::uuid[])',
@@ -447,6 +480,9 @@ describe('reservations (real PostgreSQL)', () => {
     });
     await expect(services.reservations.commit(due[0]!.id)).rejects.toMatchObject({
       extensions: { code: 'CONFLICT', status: 'EXPIRED' },
+    });
+    await expect(services.reservations.expire(committed.id)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', status: 'COMMITTED' },
     });
   });
 

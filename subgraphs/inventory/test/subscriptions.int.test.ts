@@ -17,6 +17,7 @@ import {
   userIdentity,
   wsClient,
   type TestWsClient,
+  unreachableGraphqlUrl,
 } from '@shop/testing';
 import { startInventorySubgraph } from '@shop/inventory';
 import { newProductId, type Running } from './helpers';
@@ -44,6 +45,7 @@ describe('inventory subscriptions over graphql-ws (real PostgreSQL and Redis)', 
         ...redis,
         subscriptionKeepAliveMs: KEEPALIVE_MS,
         reservationSweep: { intervalMs: 3_600_000, batchSize: 10 },
+        services: { orders: await unreachableGraphqlUrl() },
       },
       { seed: true },
     );
@@ -208,6 +210,7 @@ describe('stopping the inventory subgraph', () => {
       ...testSubgraphSettings(databaseUrl),
       ...redis,
       reservationSweep: { intervalMs: 3_600_000, batchSize: 10 },
+      services: { orders: await unreachableGraphqlUrl() },
     });
     const productId = newProductId();
     const client = wsClient(subgraph.url, identityConnectionParams(ANONYMOUS));

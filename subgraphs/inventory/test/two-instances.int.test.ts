@@ -20,6 +20,7 @@ import {
   testSubgraphSettings,
   wsClient,
   type TestWsClient,
+  unreachableGraphqlUrl,
 } from '@shop/testing';
 import { startInventorySubgraph } from '@shop/inventory';
 import { newProductId, type Running } from './helpers';
@@ -62,11 +63,13 @@ describe('two inventory instances on one database and one Redis', () => {
 
   beforeAll(async () => {
     const databaseUrl = await prepareTestDatabase('inventory');
+    const ordersUrl = await unreachableGraphqlUrl();
     first = await startInventorySubgraph(
       {
         ...testSubgraphSettings(databaseUrl),
         ...redis,
         reservationSweep: { intervalMs: 3_600_000, batchSize: 10 },
+        services: { orders: ordersUrl },
       },
       { seed: true },
     );
@@ -80,6 +83,7 @@ describe('two inventory instances on one database and one Redis', () => {
       REDIS_URL: redis.redisUrl,
       EVENT_STREAM_PREFIX: redis.streamPrefix,
       IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+      ORDERS_URL: ordersUrl,
     });
   });
   afterAll(async () => {

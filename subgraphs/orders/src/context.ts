@@ -5,6 +5,7 @@ import { CancelOrderService } from './checkout/cancel-order.service';
 import { BuyerAddresses } from './checkout/buyer-addresses';
 import { CheckoutSaga } from './checkout/checkout-saga';
 import { CheckoutService } from './checkout/checkout.service';
+import { ExpiredHoldService } from './checkout/expired-hold.service';
 import { SagaRecovery } from './checkout/saga-recovery';
 import { createSiblingClient } from './checkout/sibling-client';
 import type { OrdersConfig } from './config';
@@ -31,6 +32,7 @@ export function createServices(
     addresses: new BuyerAddressService(db),
     checkout: new CheckoutService(db, saga, new BuyerAddresses(client)),
     cancellation: new CancelOrderService(db, saga),
+    expiredHolds: new ExpiredHoldService(db, saga),
     recovery: new SagaRecovery(db, saga),
   };
 }

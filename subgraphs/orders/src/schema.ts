@@ -3,6 +3,7 @@ import { buildFederatedSchema } from '@shop/federation';
 import { CartResolver } from './cart/cart.resolver';
 import { CancelOrderResolver } from './checkout/cancel-order.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
+import { ExpiredHoldResolver } from './checkout/expired-hold.resolver';
 import { OrderLiveResolver } from './live/order-live.resolver';
 import { resolveOrderReference } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
@@ -15,6 +16,7 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
       CartResolver,
       CancelOrderResolver,
       CheckoutResolver,
+      ExpiredHoldResolver,
       OrderLiveResolver,
       OrderResolver,
       UserOrdersResolver,

@@ -54,7 +54,11 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
       { status: 'SUCCEEDED', amount: 3_750 },
     ]);
     expect(await saga.availableOf(productId)).toBe(7);
-    expect(await saga.stockOf(productId)).toEqual({ onHand: 7, reserved: 0 });
+    // Inventory commits the hold once it hears OrderPaid, off the checkout's request.
+    await eventually(async () =>
+      expect(await saga.stockOf(productId)).toEqual({ onHand: 7, reserved: 0 }),
+    );
+    expect(await saga.reservationsOf(order!.id)).toEqual(['COMMITTED']);
     const cart = await saga.as<{ cart: { items: unknown[] } }>(
       saga.orders.url,
       buyer.identity,
@@ -74,6 +78,7 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
         userId: buyer.userId,
         total: { amount: 3_750, currency: 'USD' },
         items: [{ productId, quantity: 3 }],
+        reservationId: expect.any(String),
       }),
     );
     // The order's second move (PENDING, then PAID), as its status history counts them.

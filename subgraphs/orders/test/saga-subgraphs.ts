@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEventBus, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
-import { loadInventoryConfig, startInventorySubgraph } from '@shop/inventory';
+import { loadInventoryConfig, startInventorySubgraph, type InventoryConfig } from '@shop/inventory';
 import {
   loadOrdersConfig,
   startOrdersSubgraph,
@@ -19,6 +19,7 @@ import {
   queryTestDatabase,
   testEventsSettings,
   testSubgraphSettings,
+  unreachableGraphqlUrl,
   userIdentity,
 } from '@shop/testing';
 import { loadUsersConfig, startUsersSubgraph } from '@shop/users';
@@ -40,6 +41,7 @@ const ADD_TO_CART = `mutation($productId: ID!, $quantity: Int!) {
   addToCart(productId: $productId, quantity: $quantity) { id } }`;
 const ADD_CARD = `mutation($input: AddPaymentMethodInput!) { addPaymentMethod(input: $input) { id } }`;
 const RESTOCK = `mutation($input: RestockInput!) { restock(input: $input) { available } }`;
+const RESERVE = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`;
 const CHARGE = `mutation($input: ChargePaymentInput!) {
   chargePayment(input: $input) { id status } }`;
 const [warehouse] = seedData.warehouses;
@@ -50,6 +52,8 @@ export interface SagaSubgraphsOptions {
    * something of its own between them (a proxy that holds a call).
    */
   route?: (siblings: ServiceUrls) => Promise<ServiceUrls>;
+  /** Where inventory reaches orders, given where orders is: a test may put a proxy between. */
+  routeOrders?: (orders: string) => Promise<string>;
   /** Payments' PAYMENT_REVIEW_THRESHOLD, when a test needs charges held for review. */
   paymentReviewThreshold?: number;
   /** Payments' PAYMENT_REVIEW_MAX_PER_CUSTOMER: how many of a buyer's payments may await review. */
@@ -82,14 +86,16 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     launch,
   );
   running.push(users);
-  const inventory = await startInventorySubgraph(
-    {
-      ...loadInventoryConfig({ DATABASE_URL_INVENTORY: inventoryDb }),
-      ...testSubgraphSettings(inventoryDb),
-      ...events,
-    },
-    launch,
-  );
+  // Inventory's sweeper calls orders, which starts later: its address is set then (the config's
+  // services are read at every call). The sweeper looks every 200 ms, for tests of expired holds.
+  const inventoryConfig: InventoryConfig = {
+    ...loadInventoryConfig({ DATABASE_URL_INVENTORY: inventoryDb }),
+    ...testSubgraphSettings(inventoryDb),
+    ...events,
+    reservationSweep: { intervalMs: 200, batchSize: 10 },
+    services: { orders: await unreachableGraphqlUrl() },
+  };
+  const inventory = await startInventorySubgraph(inventoryConfig, launch);
   running.push(inventory);
   const payments = await startPaymentsSubgraph(
     {
@@ -115,6 +121,9 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
   };
   const orders = await startOrdersSubgraph(ordersConfig, launch);
   running.push(orders);
+  inventoryConfig.services.orders = options.routeOrders
+    ? await options.routeOrders(orders.url)
+    : orders.url;
   const urls = { users: usersDb, orders: ordersDb, inventory: inventoryDb, payments: paymentsDb };
   const watch = bus.subscribe({
     stream: 'orders.events',
@@ -195,6 +204,76 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
       [productId],
     );
     return level;
+  }
+
+  /** Holds `quantity` units for an order id through inventory, as the saga's reserve step does. */
+  async function reserveFor(orderId: string, productId: string, quantity: number) {
+    const reserved = await as<{ reserveStock: { id: string } }>(
+      inventory.url,
+      ORDERS_SERVICE,
+      RESERVE,
+      {
+        input: {
+          orderId,
+          idempotencyKey: `order:${orderId}:reserve`,
+          lines: [{ productId, quantity }],
+          ttlSeconds: 600,
+        },
+      },
+    );
+    expect(reserved.errors).toBeUndefined();
+    return reserved.data!.reserveStock.id;
+  }
+
+  /**
+   * An order of one line as a saga stopped at `sagaStep` leaves it (PENDING
+   * unless `status` says otherwise), written without its events: fresh, so
+   * the recovery job leaves it to the test.
+   */
+  async function storeOrder(
+    buyer: {
+      userId: string;
+      input: { idempotencyKey: string; addressId: string; paymentMethodId?: string };
+    },
+    productId: string,
+    state: {
+      id: string;
+      sagaStep: string;
+      status?: string;
+      quantity: number;
+      amount: number;
+      reservationId?: string;
+      paymentId?: string;
+    },
+  ) {
+    await queryTestDatabase(
+      urls.orders,
+      `WITH o AS (
+         INSERT INTO "Order" ("id", "userId", "status", "totalAmount", "totalCurrency", "idempotencyKey",
+           "addressId", "paymentMethodId", "shipLine1", "shipCity", "shipPostalCode", "shipCountry",
+           "sagaStep", "reservationId", "paymentId", "updatedAt")
+         VALUES ($1, $2, $13::"OrderStatus", $3, 'USD', $4, $5, $6, '1 Test Street', 'Testville', '12345', 'DE',
+           $7::"SagaStep", $8, $9, now() AT TIME ZONE 'UTC')
+         RETURNING "id")
+       INSERT INTO "OrderItem" ("id", "orderId", "productId", "productName", "quantity",
+         "unitPriceAmount", "unitPriceCurrency")
+       SELECT gen_random_uuid(), o."id", $10, 'Test product', $11, $12, 'USD' FROM o`,
+      [
+        state.id,
+        buyer.userId,
+        state.quantity * state.amount,
+        buyer.input.idempotencyKey,
+        buyer.input.addressId,
+        buyer.input.paymentMethodId,
+        state.sagaStep,
+        state.reservationId ?? null,
+        state.paymentId ?? null,
+        productId,
+        state.quantity,
+        state.amount,
+        state.status ?? 'PENDING',
+      ],
+    );
   }
 
   /**
@@ -282,14 +361,20 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     orders,
     /** What orders was started with, for a test that drives its services itself. */
     ordersConfig,
+    /** What inventory was started with: its services are read at every call. */
+    inventoryConfig,
     urls,
     /** Every event of orders.events so far, in publishing order. */
     published,
+    /** The bus every subgraph here shares: a test may publish as a subgraph would. */
+    bus,
     as,
     newProduct,
     newBuyer,
     availableOf,
     stockOf,
+    reserveFor,
+    storeOrder,
     chargeFor,
     authorizedEarlierFor,
     reservationsOf,

@@ -17,6 +17,7 @@ import {
   testEventsSettings,
   testSubgraphSettings,
   TEST_IDENTITY_SECRET,
+  unreachableGraphqlUrl,
 } from '@shop/testing';
 import type { CatalogSource } from '../src/rebuild/catalog-source';
 import { IndexRebuildService } from '../src/rebuild/index-rebuild.service';
@@ -87,6 +88,7 @@ describe('rebuilding the search index from the products and inventory subgraphs'
         ...testSubgraphSettings(inventoryUrl),
         ...inventoryEvents,
         reservationSweep: { intervalMs: 60_000, batchSize: 100 },
+        services: { orders: await unreachableGraphqlUrl() },
       },
       { seed: true },
     );

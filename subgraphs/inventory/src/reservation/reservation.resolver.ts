@@ -65,7 +65,7 @@ export class ReservationResolver {
   @Directive('@inaccessible')
   @Mutation(() => Reservation, {
     description:
-      'The committed units come back on hand (a paid order cancelled before it shipped); returning again changes nothing. Services with inventory:reserve only.',
+      'The committed units come back on hand (a paid order cancelled before it shipped; a hold not committed yet is released); returning again changes nothing. Services with inventory:reserve only.',
   })
   async returnReservation(
     @Arg('id', () => ID) id: string,

@@ -11,7 +11,6 @@ import {
   enumNameOf,
   SQL_NOW,
   SQL_NOW_TEXT,
-  STOCK_TRANSACTION,
   tableNameOf,
   tableOf,
   type Database,
@@ -40,28 +39,33 @@ const reservationColumns = {
   },
 } as const satisfies Prisma.ReservationSelect;
 
-/** A change of one warehouse's stock of one product. */
-interface StockAdjustment {
-  productId: string;
-  warehouseId: string;
+/** What one unit of a reservation's lines does to the stock when the reservation is settled. */
+interface UnitEffect {
   onHand: number;
   reserved: number;
 }
 
-/** What one unit of a reservation's lines does to the stock when the reservation is settled. */
-type UnitEffect = Pick<StockAdjustment, 'onHand' | 'reserved'>;
-
 /**
- * The ways a reservation ends: the status it must be in, and what each of
- * its units does to the stock. Released (or expired) units are no longer
- * held; committed ones leave the shelf; returned ones, of a paid order
- * cancelled before it shipped, come back on it.
+ * The ways a reservation ends: the status it must be in, what each of its
+ * units does to the stock, and the statuses that mean the change is made
+ * already (asked again, it changes nothing). Released (or expired) units are
+ * no longer held; committed ones leave the shelf; returned ones, of a paid
+ * order cancelled before it shipped, come back on it (released ones are back
+ * already).
  */
 const SETTLINGS = {
-  RELEASED: { from: 'HELD', unit: { onHand: 0, reserved: -1 } },
-  COMMITTED: { from: 'HELD', unit: { onHand: -1, reserved: -1 } },
-  RETURNED: { from: 'COMMITTED', unit: { onHand: 1, reserved: 0 } },
-} as const satisfies Record<string, { from: ReservationStatus; unit: UnitEffect }>;
+  RELEASED: { from: 'HELD', unit: { onHand: 0, reserved: -1 }, done: ['RELEASED', 'EXPIRED'] },
+  EXPIRED: { from: 'HELD', unit: { onHand: 0, reserved: -1 }, done: ['EXPIRED', 'RELEASED'] },
+  COMMITTED: { from: 'HELD', unit: { onHand: -1, reserved: -1 }, done: ['COMMITTED'] },
+  RETURNED: {
+    from: 'COMMITTED',
+    unit: { onHand: 1, reserved: 0 },
+    done: ['RETURNED', 'RELEASED', 'EXPIRED'],
+  },
+} as const satisfies Record<
+  string,
+  { from: ReservationStatus; unit: UnitEffect; done: readonly ReservationStatus[] }
+>;
 
 type Settlement = keyof typeof SETTLINGS;
 
@@ -207,46 +211,62 @@ export class ReservationService {
 
   /**
    * The goods leave (HELD → COMMITTED): the held units come off `reserved`
-   * and off `onHand`. Committing again changes nothing. A hold past its
-   * expiry that the sweeper has not reached yet still holds its units, so it
-   * can still be committed.
+   * and off `onHand`. Committing again changes nothing; CONFLICT once the
+   * hold was given back. The one way a hold is committed: by orders' older
+   * sagas (commitReservation), by OrderPaid's consumer and by the sweeper.
    */
   commit(reservationId: string, correlationId: string | null = null): Promise<Reservation> {
     return this.settle(reservationId, 'COMMITTED', correlationId);
   }
 
   /**
-   * The goods of a committed reservation come back on hand (COMMITTED →
-   * RETURNED): its order was cancelled before it shipped. Returning again
-   * changes nothing.
+   * The goods of a paid order cancelled before it shipped come back on hand
+   * (COMMITTED → RETURNED). A hold OrderPaid's consumer has not committed yet
+   * is released instead, so the commit that follows finds nothing to do;
+   * one released already is back. Returning again changes nothing.
    */
-  returnGoods(reservationId: string, correlationId: string | null = null): Promise<Reservation> {
-    return this.settle(reservationId, 'RETURNED', correlationId);
+  async returnGoods(reservationId: string, correlationId: string | null = null) {
+    // Statuses only go forward (HELD → COMMITTED → RETURNED, HELD → RELEASED or EXPIRED):
+    // a second pass follows a commit made between the two moves, and there is no third.
+    for (;;) {
+      const returned = await this.move(reservationId, 'RETURNED', correlationId);
+      if (returned.status !== 'HELD') return doneOrConflict(returned, 'RETURNED');
+      const released = await this.move(reservationId, 'RELEASED', correlationId);
+      if (released.status !== 'COMMITTED') return doneOrConflict(released, 'RELEASED');
+    }
   }
 
   /**
-   * Releases up to `batchSize` held reservations whose expiry has passed
-   * (→ EXPIRED) in one transaction; answers how many. SKIP LOCKED lets
-   * several instances sweep at once, each taking other reservations, and
-   * leaves alone one being committed or released right now.
+   * Gives back the units of a hold past its expiry whose order will never be
+   * paid (HELD → EXPIRED), as the sweeper does once orders says so.
+   * Expiring again, or a released hold, changes nothing.
    */
-  async expireDue(batchSize: number): Promise<number> {
+  expire(reservationId: string): Promise<Reservation> {
+    return this.settle(reservationId, 'EXPIRED', null);
+  }
+
+  /**
+   * Up to `batchSize` held reservations past their expiry, the longest
+   * expired first, for the sweeper to settle with their orders. Nothing is
+   * locked: several sweepers may read the same ones, and each settling is
+   * conditional on the hold's status.
+   */
+  dueHolds(batchSize: number): Promise<{ id: string; orderId: string }[]> {
     const reservations = tableOf(this.db, 'Reservation');
-    const expired = await this.db.prisma.$transaction(async (tx) => {
-      const due = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id"::text FROM ${reservations}
-         WHERE "status" = 'HELD' AND "expiresAt" <= ${SQL_NOW}
-         ORDER BY "expiresAt", "id"
-         LIMIT ${batchSize}
-         FOR UPDATE SKIP LOCKED`;
-      const ids = due.map((row) => row.id);
-      if (ids.length === 0) return 0;
-      await this.moveStock(tx, ids, SETTLINGS.RELEASED.unit, null);
-      await tx.reservation.updateMany({ where: { id: { in: ids } }, data: { status: 'EXPIRED' } });
-      return ids.length;
-    }, STOCK_TRANSACTION);
-    if (expired > 0) this.outbox.committed();
-    return expired;
+    return this.db.prisma.$queryRaw<{ id: string; orderId: string }[]>`
+      SELECT "id"::text, "orderId"::text FROM ${reservations}
+       WHERE "status" = 'HELD' AND "expiresAt" <= ${SQL_NOW}
+       ORDER BY "expiresAt", "id"
+       LIMIT ${batchSize}`;
+  }
+
+  /** `move`, answered only when the reservation is (now or already) as `outcome` leaves it. */
+  private async settle(
+    reservationId: string,
+    outcome: Settlement,
+    correlationId: string | null,
+  ): Promise<Reservation> {
+    return doneOrConflict(await this.move(reservationId, outcome, correlationId), outcome);
   }
 
   /**
@@ -254,10 +274,9 @@ export class ReservationService {
    * one statement: the reservation row is locked by its conditional update,
    * then the stock rows of its products in the common order (reading their
    * latest values), and the products' events are recorded when what is
-   * available moves. Asked twice (a retried saga step), the second call
-   * answers the first's outcome.
+   * available moves. Answers the reservation as it then stands, moved or not.
    */
-  private async settle(
+  private async move(
     reservationId: string,
     outcome: Settlement,
     correlationId: string | null,
@@ -328,80 +347,7 @@ export class ReservationService {
       return { ...reservation, status: outcome };
     }
     // Read before this statement's update waited, if it did: the status may have moved since.
-    const current = stored.status === from ? await this.byId(reservationId) : reservation;
-    if (current.status === outcome || (outcome === 'RELEASED' && current.status === 'EXPIRED')) {
-      return current;
-    }
-    throw new ConflictError(
-      `The reservation is ${current.status.toLowerCase()}; it cannot become ${outcome.toLowerCase()}`,
-      { status: current.status },
-    );
-  }
-
-  /**
-   * Applies `unit` once per unit of these reservations' lines to the stock
-   * they were taken from, after locking the rows in the common order, and
-   * records the products' new availability. Answers the lines moved.
-   */
-  private async moveStock(
-    tx: Prisma.TransactionClient,
-    reservationIds: string[],
-    unit: UnitEffect,
-    correlationId: string | null,
-  ): Promise<Allocation[]> {
-    const lines = await tx.reservationLine.findMany({
-      select: { productId: true, warehouseId: true, quantity: true },
-      where: { reservationId: { in: reservationIds } },
-    });
-    const byStock = new Map<string, StockAdjustment>();
-    for (const line of lines) {
-      const key = `${line.productId}/${line.warehouseId}`;
-      const adjustment = byStock.get(key) ?? {
-        productId: line.productId,
-        warehouseId: line.warehouseId,
-        onHand: 0,
-        reserved: 0,
-      };
-      adjustment.onHand += unit.onHand * line.quantity;
-      adjustment.reserved += unit.reserved * line.quantity;
-      byStock.set(key, adjustment);
-    }
-    const adjustments = [...byStock.values()];
-    const levels = tableOf(this.db, 'StockLevel');
-    await tx.$queryRaw`
-      SELECT 1 FROM ${levels} AS l
-        JOIN unnest(${adjustments.map((a) => a.productId)}::uuid[],
-                    ${adjustments.map((a) => a.warehouseId)}::uuid[]) AS k("productId", "warehouseId")
-          ON l."productId" = k."productId" AND l."warehouseId" = k."warehouseId"
-       ORDER BY l."productId", l."warehouseId"
-       FOR UPDATE OF l`;
-    await this.adjust(tx, adjustments);
-    // Committing takes units off the shelf and off the hold alike: what is
-    // available does not move, and an event saying so would cost every
-    // consumer of inventory.events a delivery per checkout for nothing.
-    if (movesAvailability(unit)) {
-      await this.events.record(
-        tx,
-        adjustments.map((a) => a.productId),
-        { correlationId },
-      );
-    }
-    return lines;
-  }
-
-  /** Applies the changes in one statement; the rows must already be locked by this transaction. */
-  private async adjust(tx: Prisma.TransactionClient, changes: StockAdjustment[]): Promise<void> {
-    const levels = tableOf(this.db, 'StockLevel');
-    await tx.$executeRaw`
-      UPDATE ${levels} AS l SET
-        "onHand" = l."onHand" + a."onHand",
-        "reserved" = l."reserved" + a."reserved",
-        "updatedAt" = ${SQL_NOW}
-      FROM unnest(${changes.map((c) => c.productId)}::uuid[],
-                  ${changes.map((c) => c.warehouseId)}::uuid[],
-                  ${changes.map((c) => c.onHand)}::int[],
-                  ${changes.map((c) => c.reserved)}::int[]) AS a("productId", "warehouseId", "onHand", "reserved")
-      WHERE l."productId" = a."productId" AND l."warehouseId" = a."warehouseId"`;
+    return stored.status === from ? this.byId(reservationId) : reservation;
   }
 
   /** The reservation that claimed the key, if one did; CONFLICT when the key was used for another order. */
@@ -424,6 +370,17 @@ export class ReservationService {
       select: reservationColumns,
     });
   }
+}
+
+/** The reservation, if it is as `outcome` leaves one; CONFLICT naming its status otherwise. */
+function doneOrConflict(reservation: Reservation, outcome: Settlement): Reservation {
+  if ((SETTLINGS[outcome].done as readonly string[]).includes(reservation.status)) {
+    return reservation;
+  }
+  throw new ConflictError(
+    `The reservation is ${reservation.status.toLowerCase()}; it cannot become ${outcome.toLowerCase()}`,
+    { status: reservation.status },
+  );
 }
 
 function validLines(lines: readonly RequestedLine[]): RequestedLine[] {

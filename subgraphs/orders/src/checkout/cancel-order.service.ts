@@ -11,8 +11,6 @@ const cancelColumns = {
   sagaStep: true,
 } as const satisfies Prisma.OrderSelect;
 
-type CancelState = Prisma.OrderGetPayload<{ select: typeof cancelColumns }>;
-
 /**
  * The buyer's cancellation, as a compensation of the checkout saga: the
  * order is marked COMPENSATING (failureCode CANCELLED_BY_BUYER) and the saga
@@ -53,22 +51,11 @@ export class CancelOrderService {
           await this.saga.run(id, requestId);
           break;
         case 'start':
-          if (await this.startCompensating(order)) await this.saga.run(id, requestId);
+          if (await this.saga.startCompensating(order, CANCELLED_BY_BUYER)) {
+            await this.saga.run(id, requestId);
+          }
           break;
       }
     }
-  }
-
-  /**
-   * COMPENSATING, only from the state read: of a cancellation and a
-   * concurrent advance or saga step, the second waits for the first's row
-   * lock, then matches nothing, and this looks at the order again.
-   */
-  private async startCompensating(order: CancelState): Promise<boolean> {
-    const { count } = await this.db.prisma.order.updateMany({
-      where: { id: order.id, status: order.status, sagaStep: order.sagaStep },
-      data: { sagaStep: 'COMPENSATING', failureCode: CANCELLED_BY_BUYER },
-    });
-    return count > 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { SagaStep } from '../db';
 import { OrderStatus } from '../order/order-status';
-import { cancelMoveOf } from './cancellation';
+import { cancelMoveOf, expiredHoldMoveOf } from './cancellation';
 
 const statuses = Object.values(OrderStatus);
 const steps: SagaStep[] = [
@@ -48,5 +48,32 @@ describe('what cancelOrder does with an order', () => {
         .map((step) => `${status}/${step}`),
     );
     expect(endless).toEqual([]);
+  });
+});
+
+describe('what settling an expired hold does with its order', () => {
+  it('answers PAID for an order paid, shipped or delivered', () => {
+    for (const status of ['PAID', 'SHIPPED', 'DELIVERED'] as const) {
+      expect(expiredHoldMoveOf(status, 'COMPLETED')).toBe('paid');
+    }
+  });
+
+  it('answers CANCELLED for an order cancelled or being compensated, whatever its status', () => {
+    for (const step of steps) expect(expiredHoldMoveOf('CANCELLED', step)).toBe('cancelled');
+    expect(expiredHoldMoveOf('PENDING', 'COMPENSATING')).toBe('cancelled');
+    expect(expiredHoldMoveOf('PAID', 'COMPENSATING')).toBe('cancelled');
+  });
+
+  it('ends a PENDING order before its charge is recorded, and runs on one whose charge was captured', () => {
+    expect(expiredHoldMoveOf('PENDING', 'CREATED')).toBe('start');
+    expect(expiredHoldMoveOf('PENDING', 'PAYMENT_AUTHORIZED')).toBe('start');
+    expect(expiredHoldMoveOf('PENDING', 'STOCK_RESERVED')).toBe('start');
+    expect(expiredHoldMoveOf('PENDING', 'PAYMENT_CAPTURED')).toBe('run-saga');
+  });
+
+  it('refuses states no saga leaves behind', () => {
+    expect(expiredHoldMoveOf('PENDING', 'COMPLETED')).toBe('refuse');
+    expect(expiredHoldMoveOf('PAID', 'STOCK_RESERVED')).toBe('refuse');
+    expect(expiredHoldMoveOf('SHIPPED', 'PAYMENT_CAPTURED')).toBe('refuse');
   });
 });

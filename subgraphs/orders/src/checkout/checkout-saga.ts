@@ -24,8 +24,9 @@ const RESERVATION_TTL_SECONDS = 15 * 60;
  * to STALE_SAGA_MS and a recovery pass when the driver died between them), so
  * a payment still awaiting review is voided (and its approval refused) while
  * its stock is still held, and an approval just before then leaves the saga
- * time to commit it. A saga resumed later still finds its hold expired when
- * it commits, and refunds.
+ * time to mark the order PAID. Past the hold's expiry, inventory's sweeper
+ * asks orders (settleExpiredHold) before giving the stock back, which ends
+ * an order not yet PAID then.
  */
 const AUTHORIZATION_TTL_SECONDS = RESERVATION_TTL_SECONDS - 2 * 60;
 /**
@@ -93,14 +94,17 @@ export interface SagaRun {
 type StepOutcome = { order?: SagaOrder; failure?: Error } | { waiting: true };
 
 /**
- * The checkout saga: reserve stock → charge → confirm, compensated on
+ * The checkout saga: reserve stock → charge → PAID, compensated on
  * failure. Orders orchestrates; inventory and payments take part through
  * their own (internal) GraphQL operations, never their databases. The stock
  * is reserved first (OUT_OF_STOCK ends the order at once, nothing charged),
  * then the card charged, authorized and captured in one call (captured on an
  * ADMIN's approval above the review threshold), so money is never taken for
  * stock not held; a declined charge releases the stock and cancels the
- * order. The reservation is committed last, with the order marked PAID.
+ * order. A captured charge marks the order PAID in the same write; inventory
+ * commits the hold when it hears OrderPaid (off the request), and its
+ * sweeper asks orders before releasing an expired hold (settleExpiredHold),
+ * so a paid order's hold is never given back.
  * Every step's outcome is written to the order (sagaStep) before the next
  * call, so a saga interrupted anywhere is picked up from where it stopped by
  * a repeated checkout or by the recovery job, and every call is idempotent
@@ -149,8 +153,10 @@ export class CheckoutSaga {
         case 'STOCK_RESERVED':
           outcome = await this.charge(order, requestId);
           break;
+        // Captured, not yet PAID: an order an older orders charged before committing the hold
+        // (a rolling deploy), or whose driver died between those steps.
         case 'PAYMENT_CAPTURED':
-          outcome = await this.complete(order, requestId);
+          outcome = await this.complete(order);
           break;
         case 'COMPENSATING':
           outcome = await this.compensate(order, requestId);
@@ -160,6 +166,25 @@ export class CheckoutSaga {
       failure = outcome.failure ?? failure;
       order = outcome.order ?? (await this.state(orderId));
     }
+  }
+
+  /**
+   * COMPENSATING with `failureCode`, only from the state read: a compensation
+   * entered from outside (the buyer's cancellation, an expired hold). Of it
+   * and a concurrent advance or saga step, the second waits for the first's
+   * row lock, then matches nothing; a driver still running then finds its
+   * next write refused and undoes its call. Answers whether this write moved
+   * the order; run() then compensates.
+   */
+  async startCompensating(
+    order: Pick<SagaOrder, 'id' | 'status' | 'sagaStep'>,
+    failureCode: string,
+  ): Promise<boolean> {
+    const { count } = await this.db.prisma.order.updateMany({
+      where: { id: order.id, status: order.status, sagaStep: order.sagaStep },
+      data: { sagaStep: 'COMPENSATING', failureCode },
+    });
+    return count > 0;
   }
 
   /** The order as its saga stands now. */
@@ -232,13 +257,14 @@ export class CheckoutSaga {
     // asked once per STALE_SAGA_MS and never crowd out sagas that lost their driver. Undecided
     // by AUTHORIZATION_TTL_SECONDS, payments voids the authorization, and the next ask cancels
     // the order (PAYMENT_DECLINED).
-    const waiting = payment.status === 'PENDING';
-    const charged = await this.step(order, 'STOCK_RESERVED', {
-      paymentId: payment.id,
-      ...(waiting ? {} : { sagaStep: 'PAYMENT_CAPTURED' }),
-    });
-    // Cancelled while charging: the compensation may not have known this payment, so it is given
-    // back here too (voided, or refunded once captured; both are idempotent).
+    // Captured: PAID at once, the payment recorded in the same write.
+    const charged =
+      payment.status === 'PENDING'
+        ? await this.step(order, 'STOCK_RESERVED', { paymentId: payment.id })
+        : await this.markPaid({ ...order, paymentId: payment.id }, 'STOCK_RESERVED', requestId);
+    // Cancelled while charging (by the buyer, or by inventory's sweeper for a hold that expired):
+    // the compensation may not have known this payment, so it is given back here too (voided, or
+    // refunded once captured; both are idempotent).
     const compensating = charged ? null : await this.compensatingNow(order.id);
     if (compensating) {
       await this.payments.giveBack(
@@ -248,37 +274,34 @@ export class CheckoutSaga {
         requestId,
       );
     }
-    return waiting ? { waiting: true } : { order: charged };
-  }
-
-  /** Ships the held stock and marks the order PAID, with its history, OrderPaid and the cart emptied. */
-  private async complete(order: SagaOrder, requestId?: string): Promise<StepOutcome> {
-    try {
-      await this.inventory.commit(requiredId(order.reservationId, order.id), requestId);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      // The hold expired before the charge was committed (a saga resumed late): refund and cancel.
-      return {
-        failure: new ConflictError('The stock held for this order expired'),
-        order: await this.failAt(order, 'PAYMENT_CAPTURED', 'RESERVATION_EXPIRED'),
-      };
-    }
-    const paid = await this.markPaid(order, requestId);
-    if (!paid) return {};
-    this.outbox.committed();
-    return { order: { ...order, status: 'PAID', sagaStep: 'COMPLETED', updatedAt: new Date() } };
+    return payment.status === 'PENDING' ? { waiting: true } : { order: charged };
   }
 
   /**
-   * PAID and COMPLETED from PAYMENT_CAPTURED, with the history row, OrderPaid
-   * and the bought products out of the cart, in one statement (`finish`).
-   * Only the products bought leave the cart: a line added since checkout
-   * began stays. Answers whether this driver moved the order (no other did
-   * first).
+   * Marks a captured order PAID. Its hold is still HELD even past its expiry
+   * (inventory's sweeper asks orders first, and this saga then finishes it
+   * PAID), and OrderPaid has inventory commit it.
    */
-  private markPaid(order: SagaOrder, requestId?: string): Promise<boolean> {
-    return this.finish(order, {
-      from: 'PAYMENT_CAPTURED',
+  private async complete(order: SagaOrder): Promise<StepOutcome> {
+    return { order: await this.markPaid(order, 'PAYMENT_CAPTURED') };
+  }
+
+  /**
+   * PAID and COMPLETED from `from` (the charge's step, or PAYMENT_CAPTURED),
+   * the order's paymentId written with it, with the history row, OrderPaid
+   * (naming the hold inventory commits on hearing it) and the bought
+   * products out of the cart, in one statement (`finish`). Only the products
+   * bought leave the cart: a line added since checkout began stays. Answers
+   * the order so, unless another driver or a cancellation moved it first.
+   */
+  private async markPaid(
+    order: SagaOrder,
+    from: 'STOCK_RESERVED' | 'PAYMENT_CAPTURED',
+    requestId?: string,
+  ): Promise<SagaOrder | undefined> {
+    const paid = await this.finish(order, {
+      from,
+      paymentId: order.paymentId,
       status: 'PAID',
       sagaStep: 'COMPLETED',
       actor: 'system',
@@ -296,6 +319,7 @@ export class CheckoutSaga {
             productName: item.productName,
             unitPrice: { amount: item.unitPriceAmount, currency: item.unitPriceCurrency },
           })),
+          reservationId: requiredId(order.reservationId, order.id),
         },
         correlationId: requestId ?? null,
       },
@@ -307,6 +331,10 @@ export class CheckoutSaga {
         values: [order.userId, order.items.map((item) => item.productId)],
       }),
     });
+    if (!paid) return undefined;
+    this.outbox.committed();
+    const change = { status: 'PAID', sagaStep: 'COMPLETED' } as const;
+    return { ...order, ...change, updatedAt: new Date() };
   }
 
   /**
@@ -321,6 +349,8 @@ export class CheckoutSaga {
     order: SagaOrder,
     end: {
       from: SagaStep;
+      /** Recorded with the move (a charge's payment, recorded as it makes the order PAID). */
+      paymentId?: string | null;
       status: 'PAID' | 'CANCELLED';
       sagaStep: 'COMPLETED' | 'COMPENSATED';
       failureCode?: string;
@@ -340,6 +370,7 @@ export class CheckoutSaga {
       end.failureCode ?? null,
       randomUUID(),
       end.actor,
+      end.paymentId ?? null,
     ];
     const also = end.also?.((index) => `$${values.length + index}`);
     values.push(...(also?.values ?? []));
@@ -360,7 +391,8 @@ export class CheckoutSaga {
          UPDATE ${table('Order')}
             SET status = $4::${enumNameOf(this.db, 'OrderStatus')},
                 "sagaStep" = $5::${enumNameOf(this.db, 'SagaStep')},
-                "failureCode" = COALESCE($6, "failureCode"), "updatedAt" = ${sqlUtc('$2')}
+                "failureCode" = COALESCE($6, "failureCode"), "updatedAt" = ${sqlUtc('$2')},
+                "paymentId" = COALESCE($9::uuid, "paymentId")
           WHERE id = $1::uuid AND "sagaStep" = $3::${enumNameOf(this.db, 'SagaStep')}
           RETURNING id
        ), history AS (

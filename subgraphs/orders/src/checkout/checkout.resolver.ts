@@ -6,7 +6,7 @@ import { CheckoutInput } from './checkout.input';
 @Resolver()
 export class CheckoutResolver {
   @Directive('@authenticated')
-  // Reserves stock, charges the card, commits: several subgraph calls and transactions.
+  // Reserves stock, charges the card, marks the order PAID: several subgraph calls and writes.
   @Directive('@cost(weight: 20)')
   @Mutation(() => Order, {
     description:

@@ -15,7 +15,6 @@ export interface ReservingOrder {
 
 const RESERVE_STOCK = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`;
 const RELEASE_RESERVATION = `mutation($id: ID!) { releaseReservation(id: $id) { id status } }`;
-const COMMIT_RESERVATION = `mutation($id: ID!) { commitReservation(id: $id) { id status } }`;
 const RETURN_RESERVATION = `mutation($id: ID!) { returnReservation(id: $id) { id status } }`;
 
 /**
@@ -50,25 +49,24 @@ export class SagaInventory {
     return reserveStock;
   }
 
-  /** The held stock shipped with the order; CONFLICT once the hold has expired. */
-  async commit(reservationId: string, requestId?: string): Promise<void> {
-    await this.change(COMMIT_RESERVATION, reservationId, requestId);
-  }
-
   /** Held stock given back. */
   async release(reservationId: string, requestId?: string): Promise<void> {
     await this.change(RELEASE_RESERVATION, reservationId, requestId);
   }
 
-  /** Committed stock (a PAID order's) given back. */
+  /**
+   * A PAID order's stock given back: returned once committed, released while
+   * inventory has not yet committed it on hearing OrderPaid.
+   */
   async giveBackCommitted(reservationId: string, requestId?: string): Promise<void> {
     await this.change(RETURN_RESERVATION, reservationId, requestId);
   }
 
   /**
    * Gives back a hold the saga got after it stopped needing it. A CONFLICT
-   * means another driver took the hold further meanwhile (the order went on
-   * to PAID before it was cancelled), and the compensation returns it.
+   * means the hold went further meanwhile (the order went on to PAID, and
+   * inventory committed it, before it was cancelled), and the compensation
+   * returns it.
    */
   async releaseUnrecorded(reservationId: string, requestId?: string): Promise<void> {
     try {
