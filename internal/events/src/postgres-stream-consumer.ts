@@ -17,6 +17,22 @@ const POLL_MS = 2_000;
 const RETRY_MS = 1_000;
 
 /**
+ * Whether a consumer taking `wanted` types (all: null) has anything to
+ * claim after entries of the `published` types were appended (none known,
+ * as from a publisher that does not name them: any). One that takes none of
+ * them would claim nothing and only move its cursor past them, which its
+ * next look does anyway.
+ */
+export function worthWaking(
+  wanted: readonly string[] | null,
+  published: readonly string[],
+): boolean {
+  return (
+    wanted === null || published.length === 0 || published.some((type) => wanted.includes(type))
+  );
+}
+
+/**
  * One subscription of the PostgreSQL bus: a loop that claims entries for
  * its group, hands each claim's events to the handler in id order and
  * acknowledges them after it succeeded. Its liveness is the session of the
@@ -59,6 +75,11 @@ export class PostgresStreamConsumer implements Subscription {
     this.running = this.loop().catch((error: unknown) =>
       this.log.error({ err: error }, 'event consumer stopped'),
     );
+  }
+
+  /** Whether a notification of entries of these types is worth a look (`worthWaking`). */
+  takesAny(published: readonly string[]): boolean {
+    return worthWaking(this.types, published);
   }
 
   /** Something may have been published, or a notification missed. */

@@ -43,10 +43,10 @@ export class PostgresStreamTables {
 
   /**
    * Takes contiguous ids by updating the stream's row, stores the entries
-   * and notifies the channel, resolving once committed. The row stays
-   * locked until the commit, so publishers of a stream commit in id order,
-   * and a consumer reading past its cursor never skips a smaller id that
-   * commits later.
+   * and notifies the channel with their types (comma-separated), resolving
+   * once committed. The row stays locked until the commit, so publishers of
+   * a stream commit in id order, and a consumer reading past its cursor
+   * never skips a smaller id that commits later.
    */
   async append(stream: string, events: EventEnvelope[], channel: string): Promise<void> {
     await this.query(
@@ -59,8 +59,14 @@ export class PostgresStreamTables {
          SELECT $1, ids.last_id - $2::bigint + e.position, e.event
            FROM ids, json_array_elements($3::json) WITH ORDINALITY AS e(event, position)
        )
-       SELECT pg_notify($4, '')`,
-      [stream, events.length, JSON.stringify(events), channel],
+       SELECT pg_notify($4, $5)`,
+      [
+        stream,
+        events.length,
+        JSON.stringify(events),
+        channel,
+        [...new Set(events.map((event) => event.type))].join(','),
+      ],
     );
   }
 

@@ -61,7 +61,12 @@ export class PostgresStreamsEventBus implements EventBus {
     this.pool.on('error', (error) => log.warn({ err: error }, 'events database connection lost'));
     this.tables = new PostgresStreamTables(this.pool, this.database.schema);
     this.listener = new PgListener(this.database.connectionString, log, {
-      notification: (channel) => this.wake(this.consumers.get(channel) ?? []),
+      // Only the consumers of the types published are woken: under checkouts, most of a
+      // stream's groups take none of most of its events, and each wake-up is a claim statement.
+      notification: (channel, payload) => {
+        const types = payload === '' ? [] : payload.split(',');
+        this.wake([...(this.consumers.get(channel) ?? [])].filter((c) => c.takesAny(types)));
+      },
       // Notifications sent while the connection was down are lost: everyone looks again.
       reconnected: () => this.wake([...this.consumers.values()].flatMap((set) => [...set])),
     });
