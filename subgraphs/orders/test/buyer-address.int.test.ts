@@ -1,21 +1,12 @@
-import { createServer, type Server } from 'node:net';
 import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { eventually, queryTestDatabase } from '@shop/testing';
 import { createServices } from '../src/context';
 import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
-import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
+import { silentPort, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 const ADD_ADDRESS = `mutation($input: AddressInput!) { addAddress(input: $input) { id } }`;
 const COPY_LANE = { line1: '9 Copy Lane', city: 'Copyville', postalCode: '99999', country: 'FR' };
-
-/** A port that accepts connections and never answers: users hung or away. */
-async function silentPort(): Promise<{ url: string; server: Server }> {
-  const server = createServer(() => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/graphql`, server };
-}
 
 describe("checkout's shipping address, from orders' copy of the buyers' addresses (real PostgreSQL)", () => {
   let saga: SagaSubgraphs;

@@ -110,14 +110,7 @@ describe('cancelOrder: the checkout saga compensated for the buyer (real Postgre
     return { productId, buyer, orderId, total: quantity * amount };
   }
 
-  const orderRow = async (id: string) =>
-    (
-      await queryTestDatabase<{ status: string; sagaStep: string; failureCode: string | null }>(
-        saga.urls.orders,
-        `SELECT "status"::text, "sagaStep"::text, "failureCode" FROM "Order" WHERE "id" = $1`,
-        [id],
-      )
-    )[0];
+  const orderRow = (id: string) => saga.orderRow(id);
 
   const historyOf = (orderId: string) =>
     queryTestDatabase<{ status: string; actor: string; reason: string | null }>(

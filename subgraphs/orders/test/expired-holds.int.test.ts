@@ -58,14 +58,7 @@ describe('expired holds and OrderPaid: a paid order’s stock is never given bac
       [reservationId],
     );
 
-  const orderRow = async (id: string) =>
-    (
-      await queryTestDatabase<{ status: string; sagaStep: string; failureCode: string | null }>(
-        saga.urls.orders,
-        `SELECT "status"::text, "sagaStep"::text, "failureCode" FROM "Order" WHERE "id" = $1`,
-        [id],
-      )
-    )[0];
+  const orderRow = (id: string) => saga.orderRow(id);
 
   /** Once inventory's consumer of orders.events has handled the event (in stream order). */
   const untilHandled = (eventId: string) =>

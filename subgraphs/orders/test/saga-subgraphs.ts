@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
 import { createEventBus, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadInventoryConfig, startInventorySubgraph, type InventoryConfig } from '@shop/inventory';
@@ -45,6 +46,14 @@ const RESERVE = `mutation($input: ReserveStockInput!) { reserveStock(input: $inp
 const CHARGE = `mutation($input: ChargePaymentInput!) {
   chargePayment(input: $input) { id status } }`;
 const [warehouse] = seedData.warehouses;
+
+/** A port that accepts connections and never answers: a sibling hung, overloaded or away. */
+export async function silentPort(): Promise<{ url: string; server: Server }> {
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/graphql`, server };
+}
 
 export interface SagaSubgraphsOptions {
   /**
@@ -346,6 +355,20 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     );
   }
 
+  /** One order's status, saga step and failure code. */
+  async function orderRow(id: string) {
+    const [row] = await queryTestDatabase<{
+      status: string;
+      sagaStep: string;
+      failureCode: string | null;
+    }>(
+      urls.orders,
+      `SELECT "status"::text, "sagaStep"::text, "failureCode" FROM "Order" WHERE "id" = $1`,
+      [id],
+    );
+    return row;
+  }
+
   function ordersOf(userId: string) {
     return queryTestDatabase<{ id: string; status: string; sagaStep: string; failureCode: string }>(
       urls.orders,
@@ -379,6 +402,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     authorizedEarlierFor,
     reservationsOf,
     paymentsOf,
+    orderRow,
     ordersOf,
     async stop() {
       await watch.stop();

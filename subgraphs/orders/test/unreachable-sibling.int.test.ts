@@ -1,17 +1,8 @@
-import { createServer, type Server } from 'node:net';
 import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { createServices } from '../src/context';
 import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
-import { startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
-
-/** A port that accepts connections and never answers: a sibling hung or overloaded. */
-async function silentPort(): Promise<{ url: string; server: Server }> {
-  const server = createServer(() => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/graphql`, server };
-}
+import { silentPort, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
   let saga: SagaSubgraphs;
