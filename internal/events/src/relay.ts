@@ -77,14 +77,15 @@ export function startOutboxRelay(options: {
   const failures = new FailureReport(log.child({ stream }), 'outbox relay');
   // Published, not yet marked: their claim's lease keeps every relay off them meanwhile.
   let unmarked: string[] = [];
-  const markPublished = `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::uuid[])`;
+  const markPublished = (ids: string) =>
+    `UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY(${ids}::uuid[])`;
 
   const publishBatch = async (): Promise<number> => {
     const marking = unmarked;
     const rows = await db.prisma.$queryRawUnsafe<OutboxRow[]>(
       // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could
       // differ. The rows marked are still claimed, so the batch cannot take them.
-      `WITH marked AS (${markPublished.replace('$1', '$2')}),
+      `WITH marked AS (${markPublished('$2')}),
        batch AS MATERIALIZED (
          SELECT id FROM ${table}
           WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${SQL_NOW_TEXT})
@@ -159,7 +160,7 @@ export function startOutboxRelay(options: {
       await current;
       if (unmarked.length === 0) return;
       try {
-        await db.prisma.$executeRawUnsafe(markPublished, unmarked);
+        await db.prisma.$executeRawUnsafe(markPublished('$1'), unmarked);
       } catch (error) {
         // Published again by the next relay once their lease is over; consumers skip them.
         log.warn({ err: error, stream, events: unmarked.length }, 'published events not marked');

@@ -1,8 +1,6 @@
-import { Outbox } from '@shop/events';
-import { createLogger } from '@shop/platform';
+import type { ServiceUrls } from '@shop/orders';
 import { eventually, queryTestDatabase } from '@shop/testing';
-import { createServices } from '../src/context';
-import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
+import { connectDatabase, type Database } from '../src/db';
 import { silentPort, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 const ADD_ADDRESS = `mutation($input: AddressInput!) { addAddress(input: $input) { id } }`;
@@ -12,7 +10,6 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
   let saga: SagaSubgraphs;
   let ordersDb: Database;
   let silent: Awaited<ReturnType<typeof silentPort>>;
-  const log = createLogger('buyer-address-test', 'silent');
 
   beforeAll(async () => {
     saga = await startSagaSubgraphs();
@@ -25,13 +22,7 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
     silent.server.close();
   });
 
-  /** Another orders instance's services, reaching its siblings at `services`. */
-  const instance = (services = saga.ordersConfig.services) =>
-    createServices(
-      ordersDb,
-      { ...saga.ordersConfig, services },
-      { outbox: new Outbox(ORDERS_STREAM, ordersDb.schema), pubSub: saga.orders.pubSub, log },
-    );
+  const instance = (services?: ServiceUrls) => saga.anotherOrdersInstance(ordersDb, services);
 
   /** An address saved through users (announced by AddressAdded), once orders has its copy. */
   async function savedAndCopied(buyer: Awaited<ReturnType<SagaSubgraphs['newBuyer']>>) {

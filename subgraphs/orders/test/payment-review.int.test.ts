@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/identity';
-import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
 import { ADMIN_IDENTITY, eventually, queryTestDatabase } from '@shop/testing';
 import { STALE_SAGA_MS } from '../src/checkout/checkout-saga';
-import { createServices } from '../src/context';
-import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
+import type { OrdersServices } from '../src/context';
+import { connectDatabase, type Database } from '../src/db';
 import { DECLINES, NO_FUNDS, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 interface GraphQLErrorView {
@@ -24,7 +23,7 @@ const REVIEW = `mutation($id: ID!, $approve: Boolean!) {
 describe('checkout of an order whose payment needs an ADMIN review (real PostgreSQL)', () => {
   let saga: SagaSubgraphs;
   let ordersDb: Database;
-  let services: ReturnType<typeof createServices>;
+  let services: OrdersServices;
   const log = createLogger('payment-review-test', 'silent');
 
   beforeAll(async () => {
@@ -34,11 +33,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     });
     // A second driver of the sagas, as another orders instance's recovery job would be.
     ordersDb = connectDatabase(saga.urls.orders, 2);
-    services = createServices(ordersDb, saga.ordersConfig, {
-      outbox: new Outbox(ORDERS_STREAM, ordersDb.schema),
-      pubSub: saga.orders.pubSub,
-      log,
-    });
+    services = saga.anotherOrdersInstance(ordersDb);
   });
   afterAll(async () => {
     await ordersDb.prisma.$disconnect();

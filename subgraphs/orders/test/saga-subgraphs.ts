@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { createEventBus, type EventEnvelope } from '@shop/events';
+import { createEventBus, Outbox, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadInventoryConfig, startInventorySubgraph, type InventoryConfig } from '@shop/inventory';
 import {
@@ -12,6 +12,8 @@ import {
 import { loadPaymentsConfig, startPaymentsSubgraph } from '@shop/payments';
 import { createLogger } from '@shop/platform';
 import { seedData } from '@shop/seed';
+import { createServices } from '../src/context';
+import { ORDERS_STREAM, type Database } from '../src/db';
 import {
   ADMIN_IDENTITY,
   graphqlRequest,
@@ -355,6 +357,24 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     );
   }
 
+  /**
+   * Another orders instance's services on `db` (a connection of the test's
+   * own to orders' database), reaching its siblings at `services`: a second
+   * driver of the sagas, whose events wait in the shared outbox for the
+   * running orders' relay.
+   */
+  function anotherOrdersInstance(db: Database, services: ServiceUrls = ordersConfig.services) {
+    return createServices(
+      db,
+      { ...ordersConfig, services },
+      {
+        outbox: new Outbox(ORDERS_STREAM, db.schema),
+        pubSub: orders.pubSub,
+        log: createLogger('second-orders', 'silent'),
+      },
+    );
+  }
+
   /** One order's status, saga step and failure code. */
   async function orderRow(id: string) {
     const [row] = await queryTestDatabase<{
@@ -402,6 +422,7 @@ export async function startSagaSubgraphs(options: SagaSubgraphsOptions = {}) {
     authorizedEarlierFor,
     reservationsOf,
     paymentsOf,
+    anotherOrdersInstance,
     orderRow,
     ordersOf,
     async stop() {

@@ -1,7 +1,5 @@
-import { Outbox } from '@shop/events';
 import { createLogger } from '@shop/platform';
-import { createServices } from '../src/context';
-import { connectDatabase, ORDERS_STREAM, type Database } from '../src/db';
+import { connectDatabase, type Database } from '../src/db';
 import { silentPort, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
 
 describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
@@ -9,12 +7,6 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
   let ordersDb: Database;
   let silent: Awaited<ReturnType<typeof silentPort>>;
   const log = createLogger('unreachable-sibling-test', 'silent');
-  /** Another orders instance's services: its events wait in the shared outbox for the relay. */
-  const secondDriver = () => ({
-    outbox: new Outbox(ORDERS_STREAM, ordersDb.schema),
-    pubSub: saga.orders.pubSub,
-    log,
-  });
 
   beforeAll(async () => {
     saga = await startSagaSubgraphs();
@@ -31,11 +23,10 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
     const productId = await saga.newProduct(3);
     const buyer = await saga.newBuyer(productId, 1);
     // This orders instance reaches payments at a port that never answers.
-    const stuck = createServices(
-      ordersDb,
-      { ...saga.ordersConfig, services: { ...saga.ordersConfig.services, payments: silent.url } },
-      secondDriver(),
-    );
+    const stuck = saga.anotherOrdersInstance(ordersDb, {
+      ...saga.ordersConfig.services,
+      payments: silent.url,
+    });
 
     const order = await stuck.checkout.checkout(buyer.identity, {
       ...buyer.input,
@@ -50,7 +41,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
     expect(await saga.reservationsOf(order.id)).toEqual(['HELD']);
 
     // Another instance, which reaches payments, takes the saga up once it is stale.
-    const healthy = createServices(ordersDb, saga.ordersConfig, secondDriver());
+    const healthy = saga.anotherOrdersInstance(ordersDb);
     await ordersDb.prisma.order.update({
       where: { id: order.id },
       data: { updatedAt: new Date(Date.now() - 60_000) },
