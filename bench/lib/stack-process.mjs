@@ -176,6 +176,27 @@ function handle(child, url, startedAt) {
       }
       return ticks / CLOCK_TICKS_PER_SECOND;
     },
+    /**
+     * The same CPU time by program: each service by its name (its script's
+     * folder, `subgraphs/<name>/` or `router/`), the embedded `postgres`, and
+     * `stack` for the supervisor.
+     */
+    cpuSecondsByProgram() {
+      const byProgram = {};
+      for (const pid of groupPids(child.pid)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const program = programOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+          byProgram[program] =
+            (byProgram[program] ?? 0) +
+            (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+        } catch {
+          // the process ended between the listing and the read
+        }
+      }
+      return byProgram;
+    },
     stop: () => stopGroup(child),
   };
 }
@@ -249,6 +270,13 @@ function sumPss(groupId) {
     if (match) total += Number(match[1]) * 1024;
   }
   return total;
+}
+
+/** What a process of the stack runs, from its command line (NUL-separated arguments). */
+function programOf(cmdline) {
+  const service = /\/(?:subgraphs\/([a-z]+)|(router))\/dist\//.exec(cmdline);
+  if (service) return service[1] ?? service[2];
+  return /postgres/.test(cmdline.split('\0')[0]) ? 'postgres' : 'stack';
 }
 
 /** The group's leader and every process descended from it (see descendantsOf). */

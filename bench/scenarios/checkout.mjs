@@ -212,6 +212,7 @@ async function checkoutsOn(
           idleStackCpuPercent: Math.round(idleCores * 100),
           loadAverage1m: Number(loadAverage.toFixed(1)),
           ...(cpuProfDir ? { profileWindow: `${windowStart},${windowEnd}` } : {}),
+          byService: perServiceFigures(measured.byService, idle, measured.seconds, result.sent),
         });
       }
       // One connection: each checkout alone on the stack, as at low traffic.
@@ -243,14 +244,21 @@ const IDLE_SECONDS = 3;
 
 /** The stack's counters now: CPU, its databases' transactions and backends, its subgraphs' own. */
 async function readings(stack, database, ports) {
+  const transactionsByDatabase = await transactionsOf(database);
+  const counters = await subgraphCounters(ports);
   return {
     at: performance.now(),
     cpu: stack.cpuSeconds(),
-    transactions: await transactionsOf(database),
+    cpuByProgram: stack.cpuSecondsByProgram(),
+    transactions: sumOf(Object.values(transactionsByDatabase)),
+    transactionsByDatabase,
     backends: await backendCpu(database),
-    ...(await subgraphCounters(ports)),
+    ...counters.totals,
+    countersBySubgraph: counters.bySubgraph,
   };
 }
+
+const sumOf = (values) => values.reduce((sum, value) => sum + value, 0);
 
 /** What happened between two readings; `seconds` long. */
 function since(after, before) {
@@ -262,7 +270,68 @@ function since(after, before) {
     calls: after.calls - before.calls,
     roundTrips: after.roundTrips - before.roundTrips,
     statements: after.statements - before.statements,
+    byService: byServiceSince(after, before),
   };
+}
+
+/**
+ * Each service's share of what happened between two readings: its processes'
+ * CPU, its database's backends' CPU and transactions (the shared event
+ * streams' database as `events`), its requests served, round trips and
+ * statements.
+ */
+function byServiceSince(after, before) {
+  const byService = {};
+  const of = (service) =>
+    (byService[service] ??= {
+      cpu: 0,
+      databaseCpu: 0,
+      transactions: 0,
+      calls: 0,
+      roundTrips: 0,
+      statements: 0,
+    });
+  for (const [program, seconds] of Object.entries(after.cpuByProgram)) {
+    // The embedded server's backends are counted by database below.
+    if (program !== 'postgres') of(program).cpu += seconds - (before.cpuByProgram[program] ?? 0);
+  }
+  for (const [pid, backend] of after.backends) {
+    of(backend.service).databaseCpu += backend.seconds - (before.backends.get(pid)?.seconds ?? 0);
+  }
+  for (const [service, count] of Object.entries(after.transactionsByDatabase)) {
+    of(service).transactions += count - (before.transactionsByDatabase[service] ?? 0);
+  }
+  for (const [service, counters] of Object.entries(after.countersBySubgraph)) {
+    for (const key of ['calls', 'roundTrips', 'statements']) {
+      of(service)[key] += counters[key] - before.countersBySubgraph[service][key];
+    }
+  }
+  return byService;
+}
+
+/**
+ * Per checkout, each service's figures beyond its idle use over as long, as
+ * one line each: `cpu` and `db cpu` in ms, then calls served, round trips,
+ * statements and transactions.
+ */
+function perServiceFigures(measured, idle, seconds, sent) {
+  const lines = {};
+  for (const [service, figures] of Object.entries(measured)) {
+    const net = (key) =>
+      (figures[key] - ((idle.byService[service]?.[key] ?? 0) * seconds) / idle.seconds) / sent;
+    const ms = (key) => (net(key) * 1000).toFixed(1);
+    const count = (key) => net(key).toFixed(1);
+    lines[service] =
+      `cpu ${ms('cpu')} ms, db cpu ${ms('databaseCpu')} ms, ${count('calls')} calls, ` +
+      `${count('roundTrips')} round trips, ${count('statements')} statements, ` +
+      `${count('transactions')} transactions`;
+  }
+  return lines;
+}
+
+/** The service a database of the stack belongs to (`shop_<name>`, `shop_bench_<name>_<run>`). */
+function serviceOfDatabase(datname) {
+  return SUBGRAPHS.find((name) => datname.includes(`_${name}`)) ?? 'events';
 }
 
 /**
@@ -271,6 +340,7 @@ function since(after, before) {
  */
 async function subgraphCounters(ports) {
   const totals = { calls: 0, roundTrips: 0, statements: 0 };
+  const bySubgraph = {};
   const series = {
     calls: 'graphql_request_duration_seconds_count',
     roundTrips: 'db_round_trips_total',
@@ -278,37 +348,43 @@ async function subgraphCounters(ports) {
   };
   for (const name of SUBGRAPHS) {
     const text = await (await fetch(`http://127.0.0.1:${ports[name]}/metrics`)).text();
+    const own = (bySubgraph[name] = { calls: 0, roundTrips: 0, statements: 0 });
     for (const line of text.split('\n')) {
       for (const [key, metric] of Object.entries(series)) {
         if (line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)) {
-          totals[key] += Number(line.slice(line.lastIndexOf(' ') + 1));
+          const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+          totals[key] += value;
+          own[key] += value;
         }
       }
     }
   }
-  return totals;
+  return { totals, bySubgraph };
 }
 
 /**
- * CPU seconds so far of each PostgreSQL backend connected to the stack's databases, by pid (from
- * /proc: the same machine). The pools keep their connections through a run; a backend that ended
- * within it is missed.
+ * CPU seconds so far of each PostgreSQL backend connected to the stack's databases, and the
+ * service whose database it serves, by pid (from /proc: the same machine). The pools keep their
+ * connections through a run; a backend that ended within it is missed.
  */
 async function backendCpu({ serverUrl, names }) {
   const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT pid FROM pg_stat_activity
+      `SELECT pid, datname FROM pg_stat_activity
         WHERE ($1::text[] IS NULL AND datname LIKE 'shop\\_%') OR datname = ANY($1::text[])`,
       [names ?? null],
     );
     const seconds = new Map();
-    for (const { pid } of rows) {
+    for (const { pid, datname } of rows) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+        seconds.set(pid, {
+          seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND,
+          service: serviceOfDatabase(datname),
+        });
       } catch {
         // the backend ended between the listing and the read
       }
@@ -322,21 +398,26 @@ async function backendCpu({ serverUrl, names }) {
 /** CPU seconds the backends alive now used since `before` (all of it, for those started since). */
 function cpuSince(now, before) {
   let total = 0;
-  for (const [pid, seconds] of now) total += seconds - (before.get(pid) ?? 0);
+  for (const [pid, { seconds }] of now) total += seconds - (before.get(pid)?.seconds ?? 0);
   return total;
 }
 
-/** Transactions committed or rolled back so far in the stack's databases (pg_stat_database). */
+/** Transactions committed or rolled back so far in the stack's databases, by service (pg_stat_database). */
 async function transactionsOf({ serverUrl, names }) {
   const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT sum(xact_commit + xact_rollback)::bigint AS count FROM pg_stat_database
+      `SELECT datname, (xact_commit + xact_rollback)::bigint AS count FROM pg_stat_database
         WHERE ($1::text[] IS NULL AND datname LIKE 'shop\\_%') OR datname = ANY($1::text[])`,
       [names ?? null],
     );
-    return Number(rows[0].count);
+    const byService = {};
+    for (const { datname, count } of rows) {
+      const service = serviceOfDatabase(datname);
+      byService[service] = (byService[service] ?? 0) + Number(count);
+    }
+    return byService;
   } finally {
     await client.end();
   }
