@@ -86,12 +86,15 @@ export class PostgresStreamTables {
    * The next entries after the group's cursor, the cursor moved past them,
    * and those of the wanted types (all when null) now pending for this
    * consumer and answered; `scanned` tells whether the batch was full.
+   * `acknowledged`: entries the consumer has handled since its last claim,
+   * no longer pending once this commits (as `acknowledge`).
    */
   async claimNew(
     stream: string,
     group: string,
     consumer: ConsumerIdentity,
     types: readonly string[] | null,
+    acknowledged: readonly string[],
   ): Promise<{ entries: StreamEntry[]; scanned: number }> {
     // The group's row is locked first: group-mates claiming at once take turns, and
     // the one that waited reads the cursor the other advanced.
@@ -111,9 +114,20 @@ export class PostgresStreamTables {
          INSERT INTO ${this.pending}
                 (stream, consumer_group, entry_id, consumer, consumer_pid, consumer_started)
          SELECT $1, $2, id, $3, $4, $5::timestamptz FROM batch WHERE wanted
+       ), acknowledged AS (
+         DELETE FROM ${this.pending}
+          WHERE stream = $1 AND consumer_group = $2 AND entry_id = ANY($7::bigint[])
        )
        SELECT id, CASE WHEN wanted THEN event END AS event, wanted FROM batch ORDER BY id`,
-      [stream, group, consumer.name, consumer.session.pid, consumer.session.started, types],
+      [
+        stream,
+        group,
+        consumer.name,
+        consumer.session.pid,
+        consumer.session.started,
+        types,
+        acknowledged,
+      ],
     );
     return {
       entries: rows.filter((row) => row.wanted).map(({ id, event }) => ({ id, event })),

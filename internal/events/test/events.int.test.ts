@@ -709,8 +709,64 @@ describe('domain events over PostgreSQL: what a dead, stopped or racing consumer
       );
       return group?.last_delivered_id === '62';
     });
-    // Only the two wanted entries were ever pending, and both are acknowledged.
-    expect(await sql('SELECT entry_id FROM event_pending WHERE stream = $1', [key])).toEqual([]);
+    // Only the two wanted entries were ever pending, and both are acknowledged (alone, within
+    // a moment: no claim follows to carry it).
+    await until(
+      async () =>
+        (await sql('SELECT entry_id FROM event_pending WHERE stream = $1', [key])).length === 0,
+    );
+  });
+
+  it('acknowledges a batch in the claim that takes the next when one comes soon, and alone when none does', async () => {
+    const stream = uniqueStream();
+    const bus = open();
+    const busy = gate();
+    const handled: string[] = [];
+    const watched: string[] = [];
+    bus.subscribe({
+      stream,
+      group: 'g',
+      handler: async (events) => {
+        handled.push(...ids(events));
+        if (handled.length === 1) await busy.opened;
+      },
+    });
+    // Another group on the same bus: woken by the same notification as 'g' is.
+    bus.subscribe({ stream, group: 'watch', handler: async (e) => void watched.push(...ids(e)) });
+    const statements: { text: string; values: unknown[] }[] = [];
+    const sent = jest.spyOn(pg.Client.prototype, 'query');
+    try {
+      const [first, second] = [probe(), probe()];
+      await bus.publish(stream, [first!]);
+      await until(() => handled.length === 1);
+      // Published while the first is being handled; 'g' has been told once 'watch' has it.
+      await bus.publish(stream, [second!]);
+      await until(() => watched.length === 2);
+      busy.open();
+      await until(() => handled.length === 2);
+      await until(async () => {
+        const pending = await sql('SELECT entry_id FROM event_pending WHERE stream = $1', [
+          settings.streamPrefix + stream,
+        ]);
+        return pending.length === 0;
+      });
+      for (const [query] of sent.mock.calls) {
+        const { text, values } = query as unknown as { text?: string; values?: unknown[] };
+        if (text && values) statements.push({ text, values });
+      }
+    } finally {
+      sent.mockRestore();
+    }
+    const ofG = statements.filter(({ values }) => values[1] === 'g');
+    const claimsCarrying = ofG.filter(
+      ({ text, values }) => text.includes('WITH cursor AS') && (values[6] as string[]).length > 0,
+    );
+    const alone = ofG.filter(({ text }) => /^\s*DELETE FROM \S+event_pending/.test(text));
+    // The first was acknowledged by the claim that took the second; the second, with no claim
+    // after it (or with one another stream's notification led to), once it waited long enough.
+    expect(handled).toHaveLength(2);
+    expect(claimsCarrying.length).toBeGreaterThanOrEqual(1);
+    expect(alone.length).toBeLessThanOrEqual(1);
   });
 
   it('never skips an id committed after a greater one: concurrent publishers, each event once', async () => {
