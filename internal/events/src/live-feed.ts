@@ -32,14 +32,18 @@ export function feedLive<S extends Stream>(options: {
     group: options.group,
     startAt: 'newest',
     types: Object.keys(options.routes),
+    // A batch's events are published together (the PostgreSQL pub/sub sends what is published
+    // at once in one statement), in their order.
     handler: async (envelopes) => {
-      for (const event of envelopes as DomainEvent<S>[]) {
-        const route = options.routes[event.type as EventTypeOf<S>] as
-          ((event: DomainEvent<S>, pubSub: LivePubSub) => Promise<void>) | undefined;
-        if (!route) continue;
-        await route(event, options.pubSub);
-        options.log.debug({ eventId: event.id, type: event.type }, 'event published live');
-      }
+      await Promise.all(
+        (envelopes as DomainEvent<S>[]).map(async (event) => {
+          const route = options.routes[event.type as EventTypeOf<S>] as
+            ((event: DomainEvent<S>, pubSub: LivePubSub) => Promise<void>) | undefined;
+          if (!route) return;
+          await route(event, options.pubSub);
+          options.log.debug({ eventId: event.id, type: event.type }, 'event published live');
+        }),
+      );
     },
   });
 }

@@ -26,6 +26,13 @@ interface LiveMessage {
   payload: unknown;
 }
 
+/** Messages notified by one statement, in the order they were published. */
+interface NotifyBatch {
+  channels: string[];
+  messages: string[];
+  sent: Promise<void>;
+}
+
 /**
  * LISTEN/NOTIFY: `pg_notify` to reach every process on the database, and in
  * each process one connection that LISTENs to a topic's channel exactly
@@ -33,6 +40,11 @@ interface LiveMessage {
  * first use. After a lost connection it LISTENs again; what was published
  * meanwhile is lost, as pub/sub promises. A message must stay under
  * PostgreSQL's NOTIFY limit: a bigger one is refused, never dropped quietly.
+ * Messages published while a statement is under way go together in the
+ * next: a feed's batch of stock changes was one statement per message on
+ * the events database (two per StockChanged), now two in all. Identical
+ * messages of one statement arrive once (PostgreSQL folds them), which
+ * costs nothing to subscribers that read the state fresh for each.
  */
 export class PostgresLivePubSub implements LivePubSub {
   private readonly connectionString: string;
@@ -42,6 +54,10 @@ export class PostgresLivePubSub implements LivePubSub {
   private readonly topics = new Map<string, string>();
   private readonly subscribers: LiveSubscribers;
   private closed = false;
+  /** The statement under way, if any; the next waits for it, so messages keep their order. */
+  private inFlight: Promise<void> = Promise.resolve();
+  /** The batch that has not started yet: what is published now joins it. */
+  private gathering: NotifyBatch | undefined;
 
   /** @param namespace prefixed to every channel's topic (EVENT_STREAM_PREFIX). */
   constructor(
@@ -76,8 +92,30 @@ export class PostgresLivePubSub implements LivePubSub {
         `Live message on "${topic}" is ${bytes} bytes: PostgreSQL NOTIFY carries under ${NOTIFY_PAYLOAD_LIMIT}`,
       );
     }
-    this.publisher ??= this.connectPublisher();
-    await this.publisher.query('SELECT pg_notify($1, $2)', [this.channelOf(topic), message]);
+    await this.notify(this.channelOf(topic), message);
+  }
+
+  /** Joins the batch gathering, or starts one after the statement under way. */
+  private notify(channel: string, message: string): Promise<void> {
+    if (this.gathering) {
+      this.gathering.channels.push(channel);
+      this.gathering.messages.push(message);
+      return this.gathering.sent;
+    }
+    const batch = { channels: [channel], messages: [message] } as NotifyBatch;
+    this.gathering = batch;
+    batch.sent = this.inFlight.then(async () => {
+      this.gathering = undefined;
+      this.publisher ??= this.connectPublisher();
+      // unnest keeps the arrays' order, and one statement's notifications arrive in its order.
+      await this.publisher.query(
+        'SELECT pg_notify(channel, message) FROM unnest($1::text[], $2::text[]) AS m(channel, message)',
+        [batch.channels, batch.messages],
+      );
+    });
+    // A failed statement fails its own publishers; the next batch goes regardless.
+    this.inFlight = batch.sent.catch(() => undefined);
+    return batch.sent;
   }
 
   async subscribe<F extends LiveFeed>(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import {
   createLivePubSub,
   feedLive,
@@ -239,6 +240,36 @@ describe('live pub/sub over PostgreSQL: its own limits', () => {
     const largest = sized(7_999);
     await pubSub.publish(topic, largest);
     await expect(nextOf(subscription)).resolves.toEqual(largest);
+  });
+
+  it('notifies what is published at once in one statement, each message in its order', async () => {
+    const publisher = open();
+    const pubSub = open();
+    const topic = liveTopics.lowStockAlert();
+    const subscription = await pubSub.subscribe(topic);
+    const alerts = Array.from({ length: 10 }, (_, available) =>
+      envelopeOf('inventory.events', 'LowStock', randomUUID(), {
+        productId: randomUUID(),
+        available,
+        threshold: 10,
+      }),
+    );
+    const sent = jest.spyOn(pg.Client.prototype, 'query');
+    try {
+      await Promise.all(alerts.map((alert) => publisher.publish(topic, alert)));
+      const notifying = sent.mock.calls.filter(([query]) =>
+        String(typeof query === 'string' ? query : (query as { text?: string }).text).includes(
+          'pg_notify',
+        ),
+      );
+      expect(notifying).toHaveLength(1);
+    } finally {
+      sent.mockRestore();
+    }
+    for (const alert of alerts) await expect(nextOf(subscription)).resolves.toEqual(alert);
+    // And one published after them goes on its own.
+    await publisher.publish(topic, alerts[0]!);
+    await expect(nextOf(subscription)).resolves.toEqual(alerts[0]);
   });
 
   it('listens again after its connection is lost', async () => {

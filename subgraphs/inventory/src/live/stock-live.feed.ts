@@ -15,11 +15,13 @@ export function startStockLiveFeed({ bus, pubSub, log }: SubgraphRuntime) {
     log: log.child({ job: 'live-feed' }),
     routes: {
       StockChanged: async (event, live) => {
-        await live.publish(liveTopics.inventoryChanged(event.data.productId), event);
-        await live.publish(liveTopics.entityChanged(), {
-          typename: 'Product',
-          id: event.data.productId,
-        });
+        await Promise.all([
+          live.publish(liveTopics.inventoryChanged(event.data.productId), event),
+          live.publish(liveTopics.entityChanged(), {
+            typename: 'Product',
+            id: event.data.productId,
+          }),
+        ]);
       },
       LowStock: (event, live) => live.publish(liveTopics.lowStockAlert(), event),
     },
