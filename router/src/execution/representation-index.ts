@@ -1,4 +1,5 @@
 import type { ResultObject } from './result-tree';
+import type { FieldVisitor } from './representations';
 
 /** Where a representation ends at a branch that others continue from: its index. */
 const END = Symbol('end');
@@ -22,24 +23,54 @@ type Node = Map<unknown, Node | number>;
 export class RepresentationIndex {
   private readonly root: Node = new Map();
   private size = 0;
+  // Where the walk of the representation being looked up stands (see `field`).
+  private node: Node = this.root;
+  /** The key of the last value walked, not yet descended from: there this representation ends. */
+  private last: unknown = END;
+  private typename: unknown;
 
   /** The index of an equal representation seen before; else the next index, now this one's. */
   indexOf(representation: ResultObject): number {
-    let node = this.root;
-    // The key of the last value walked, not yet descended from: there this representation ends.
-    let last: unknown = END;
-    for (const name in representation) {
-      const value = representation[name];
-      // Names and values alternate by level, so a name never meets a value.
-      if (last !== END) node = branchOf(node, last);
-      node = branchOf(node, name);
-      if (typeof value === 'object' && value !== null) {
-        node = branchOf(node, JSON_VALUE);
-        last = JSON.stringify(value);
-      } else {
-        last = value;
-      }
+    this.begin();
+    for (const name in representation) this.field(name, representation[name]);
+    return this.end();
+  }
+
+  /**
+   * `indexOf` of the representation whose fields `visit` names, without the
+   * representation being built: -1 when there is none or it has no
+   * `__typename` (nothing is then registered).
+   */
+  indexOfFields(entity: unknown, visit: FieldVisitor): number {
+    this.begin();
+    if (!visit(entity, this.field) || !this.typename) return -1;
+    return this.end();
+  }
+
+  private begin(): void {
+    this.node = this.root;
+    this.last = END;
+    this.typename = undefined;
+  }
+
+  /** Walks one more field of the representation looked up. */
+  private readonly field = (name: string, value: unknown): void => {
+    // Names and values alternate by level, so a name never meets a value.
+    if (this.last !== END) this.node = branchOf(this.node, this.last);
+    this.node = branchOf(this.node, name);
+    if (name === '__typename') this.typename = value;
+    if (typeof value === 'object' && value !== null) {
+      this.node = branchOf(this.node, JSON_VALUE);
+      this.last = JSON.stringify(value);
+    } else {
+      this.last = value;
     }
+  };
+
+  /** The index where the walk ended, registering the next one there if none was. */
+  private end(): number {
+    let node = this.node;
+    const { last } = this;
     const end = node.get(last);
     if (typeof end === 'number') return end;
     if (end) node = end;

@@ -6,6 +6,19 @@ import type { SupergraphTypeConditions } from './type-conditions';
 export type RepresentationBuilder = (entity: unknown) => ResultObject | null;
 
 /**
+ * Calls `field` with the name and value of each field the representation of
+ * `entity` would have, in the order it would have them; false, and no call
+ * made, when the representation would be null.
+ */
+export type FieldVisitor = (
+  entity: unknown,
+  field: (name: string, value: unknown) => void,
+) => boolean;
+
+/** A FieldVisitor on an entity known to be an object. */
+type Visit = (source: ResultObject, field: (name: string, value: unknown) => void) => boolean;
+
+/**
  * Writes what a selection picks out of `source` into `into`; false (and
  * nothing written) when a field it selects directly is missing.
  */
@@ -91,4 +104,62 @@ function put(into: ResultObject, key: string, value: unknown): void {
   } else {
     into[key] = value;
   }
+}
+
+/**
+ * The fields of an entity's representation without building it, for a
+ * `requires` selection of leaf fields only (in inline fragments or not), each
+ * response name once: then the representation has exactly the fields visited,
+ * in that order, so finding whether an equal one was sent needs no object.
+ * On the gateway benchmark's query every entity fetch is of that kind, and 61
+ * of its 370 entities have a representation of their own: building the 309
+ * others only to find them known was most of what preparing a fetch
+ * allocated. Undefined for any other selection, whose representations are
+ * built and compared.
+ */
+export function compileFieldVisitor(
+  selections: readonly QueryPlanSelectionNode[],
+  types: SupergraphTypeConditions,
+): FieldVisitor | undefined {
+  const visit = compileVisit(selections, types, new Set());
+  return (
+    visit &&
+    ((entity, field) =>
+      entity !== null && entity !== undefined && visit(entity as ResultObject, field))
+  );
+}
+
+/** As compileSelections writes, visiting instead; undefined for a nested selection or a name seen before. */
+function compileVisit(
+  selections: readonly QueryPlanSelectionNode[],
+  types: SupergraphTypeConditions,
+  names: Set<string>,
+): Visit | undefined {
+  const required: string[] = [];
+  const visits: Visit[] = [];
+  for (const selection of selections) {
+    if (selection.kind === 'Field') {
+      const responseName = selection.alias ?? selection.name;
+      if (selection.selections || names.has(responseName)) return undefined;
+      names.add(responseName);
+      required.push(responseName);
+      visits.push((source, field) => {
+        field(responseName, getOwn(source, responseName));
+        return true;
+      });
+      continue;
+    }
+    const { typeCondition } = selection;
+    if (!typeCondition) continue;
+    const fragment = compileVisit(selection.selections, types, names);
+    if (!fragment) return undefined;
+    visits.push(
+      (source, field) => types.matches(source, typeCondition, false) && fragment(source, field),
+    );
+  }
+  return (source, field) => {
+    for (const name of required) if (getOwn(source, name) === undefined) return false;
+    for (const visit of visits) visit(source, field);
+    return true;
+  };
 }
