@@ -71,8 +71,8 @@ export class ChargeService {
    */
   async charge(
     request: ChargeRequest,
-    correlationId: string | null = null,
-    withMethod: (method: PaymentMethod) => void = () => {},
+    correlationId: string | null,
+    withMethod: (method: PaymentMethod) => void,
   ): Promise<Payment> {
     const input: ChargeInput = {
       orderId: uuidOf(request.orderId, 'orderId'),
