@@ -11,6 +11,7 @@ export * from './server/subgraph-server';
 export * from './server/subgraph-process';
 export * from './types/connection';
 export * from './types/money';
+export * from './types/payment-status';
 export * from './data/idempotency-key';
 export * from './data/ids';
 export * from './data/loaders';

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '@shop/federation';
 import { CartResolver } from './cart/cart.resolver';
 import { CancelOrderResolver } from './checkout/cancel-order.resolver';
+import { CheckoutPaymentResolver } from './checkout/checkout-payment.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
 import { ExpiredHoldResolver } from './checkout/expired-hold.resolver';
 import { OrderLiveResolver } from './live/order-live.resolver';
@@ -15,6 +16,7 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
     resolvers: [
       CartResolver,
       CancelOrderResolver,
+      CheckoutPaymentResolver,
       CheckoutResolver,
       ExpiredHoldResolver,
       OrderLiveResolver,

@@ -14,6 +14,12 @@ interface CheckoutView {
   total: { amount: number; currency: string };
   items: { product: { id: string }; quantity: number; unitPrice: { amount: number } }[];
   shippingAddress: { line1: string; city: string; postalCode: string; country: string };
+  payment: {
+    id: string;
+    status: string;
+    amount: { amount: number; currency: string };
+    method: { brand: string; last4: string };
+  } | null;
 }
 
 const CHECKOUT = `mutation($input: CheckoutInput!) {
@@ -21,6 +27,7 @@ const CHECKOUT = `mutation($input: CheckoutInput!) {
     id status total { amount currency }
     items { product { id } quantity unitPrice { amount currency } }
     shippingAddress { line1 city postalCode country }
+    payment { id status amount { amount currency } method { brand last4 } }
   }
 }`;
 const CART = `query { cart { items { product { id } quantity } } }`;
@@ -49,6 +56,12 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
       total: { amount: 3_750, currency: 'USD' },
       items: [{ product: { id: productId }, quantity: 3, unitPrice: { amount: 1_250 } }],
       shippingAddress: { line1: '1 Test Street', city: 'Testville', country: 'DE' },
+      // Provided to the router (it asks orders, not payments), from the charge's answer.
+      payment: {
+        status: 'SUCCEEDED',
+        amount: { amount: 3_750, currency: 'USD' },
+        method: { brand: 'VISA', last4: '4242' },
+      },
     });
     expect(await saga.paymentsOf(order?.id ?? '')).toEqual([
       { status: 'SUCCEEDED', amount: 3_750 },
@@ -155,6 +168,8 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
 
     expect(first.errors).toBeUndefined();
     expect(second.data?.checkout.id).toBe(first.data?.checkout.id);
+    // The saga finished: the payment asked of payments, the same as the charge answered.
+    expect(second.data?.checkout.payment).toEqual(first.data?.checkout.payment);
     expect(await saga.paymentsOf(first.data?.checkout.id ?? '')).toEqual([
       { status: 'SUCCEEDED', amount: 900 },
     ]);
@@ -172,6 +187,13 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
     expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
     const ids = new Set(results.map((result) => result.data?.checkout.id));
     expect(ids.size).toBe(1);
+    // The one that charged answers the charge's payment, the others payments' answer: the same.
+    const payments = new Set(
+      results.map((result) => JSON.stringify(result.data?.checkout.payment)),
+    );
+    expect([...payments].map((payment) => JSON.parse(payment) as unknown)).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED', amount: { amount: 700, currency: 'USD' } }),
+    ]);
     const orderRows = await saga.ordersOf(buyer.userId);
     expect(orderRows).toHaveLength(1);
     expect(await saga.paymentsOf(orderRows[0]?.id ?? '')).toEqual([

@@ -33,6 +33,9 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
       paymentMethodId: buyer.input.paymentMethodId!,
     });
     expect(order).toMatchObject({ status: 'PENDING' });
+    // No payment is claimed for it: asked for one (Order.payment, which the checkout provides),
+    // orders asks payments.
+    expect(order.payment).toBeUndefined();
     // The stock was held first: the saga waits at its charge, nothing charged.
     expect(await saga.ordersOf(buyer.userId)).toEqual([
       expect.objectContaining({ id: order.id, status: 'PENDING', sagaStep: 'STOCK_RESERVED' }),
@@ -54,5 +57,12 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
       expect.objectContaining({ status: 'SUCCEEDED' }),
     ]);
     expect(await saga.availableOf(productId)).toBe(2);
+    // The checkout's answer, asked now for its payment, has payments' answer as it now is.
+    expect(await healthy.checkout.paymentOf(order)).toEqual({
+      id: expect.any(String),
+      status: 'SUCCEEDED',
+      amount: order.total,
+      method: { id: buyer.input.paymentMethodId, brand: 'VISA', last4: '4242' },
+    });
   }, 30_000);
 });

@@ -298,6 +298,33 @@ describe('payment methods, charges, voids and refunds (real PostgreSQL)', () => 
       expect(await transactionsOf(payment.id)).toHaveLength(2);
     });
 
+    it('answers the card charged (what the checkout provides) read with the charge, with no query of its own', async () => {
+      const userId = randomUUID();
+      const method = await addCard(userId, CARDS.amex);
+      const input = chargeInput(userId, method.id);
+      const methodReads = jest.spyOn(subgraph.db.prisma.paymentMethod, 'findMany');
+      const CHECKOUT_FIELDS = `mutation($input: ChargePaymentInput!) {
+        chargePayment(input: $input) { id status amount { amount currency } method { id brand last4 } }
+      }`;
+      const answerOf = async () => {
+        const result = await as(ORDERS, CHECKOUT_FIELDS, { input });
+        expect(result.errors).toBeUndefined();
+        return (result.data as { chargePayment: unknown }).chargePayment;
+      };
+
+      const first = await answerOf();
+      expect(first).toEqual({
+        id: expect.any(String),
+        status: 'SUCCEEDED',
+        amount: { amount: 2_500, currency: 'USD' },
+        method: { id: method.id, brand: 'AMEX', last4: '0005' },
+      });
+      expect(methodReads).not.toHaveBeenCalled();
+      // Asked again (the key taken): the same answer, the card read by the loader then.
+      expect(await answerOf()).toEqual(first);
+      expect(methodReads).toHaveBeenCalledTimes(1);
+    });
+
     it('captures a payment its key authorized before the charge replaced authorizing (a saga begun then)', async () => {
       const userId = randomUUID();
       const method = await addCard(userId, CARDS.approves);

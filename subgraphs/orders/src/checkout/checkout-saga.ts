@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PaymentStatus } from '@shop/federation';
 import { ConflictError, DomainError } from '@shop/platform';
 import {
   enumNameOf,
@@ -83,15 +84,24 @@ export type SagaOrder = Prisma.OrderGetPayload<{ select: typeof sagaColumns }>;
 export interface SagaRun {
   order: SagaOrder;
   failure?: Error;
+  /**
+   * The order's payment as payments answered this run's charge, when the
+   * run stopped with the order as that charge left it (PAID, or PENDING
+   * awaiting review); unset otherwise.
+   */
+  payment?: PaymentAnswer;
 }
 
 /**
  * What one step ended in: go on with the next, stop with an error, or wait (a
  * payment awaiting review). A step whose write moved the saga as it expected
  * knows the order's new state (`order`); one whose write was refused (another
- * driver, or a cancellation, moved it first) leaves it to be read again.
+ * driver, or a cancellation, moved it first) leaves it to be read again. A
+ * charge whose write moved the saga knows the order's payment (`payment`).
  */
-type StepOutcome = { order?: SagaOrder; failure?: Error } | { waiting: true };
+type StepOutcome =
+  | { order?: SagaOrder; failure?: Error; payment?: PaymentAnswer }
+  | { waiting: true; payment?: PaymentAnswer };
 
 /**
  * The checkout saga: reserve stock → charge → PAID, compensated on
@@ -136,13 +146,14 @@ export class CheckoutSaga {
    */
   async run(orderId: string, requestId?: string, known?: SagaOrder): Promise<SagaRun> {
     let failure: Error | undefined;
+    let payment: PaymentAnswer | undefined;
     let order = known ?? (await this.state(orderId));
     for (;;) {
       let outcome: StepOutcome;
       switch (order.sagaStep) {
         case 'COMPLETED':
         case 'COMPENSATED':
-          return { order, failure };
+          return { order, failure, payment };
         // PAYMENT_AUTHORIZED: an order authorized before the charge replaced authorizing and
         // capturing apart (its saga begun by an older orders during a rolling deploy), reserved
         // the same way, then charged by the authorization's key, which captures it.
@@ -162,8 +173,10 @@ export class CheckoutSaga {
           outcome = await this.compensate(order, requestId);
           break;
       }
-      if ('waiting' in outcome) return { order };
+      if ('waiting' in outcome) return { order, payment: outcome.payment };
       failure = outcome.failure ?? failure;
+      // Only the last step's: a later one may have moved the order past what the charge answered.
+      payment = outcome.payment;
       order = outcome.order ?? (await this.state(orderId));
     }
   }
@@ -190,6 +203,11 @@ export class CheckoutSaga {
   /** The order as its saga stands now. */
   state(id: string): Promise<SagaOrder> {
     return this.db.prisma.order.findUniqueOrThrow({ select: sagaColumns, where: { id } });
+  }
+
+  /** The order's payment as payments has it now (null before the first). */
+  payment(orderId: string, requestId?: string): Promise<PaymentAnswer | null> {
+    return this.payments.ofOrder(orderId, requestId);
   }
 
   /**
@@ -258,10 +276,10 @@ export class CheckoutSaga {
     // by AUTHORIZATION_TTL_SECONDS, payments voids the authorization, and the next ask cancels
     // the order (PAYMENT_DECLINED).
     // Captured: PAID at once, the payment recorded in the same write.
-    const charged =
-      payment.status === 'PENDING'
-        ? await this.step(order, 'STOCK_RESERVED', { paymentId: payment.id })
-        : await this.markPaid({ ...order, paymentId: payment.id }, 'STOCK_RESERVED', requestId);
+    const pending = payment.status === PaymentStatus.PENDING;
+    const charged = pending
+      ? await this.step(order, 'STOCK_RESERVED', { paymentId: payment.id })
+      : await this.markPaid({ ...order, paymentId: payment.id }, 'STOCK_RESERVED', requestId);
     // Cancelled while charging (by the buyer, or by inventory's sweeper for a hold that expired):
     // the compensation may not have known this payment, so it is given back here too (voided, or
     // refunded once captured; both are idempotent).
@@ -274,7 +292,9 @@ export class CheckoutSaga {
         requestId,
       );
     }
-    return payment.status === 'PENDING' ? { waiting: true } : { order: charged };
+    // The charge's answer is the order's payment only as long as the order is as it left it.
+    const answered = charged ? payment : undefined;
+    return pending ? { waiting: true, payment: answered } : { order: charged, payment: answered };
   }
 
   /**

@@ -19,6 +19,7 @@ import { noLongerSold } from '../cart/cart.service';
 import { tableOf, timestampOf, type Database } from '../db';
 import { toOrder } from '../order/order.mapper';
 import type { Order } from '../order/order.type';
+import type { PaymentStub } from '../payment/payment.stub';
 import type { BuyerAddresses, ShippingAddress } from './buyer-addresses';
 import type { CheckoutInput } from './checkout.input';
 import {
@@ -169,11 +170,23 @@ export class CheckoutService {
       if (!(error instanceof ServiceUnavailableError)) throw error;
       return toOrder(await this.saga.state(orderId));
     }
-    const { order, failure } = run;
+    const { order, failure, payment } = run;
     if (order.sagaStep === 'COMPENSATED' && order.failureCode !== CANCELLED_BY_BUYER) {
       throw failure ?? failureOf(order);
     }
-    return toOrder(order);
+    return { ...toOrder(order), payment };
+  }
+
+  /**
+   * The payment a checkout's answer provides (Order.payment): the charge's
+   * answer when this checkout's saga run just had it, else payments' answer
+   * now (a checkout repeated after its saga finished, an order cancelled
+   * meanwhile, a sibling that did not answer in time), never a guess.
+   */
+  paymentOf(order: Order, requestId?: string): Promise<PaymentStub | null> {
+    return order.payment !== undefined
+      ? Promise.resolve(order.payment)
+      : this.saga.payment(order.id, requestId);
   }
 
   /**

@@ -1,11 +1,15 @@
 import { ConflictError } from '@shop/platform';
+import type { PaymentStub } from '../payment/payment.stub';
 import type { SiblingClient } from './sibling-client';
 
-/** A payment as payments answers the saga: its id and status (PaymentStatus). */
-export interface PaymentAnswer {
-  id: string;
-  status: string;
-}
+/**
+ * A payment as payments answers the saga: what the checkout's answer provides
+ * of it (PaymentStub), so that answer needs no call to payments of its own.
+ */
+export type PaymentAnswer = PaymentStub;
+
+/** The fields of a PaymentAnswer, the same in every call that answers one. */
+const PAYMENT_FIELDS = 'id status amount { amount currency } method { id brand last4 }';
 
 /** What the saga's payment calls need of an order. */
 export interface PayingOrder {
@@ -19,12 +23,12 @@ export interface PayingOrder {
 }
 
 const CHARGE_PAYMENT = `mutation($input: ChargePaymentInput!) {
-  chargePayment(input: $input) { id status }
+  chargePayment(input: $input) { ${PAYMENT_FIELDS} }
 }`;
 const VOID_PAYMENT = `mutation($id: ID!) { voidPayment(id: $id) { id status } }`;
 const REFUND_PAYMENT = `mutation($input: RefundInput!) { refundPayment(input: $input) { id status } }`;
 const ORDER_PAYMENT = `query($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Order { payment { id status } } }
+  _entities(representations: $representations) { ... on Order { payment { ${PAYMENT_FIELDS} } } }
 }`;
 
 /**

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '@shop/federation';
+import { PaymentStub } from '../payment/payment.stub';
 import { UserStub } from '../user/user.stub';
 import { OrderStatus } from './order-status';
 import { ShippingAddress } from './shipping-address.type';
@@ -30,6 +31,15 @@ export class Order {
 
   @Field(() => UserStub)
   buyer!: UserStub;
+
+  /**
+   * Payments' field, which the checkout provides (CheckoutResolver): the
+   * router asks orders for it nowhere else. Set when the saga has just had it
+   * from payments (null: payments answered none); unset, it is asked for.
+   */
+  @Directive('@external')
+  @Field(() => PaymentStub, { nullable: true })
+  payment?: PaymentStub | null;
 
   /** The buyer's id: who, besides ADMINs, may see the order. */
   userId!: string;

@@ -7,6 +7,8 @@ import { OrderStub } from './order.stub';
 @Resolver(() => OrderStub)
 export class OrderPaymentResolver {
   @Directive('@authenticated')
+  // Shareable: orders provides it in the checkout's answer, from the charge's answer.
+  @Directive('@shareable')
   @FieldResolver(() => Payment, {
     nullable: true,
     description:

@@ -6,9 +6,12 @@ export class PaymentMethod {
   @Field(() => ID)
   id!: string;
 
+  // Shareable: orders provides them in the checkout's answer (Payment.method), from the charge's.
+  @Directive('@shareable')
   @Field({ description: 'Card network, e.g. VISA.' })
   brand!: string;
 
+  @Directive('@shareable')
   @Field({ description: 'The last four digits of the card number.' })
   last4!: string;
 

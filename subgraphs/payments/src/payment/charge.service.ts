@@ -11,6 +11,8 @@ import {
   type PaymentOutbox,
   type Prisma,
 } from '../db';
+import { toPaymentMethod, type PaymentMethodRow } from '../payment-method/payment-method.mapper';
+import type { PaymentMethod } from '../payment-method/payment-method.type';
 import { amountOf, currencyOf } from '../validation';
 import { blockedUntil, declinesSince } from './fraud';
 import { answer } from './payment-answer';
@@ -63,9 +65,15 @@ export class ChargeService {
   /**
    * The payment SUCCEEDED, PENDING (AWAITING_REVIEW) while an ADMIN reviews
    * it, or PAYMENT_DECLINED (after the declined payment is committed); asked
-   * again, the payment as it then is.
+   * again, the payment as it then is. `withMethod` is told the card a new
+   * payment was charged to, read with the card's token, so the answer's
+   * `method` needs no query of its own (the checkout's answer shows it).
    */
-  async charge(request: ChargeRequest, correlationId: string | null = null): Promise<Payment> {
+  async charge(
+    request: ChargeRequest,
+    correlationId: string | null,
+    withMethod: (method: PaymentMethod) => void,
+  ): Promise<Payment> {
     const input: ChargeInput = {
       orderId: uuidOf(request.orderId, 'orderId'),
       orderNumber:
@@ -79,15 +87,16 @@ export class ChargeService {
       idempotencyKey: idempotencyKeyOf(request.idempotencyKey),
     };
     const ttlSeconds = integerIn(request.ttlSeconds, 'ttlSeconds', 1, MAX_TTL_SECONDS);
-    const row = isUuid(input.paymentMethodId)
+    const settled = isUuid(input.paymentMethodId)
       ? await this.db.prisma.$transaction(
           (tx) => this.settle(tx, input, ttlSeconds, correlationId),
           PAYMENT_TRANSACTION,
         )
       : undefined;
-    if (row) {
+    if (settled) {
       this.outbox.committed();
-      return answer(row);
+      withMethod(toPaymentMethod(settled.method));
+      return answer(settled.row);
     }
     // The key was taken (a repeated or racing call: its payment is the answer), or the card is
     // not this user's: another user's card answers exactly like an unknown one.
@@ -104,19 +113,22 @@ export class ChargeService {
    * Claims the key with a PENDING payment, then applies the fraud rules, asks
    * the processor and records the outcome, holding the key's index entry (a
    * second request with the key waits on it, then finds it taken) and the
-   * user's turn throughout. Answers nothing when the key was taken or the
-   * card is not the user's.
+   * user's turn throughout. Answers the payment and its card (without its
+   * token), or nothing when the key was taken or the card is not the user's.
    */
   private async settle(
     tx: Prisma.TransactionClient,
     input: ChargeInput,
     ttlSeconds: number,
     correlationId: string | null,
-  ): Promise<ChargeRow | undefined> {
+  ): Promise<{ row: ChargeRow; method: PaymentMethodRow } | undefined> {
     const paymentId = randomUUID();
-    const [claim] = await tx.$queryRaw<{ token: string | null; claimed: boolean }[]>`
+    const [claim] = await tx.$queryRaw<
+      { token: string | null; method: PaymentMethodRow | null; claimed: boolean }[]
+    >`
       WITH method AS (
-        SELECT "token" FROM ${tableOf(this.db, 'PaymentMethod')}
+        SELECT "token", "id", "userId", "brand", "last4", "expMonth", "expYear"
+          FROM ${tableOf(this.db, 'PaymentMethod')}
          WHERE "id" = ${input.paymentMethodId}::uuid AND "userId" = ${input.userId}::uuid
            AND "removedAt" IS NULL
       ), turn AS (
@@ -133,8 +145,13 @@ export class ChargeService {
         ON CONFLICT ("idempotencyKey") DO NOTHING
         RETURNING "id"
       )
-      SELECT (SELECT "token" FROM method) AS "token", EXISTS (SELECT 1 FROM claimed) AS "claimed"`;
-    if (!claim?.token || !claim.claimed) return undefined;
+      SELECT (SELECT "token" FROM method) AS "token",
+             (SELECT json_build_object('id', "id", 'userId', "userId", 'brand', "brand",
+                                       'last4', "last4", 'expMonth', "expMonth",
+                                       'expYear', "expYear") FROM method) AS "method",
+             EXISTS (SELECT 1 FROM claimed) AS "claimed"`;
+    if (!claim?.token || !claim.method || !claim.claimed) return undefined;
+    const { method } = claim;
 
     // Read after the user's turn began, so what an earlier turn committed counts.
     const now = new Date();
@@ -164,21 +181,35 @@ export class ChargeService {
     }
     const settling = { paymentId, ...input };
     const declines = history!.declines.map((time) => new Date(time));
+    let row: ChargeRow;
     if (blockedUntil(declines, this.fraud, now) !== null) {
-      return this.settlement.decline(tx, settling, 'fraud_blocked', 'FRAUD_BLOCK', correlationId);
+      row = await this.settlement.decline(
+        tx,
+        settling,
+        'fraud_blocked',
+        'FRAUD_BLOCK',
+        correlationId,
+      );
+    } else if (reviewRequired && history!.awaitingReview >= this.fraud.reviewMaxPerCustomer) {
+      // A payment above the threshold waits for an ADMIN, its order's stock held meanwhile: a
+      // user may have only so many waiting, or a few orders could hold a product's whole stock.
+      row = await this.settlement.decline(
+        tx,
+        settling,
+        'review_limit',
+        'FRAUD_BLOCK',
+        correlationId,
+      );
+    } else {
+      row = await this.settlement.charge(
+        tx,
+        settling,
+        { token: claim.token, idempotencyKey: input.idempotencyKey },
+        { reviewRequired, expiresAt: new Date(now.getTime() + ttlSeconds * 1_000) },
+        correlationId,
+      );
     }
-    // A payment above the threshold waits for an ADMIN, its order's stock held meanwhile:
-    // a user may have only so many waiting, or a few orders could hold a product's whole stock.
-    if (reviewRequired && history!.awaitingReview >= this.fraud.reviewMaxPerCustomer) {
-      return this.settlement.decline(tx, settling, 'review_limit', 'FRAUD_BLOCK', correlationId);
-    }
-    return this.settlement.charge(
-      tx,
-      settling,
-      { token: claim.token, idempotencyKey: input.idempotencyKey },
-      { reviewRequired, expiresAt: new Date(now.getTime() + ttlSeconds * 1_000) },
-      correlationId,
-    );
+    return { row, method };
   }
 
   /**

@@ -1,6 +1,5 @@
-import { Money } from '@shop/federation';
+import { Money, PaymentStatus } from '@shop/federation';
 import type { PaymentStatus as StoredPaymentStatus } from '../db';
-import { PaymentStatus } from './payment-status.enum';
 import type { Payment } from './payment.type';
 
 export const paymentColumns = {

@@ -22,7 +22,10 @@ export class PaymentResolver {
     @Ctx() ctx: PaymentsContext,
   ): Promise<Payment> {
     requireService(ctx.identity, 'payments:charge');
-    return ctx.services.charges.charge(input, ctx.requestId);
+    // The card charged is read with the charge: the answer's method needs no query of its own.
+    return ctx.services.charges.charge(input, ctx.requestId, (method) =>
+      ctx.loaders.paymentMethodById.prime(method.id, method),
+    );
   }
 
   @Directive('@inaccessible')
@@ -35,6 +38,8 @@ export class PaymentResolver {
     return ctx.services.voids.void(id, ctx.requestId);
   }
 
+  // Shareable: orders provides it in the checkout's answer, from the charge's answer.
+  @Directive('@shareable')
   @FieldResolver(() => PaymentMethod)
   async method(@Root() payment: Payment, @Ctx() ctx: PaymentsContext): Promise<PaymentMethod> {
     const method = await ctx.loaders.paymentMethodById.load(payment.paymentMethodId);

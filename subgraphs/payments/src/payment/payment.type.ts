@@ -1,6 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Money } from '@shop/federation';
-import { PaymentStatus } from './payment-status.enum';
+import { Money, PaymentStatus } from '@shop/federation';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One charge of an order to a payment method.' })
@@ -8,9 +7,13 @@ export class Payment {
   @Field(() => ID)
   id!: string;
 
+  // Shareable, as amount and method: orders provides them in the checkout's answer, from the
+  // charge's answer it has just had from here.
+  @Directive('@shareable')
   @Field(() => PaymentStatus)
   status!: PaymentStatus;
 
+  @Directive('@shareable')
   @Field(() => Money, { description: 'What was charged.' })
   amount!: Money;
 

@@ -1,9 +1,11 @@
 import { registerEnumType } from 'type-graphql';
 
 /**
- * The contract's PaymentStatus. The stored status says more (payment.mapper.ts
- * maps it): an authorization not yet captured, awaiting review or not, is
- * PENDING; one given back uncaptured is DECLINED.
+ * The contract's PaymentStatus, payments' to answer; orders answers it too
+ * where the checkout provides its order's payment. The stored status says
+ * more (payments' payment.mapper.ts maps it): an authorization not yet
+ * captured, awaiting review or not, is PENDING; one given back uncaptured is
+ * DECLINED.
  */
 export enum PaymentStatus {
   PENDING = 'PENDING',
