@@ -52,7 +52,7 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
     // An orders instance whose calls to users never get an answer.
     const cutOff = instance({ ...saga.ordersConfig.services, users: silent.url });
 
-    const order = await cutOff.checkout.checkout(buyer.identity, {
+    const { order } = await cutOff.checkout.checkout(buyer.identity, {
       ...buyer.input,
       addressId,
       paymentMethodId: buyer.input.paymentMethodId!,
@@ -81,7 +81,7 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
       .catch((error: unknown) => error);
     expect(refused).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
 
-    const order = await checkout.checkout(buyer.identity, {
+    const { order } = await checkout.checkout(buyer.identity, {
       ...buyer.input,
       paymentMethodId: buyer.input.paymentMethodId!,
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { Identity } from '@shop/identity';
 import { queryTestDatabase, userIdentity, eventually } from '@shop/testing';
 import { DECLINES, ORDERS_SERVICE, startSagaSubgraphs, type SagaSubgraphs } from './saga-subgraphs';
@@ -31,6 +32,8 @@ const CHECKOUT = `mutation($input: CheckoutInput!) {
   }
 }`;
 const CART = `query { cart { items { product { id } quantity } } }`;
+const ADD_TO_CART = `mutation($productId: ID!, $quantity: Int!) {
+  addToCart(productId: $productId, quantity: $quantity) { id } }`;
 
 describe('checkout saga across users, inventory, payments and orders (real PostgreSQL)', () => {
   let saga: SagaSubgraphs;
@@ -157,6 +160,61 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
     const empty = await checkout(stranger, { ...buyer.input, idempotencyKey: randomUUID() });
     expect((empty.errors as GraphQLErrorView[])[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await saga.ordersOf(buyer.userId)).toEqual([]);
+  });
+
+  it("answers a checkout's lines as the Order query does, without reading them back", async () => {
+    // Names whose byte order is not a dictionary's: the lines come in the same order either way.
+    const named = async (name: string) => {
+      const productId = await saga.newProduct(5, 500);
+      await queryTestDatabase(
+        saga.urls.orders,
+        'UPDATE "ProductPrice" SET "name" = $2 WHERE "productId" = $1',
+        [productId, name],
+      );
+      return productId;
+    };
+    const [first, ...others] = [await named('banana'), await named('äpfel'), await named('Apple')];
+    const buyer = await saga.newBuyer(first!, 1);
+    for (const productId of others) {
+      const added = await saga.as(saga.orders.url, buyer.identity, ADD_TO_CART, {
+        productId,
+        quantity: 2,
+      });
+      expect(added.errors).toBeUndefined();
+    }
+    const LINES = 'items { id product { id name } productName quantity unitPrice { amount } }';
+
+    const sent = jest.spyOn(pg.Client.prototype, 'query');
+    let answer: Awaited<ReturnType<typeof saga.as<{ checkout: { id: string; items: unknown[] } }>>>;
+    let linesRead: number;
+    try {
+      answer = await saga.as<{ checkout: { id: string; items: unknown[] } }>(
+        saga.orders.url,
+        buyer.identity,
+        `mutation($input: CheckoutInput!) { checkout(input: $input) { id ${LINES} } }`,
+        { input: buyer.input },
+      );
+      linesRead = sent.mock.calls.filter(([query]) =>
+        /"OrderItem" i\s+LEFT JOIN/.test(
+          typeof query === 'string' ? query : ((query as { text?: string }).text ?? ''),
+        ),
+      ).length;
+    } finally {
+      sent.mockRestore();
+    }
+    expect(answer.errors).toBeUndefined();
+    expect(linesRead).toBe(0);
+    const read = await saga.as<{ order: { items: unknown[] } }>(
+      saga.orders.url,
+      buyer.identity,
+      `query($id: ID!) { order(id: $id) { ${LINES} } }`,
+      { id: answer.data!.checkout.id },
+    );
+    expect(read.errors).toBeUndefined();
+    expect(answer.data!.checkout.items).toEqual(read.data!.order.items);
+    expect(
+      answer.data!.checkout.items.map((item) => (item as { productName: string }).productName),
+    ).toEqual(['Apple', 'banana', 'äpfel']);
   });
 
   it('answers the same order for the same key, charging once', async () => {

@@ -28,7 +28,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
       payments: silent.url,
     });
 
-    const order = await stuck.checkout.checkout(buyer.identity, {
+    const { order } = await stuck.checkout.checkout(buyer.identity, {
       ...buyer.input,
       paymentMethodId: buyer.input.paymentMethodId!,
     });

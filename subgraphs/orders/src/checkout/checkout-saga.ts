@@ -62,6 +62,7 @@ const sagaColumns = {
   // The lines as bought (name, unit price) too, for OrderPaid's `lines`, which messages show.
   items: {
     select: {
+      id: true,
       productId: true,
       quantity: true,
       productName: true,

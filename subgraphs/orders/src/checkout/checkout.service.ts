@@ -17,7 +17,8 @@ import {
 } from '@shop/platform';
 import { noLongerSold } from '../cart/cart.service';
 import { tableOf, timestampOf, type Database } from '../db';
-import { toOrder } from '../order/order.mapper';
+import { toOrder, toOrderItem } from '../order/order.mapper';
+import type { OrderItem } from '../order/order-item.type';
 import type { Order } from '../order/order.type';
 import type { PaymentStub } from '../payment/payment.stub';
 import type { BuyerAddresses, ShippingAddress } from './buyer-addresses';
@@ -40,6 +41,16 @@ interface CartLine {
   amount: number;
   currency: string;
   archived: boolean;
+}
+
+/**
+ * The checkout's answer: the order, and its lines when this request wrote
+ * them (their names are today's, as the answer shows them), so the answer
+ * reads none of them back.
+ */
+export interface CheckoutAnswer {
+  order: Order;
+  items?: OrderItem[];
 }
 
 /** What the order copies at checkout beside its lines. */
@@ -70,7 +81,7 @@ export class CheckoutService {
     identity: BaseContext['identity'],
     input: CheckoutInput,
     requestId?: string,
-  ): Promise<Order> {
+  ): Promise<CheckoutAnswer> {
     const { userId } = requireUser(identity);
     const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
     const {
@@ -125,7 +136,8 @@ export class CheckoutService {
       reservationId: null,
       paymentId: null,
       failureCode: null,
-      items: lines.map((line) => ({
+      items: lines.map((line, index) => ({
+        id: placed.itemIds[index]!,
         productId: line.productId,
         quantity: line.quantity,
         productName: line.name,
@@ -140,7 +152,7 @@ export class CheckoutService {
    * The outcome of an order another request created: its result once its
    * saga has finished; if the saga went stale meanwhile, this request drives it.
    */
-  private async settle(orderId: string, requestId?: string): Promise<Order> {
+  private async settle(orderId: string, requestId?: string): Promise<CheckoutAnswer> {
     for (;;) {
       const order = await this.saga.state(orderId);
       if (order.sagaStep === 'COMPLETED' || order.sagaStep === 'COMPENSATED') {
@@ -157,7 +169,11 @@ export class CheckoutService {
    * The checkout's answer: the order once its saga has run, or the error it
    * failed with. An order its buyer cancelled meanwhile is answered as it is.
    */
-  private async drive(orderId: string, requestId?: string, known?: SagaOrder): Promise<Order> {
+  private async drive(
+    orderId: string,
+    requestId?: string,
+    known?: SagaOrder,
+  ): Promise<CheckoutAnswer> {
     let run: SagaRun;
     try {
       run = await this.saga.run(orderId, requestId, known);
@@ -168,13 +184,17 @@ export class CheckoutService {
       // saga may yet contradict; the Order query, or this checkout repeated,
       // tells the outcome.
       if (!(error instanceof ServiceUnavailableError)) throw error;
-      return toOrder(await this.saga.state(orderId));
+      return { order: toOrder(await this.saga.state(orderId)) };
     }
     const { order, failure, payment } = run;
     if (order.sagaStep === 'COMPENSATED' && order.failureCode !== CANCELLED_BY_BUYER) {
       throw failure ?? failureOf(order);
     }
-    return { ...toOrder(order), payment };
+    return {
+      order: { ...toOrder(order), payment },
+      // Written by this request (`known`), with the names the cart had just read.
+      ...(known ? { items: itemsOf(order) } : {}),
+    };
   }
 
   /**
@@ -200,8 +220,15 @@ export class CheckoutService {
     addressId: string,
     columns: OrderColumns,
     lines: CartLine[],
-  ): Promise<{ id: string; number: number; createdAt: Date; updatedAt: Date } | null> {
+  ): Promise<{
+    id: string;
+    number: number;
+    createdAt: Date;
+    updatedAt: Date;
+    itemIds: string[];
+  } | null> {
     const id = randomUUID();
+    const itemIds = lines.map(() => randomUUID());
     const now = new Date();
     const at = timestampOf(now);
     const [row] = await this.db.prisma.$queryRaw<{ number: number }[]>`
@@ -219,21 +246,22 @@ export class CheckoutService {
       ), items AS (
         INSERT INTO ${tableOf(this.db, 'OrderItem')} (
           id, "orderId", "productId", "productName", quantity, "unitPriceAmount", "unitPriceCurrency")
-        SELECT gen_random_uuid(), created.id, line."productId", line.name, line.quantity,
+        SELECT line.id, created.id, line."productId", line.name, line.quantity,
                line.amount, line.currency
           FROM created,
-               unnest(${lines.map((line) => line.productId)}::uuid[],
+               unnest(${itemIds}::uuid[],
+                      ${lines.map((line) => line.productId)}::uuid[],
                       ${lines.map((line) => line.name)}::text[],
                       ${lines.map((line) => line.quantity)}::int[],
                       ${lines.map((line) => line.amount)}::int[],
                       ${lines.map((line) => line.currency)}::text[])
-                 AS line("productId", name, quantity, amount, currency)
+                 AS line(id, "productId", name, quantity, amount, currency)
       ), history AS (
         INSERT INTO ${tableOf(this.db, 'OrderStatusHistory')} (id, "orderId", status, actor, at)
         SELECT gen_random_uuid(), created.id, created.status, ${userId}, ${at} FROM created
       )
       SELECT number FROM created`;
-    return row ? { id, number: row.number, createdAt: now, updatedAt: now } : null;
+    return row ? { id, number: row.number, createdAt: now, updatedAt: now, itemIds } : null;
   }
 
   /**
@@ -290,6 +318,21 @@ export class CheckoutService {
 }
 
 /** The error a finished, failed checkout answers when asked again. */
+/**
+ * The order's lines as OrderService.itemsOf answers them, in its order (by
+ * name, byte by byte as its COLLATE "C", then id), with their names as of
+ * checkout.
+ */
+function itemsOf(order: SagaOrder): OrderItem[] {
+  return order.items
+    .map((item) => toOrderItem({ ...item, orderId: order.id, currentName: item.productName }))
+    .sort(
+      (a, b) =>
+        Buffer.compare(Buffer.from(a.productName), Buffer.from(b.productName)) ||
+        Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)),
+    );
+}
+
 function failureOf(order: SagaOrder): Error {
   const details = { orderId: order.id };
   switch (order.failureCode) {

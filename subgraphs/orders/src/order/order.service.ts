@@ -118,7 +118,9 @@ export class OrderService {
   /**
    * The lines of the orders, each with its product's name now (what
    * OrderItem.product provides): from orders' copy of products' names, or
-   * the name at checkout for a product the copy does not know.
+   * the name at checkout for a product the copy does not know. By name in
+   * byte order (the same whatever the database's collation, as the
+   * checkout's answer orders the lines it wrote), then id.
    */
   async itemsOf(orderIds: readonly string[]): Promise<OrderItem[]> {
     const rows = await this.db.prisma.$queryRaw<OrderItemRow[]>`
@@ -128,7 +130,7 @@ export class OrderService {
         FROM ${tableOf(this.db, 'OrderItem')} i
         LEFT JOIN ${tableOf(this.db, 'ProductPrice')} p ON p."productId" = i."productId"
        WHERE i."orderId" = ANY(${orderIds.filter(isUuid)}::uuid[])
-       ORDER BY i."productName", i.id`;
+       ORDER BY i."productName" COLLATE "C", i.id`;
     return rows.map(toOrderItem);
   }
 
