@@ -117,7 +117,10 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
       expect.objectContaining({ status: 'PAID', sagaStep: 'COMPLETED' }),
     ]);
     expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'SUCCEEDED', amount: 12_000 }]);
-    expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
+    // The hold is committed off the saga, when inventory hears OrderPaid.
+    await eventually(async () =>
+      expect(await saga.stockOf(productId)).toEqual({ onHand: 3, reserved: 0 }),
+    );
     await eventually(() =>
       expect(
         saga.published.some((event) => event.type === 'OrderPaid' && event.aggregateId === orderId),
