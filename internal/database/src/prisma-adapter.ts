@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { countDatabaseTraffic } from './database-traffic';
 import { parseDatabaseUrl } from './database-url';
+import { statementNamer } from './statement-names';
 
 export interface AdapterOptions {
   /** Connections this process may hold open to the database. */
@@ -45,7 +46,11 @@ export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions
     options: SESSION_OPTIONS,
   });
   return {
-    adapter: new PrismaPg(countDatabaseTraffic(pool), { schema, disposeExternalPool: true }),
+    adapter: new PrismaPg(countDatabaseTraffic(pool), {
+      schema,
+      disposeExternalPool: true,
+      statementNameGenerator: statementNamer(),
+    }),
     pool,
   };
 }

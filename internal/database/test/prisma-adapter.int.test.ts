@@ -67,4 +67,27 @@ describe('the Prisma adapter’s connections', () => {
     expect(databaseTraffic.roundTrips - before.roundTrips).toBe(4);
     expect(databaseTraffic.statements - before.statements).toBe(2);
   });
+
+  it('prepare a statement on its second run: each connection then parses it once', async () => {
+    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
+    const query = (sql: string, ...args: number[]) =>
+      adapter.queryRaw({
+        sql,
+        args,
+        argTypes: args.map(() => ({ scalarType: 'int', arity: 'scalar' }) as const),
+      });
+    const repeated = 'SELECT $1::int + 1 AS next';
+    const once = 'SELECT $1::int + 2 AS other';
+    try {
+      const answers = [];
+      for (const value of [1, 2, 3]) answers.push((await query(repeated, value)).rows);
+      expect(answers).toEqual([[[2]], [[3]], [[4]]]);
+      await query(once, 1);
+      // The pool's one connection, asked through the adapter as every statement is.
+      const prepared = await query('SELECT statement FROM pg_prepared_statements');
+      expect(prepared.rows).toEqual([[repeated]]);
+    } finally {
+      await adapter.dispose();
+    }
+  });
 });
