@@ -15,20 +15,39 @@ const CLAIM_IDLE_MS = 30_000;
 
 type StreamEntries = [id: string, fields: string[]][];
 
-/** Subscriptions made so far in this process, per stream and group. */
-const subscriptionsInProcess = new Map<string, number>();
+/** The sequence numbers of this process's live subscriptions, per stream and group. */
+const liveSubscriptions = new Map<string, Set<number>>();
 
 /**
  * A consumer name that is the same after a restart of the same pod (host
  * name and pid 1 in a container), so a restarted consumer re-reads what it
- * had taken, and different for a second subscription in the same process,
- * so two never share pending entries.
+ * had taken, and different for a second live subscription in the same
+ * process, so two never share pending entries. A stopped subscription's name
+ * goes to the next one: a blocking read still in flight when it stopped may
+ * have been handed an entry, which its successor then re-reads at once
+ * rather than after CLAIM_IDLE_MS (events.int.test.ts, "an existing group
+ * resumes", failed that way under load). `release` frees the name.
  */
-function consumerName(stream: string, group: string): string {
+function consumerName(stream: string, group: string): { name: string; release: () => void } {
   const key = `${stream}\u0000${group}`;
-  const sequence = (subscriptionsInProcess.get(key) ?? 0) + 1;
-  subscriptionsInProcess.set(key, sequence);
-  return `${group}-${hostname()}-${process.pid}-${sequence}`;
+  let live = liveSubscriptions.get(key);
+  if (!live) {
+    live = new Set();
+    liveSubscriptions.set(key, live);
+  }
+  let sequence = 1;
+  while (live.has(sequence)) sequence++;
+  live.add(sequence);
+  const taken = live;
+  let released = false;
+  return {
+    name: `${group}-${hostname()}-${process.pid}-${sequence}`,
+    release: () => {
+      // Only once: the name may belong to a later subscription by a second stop.
+      if (!released) taken.delete(sequence);
+      released = true;
+    },
+  };
 }
 
 /**
@@ -83,7 +102,7 @@ export class RedisStreamsEventBus implements EventBus {
       maxRetriesPerRequest: null,
     });
     const key = this.namespace + options.stream;
-    const consumer = consumerName(key, options.group);
+    const { name: consumer, release } = consumerName(key, options.group);
     const log = this.log.child({ stream: key, group: options.group });
     const failures = new FailureReport(log, 'event consumer');
     let stopped = false;
@@ -181,6 +200,7 @@ export class RedisStreamsEventBus implements EventBus {
         stop();
         connection.disconnect();
         await running;
+        release();
         this.subscriptions.delete(subscription);
       },
     };

@@ -11,14 +11,17 @@ import {
   type Subscription,
   type RelayDatabase,
 } from '@shop/events';
+import Redis from 'ioredis';
 import pg from 'pg';
 import { parseDatabaseUrl } from '@shop/database';
 import { createLogger } from '@shop/platform';
 import {
+  deleteTestStreams,
   prepareTestDatabase,
   queryTestDatabase,
   TEST_REDIS_URL,
   testEventsSettings,
+  testRedisSettings,
   type TestEventsSettings,
 } from '@shop/testing';
 // The events library is exercised on a real subgraph database: products' tables.
@@ -551,6 +554,48 @@ describe.each(TRANSPORTS)(
     });
   },
 );
+
+describe('domain events over Redis: what a stopped consumer leaves', () => {
+  const settings = testRedisSettings();
+  const redis = new Redis(settings.redisUrl);
+  afterAll(async () => {
+    await deleteTestStreams(settings.redisUrl, settings.streamPrefix);
+    redis.disconnect();
+  });
+
+  it('hands an entry its blocking read took while stopping to the next subscription at once, not after the 30 s for stuck ones', async () => {
+    const stream = `test.events.${randomUUID()}`;
+    const key = settings.streamPrefix + stream;
+    const bus = new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix);
+    const seen: string[] = [];
+    const options = {
+      stream,
+      group: 'feed',
+      handler: async (events: EventEnvelope[]) => void seen.push(...ids(events)),
+    };
+    try {
+      const first = bus.subscribe(options);
+      const before = probe();
+      await bus.publish(stream, [before]);
+      await until(() => seen.includes(before.id));
+      await first.stop();
+
+      // What Redis does when an entry comes while the stopped consumer's read still blocks:
+      // the entry is handed to it, pending under its name.
+      const [[, name]] = (await redis.xinfo('CONSUMERS', key, 'feed')) as [string, string][];
+      const taken = probe();
+      await bus.publish(stream, [taken]);
+      await redis.xreadgroup('GROUP', 'feed', name!, 'COUNT', 10, 'STREAMS', key, '>');
+
+      const next = bus.subscribe(options);
+      await until(() => seen.includes(taken.id), 5_000);
+      await next.stop();
+      expect(seen).toEqual([before.id, taken.id]);
+    } finally {
+      await bus.close();
+    }
+  });
+});
 
 describe('domain events over PostgreSQL: what a dead, stopped or racing consumer leaves', () => {
   let settings: TestEventsSettings;
