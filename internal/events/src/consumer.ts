@@ -7,17 +7,33 @@ export interface ProcessedEventsTransaction {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
 
+/**
+ * What a consumer does with the events of one type: one at a time, or, for a
+ * `batch` handler, several of them at once (each run of consecutive events of
+ * the type in a delivery: all of them when the consumer takes that type
+ * alone), so their work can be one statement.
+ */
+export type EventHandler<E, Tx> =
+  ((event: E, tx: Tx) => Promise<void>) | { batch: (events: E[], tx: Tx) => Promise<void> };
+
 export type EventHandlers<S extends Stream, Tx> = {
-  [T in EventTypeOf<S>]?: (event: Extract<DomainEvent<S>, { type: T }>, tx: Tx) => Promise<void>;
+  [T in EventTypeOf<S>]?: EventHandler<Extract<DomainEvent<S>, { type: T }>, Tx>;
 };
+
+type RunHandler<S extends Stream, Tx> = (events: DomainEvent<S>[], tx: Tx) => Promise<void>;
 
 /**
  * Subscribes a subgraph to a stream with handlers per event type. The events
  * of one delivery are handled in one transaction together with recording
  * their ids, so an event delivered twice (the bus delivers at least once)
- * changes the state once, and a batch that fails leaves no trace. A failed
- * batch is then handled one event per transaction: the others commit, and
- * only the failing event is left for the bus to deliver again.
+ * changes the state once, and a batch that fails leaves no trace. They are
+ * handled in the order delivered: a per-event handler is called for each in
+ * turn, a batch handler once for each run of consecutive events of its type
+ * (events already handled left out). A failed batch is then handled one event
+ * per transaction (a batch handler given that one event): the others commit,
+ * and only the failing event is left for the bus to deliver again. Work a
+ * handler does outside the transaction is not undone with it: it must find
+ * itself done when the event comes again.
  */
 export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransaction>(options: {
   bus: EventBus;
@@ -42,9 +58,19 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
   // RETURNING names the ids not recorded before: the events this delivery is the first of.
   const recordHandled = `INSERT INTO "${options.db.schema}"."ProcessedEvent" (id, consumer)
     SELECT unnest($1::uuid[]), $2 ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`;
-  const handlerOf = (event: DomainEvent<S>) =>
-    options.handlers[event.type as EventTypeOf<S>] as
-      ((event: DomainEvent<S>, tx: Tx) => Promise<void>) | undefined;
+  // Every handler as one of runs: a per-event handler is called for each event of the run.
+  const runHandlers = new Map<string, RunHandler<S, Tx>>(
+    Object.entries(options.handlers).map(([type, handler]) => {
+      const handle = handler as EventHandler<DomainEvent<S>, Tx>;
+      const run: RunHandler<S, Tx> =
+        typeof handle === 'function'
+          ? async (events, tx) => {
+              for (const event of events) await handle(event, tx);
+            }
+          : (events, tx) => handle.batch(events, tx);
+      return [type, run];
+    }),
+  );
 
   const handleInOneTransaction = async (events: DomainEvent<S>[]): Promise<void> => {
     await options.db.prisma.$transaction(async (tx) => {
@@ -54,10 +80,9 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
         options.group,
       );
       const firstSeen = new Set(recorded.map((row) => row.id));
-      for (const event of events) {
-        // Deleted once handled: a second copy in the same batch is a duplicate too.
-        if (firstSeen.delete(event.id)) await handlerOf(event)!(event, tx);
-      }
+      // Deleted once taken: a second copy in the same batch is a duplicate too.
+      const fresh = events.filter((event) => firstSeen.delete(event.id));
+      for (const run of runsOfOneType(fresh)) await runHandlers.get(run[0]!.type)!(run, tx);
     });
     options.committed?.();
   };
@@ -68,7 +93,7 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
     types: Object.keys(options.handlers),
     handler: async (envelopes) => {
       const events = (envelopes as DomainEvent<S>[]).filter(
-        (event) => handlerOf(event) && (options.relevant?.(event) ?? true),
+        (event) => runHandlers.has(event.type) && (options.relevant?.(event) ?? true),
       );
       if (events.length === 0) return;
       try {
@@ -90,4 +115,15 @@ export function consumeEvents<S extends Stream, Tx extends ProcessedEventsTransa
       options.log.debug({ stream: options.stream, events: events.length }, 'events handled');
     },
   });
+}
+
+/** The events cut where the type changes, in order. */
+function runsOfOneType<E extends { type: string }>(events: E[]): E[][] {
+  const runs: E[][] = [];
+  for (const event of events) {
+    const last = runs.at(-1);
+    if (last?.[0]!.type === event.type) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }

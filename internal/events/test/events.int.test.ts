@@ -8,6 +8,7 @@ import {
   startOutboxRelay,
   type EventBus,
   type EventEnvelope,
+  type ProcessedEventsTransaction,
   type Subscription,
   type RelayDatabase,
 } from '@shop/events';
@@ -508,6 +509,84 @@ describe.each(TRANSPORTS)(
       expect(await traces(first.id)).toBe(1);
       expect(await traces(last.id)).toBe(1);
       expect(attempts.get(failing.id)).toBe(3);
+    });
+
+    /**
+     * A consumer of ProductCreated by batches and ProductArchived one at a
+     * time, noting each call (the events given, the transaction it ran in).
+     */
+    function batchingConsumer(bus: EventBus, stream: string, fail: (events: string[]) => boolean) {
+      const calls: { type: string; events: string[]; tx: string }[] = [];
+      const note = async (
+        type: string,
+        events: EventEnvelope[],
+        tx: ProcessedEventsTransaction,
+      ) => {
+        const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
+          'SELECT txid_current()::text AS id',
+        );
+        calls.push({ type, events: ids(events), tx: row!.id });
+        if (fail(ids(events))) throw new Error('batch failed');
+      };
+      subscriptions.push(
+        consumeEvents({
+          bus,
+          stream: stream as 'products.events',
+          group: `batching-${randomUUID()}`,
+          db,
+          log,
+          handlers: {
+            ProductCreated: { batch: (events, tx) => note('ProductCreated', events, tx) },
+            ProductArchived: (event, tx) => note('ProductArchived', [event], tx),
+          },
+        }),
+      );
+      return calls;
+    }
+
+    it('hands a batch handler each run of its events in a delivery, in order, in the one transaction', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const archived = (): EventEnvelope => ({ ...probe(), type: 'ProductArchived' });
+      const [a, b, c, d] = [created(), created(), created(), created()];
+      const [x, y] = [archived(), archived()];
+      await bus.publish(stream, [a, b, x, c, a, y, d]);
+      const calls = batchingConsumer(bus, stream, () => false);
+      await until(() => calls.length === 5);
+      expect(calls.map(({ type, events }) => [type, events])).toEqual([
+        ['ProductCreated', ids([a, b])],
+        ['ProductArchived', ids([x])],
+        // The second copy of `a` is left out: c and d, either side of y, are two runs.
+        ['ProductCreated', ids([c])],
+        ['ProductArchived', ids([y])],
+        ['ProductCreated', ids([d])],
+      ]);
+      expect(new Set(calls.map((call) => call.tx)).size).toBe(1);
+    });
+
+    it('hands a batch handler whose batch failed each event alone', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const [first, failing, last] = [created(), created(), created()];
+      await bus.publish(stream, [first, failing, last]);
+      const calls = batchingConsumer(
+        bus,
+        stream,
+        (events) => events.length > 1 && events.includes(failing.id),
+      );
+      await until(() => calls.length === 4);
+      expect(calls.map((call) => call.events)).toEqual([
+        ids([first, failing, last]),
+        [first.id],
+        [failing.id],
+        [last.id],
+      ]);
+      const rows = await queryTestDatabase<{ id: string }>(
+        url,
+        'SELECT id::text FROM "ProcessedEvent" WHERE id = ANY($1::uuid[])',
+        [ids([first, failing, last])],
+      );
+      expect(rows).toHaveLength(3);
     });
 
     it('gives a late group the history, and hands a failed batch over again before what follows', async () => {

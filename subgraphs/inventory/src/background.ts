@@ -4,7 +4,7 @@ import type { ReservationSweepSettings } from './config';
 import type { InventoryServices } from './context';
 import type { Database, Prisma } from './db';
 import { startStockLiveFeed } from './live/stock-live.feed';
-import { commitPaidOrder } from './reservation/paid-orders';
+import { commitPaidOrders } from './reservation/paid-orders';
 import { startReservationSweeper } from './reservation/reservation.sweeper';
 
 /**
@@ -27,7 +27,7 @@ export function startInventoryBackground(
     group: 'inventory',
     db,
     handlers: {
-      OrderPaid: (event) => commitPaidOrder(services.reservations, event, ordersLog),
+      OrderPaid: { batch: (events) => commitPaidOrders(services.reservations, events, ordersLog) },
     },
     log: ordersLog,
   });

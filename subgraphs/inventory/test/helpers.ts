@@ -14,8 +14,8 @@ export type InventoryEvent = DomainEvent<'inventory.events'>;
 
 /**
  * The inventory subgraph on its prepared test database, with a bus of its own
- * to watch; the orders subgraph its sweeper asks about expired holds is down
- * unless `ordersUrl` says where it is.
+ * to watch and to publish other subgraphs' events on; the orders subgraph its
+ * sweeper asks about expired holds is down unless `ordersUrl` says where it is.
  */
 export async function startWatchedInventory(
   databaseUrl: string,
@@ -40,6 +40,7 @@ export async function startWatchedInventory(
   return {
     subgraph,
     events,
+    bus,
     async stop() {
       await events.stop();
       await subgraph.stop();

@@ -12,27 +12,32 @@ type OrderPaid = Extract<DomainEvent<'orders.events'>, { type: 'OrderPaid' }>;
  * already given back (the paid order was cancelled first) is left so, and
  * logged.
  *
- * The commit is its own statement, outside the consumer's transaction of
- * processed-event ids: a batch's commits in one transaction would lock
- * products' stock in event order, not in the common order, and deadlock
- * with checkouts. A commit made for a batch that then fails is found made
- * when the event comes again.
+ * The holds of a delivery's events are committed together, in one statement
+ * that locks their stock in the common order (ReservationService.commitAll),
+ * outside the consumer's transaction of processed-event ids: the stock rows,
+ * which checkouts queue on, are held for that statement alone. A commit made
+ * for a batch that then fails is found made when its event comes again.
+ * A hold not found fails the batch, and then its own event alone.
  */
-export async function commitPaidOrder(
+export async function commitPaidOrders(
   reservations: ReservationService,
-  event: OrderPaid,
+  events: readonly OrderPaid[],
   log: Logger,
 ): Promise<void> {
-  const { orderId, reservationId } = event.data;
-  // Written by an orders that committed the hold itself before marking the order PAID.
-  if (!reservationId) return;
-  try {
-    await reservations.commit(reservationId, event.correlationId ?? null);
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    log.info(
-      { orderId, reservationId, status: error.extensions.status },
-      'OrderPaid: the hold was given back before it was committed; nothing to commit',
-    );
-  }
+  // Without a hold: written by an orders that committed it itself before marking the order PAID.
+  const paid = events.filter((event) => event.data.reservationId);
+  const outcomes = await reservations.commitAll(paid.map((event) => event.data.reservationId!));
+  let failure: Error | undefined;
+  paid.forEach(({ data: { orderId, reservationId } }, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome instanceof ConflictError) {
+      log.info(
+        { orderId, reservationId, status: outcome.extensions.status },
+        'OrderPaid: the hold was given back before it was committed; nothing to commit',
+      );
+    } else if (outcome instanceof Error) {
+      failure ??= outcome;
+    }
+  });
+  if (failure) throw failure;
 }

@@ -91,7 +91,9 @@ const movesAvailability = (unit: UnitEffect): boolean => unit.onHand !== unit.re
  * changes before changing them, ordered by product then warehouse, and then
  * the products' settings rows in product order (StockEvents), as restock
  * does: transactions over overlapping products wait for each other instead
- * of deadlocking, and none sees stock another is about to take.
+ * of deadlocking, and none sees stock another is about to take. A settling
+ * locks its reservations' rows before any of these, in id order, so two
+ * settling many at once wait for each other too.
  */
 export class ReservationService {
   constructor(
@@ -220,6 +222,24 @@ export class ReservationService {
   }
 
   /**
+   * `commit` of many holds in one statement (OrderPaid's consumer, a
+   * delivery at a time), answering each as `commit` would, in the order
+   * asked: the reservation, or the CONFLICT or NOT_FOUND error it would
+   * throw. A commit moves nothing available, so it records no events and
+   * carries no correlation id.
+   */
+  async commitAll(
+    reservationIds: readonly string[],
+  ): Promise<(Reservation | ConflictError | NotFoundError)[]> {
+    const moved = await this.move(reservationIds.filter(isUuid), 'COMMITTED', null);
+    return reservationIds.map((id) => {
+      const reservation = moved.get(id.toLowerCase());
+      if (!reservation) return new NotFoundError('Reservation not found');
+      return conflictOf(reservation, 'COMMITTED') ?? reservation;
+    });
+  }
+
+  /**
    * The goods of a paid order cancelled before it shipped come back on hand
    * (COMMITTED → RETURNED). A hold OrderPaid's consumer has not committed yet
    * is released instead, so the commit that follows finds nothing to do;
@@ -229,9 +249,9 @@ export class ReservationService {
     // Statuses only go forward (HELD → COMMITTED → RETURNED, HELD → RELEASED or EXPIRED):
     // a second pass follows a commit made between the two moves, and there is no third.
     for (;;) {
-      const returned = await this.move(reservationId, 'RETURNED', correlationId);
+      const returned = await this.moveOne(reservationId, 'RETURNED', correlationId);
       if (returned.status !== 'HELD') return doneOrConflict(returned, 'RETURNED');
-      const released = await this.move(reservationId, 'RELEASED', correlationId);
+      const released = await this.moveOne(reservationId, 'RELEASED', correlationId);
       if (released.status !== 'COMMITTED') return doneOrConflict(released, 'RELEASED');
     }
   }
@@ -266,39 +286,60 @@ export class ReservationService {
     outcome: Settlement,
     correlationId: string | null,
   ): Promise<Reservation> {
-    return doneOrConflict(await this.move(reservationId, outcome, correlationId), outcome);
+    return doneOrConflict(await this.moveOne(reservationId, outcome, correlationId), outcome);
   }
 
-  /**
-   * Moves the reservation from `from` to `outcome` and its units' stock, in
-   * one statement: the reservation row is locked by its conditional update,
-   * then the stock rows of its products in the common order (reading their
-   * latest values), and the products' events are recorded when what is
-   * available moves. Answers the reservation as it then stands, moved or not.
-   */
-  private async move(
+  /** `move` of one reservation; NOT_FOUND when there is none. */
+  private async moveOne(
     reservationId: string,
     outcome: Settlement,
     correlationId: string | null,
   ): Promise<Reservation> {
-    const { from, unit } = SETTLINGS[outcome];
     if (!isUuid(reservationId)) throw new NotFoundError('Reservation not found');
+    const moved = await this.move([reservationId], outcome, correlationId);
+    const reservation = moved.get(reservationId.toLowerCase());
+    if (!reservation) throw new NotFoundError('Reservation not found');
+    return reservation;
+  }
+
+  /**
+   * Moves the reservations that are `from` to `outcome` and their units'
+   * stock, in one statement: the reservation rows are locked in id order,
+   * then the stock rows of their products in the common order (reading their
+   * latest values), and the products' events are recorded when what is
+   * available moves, one per product for all the reservations. Answers each
+   * reservation found as it then stands, moved or not, by its id (lower
+   * case).
+   */
+  private async move(
+    reservationIds: readonly string[],
+    outcome: Settlement,
+    correlationId: string | null,
+  ): Promise<Map<string, Reservation>> {
+    const { from, unit } = SETTLINGS[outcome];
+    if (reservationIds.length === 0) return new Map();
     const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
     const status = enumNameOf(this.db, 'ReservationStatus');
     const announced = movesAvailability(unit);
-    const [result] = await this.db.prisma.$queryRawUnsafe<SettleOutcome[]>(
-      `WITH settled AS (
-         UPDATE ${table('Reservation')} SET "status" = $2::${status}, "updatedAt" = ${SQL_NOW_TEXT}
-          WHERE "id" = $1::uuid AND "status" = $3::${status}
-         RETURNING "id"
+    const rows = await this.db.prisma.$queryRawUnsafe<SettleOutcome[]>(
+      `WITH movable AS MATERIALIZED (
+         SELECT "id" FROM ${table('Reservation')}
+          WHERE "id" = ANY($1::uuid[]) AND "status" = $3::${status}
+          ORDER BY "id"
+            FOR NO KEY UPDATE
+       ), settled AS (
+         UPDATE ${table('Reservation')} AS r SET "status" = $2::${status}, "updatedAt" = ${SQL_NOW_TEXT}
+           FROM movable m
+          WHERE r."id" = m."id" AND r."status" = $3::${status}
+         RETURNING r."id"
        ), lines AS (
-         SELECT "productId", "warehouseId", "quantity" FROM ${table('ReservationLine')}
-          WHERE "reservationId" = $1::uuid
+         SELECT "reservationId", "productId", "warehouseId", "quantity" FROM ${table('ReservationLine')}
+          WHERE "reservationId" = ANY($1::uuid[])
        ), effect AS (
-         SELECT "productId", "warehouseId",
-                (SUM("quantity") * $4::int)::int AS "onHand", (SUM("quantity") * $5::int)::int AS reserved
-           FROM lines WHERE EXISTS (SELECT 1 FROM settled)
-          GROUP BY "productId", "warehouseId"
+         SELECT l."productId", l."warehouseId",
+                (SUM(l."quantity") * $4::int)::int AS "onHand", (SUM(l."quantity") * $5::int)::int AS reserved
+           FROM lines l JOIN settled s ON s."id" = l."reservationId"
+          GROUP BY l."productId", l."warehouseId"
        ), locked AS MATERIALIZED (
          SELECT "productId", "warehouseId", "onHand", "reserved" FROM ${table('StockLevel')}
           WHERE "productId" IN (SELECT "productId" FROM effect)
@@ -321,33 +362,38 @@ export class ReservationService {
        ), ${this.events.ctesFrom('available', '$6')}`
            : ''
        }
-       SELECT EXISTS (SELECT 1 FROM settled) AS settled,
+       SELECT r."id" IN (SELECT "id" FROM settled) AS settled,
               r."id"::text, r."orderId"::text, r."idempotencyKey", r."status"::text, r."expiresAt",
-              (SELECT COALESCE(json_agg(json_build_object('productId', "productId",
-                        'warehouseId', "warehouseId", 'quantity', "quantity")), '[]'::json)
-                 FROM lines) AS lines
-         FROM ${table('Reservation')} r WHERE r."id" = $1::uuid`,
-      reservationId,
+              (SELECT COALESCE(json_agg(json_build_object('productId', l."productId",
+                        'warehouseId', l."warehouseId", 'quantity', l."quantity")), '[]'::json)
+                 FROM lines l WHERE l."reservationId" = r."id") AS lines
+         FROM ${table('Reservation')} r WHERE r."id" = ANY($1::uuid[])`,
+      reservationIds,
       outcome,
       from,
       unit.onHand,
       unit.reserved,
       ...(announced ? [correlationId] : []),
     );
-    if (!result) throw new NotFoundError('Reservation not found');
-    const { settled, lines, ...stored } = result;
-    const reservation = {
-      ...stored,
-      expiresAt: new Date(stored.expiresAt),
-      lines: inLineOrder(lines),
-    };
-    if (settled) {
-      if (announced) this.outbox.committed();
-      // The row was moved here and its lines never change: answered without reading it back.
-      return { ...reservation, status: outcome };
+    const answered = new Map<string, Reservation>();
+    // Read before this statement's update waited, if it did: their status may have moved since.
+    const overtaken: string[] = [];
+    for (const { settled, lines, ...stored } of rows) {
+      const reservation = {
+        ...stored,
+        expiresAt: new Date(stored.expiresAt),
+        lines: inLineOrder(lines),
+      };
+      // A moved row's lines never change: answered without reading it back.
+      if (settled) answered.set(stored.id, { ...reservation, status: outcome });
+      else if (stored.status === from) overtaken.push(stored.id);
+      else answered.set(stored.id, reservation);
     }
-    // Read before this statement's update waited, if it did: the status may have moved since.
-    return stored.status === from ? this.byId(reservationId) : reservation;
+    if (announced && rows.some((row) => row.settled)) this.outbox.committed();
+    for (const reservation of await this.byIds(overtaken)) {
+      answered.set(reservation.id, reservation);
+    }
+    return answered;
   }
 
   /** The reservation that claimed the key, if one did; CONFLICT when the key was used for another order. */
@@ -364,9 +410,10 @@ export class ReservationService {
     return reservation;
   }
 
-  private byId(id: string): Promise<Reservation> {
-    return this.db.prisma.reservation.findUniqueOrThrow({
-      where: { id },
+  private async byIds(ids: readonly string[]): Promise<Reservation[]> {
+    if (ids.length === 0) return [];
+    return this.db.prisma.reservation.findMany({
+      where: { id: { in: [...ids] } },
       select: reservationColumns,
     });
   }
@@ -374,10 +421,15 @@ export class ReservationService {
 
 /** The reservation, if it is as `outcome` leaves one; CONFLICT naming its status otherwise. */
 function doneOrConflict(reservation: Reservation, outcome: Settlement): Reservation {
-  if ((SETTLINGS[outcome].done as readonly string[]).includes(reservation.status)) {
-    return reservation;
-  }
-  throw new ConflictError(
+  const conflict = conflictOf(reservation, outcome);
+  if (conflict) throw conflict;
+  return reservation;
+}
+
+/** Nothing when the reservation is as `outcome` leaves one; the CONFLICT naming its status otherwise. */
+function conflictOf(reservation: Reservation, outcome: Settlement): ConflictError | null {
+  if ((SETTLINGS[outcome].done as readonly string[]).includes(reservation.status)) return null;
+  return new ConflictError(
     `The reservation is ${reservation.status.toLowerCase()}; it cannot become ${outcome.toLowerCase()}`,
     { status: reservation.status },
   );
