@@ -139,6 +139,8 @@ describe('notification e-mail through an SMTP server', () => {
       SMTP_URL: sink.url,
       NOTIFY_RETRY_BASE_MS: '100',
       NOTIFY_POLL_MS: '100',
+      // The dead sender's lease: its delivery is sent again once this passes.
+      NOTIFY_LEASE_MS: '1000',
     };
     const first = await startSubgraphProcess('notifications', env);
     children.push(first);

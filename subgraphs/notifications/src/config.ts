@@ -19,6 +19,12 @@ export interface DeliverySettings {
   maxAttempts: number;
   /** How often due deliveries are looked for besides being woken by new ones. */
   pollMs: number;
+  /**
+   * How long a claimed batch is its dispatcher's alone: longer than its sends
+   * may take (the SMTP channel's timeouts), and how long deliveries claimed by
+   * a process that died wait before another sends them again.
+   */
+  leaseMs: number;
 }
 
 export interface NotificationsConfig extends SubgraphSettings {
@@ -39,7 +45,7 @@ const smtpUrl = z
  * DATABASE_URL_NOTIFICATIONS and the shared ones, plus SMTP_URL (without
  * it, MAILBOX_DIR: e-mail is written there; production needs one of the
  * two), MAIL_FROM, STORE_NAME and the delivery's NOTIFY_RETRY_BASE_MS,
- * NOTIFY_MAX_ATTEMPTS and NOTIFY_POLL_MS.
+ * NOTIFY_MAX_ATTEMPTS, NOTIFY_POLL_MS and NOTIFY_LEASE_MS.
  */
 export function loadNotificationsConfig(
   env?: Record<string, string | undefined>,
@@ -52,6 +58,7 @@ export function loadNotificationsConfig(
     NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
     NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
     NOTIFY_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    NOTIFY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(90_000),
   });
   if (settings.production && !own.SMTP_URL && !own.MAILBOX_DIR) {
     throw new ConfigError([
@@ -71,6 +78,7 @@ export function loadNotificationsConfig(
       retryBaseMs: own.NOTIFY_RETRY_BASE_MS,
       maxAttempts: own.NOTIFY_MAX_ATTEMPTS,
       pollMs: own.NOTIFY_POLL_MS,
+      leaseMs: own.NOTIFY_LEASE_MS,
     },
   };
 }

@@ -14,9 +14,6 @@ import {
 import { DeliveryFailure, type DeliveryChannel } from './channel';
 import type { DeliveryMetrics } from './delivery.metrics';
 
-/** Longest one batch may hold its rows: the SMTP channel's own timeouts end well before. */
-const DELIVERY_TRANSACTION_MS = 90_000;
-
 /**
  * Deliveries taken at once, sent side by side and recorded together. One at
  * a time, each delivery was a transaction of its own (BEGIN, the claim, the
@@ -30,13 +27,18 @@ const DELIVERY_BATCH = 16;
 const MAX_ERROR_LENGTH = 500;
 
 /**
- * Sends due deliveries in batches, each batch in a transaction that holds
- * its rows' locks from the sends to the record of their outcomes. Other
- * instances skip a locked row, so a delivery is sent by one process at a
- * time; a process that dies after sending and before committing releases
- * the locks with its connection, and the batch's deliveries, still PENDING,
- * are sent again (at most this once for that crash) with the same
- * Message-IDs.
+ * Sends due deliveries in batches, each batch leased rather than locked
+ * while it is sent: the claim moves its rows' next attempt past the lease
+ * (`leaseMs`, longer than the sends may take), so no dispatcher finds them
+ * due until their outcomes are recorded, and a delivery is sent by one
+ * process at a time. No transaction spans the sends: a claim and a record
+ * are one autocommit statement each, and a claim that finds nothing is one
+ * round trip. A process that dies after sending and before recording
+ * leaves its batch PENDING, due again when the lease passes: it is sent
+ * again (at most this once for that crash) with the same Message-IDs. An
+ * outcome is recorded only while the row is as its claim left it (its
+ * attempts and its lease), so a dispatcher that overran its lease never
+ * overwrites the attempt of the one that took the delivery after it.
  */
 export class DeliveryDispatcher {
   private readonly deliveries: Prisma.Sql;
@@ -86,33 +88,46 @@ export class DeliveryDispatcher {
 
   /**
    * Sends the most overdue deliveries not being sent elsewhere, up to a
-   * batch: one statement takes them with what sending needs (each
+   * batch: one statement leases them with what sending needs (each
    * notification's user, the recipient's address), they are sent side by
-   * side, and one statement records every outcome with its log line, inside
-   * the transaction that holds their rows. Answers whether the batch was
-   * full (more may be due).
+   * side, and one statement records every outcome with its log line.
+   * Answers whether the batch was full (more may be due).
    */
-  private deliverBatch(): Promise<boolean> {
-    return this.db.prisma.$transaction(
-      async (tx) => {
-        const due = await tx.$queryRaw<DueDelivery[]>`
-          SELECT d."id"::text, d."notificationId"::text, d."channel"::text AS "channel",
-                 d."attempts", d."messageId", d."subject", d."text", d."html",
-                 n."userId"::text AS "userId", n."occurredAt", r."email"
-            FROM ${this.deliveries} d
-            JOIN ${tableOf(this.db, 'Notification')} n ON n."id" = d."notificationId"
-            LEFT JOIN ${tableOf(this.db, 'Recipient')} r ON r."userId" = n."userId"
-           WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= ${SQL_NOW}
-           ORDER BY d."nextAttemptAt" LIMIT ${DELIVERY_BATCH}
-             FOR UPDATE OF d SKIP LOCKED`;
-        if (due.length === 0) return false;
-        const attempts = await Promise.all(due.map((delivery) => this.attempt(delivery)));
-        await this.record(tx, attempts);
-        for (const attempt of attempts) this.report(attempt);
-        return due.length === DELIVERY_BATCH;
-      },
-      { timeout: DELIVERY_TRANSACTION_MS },
-    );
+  private async deliverBatch(): Promise<boolean> {
+    const due = await this.claim();
+    if (due.length === 0) return false;
+    const attempts = await Promise.all(due.map((delivery) => this.attempt(delivery)));
+    const recorded = await this.record(attempts);
+    for (const attempt of attempts) this.report(attempt, recorded.has(attempt.delivery.id));
+    return due.length === DELIVERY_BATCH;
+  }
+
+  /**
+   * Leases the most overdue deliveries no other dispatcher holds: their next
+   * attempt moves to the lease's end, and what it was comes back to be kept
+   * by a final outcome. SKIP LOCKED passes over rows another claim is taking
+   * at this moment; a lease another committed makes a row no longer due.
+   */
+  private claim(): Promise<DueDelivery[]> {
+    return this.db.prisma.$queryRaw<DueDelivery[]>`
+      WITH claimed AS (
+        UPDATE ${this.deliveries} d
+           SET "nextAttemptAt" = ${SQL_NOW} + ${this.settings.leaseMs}::int * interval '1 millisecond'
+          FROM (SELECT "id", "nextAttemptAt" FROM ${this.deliveries}
+                 WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${SQL_NOW}
+                 ORDER BY "nextAttemptAt" LIMIT ${DELIVERY_BATCH}
+                   FOR UPDATE SKIP LOCKED) due
+         WHERE d."id" = due."id"
+        RETURNING d."id", d."notificationId", d."channel", d."attempts", d."messageId",
+                  d."subject", d."text", d."html", due."nextAttemptAt" AS "dueAt",
+                  d."nextAttemptAt" AS "leasedUntil"
+      )
+      SELECT c."id"::text, c."notificationId"::text, c."channel"::text AS "channel",
+             c."attempts", c."messageId", c."subject", c."text", c."html", c."dueAt",
+             c."leasedUntil", n."userId"::text AS "userId", n."occurredAt", r."email"
+        FROM claimed c
+        JOIN ${tableOf(this.db, 'Notification')} n ON n."id" = c."notificationId"
+        LEFT JOIN ${tableOf(this.db, 'Recipient')} r ON r."userId" = n."userId"`;
   }
 
   /** Sends one delivery through its channel: what its row and log line become. */
@@ -156,34 +171,57 @@ export class DeliveryDispatcher {
     };
   }
 
-  /** Each delivery's state after its attempt, and the attempt's line in its log, in one statement. */
-  private async record(tx: Prisma.TransactionClient, attempts: Attempt[]): Promise<void> {
+  /**
+   * Each delivery's state after its attempt, and the attempt's line in its
+   * log, in one statement; only where the row is still as this claim left
+   * it, its attempts unchanged and its next attempt this lease's end (a
+   * later claim's lease ends later). A retry is due at its time; a final
+   * outcome keeps the time the delivery was due. Answers the deliveries
+   * recorded.
+   */
+  private async record(attempts: Attempt[]): Promise<Set<string>> {
     const column = <T>(of: (attempt: Attempt) => T) => attempts.map(of);
-    await tx.$executeRaw`
+    const recorded = await this.db.prisma.$queryRaw<{ id: string }[]>`
       WITH outcome AS (
         SELECT * FROM unnest(
           ${column((a) => a.delivery.id)}::uuid[], ${column((a) => a.number)}::int[],
           ${column((a) => a.address)}::text[], ${column((a) => a.status)}::text[],
           ${column((a) => a.outcome)}::text[], ${column((a) => a.error)}::text[],
-          ${column((a) => a.retryAt?.toISOString() ?? null)}::timestamptz[]
-        ) AS o ("id", "attempt", "address", "status", "outcome", "error", "retryAt")
+          ${column((a) => (a.retryAt ?? a.delivery.dueAt).toISOString())}::timestamptz[],
+          ${column((a) => a.delivery.leasedUntil.toISOString())}::timestamptz[]
+        ) AS o ("id", "attempt", "address", "status", "outcome", "error", "nextAttemptAt",
+                "leasedUntil")
       ), updated AS (
         UPDATE ${this.deliveries} d
            SET "status" = o."status"::${enumOf(this.db, 'DeliveryStatus')},
                "attempts" = o."attempt", "address" = o."address", "lastError" = o."error",
                "sentAt" = CASE WHEN o."status" = 'SENT' THEN ${SQL_NOW} END,
-               "nextAttemptAt" = coalesce(o."retryAt" AT TIME ZONE 'UTC', d."nextAttemptAt")
+               "nextAttemptAt" = o."nextAttemptAt" AT TIME ZONE 'UTC'
           FROM outcome o
-         WHERE d."id" = o."id"
+         WHERE d."id" = o."id" AND d."attempts" = o."attempt" - 1
+           AND d."nextAttemptAt" = o."leasedUntil" AT TIME ZONE 'UTC'
+        RETURNING d."id"
       )
       INSERT INTO ${tableOf(this.db, 'DeliveryAttempt')} ("id", "deliveryId", "attempt", "outcome", "error", "at")
       SELECT gen_random_uuid(), o."id", o."attempt",
              o."outcome"::${enumOf(this.db, 'AttemptOutcome')}, o."error", ${SQL_NOW}
-        FROM outcome o`;
+        FROM outcome o JOIN updated u ON u."id" = o."id"
+      RETURNING "deliveryId"::text AS "id"`;
+    return new Set(recorded.map(({ id }) => id));
   }
 
-  /** An attempt's metrics, and its warning when it failed. */
-  private report({ delivery, number, status, error }: Attempt): void {
+  /**
+   * An attempt's metrics, and its warning when it failed; an attempt not
+   * recorded (its lease passed, the delivery is another's) counts for none.
+   */
+  private report({ delivery, number, status, error }: Attempt, recorded: boolean): void {
+    if (!recorded) {
+      this.log.warn(
+        { deliveryId: delivery.id, channel: delivery.channel, attempt: number, status },
+        'notification delivery outlasted its lease; its outcome is left to the dispatcher that took it',
+      );
+      return;
+    }
     if (status === 'SENT') {
       this.metrics.sent(delivery.channel, delivery.occurredAt);
       return;
@@ -224,4 +262,8 @@ interface DueDelivery {
   userId: string;
   occurredAt: Date;
   email: string | null;
+  /** When it was due, before its claim. */
+  dueAt: Date;
+  /** Its claim's lease end: the row's next attempt while this claim holds it. */
+  leasedUntil: Date;
 }

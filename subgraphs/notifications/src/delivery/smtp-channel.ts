@@ -29,8 +29,8 @@ export function isTransientSmtpError(error: SmtpError): boolean {
 /**
  * E-mail through an SMTP server (SMTP_URL), with nodemailer: a well-kept
  * implementation of SMTP, STARTTLS, authentication and MIME that this
- * subgraph should not write itself. Timeouts are short because a delivery
- * holds its row lock while it sends; a timeout is retried.
+ * subgraph should not write itself. Timeouts are short because a batch's
+ * sends must end within its lease (NOTIFY_LEASE_MS); a timeout is retried.
  */
 export class SmtpChannel implements DeliveryChannel {
   private readonly transport;
