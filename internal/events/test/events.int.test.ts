@@ -638,7 +638,7 @@ describe('domain events over Redis: what a stopped consumer leaves', () => {
   const settings = testRedisSettings();
   const redis = new Redis(settings.redisUrl);
   afterAll(async () => {
-    await deleteTestStreams(settings.redisUrl, settings.streamPrefix);
+    await deleteTestStreams(settings);
     redis.disconnect();
   });
 
@@ -661,10 +661,11 @@ describe('domain events over Redis: what a stopped consumer leaves', () => {
 
       // What Redis does when an entry comes while the stopped consumer's read still blocks:
       // the entry is handed to it, pending under its name.
-      const [[, name]] = (await redis.xinfo('CONSUMERS', key, 'feed')) as [string, string][];
+      const consumers = (await redis.xinfo('CONSUMERS', key, 'feed')) as string[][];
+      const name = consumers[0]![1]!;
       const taken = probe();
       await bus.publish(stream, [taken]);
-      await redis.xreadgroup('GROUP', 'feed', name!, 'COUNT', 10, 'STREAMS', key, '>');
+      await redis.xreadgroup('GROUP', 'feed', name, 'COUNT', 10, 'STREAMS', key, '>');
 
       const next = bus.subscribe(options);
       await until(() => seen.includes(taken.id), 5_000);
