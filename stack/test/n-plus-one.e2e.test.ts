@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { graphqlRequest } from '@shop/testing';
+import { graphqlRequest, spyOnStatements } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import type { RunningStack } from './support/test-stack';
 import { startTestStack } from './support/test-stack';
@@ -14,31 +13,22 @@ import { startTestStack } from './support/test-stack';
  * request's.
  */
 function countStatements() {
-  const counts = new Map<string, number>();
-  const texts = new Map<string, string[]>();
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (
-    this: pg.Client & { database?: string },
-    ...args: unknown[]
-  ) {
-    const database = (this as unknown as { connectionParameters: { database: string } })
-      .connectionParameters.database;
-    const subgraph = /^shop_test_([a-z]+)_w/.exec(database)?.[1] ?? database;
-    const first = args[0] as string | { text?: string };
-    const text = typeof first === 'string' ? first : (first?.text ?? '');
-    const background = text.includes('"OutboxEvent"') || text.includes('SKIP LOCKED');
-    if (!/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(text) && !background) {
-      counts.set(subgraph, (counts.get(subgraph) ?? 0) + 1);
-      texts.set(subgraph, [...(texts.get(subgraph) ?? []), text]);
+  const spy = spyOnStatements();
+  /** The statements a request made, per subgraph: transaction control and background left out. */
+  const texts = () => {
+    const bySubgraph = new Map<string, string[]>();
+    for (const { database, text } of spy.statements) {
+      const subgraph = /^shop_test_([a-z]+)_w/.exec(database)?.[1] ?? database;
+      const background = text.includes('"OutboxEvent"') || text.includes('SKIP LOCKED');
+      if (/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(text) || background) continue;
+      bySubgraph.set(subgraph, [...(bySubgraph.get(subgraph) ?? []), text]);
     }
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
+    return bySubgraph;
+  };
   return {
-    counts,
     texts,
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
+    counts: () => new Map([...texts()].map(([subgraph, sent]) => [subgraph, sent.length])),
+    restore: spy.stop,
   };
 }
 
@@ -87,7 +77,7 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
       // The subgraphs this page reads; the others' background jobs (payments' expiry sweep, event
       // consumers) query on their own schedule, which a request's count must not depend on.
       return Object.fromEntries(
-        [...counter.counts].filter(([subgraph]) => PAGE_SUBGRAPHS.includes(subgraph)),
+        [...counter.counts()].filter(([subgraph]) => PAGE_SUBGRAPHS.includes(subgraph)),
       );
     } finally {
       counter.restore();
@@ -123,7 +113,7 @@ describe('no N+1: the statements per subgraph for a Products page do not grow wi
         expect(payments.length).toBeGreaterThan(1);
         for (const { node } of payments) expect(node.payment!.method.last4).toMatch(/^\d{4}$/);
         // Payments' expiry sweep reads on its own schedule, never this request.
-        return (counter.texts.get('payments') ?? []).filter(
+        return (counter.texts().get('payments') ?? []).filter(
           (text) => !text.includes('authorizationExpiresAt'),
         ).length;
       } finally {

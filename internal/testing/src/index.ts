@@ -13,3 +13,4 @@ export * from './tcp-relay';
 export * from './test-events';
 export * from './process-tree';
 export * from './metrics';
+export * from './statement-spy';

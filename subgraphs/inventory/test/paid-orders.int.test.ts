@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { DomainEvent } from '@shop/events';
 import { ConflictError, createLogger, NotFoundError, OutOfStockError } from '@shop/platform';
-import { eventually, prepareTestDatabase, queryTestDatabase } from '@shop/testing';
+import { eventually, prepareTestDatabase, queryTestDatabase, spyOnStatements } from '@shop/testing';
 import { seedData } from '@shop/seed';
 import type { Reservation } from '../src/reservation/reservation.types';
 import { newProductId, startWatchedInventory, stockRowsOf } from './helpers';
@@ -91,23 +90,13 @@ describe('OrderPaid: the holds of a delivery committed in one statement (real Po
   /** The statements this process sent the inventory database while `work` ran. */
   async function statementsDuring(work: () => Promise<void>): Promise<string[]> {
     const database = new URL(databaseUrl).pathname.slice(1);
-    const texts: string[] = [];
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      const text = typeof first === 'string' ? first : (first?.text ?? '');
-      const { connectionParameters } = this as unknown as {
-        connectionParameters: { database: string };
-      };
-      if (connectionParameters.database === database) texts.push(text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
+    const spy = spyOnStatements();
     try {
       await work();
     } finally {
-      pg.Client.prototype.query = original;
+      spy.stop();
     }
-    return texts;
+    return spy.statements.filter((sent) => sent.database === database).map((sent) => sent.text);
   }
 
   it('commits the holds of a delivery in one statement, leaving stock, holds and events as one commit each does', async () => {
