@@ -13,6 +13,11 @@ export interface EventBusSettings {
   eventsDatabaseUrl?: string;
   /** Prefixed to every stream and live channel (EVENT_STREAM_PREFIX). */
   streamPrefix?: string;
+  /**
+   * How long a consumer given a short batch waits before reading again, and
+   * the least time between two relay passes woken by commits: EVENT_LINGER_MS.
+   */
+  eventLingerMs?: number;
 }
 
 /** Neither transport configured: nothing would carry events between processes, or survive a crash. */
@@ -24,10 +29,20 @@ export function noEventTransport(): Error {
 
 export function createEventBus(settings: EventBusSettings, log: Logger): EventBus {
   if (settings.redisUrl) {
-    return new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix);
+    return new RedisStreamsEventBus(
+      settings.redisUrl,
+      log,
+      settings.streamPrefix,
+      settings.eventLingerMs,
+    );
   }
   if (settings.eventsDatabaseUrl) {
-    return new PostgresStreamsEventBus(settings.eventsDatabaseUrl, log, settings.streamPrefix);
+    return new PostgresStreamsEventBus(
+      settings.eventsDatabaseUrl,
+      log,
+      settings.streamPrefix,
+      settings.eventLingerMs,
+    );
   }
   throw noEventTransport();
 }

@@ -79,6 +79,8 @@ export class PostgresStreamConsumer implements Subscription {
       /** Resolves once the tables exist. */
       ready(): Promise<void>;
       log: Logger;
+      /** The pause after a short claim that found entries, for the next ones to gather. */
+      lingerMs: number;
     },
   ) {
     this.log = deps.log.child({ stream, group: options.group });
@@ -150,6 +152,12 @@ export class PostgresStreamConsumer implements Subscription {
         }
         if (entries.length > 0) await this.handle(entries, consumer);
         this.failures.succeeded();
+        // Events flow: let the next ones gather (news meanwhile ends the wait below at once).
+        if (drained && entries.length > 0 && this.deps.lingerMs > 0) {
+          await sleep(this.deps.lingerMs, undefined, { signal: this.stopping.signal }).catch(
+            () => undefined,
+          );
+        }
         // A short batch of new entries was all there was: wait for news (one notified while
         // handling ends the wait at once) instead of asking again, which would find nothing.
         // What was handled is acknowledged by the claim that news leads to, or alone if none

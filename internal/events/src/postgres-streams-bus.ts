@@ -43,11 +43,14 @@ export class PostgresStreamsEventBus implements EventBus {
   /**
    * @param namespace prefixed to every stream name, so deployments or test runs
    * sharing one database do not read each other's events (EVENT_STREAM_PREFIX).
+   * @param lingerMs how long a consumer that was just given entries waits
+   * before claiming again (EVENT_LINGER_MS; see SubscribeOptions).
    */
   constructor(
     databaseUrl: string,
     private readonly log: Logger,
     private readonly namespace = '',
+    private readonly lingerMs = 0,
   ) {
     this.database = eventsDatabase(databaseUrl);
     this.pool = countDatabaseTraffic(
@@ -89,6 +92,7 @@ export class PostgresStreamsEventBus implements EventBus {
       channel,
       ready: () => this.ready(),
       log: this.log,
+      lingerMs: this.lingerMs,
     });
     let group = this.consumers.get(channel);
     if (!group) {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import { FailureReport, type Logger } from '@shop/platform';
 import type { EventBus, SubscribeOptions, Subscription } from './bus';
@@ -64,11 +65,14 @@ export class RedisStreamsEventBus implements EventBus {
   /**
    * @param namespace prefixed to every stream key, so deployments or test runs
    * sharing one Redis do not read each other's events (EVENT_STREAM_PREFIX).
+   * @param lingerMs how long a consumer that was just given entries waits
+   * before reading again (EVENT_LINGER_MS; see SubscribeOptions).
    */
   constructor(
     private readonly url: string,
     private readonly log: Logger,
     private readonly namespace = '',
+    private readonly lingerMs = 0,
   ) {
     this.publisher = connectRedis(url, log, {
       purpose: 'event publisher',
@@ -111,8 +115,12 @@ export class RedisStreamsEventBus implements EventBus {
     // connection is closed (redis/ioredis#2169, open): a stop while Redis was
     // away hung here for ever. Each command is awaited until the stop instead.
     let stop!: () => void;
+    const lingering = new AbortController();
     const stopping = new Promise<never>((_resolve, reject) => {
-      stop = () => reject(new Error('the consumer stopped'));
+      stop = () => {
+        lingering.abort();
+        reject(new Error('the consumer stopped'));
+      };
     });
     stopping.catch(() => undefined);
     const untilStopped = <T>(command: Promise<T>): Promise<T> => Promise.race([command, stopping]);
@@ -182,6 +190,10 @@ export class RedisStreamsEventBus implements EventBus {
           const handled = await handle(entries);
           failures.succeeded();
           if (backlog && !handled) backlog = false;
+          // A short read while events flow: let the next ones gather (a full read reads on).
+          if (!backlog && handled && entries.length < BATCH && this.lingerMs > 0) {
+            await delay(this.lingerMs, undefined, { signal: lingering.signal });
+          }
         } catch (error) {
           if (stopped) break;
           failures.failed(error);

@@ -60,6 +60,13 @@ export function startOutboxRelay(options: {
   batchSize?: number;
   /** How long a claim keeps other relays off its rows: longer than a publish takes. */
   leaseMs?: number;
+  /**
+   * How long after a pass that published a commit's wake waits before the
+   * next pass (EVENT_LINGER_MS): under load, commits close together are
+   * claimed and published together. A commit after a quiet spell is
+   * published at once.
+   */
+  lingerMs?: number;
 }): OutboxRelay {
   const { db, outbox, bus, log } = options;
   const stream = outbox.stream;
@@ -68,12 +75,18 @@ export function startOutboxRelay(options: {
   const intervalMs = options.intervalMs ?? 1_000;
   const batchSize = options.batchSize ?? 100;
   const leaseMs = options.leaseMs ?? 30_000;
+  const lingerMs = options.lingerMs ?? 0;
   const table = `"${db.schema}"."OutboxEvent"`;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
-  // Woken while publishing: rows committed after this pass's claim go in another pass at once.
+  // Woken while publishing: rows committed after this pass's claim go in another pass, once
+  // the linger is over.
   let wokenDuringRun = false;
+  /** A wake before this moment waits for it: set by a pass that published. */
+  let lingerUntil = -Infinity;
+  /** When the pending timer runs a pass: a wake asking for a later one leaves it. */
+  let timerAt = Infinity;
   const failures = new FailureReport(log.child({ stream }), 'outbox relay');
   // Published, not yet marked: their claim's lease keeps every relay off them meanwhile.
   let unmarked: string[] = [];
@@ -121,9 +134,13 @@ export function startOutboxRelay(options: {
     wokenDuringRun = false;
     current = (async () => {
       let failed = false;
+      let published = 0;
       try {
-        while (!stopped && (await publishBatch()) === batchSize) {
+        while (!stopped) {
+          const claimed = await publishBatch();
+          published += claimed;
           // a full batch: more may be waiting
+          if (claimed < batchSize) break;
         }
         failures.succeeded();
       } catch (error) {
@@ -131,20 +148,35 @@ export function startOutboxRelay(options: {
         failures.failed(error);
       } finally {
         current = undefined;
+        if (published > 0) lingerUntil = performance.now() + lingerMs;
         if (!stopped) {
-          clearTimeout(timer);
           // After a failure, wait the interval whatever woke it: no tight retry loop.
           const again = wokenDuringRun && !failed;
-          timer = setTimeout(() => void run(), again ? 0 : intervalMs);
+          runIn(again ? Math.max(0, lingerUntil - performance.now()) : intervalMs);
         }
       }
     })();
     return current;
   };
+  const runIn = (ms: number) => {
+    clearTimeout(timer);
+    timerAt = performance.now() + ms;
+    timer = setTimeout(() => {
+      timerAt = Infinity;
+      void run();
+    }, ms);
+  };
   void run();
   outbox.attachRelay({
     wake() {
-      if (!stopped) void run();
+      if (stopped) return;
+      if (current) {
+        wokenDuringRun = true;
+        return;
+      }
+      const wait = lingerUntil - performance.now();
+      if (wait <= 0) void run();
+      else if (timerAt > performance.now() + wait) runIn(wait);
     },
   });
 

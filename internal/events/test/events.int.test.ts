@@ -91,8 +91,8 @@ describe.each(TRANSPORTS)(
     // Stopped, then closed, after each test.
     const subscriptions: Subscription[] = [];
     const buses: EventBus[] = [];
-    const open = () => {
-      const bus = transport.bus();
+    const open = (lingerMs?: number) => {
+      const bus = transport.bus(lingerMs);
       buses.push(bus);
       return bus;
     };
@@ -182,6 +182,38 @@ describe.each(TRANSPORTS)(
       expect(seenByOther).toEqual(events.map((event) => event.id));
     });
 
+    it('delivers an event after a quiet spell at once, and lets those published while it lingers gather into one delivery', async () => {
+      // A linger far beyond the test: the first event waiting on it would time the test out,
+      // and so would a stop that waited for it (afterEach stops the subscription).
+      const patient = open(600_000);
+      const quietStream = uniqueStream();
+      const seen: string[] = [];
+      subscribe(patient, {
+        stream: quietStream,
+        group: 'g',
+        handler: async (events) => void seen.push(...ids(events)),
+      });
+      const first = probe();
+      await patient.publish(quietStream, [first]);
+      await until(() => seen.length === 1);
+
+      const stream = uniqueStream();
+      const bus = open(2_000);
+      const deliveries: string[][] = [];
+      subscribe(bus, {
+        stream,
+        group: 'g',
+        handler: async (events) => void deliveries.push(ids(events)),
+      });
+      const [a, b, c, d] = [probe(), probe(), probe(), probe()];
+      await bus.publish(stream, [a]);
+      await until(() => deliveries.length === 1);
+      // Published one by one while the consumer lingers after its delivery of `a`.
+      for (const event of [b, c, d]) await bus.publish(stream, [event]);
+      await until(() => deliveries.flat().length === 4);
+      expect(deliveries).toEqual([ids([a]), ids([b, c, d])]);
+    });
+
     it('hands over only the types a subscription takes, and comes back for nothing passed over', async () => {
       const stream = uniqueStream();
       const bus = open();
@@ -264,6 +296,59 @@ describe.each(TRANSPORTS)(
       await relay.stop();
       expect(await publishedAt(second.id)).not.toBeNull();
       expect(statements.filter((statement) => statement === 'other')).toHaveLength(1);
+    });
+
+    it('publishes a commit after a quiet spell at once, and the commits of its linger in one pass', async () => {
+      const bus = open();
+      const passes: string[][] = [];
+      const recording: EventBus = {
+        publish: async (target, events) => {
+          passes.push(ids(events));
+          await bus.publish(target, events);
+        },
+        subscribe: (options) => bus.subscribe(options),
+        close: () => bus.close(),
+      };
+      // Polling out of the way: only commits wake it.
+      const quiet = { intervalMs: 600_000 };
+      // A linger far beyond the test: a first commit waiting on it would time the test out.
+      const patientOutbox = outboxOf(uniqueStream());
+      const patient = startOutboxRelay({
+        db,
+        outbox: patientOutbox,
+        bus: recording,
+        log,
+        ...quiet,
+        lingerMs: 600_000,
+      });
+      const outbox = outboxOf(uniqueStream());
+      const relay = startOutboxRelay({
+        db,
+        outbox,
+        bus: recording,
+        log,
+        ...quiet,
+        lingerMs: 2_000,
+      });
+      try {
+        const alone = await record(patientOutbox);
+        patientOutbox.committed();
+        await until(() => passes.flat().includes(alone.id));
+
+        const first = await record(outbox);
+        outbox.committed();
+        await until(() => passes.flat().includes(first.id));
+        const lingered = [];
+        for (let index = 0; index < 3; index++) {
+          lingered.push(await record(outbox));
+          outbox.committed();
+        }
+        await until(() => lingered.every((event) => passes.flat().includes(event.id)));
+        expect(passes).toEqual([[alone.id], [first.id], ids(lingered)]);
+      } finally {
+        await patient.stop();
+        await relay.stop();
+      }
     });
 
     it('publishes the rows a relay claimed and died holding, once its lease is over', async () => {

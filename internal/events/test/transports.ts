@@ -28,7 +28,8 @@ const log = createLogger('events-transport-test', 'silent');
  * one deployment do.
  */
 export interface Transport {
-  bus(): EventBus;
+  /** `lingerMs`: as EVENT_LINGER_MS; none unless given. */
+  bus(lingerMs?: number): EventBus;
   pubSub(options?: LivePubSubOptions): LivePubSub;
   /** Entries the stream holds now. */
   length(stream: string): Promise<number>;
@@ -50,7 +51,8 @@ export async function redisTransport(): Promise<Transport> {
   const settings = testRedisSettings();
   const redis = new Redis(settings.redisUrl);
   return {
-    bus: () => new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix),
+    bus: (lingerMs) =>
+      new RedisStreamsEventBus(settings.redisUrl, log, settings.streamPrefix, lingerMs),
     pubSub: (options) =>
       new RedisLivePubSub(settings.redisUrl, log, settings.streamPrefix, options),
     length: (stream) => redis.xlen(settings.streamPrefix + stream),
@@ -76,7 +78,7 @@ export async function postgresTransport(): Promise<Transport> {
     return Number(row!.count);
   };
   return {
-    bus: () => new PostgresStreamsEventBus(eventsDatabaseUrl, log, streamPrefix),
+    bus: (lingerMs) => new PostgresStreamsEventBus(eventsDatabaseUrl, log, streamPrefix, lingerMs),
     pubSub: (options) => new PostgresLivePubSub(eventsDatabaseUrl, log, streamPrefix, options),
     length: (stream) =>
       count('SELECT count(*) FROM event_entry WHERE stream = $1', [streamPrefix + stream]),

@@ -46,6 +46,8 @@ export interface SubgraphSettings {
   seedDemoData?: boolean;
   /** Prefixed to every event stream and live channel, so deployments sharing a transport stay apart. */
   streamPrefix?: string;
+  /** How long consumers and the outbox relay let events gather under load (EVENT_LINGER_MS). */
+  eventLingerMs?: number;
   /** How often graphql-ws sockets are pinged (DEFAULT_SUBSCRIPTION_KEEPALIVE_MS unless set). */
   subscriptionKeepAliveMs?: number;
   /** /metrics and tracing; when not given, tracing off and metrics on outside production. */
@@ -193,7 +195,13 @@ export async function launchSubgraph<
   try {
     if (options.seed && definition.seed) await definition.seed(db, log);
     if (definition.publishes) {
-      relay = startOutboxRelay({ db, outbox, bus, log: log.child({ job: 'outbox-relay' }) });
+      relay = startOutboxRelay({
+        db,
+        outbox,
+        bus,
+        log: log.child({ job: 'outbox-relay' }),
+        lingerMs: settings.eventLingerMs,
+      });
     }
     background = await definition.background?.(db, services, { bus, pubSub, log });
     const schema = await definition.buildSchema();

@@ -1,5 +1,5 @@
 import { ConfigError } from '@shop/platform';
-import { loadSubgraphSettings } from './subgraph-settings';
+import { DEFAULT_EVENT_LINGER_MS, loadSubgraphSettings } from './subgraph-settings';
 
 const VALID = 'postgresql://postgres@127.0.0.1:5432/shop_orders?schema=orders';
 
@@ -51,5 +51,23 @@ describe('a subgraph’s database and events URLs', () => {
     ).toEqual([
       'EVENTS_DATABASE_URL: must be a postgres:// or postgresql:// URL: PostgreSQL is the database',
     ]);
+  });
+});
+
+describe('how long events gather (EVENT_LINGER_MS)', () => {
+  const settings = (env: Record<string, string>) =>
+    loadSubgraphSettings('orders', { NODE_ENV: 'test', DATABASE_URL_ORDERS: VALID, ...env });
+
+  it('is DEFAULT_EVENT_LINGER_MS unless set, and 0 turns it off', () => {
+    expect(settings({}).eventLingerMs).toBe(DEFAULT_EVENT_LINGER_MS);
+    expect(settings({ EVENT_LINGER_MS: '0' }).eventLingerMs).toBe(0);
+  });
+
+  it('refuses a negative, fractional or longer than a second linger, naming the variable', () => {
+    for (const value of ['-1', '2.5', '1001', 'soon']) {
+      const problems = problemsOf({ DATABASE_URL_ORDERS: VALID, EVENT_LINGER_MS: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^EVENT_LINGER_MS: /);
+    }
   });
 });

@@ -25,13 +25,21 @@ export const DEFAULT_SUBGRAPH_PORTS = {
   notifications: 4007,
 } as const;
 
+/**
+ * Events of commits this close together travel together (EVENT_LINGER_MS):
+ * a pause well under what a person notices, which under checkouts turns a
+ * relay pass, a read, an acknowledgement and a consumer's transaction per
+ * event into one per batch.
+ */
+export const DEFAULT_EVENT_LINGER_MS = 20;
+
 export type SubgraphName = keyof typeof DEFAULT_SUBGRAPH_PORTS;
 
 /**
  * The settings every subgraph reads, named after it: <NAME>_PORT and
  * DATABASE_URL_<NAME> (e.g. PRODUCTS_PORT, DATABASE_URL_PRODUCTS), plus the
  * shared NODE_ENV, LOG_LEVEL, HOST, DATABASE_POOL_SIZE, IDENTITY_SECRET,
- * REDIS_URL or EVENTS_DATABASE_URL, EVENT_STREAM_PREFIX, SEED_DEMO_DATA,
+ * REDIS_URL or EVENTS_DATABASE_URL, EVENT_STREAM_PREFIX, EVENT_LINGER_MS, SEED_DEMO_DATA,
  * SUBSCRIPTION_KEEPALIVE_MS, METRICS_ENABLED and the
  * OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT. A subgraph's own
  * variables come in `extra` and are parsed with the rest, so one start names
@@ -58,6 +66,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
       EVENTS_DATABASE_URL: postgresUrl.optional(),
       SEED_DEMO_DATA: booleanFlag(false),
       EVENT_STREAM_PREFIX: z.string().default(''),
+      EVENT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_EVENT_LINGER_MS),
       SUBSCRIPTION_KEEPALIVE_MS: z.coerce
         .number()
         .int()
@@ -80,6 +89,7 @@ export function loadSubgraphSettings<Extra extends z.ZodRawShape = Record<never,
     eventsDatabaseUrl: config.EVENTS_DATABASE_URL as string | undefined,
     seedDemoData: config.SEED_DEMO_DATA as boolean,
     streamPrefix: config.EVENT_STREAM_PREFIX as string,
+    eventLingerMs: config.EVENT_LINGER_MS as number,
     subscriptionKeepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS as number,
     observability: observabilitySettingsOf(config as Parameters<typeof observabilitySettingsOf>[0]),
     identitySecret: config.IDENTITY_SECRET as string,
