@@ -14,8 +14,9 @@ export interface EventBusSettings {
   /** Prefixed to every stream and live channel (EVENT_STREAM_PREFIX). */
   streamPrefix?: string;
   /**
-   * How long a consumer given a short batch waits before reading again, and
-   * the least time between two relay passes woken by commits: EVENT_LINGER_MS.
+   * How long a consumer given a short batch waits before reading again
+   * (EVENT_LINGER_MS; the outbox relay lingers as long after a pass that
+   * published).
    */
   eventLingerMs?: number;
 }

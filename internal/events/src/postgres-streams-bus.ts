@@ -44,7 +44,7 @@ export class PostgresStreamsEventBus implements EventBus {
    * @param namespace prefixed to every stream name, so deployments or test runs
    * sharing one database do not read each other's events (EVENT_STREAM_PREFIX).
    * @param lingerMs how long a consumer that was just given entries waits
-   * before claiming again (EVENT_LINGER_MS; see SubscribeOptions).
+   * before claiming again (EVENT_LINGER_MS; see EventBus).
    */
   constructor(
     databaseUrl: string,

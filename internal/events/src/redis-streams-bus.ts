@@ -66,7 +66,7 @@ export class RedisStreamsEventBus implements EventBus {
    * @param namespace prefixed to every stream key, so deployments or test runs
    * sharing one Redis do not read each other's events (EVENT_STREAM_PREFIX).
    * @param lingerMs how long a consumer that was just given entries waits
-   * before reading again (EVENT_LINGER_MS; see SubscribeOptions).
+   * before reading again (EVENT_LINGER_MS; see EventBus).
    */
   constructor(
     private readonly url: string,

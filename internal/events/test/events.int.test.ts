@@ -338,7 +338,7 @@ describe.each(TRANSPORTS)(
         const first = await record(outbox);
         outbox.committed();
         await until(() => passes.flat().includes(first.id));
-        const lingered = [];
+        const lingered: Awaited<ReturnType<typeof record>>[] = [];
         for (let index = 0; index < 3; index++) {
           lingered.push(await record(outbox));
           outbox.committed();
