@@ -298,11 +298,14 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
       [buyers.map((buyer) => buyer.userId)],
     );
     expect(captured?.count).toBe('5');
-    const [held] = await queryTestDatabase<{ count: string }>(
-      saga.urls.inventory,
-      `SELECT count(*)::text AS count FROM "Reservation" WHERE "status" = 'HELD'`,
-    );
-    expect(held?.count).toBe('0');
+    // Inventory commits the paid holds once it hears OrderPaid, off the checkouts' requests.
+    await eventually(async () => {
+      const [held] = await queryTestDatabase<{ count: string }>(
+        saga.urls.inventory,
+        `SELECT count(*)::text AS count FROM "Reservation" WHERE "status" = 'HELD'`,
+      );
+      expect(held?.count).toBe('0');
+    });
   }, 120_000);
 
   it.each([
