@@ -7,7 +7,7 @@ import {
   type Connection,
 } from '@shop/federation';
 import { NotFoundError } from '@shop/platform';
-import type { Database } from '../db';
+import { Prisma, type Database } from '../db';
 import type { Notification } from './notification.type';
 
 export const notificationColumns = {
@@ -35,25 +35,30 @@ export class NotificationService {
     const mine = { userId, inFeed: true };
     const position = after ? decodeCursor(after) : undefined;
     const [createdAt, id] = position ?? [];
-    const rows = await prisma.notification.findMany({
-      select: notificationColumns,
-      where:
-        position === undefined
-          ? mine
-          : {
-              ...mine,
-              OR: [
-                { createdAt: { lt: new Date(String(createdAt)) } },
-                { createdAt: new Date(String(createdAt)), id: { lt: String(id) } },
-              ],
-            },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: first + 1,
-    });
-    const [totalCount, unreadCount] = await Promise.all([
-      prisma.notification.count({ where: mine }),
-      prisma.notification.count({ where: { ...mine, readAt: null } }),
-    ]);
+    // One snapshot for the page and its counts: read apart, a notification committed between
+    // them was counted but not listed (a feed of totalCount 1 and no edge; seen in CI).
+    const [rows, totalCount, unreadCount] = await prisma.$transaction(
+      [
+        prisma.notification.findMany({
+          select: notificationColumns,
+          where:
+            position === undefined
+              ? mine
+              : {
+                  ...mine,
+                  OR: [
+                    { createdAt: { lt: new Date(String(createdAt)) } },
+                    { createdAt: new Date(String(createdAt)), id: { lt: String(id) } },
+                  ],
+                },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: first + 1,
+        }),
+        prisma.notification.count({ where: mine }),
+        prisma.notification.count({ where: { ...mine, readAt: null } }),
+      ],
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
     const connection = toConnection(
       rows,
       first,
