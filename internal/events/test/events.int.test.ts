@@ -64,6 +64,15 @@ async function until(
 
 const ids = (events: EventEnvelope[]) => events.map((event) => event.id);
 
+/** The bus with its publishing done by `publish`; subscriptions and closing as the bus's own. */
+function publishingThrough(bus: EventBus, publish: EventBus['publish']): EventBus {
+  return {
+    publish,
+    subscribe: (options) => bus.subscribe(options),
+    close: () => bus.close(),
+  };
+}
+
 /** Resolves when the test lets go: a handler that is busy for as long as the test wants. */
 function gate() {
   let open!: () => void;
@@ -301,14 +310,10 @@ describe.each(TRANSPORTS)(
     it('publishes a commit after a quiet spell at once, and the commits of its linger in one pass', async () => {
       const bus = open();
       const passes: string[][] = [];
-      const recording: EventBus = {
-        publish: async (target, events) => {
-          passes.push(ids(events));
-          await bus.publish(target, events);
-        },
-        subscribe: (options) => bus.subscribe(options),
-        close: () => bus.close(),
-      };
+      const recording = publishingThrough(bus, async (target, events) => {
+        passes.push(ids(events));
+        await bus.publish(target, events);
+      });
       // Polling out of the way: only commits wake it.
       const quiet = { intervalMs: 600_000 };
       // A linger far beyond the test: a first commit waiting on it would time the test out.
@@ -382,17 +387,13 @@ describe.each(TRANSPORTS)(
       const publishing = gate();
       let passes = 0;
       // The first pass stalls mid-publish until the test lets it go.
-      const slowBus: EventBus = {
-        publish: async (target, events) => {
-          if (passes++ === 0) {
-            publishing.open();
-            await firstHeld.opened;
-          }
-          await bus.publish(target, events);
-        },
-        subscribe: (options) => bus.subscribe(options),
-        close: () => bus.close(),
-      };
+      const slowBus = publishingThrough(bus, async (target, events) => {
+        if (passes++ === 0) {
+          publishing.open();
+          await firstHeld.opened;
+        }
+        await bus.publish(target, events);
+      });
       const { handled } = countingConsumer(bus, stream);
       const first = await record(outbox);
       // A poll interval far beyond the test: only the wake can publish the second event in time.
@@ -415,14 +416,10 @@ describe.each(TRANSPORTS)(
       const outbox = outboxOf(stream);
       let crashes = 1;
       // Publishes, then "dies" before marking the rows published: the next tick publishes them again.
-      const crashingBus: EventBus = {
-        publish: async (target, events) => {
-          await bus.publish(target, events);
-          if (crashes-- > 0) throw new Error('crashed after publishing');
-        },
-        subscribe: (options) => bus.subscribe(options),
-        close: () => bus.close(),
-      };
+      const crashingBus = publishingThrough(bus, async (target, events) => {
+        await bus.publish(target, events);
+        if (crashes-- > 0) throw new Error('crashed after publishing');
+      });
       const { handled, delivered } = countingConsumer(bus, stream);
       const event = await record(outbox);
       const relay = startOutboxRelay({ db, outbox, bus: crashingBus, log, intervalMs: 50 });

@@ -6,27 +6,67 @@ export interface SentStatement {
   text: string;
 }
 
+type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+
 /**
- * Records every statement node-postgres sends from this process, from now
- * until `stop()`, with the database it went to (each subgraph has its own,
- * so the database says which subgraph sent it). Spies on the client class,
- * so pools made before or after the spy are both seen.
+ * Puts `wrapper` in front of every statement node-postgres sends from this
+ * process (on the client class, so pools made before or after are both
+ * seen), with the statement's text; answers the undo.
  */
-export function spyOnStatements(): { statements: SentStatement[]; stop: () => void } {
-  const statements: SentStatement[] = [];
-  const original = pg.Client.prototype.query;
+function wrapQueries(
+  wrapper: (client: pg.Client, text: string, args: unknown[], send: Query) => unknown,
+): () => void {
+  const original = pg.Client.prototype.query as unknown as Query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string };
     const text = typeof first === 'string' ? first : (first?.text ?? '');
-    const { database } = (this as unknown as { connectionParameters: { database: string } })
+    return wrapper(this, text, args, original);
+  } as unknown as typeof pg.Client.prototype.query;
+  return () => {
+    pg.Client.prototype.query = original as unknown as typeof pg.Client.prototype.query;
+  };
+}
+
+/**
+ * Records every statement node-postgres sends from this process, from now
+ * until `stop()`, with the database it went to (each subgraph has its own,
+ * so the database says which subgraph sent it).
+ */
+export function spyOnStatements(): { statements: SentStatement[]; stop: () => void } {
+  const statements: SentStatement[] = [];
+  const stop = wrapQueries((client, text, args, send) => {
+    const { database } = (client as unknown as { connectionParameters: { database: string } })
       .connectionParameters;
     statements.push({ database, text });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  return {
-    statements,
-    stop: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
+    return send.apply(client, args);
+  });
+  return { statements, stop };
+}
+
+/**
+ * Runs `meanwhile` once, right after the first statement whose text matches
+ * `pattern` has answered and before its answer goes back to the caller (a
+ * commit landing between two statements of one request, every time);
+ * answers the undo.
+ */
+export function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown>): () => void {
+  let done = false;
+  return wrapQueries((client, text, args, send) => {
+    if (done || !pattern.test(text)) return send.apply(client, args);
+    done = true;
+    const callback = args.at(-1);
+    // Prisma's adapter passes a callback, or awaits the answer in a transaction.
+    if (typeof callback !== 'function') {
+      return (send.apply(client, args) as Promise<unknown>).then(async (result) => {
+        await meanwhile();
+        return result;
+      });
+    }
+    const answer = (...results: unknown[]) =>
+      void meanwhile().then(
+        () => callback(...results),
+        (error: unknown) => callback(error),
+      );
+    return send.apply(client, [...args.slice(0, -1), answer]);
+  });
 }

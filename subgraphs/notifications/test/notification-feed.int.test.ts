@@ -1,41 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { prepareTestDatabase, queryTestDatabase } from '@shop/testing';
+import { afterStatement, prepareTestDatabase, queryTestDatabase } from '@shop/testing';
 import { connectDatabase, type Database } from '../src/db';
 import { NotificationService } from '../src/notification/notification.service';
-
-/**
- * Runs `meanwhile` once, right after the first statement whose text matches
- * `pattern` has answered and before its answer goes back to the caller: a
- * commit landing between two statements of one request, every time.
- */
-function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown>): () => void {
-  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-  let done = false;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    const text = typeof first === 'string' ? first : (first?.text ?? '');
-    if (done || !pattern.test(text)) return original.apply(this, args);
-    done = true;
-    const callback = args.at(-1);
-    // Prisma's adapter passes a callback, or awaits the answer in a transaction.
-    if (typeof callback !== 'function') {
-      return (original.apply(this, args) as Promise<unknown>).then(async (result) => {
-        await meanwhile();
-        return result;
-      });
-    }
-    const answer = (...results: unknown[]) =>
-      void meanwhile().then(
-        () => callback(...results),
-        (error: unknown) => callback(error),
-      );
-    return original.apply(this, [...args.slice(0, -1), answer]);
-  } as typeof pg.Client.prototype.query;
-  return () => {
-    pg.Client.prototype.query = original as typeof pg.Client.prototype.query;
-  };
-}
 
 describe('the in-app feed (real PostgreSQL)', () => {
   let databaseUrl: string;
