@@ -35,8 +35,8 @@ const isError = (body) => body.data?.checkout?.status !== 'PAID';
  * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
  * CPU profiles there (at its stop); `runs`: measured loads on the one stack,
  * each of fresh shoppers, reported with their medians; `baseline`: the stack
- * built in that checkout is measured the same way after this one's, with the
- * ratios of the medians. `connections` in flight (their double is the
+ * built in that checkout runs beside this one's, measured the same way, each
+ * run of one followed by a run of the other, with the ratios of the medians. `connections` in flight (their double is the
  * warm-up's checkouts) and `serialCheckouts` are smaller in a smoke run, which
  * still starts a stack of its own: the figures read each subgraph's /metrics
  * at ports chosen here.
@@ -51,45 +51,59 @@ export async function checkout({
   serialCheckouts = SERIAL_CHECKOUTS,
 } = {}) {
   const mode = postgres ? 'PostgreSQL + Redis' : 'embedded stack';
-  const rows = [];
-  const medians = [];
-  for (const target of [
+  const targets = [
     { name: 'this', root },
     ...(baseline ? [{ name: 'baseline', root: path.resolve(baseline) }] : []),
-  ]) {
-    const measured = await checkoutsOn(target.root, {
-      seconds,
-      runs,
-      postgres,
-      cpuProfDir,
-      connections,
-      serialCheckouts,
-    });
-    const label = `checkout (${mode}${baseline ? `, ${target.name}` : ''})`;
-    for (const [index, run] of measured.entries()) {
-      rows.push({ scenario: `${label} run ${index + 1}`, ...run });
+  ];
+  const options = { seconds, runs, postgres, cpuProfDir, connections, serialCheckouts };
+  const stacks = [];
+  try {
+    // Both stacks up at once and their runs taken in turn (this, baseline, this, …): this
+    // machine's speed drifts by more from minute to minute than most changes move a figure,
+    // and a drift then weighs on both alike.
+    for (const target of targets) stacks.push(await openStack(target.root, options));
+    const measured = stacks.map(() => []);
+    for (let run = 0; run < runs; run++) {
+      for (const [index, stack] of stacks.entries()) measured[index].push(await stack.measure());
     }
-    const median = medianRow(measured);
-    medians.push(median);
-    if (runs > 1 || baseline) rows.push({ scenario: `${label} median`, ...median });
+    const serials = [];
+    for (const stack of stacks) serials.push(await stack.serial());
+    const rows = [];
+    const medians = [];
+    for (const [index, target] of targets.entries()) {
+      const label = `checkout (${mode}${baseline ? `, ${target.name}` : ''})`;
+      const results = measured[index].map((result) => ({
+        ...result,
+        ...serials[index],
+        peakMemoryMiB: stacks[index].peakMemoryMiB(),
+      }));
+      for (const [run, result] of results.entries()) {
+        rows.push({ scenario: `${label} run ${run + 1}`, ...result });
+      }
+      const median = medianRow(results);
+      medians.push(median);
+      if (runs > 1 || baseline) rows.push({ scenario: `${label} median`, ...median });
+    }
+    if (baseline) {
+      const [current, base] = medians;
+      const ratio = (key, digits = 2) =>
+        base[key] ? Number((current[key] / base[key]).toFixed(digits)) : null;
+      rows.push({
+        scenario: `checkout (${mode}) this / baseline`,
+        rps: ratio('rps'),
+        p95: ratio('p95'),
+        stackCpuMsPerCheckout: ratio('stackCpuMsPerCheckout'),
+        databaseCpuMsPerCheckout: ratio('databaseCpuMsPerCheckout'),
+        servicesCpuMsPerCheckout: ratio('servicesCpuMsPerCheckout'),
+        subgraphCallsPerCheckout: ratio('subgraphCallsPerCheckout'),
+        dbTransactionsPerCheckout: ratio('dbTransactionsPerCheckout'),
+        serialP95: ratio('serialP95'),
+      });
+    }
+    return rows.length === 1 ? rows[0] : rows;
+  } finally {
+    for (const stack of stacks) await stack.close();
   }
-  if (baseline) {
-    const [current, base] = medians;
-    const ratio = (key, digits = 2) =>
-      base[key] ? Number((current[key] / base[key]).toFixed(digits)) : null;
-    rows.push({
-      scenario: `checkout (${mode}) this / baseline`,
-      rps: ratio('rps'),
-      p95: ratio('p95'),
-      stackCpuMsPerCheckout: ratio('stackCpuMsPerCheckout'),
-      databaseCpuMsPerCheckout: ratio('databaseCpuMsPerCheckout'),
-      servicesCpuMsPerCheckout: ratio('servicesCpuMsPerCheckout'),
-      subgraphCallsPerCheckout: ratio('subgraphCallsPerCheckout'),
-      dbTransactionsPerCheckout: ratio('dbTransactionsPerCheckout'),
-      serialP95: ratio('serialP95'),
-    });
-  }
-  return rows.length === 1 ? rows[0] : rows;
 }
 
 /** The median of each numeric figure over the runs. */
@@ -105,8 +119,12 @@ function medianRow(runs) {
   return row;
 }
 
-/** `runs` measured loads of the stack built in `checkoutRoot`, then one serial one. */
-async function checkoutsOn(
+/**
+ * The stack built in `checkoutRoot`, started, watched idle, stocked for
+ * `runs` loads at the target and warmed up: `measure()` loads it with fresh
+ * shoppers once, `serial()` checks out one at a time, `close()` stops it.
+ */
+async function openStack(
   checkoutRoot,
   { seconds, runs, postgres, cpuProfDir, connections, serialCheckouts },
 ) {
@@ -123,8 +141,9 @@ async function checkoutsOn(
   const subgraphPorts = {};
   for (const name of SUBGRAPHS) subgraphPorts[name] = await freePort();
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  let stack;
   try {
-    const stack = await startStackProcess({
+    stack = await startStackProcess({
       command: [process.execPath, ...nodeArgs, path.join(checkoutRoot, 'stack/dist/main.js')],
       env: {
         ...(services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) }),
@@ -133,43 +152,42 @@ async function checkoutsOn(
         ),
       },
     });
-    try {
-      const { url } = stack;
-      const read = () => readings(stack, database, subgraphPorts);
-      // What the stack does when idle (its pollers), to tell when a phase's work has drained and
-      // to leave out of what the checkouts cost.
-      const idleStart = await read();
-      await delay(IDLE_SECONDS * 1000);
-      const idle = since(await read(), idleStart);
-      const idleCores = idle.cpu / idle.seconds;
-      const setupStartedAt = performance.now();
-      // Stock for every run at the target, however many shoppers they end up with.
-      const products = await stockUp(url, {
-        checkouts: warmupCheckouts + runs * seconds * TARGET_RPS,
-      });
-      const warmup = await prepareShoppers(url, products, { count: warmupCheckouts });
-      const probe = await loadEach({
-        url,
-        requests: warmup.map(checkoutOf),
-        connections,
-        // Long enough for its checkouts to finish rather than run on into the measured one.
-        seconds: 3 * seconds,
-        isError,
-      });
-      // A shopper checks out once, and making one costs about as much as its checkout: make
-      // twice what the (still cold) warm-up's pace needs, and never more than the target's.
-      const count = Math.max(
-        warmupCheckouts,
-        Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
-      );
-      const serialShoppers = await prepareShoppers(url, products, { count: serialCheckouts });
-      const setupSeconds = (performance.now() - setupStartedAt) / 1000;
-
-      const results = [];
-      for (let run = 0; run < runs; run++) {
+    const { url } = stack;
+    const read = () => readings(stack, database, subgraphPorts);
+    // What the stack does when idle (its pollers), to tell when a phase's work has drained and
+    // to leave out of what the checkouts cost.
+    const idleStart = await read();
+    await delay(IDLE_SECONDS * 1000);
+    const idle = since(await read(), idleStart);
+    const idleCores = idle.cpu / idle.seconds;
+    const setupStartedAt = performance.now();
+    // Stock for every run at the target, however many shoppers they end up with.
+    const products = await stockUp(url, {
+      checkouts: warmupCheckouts + runs * seconds * TARGET_RPS,
+    });
+    const warmup = await prepareShoppers(url, products, { count: warmupCheckouts });
+    const probe = await loadEach({
+      url,
+      requests: warmup.map(checkoutOf),
+      connections,
+      // Long enough for its checkouts to finish rather than run on into the measured one.
+      seconds: 3 * seconds,
+      isError,
+    });
+    // A shopper checks out once, and making one costs about as much as its checkout: make
+    // twice what the (still cold) warm-up's pace needs, and never more than the target's.
+    const count = Math.max(
+      warmupCheckouts,
+      Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
+    );
+    const serialShoppers = await prepareShoppers(url, products, { count: serialCheckouts });
+    const setupSeconds = Number(((performance.now() - setupStartedAt) / 1000).toFixed(1));
+    const opened = stack;
+    return {
+      measure: async () => {
         const shoppers = await prepareShoppers(url, products, { count });
         // Events of the setup (registrations, restocks, earlier orders) are handled by now.
-        await settle(stack, idleCores);
+        await settle(opened, idleCores);
         const loadAverage = loadavg()[0];
         const before = await read();
         // On the monotonic clock V8's profiles use, for `profile-summary.mjs --window`.
@@ -182,14 +200,14 @@ async function checkoutsOn(
           isError,
         });
         // Checkouts still running (or timed out by the client) finish, and their events are handled.
-        await settle(stack, idleCores);
+        await settle(opened, idleCores);
         const windowEnd = process.hrtime.bigint() / 1000n;
         const measured = since(await read(), before);
         // Each figure beyond what the stack did idle over as long.
         const net = (key) => measured[key] - (idle[key] * measured.seconds) / idle.seconds;
         const perCheckout = (value, digits = 1) => Number((value / result.sent).toFixed(digits));
-        results.push({
-          setupSeconds: Number(setupSeconds.toFixed(1)),
+        return {
+          setupSeconds,
           ...result,
           // The stack's own processes beyond their idle use: the embedded PostgreSQL server
           // included, the machine's PostgreSQL and Redis (--postgres) not.
@@ -213,29 +231,35 @@ async function checkoutsOn(
           loadAverage1m: Number(loadAverage.toFixed(1)),
           ...(cpuProfDir ? { profileWindow: `${windowStart},${windowEnd}` } : {}),
           byService: perServiceFigures(measured.byService, idle, measured.seconds, result.sent),
-        });
-      }
+        };
+      },
       // One connection: each checkout alone on the stack, as at low traffic.
-      const serial = await loadEach({
-        url,
-        requests: serialShoppers.map(checkoutOf),
-        connections: 1,
-        seconds,
-        isError,
-      });
-      const peakMemoryMiB = Math.round(stack.peakMemoryBytes() / 2 ** 20);
-      return results.map((result) => ({
-        ...result,
-        serialP50: serial.p50,
-        serialP95: serial.p95,
-        serialErrors: serial.errors,
-        peakMemoryMiB,
-      }));
+      serial: async () => {
+        const serial = await loadEach({
+          url,
+          requests: serialShoppers.map(checkoutOf),
+          connections: 1,
+          seconds,
+          isError,
+        });
+        return { serialP50: serial.p50, serialP95: serial.p95, serialErrors: serial.errors };
+      },
+      peakMemoryMiB: () => Math.round(opened.peakMemoryBytes() / 2 ** 20),
+      close: async () => {
+        try {
+          await opened.stop();
+        } finally {
+          await services?.remove();
+        }
+      },
+    };
+  } catch (error) {
+    try {
+      await stack?.stop();
     } finally {
-      await stack.stop();
+      await services?.remove();
     }
-  } finally {
-    await services?.remove();
+    throw error;
   }
 }
 

@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './prisma-adapter';
 export * from './prisma-database';
 export * from './raw-sql';
+export * from './sql-client';

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { countDatabaseTraffic } from './database-traffic';
 import { parseDatabaseUrl } from './database-url';
+import { createSqlClient, type SqlClient } from './sql-client';
 import { statementNamer } from './statement-names';
 
 export interface AdapterOptions {
@@ -20,6 +21,8 @@ export interface PoolUse {
 
 export interface PrismaAdapter {
   adapter: PrismaPg;
+  /** Raw statements on the adapter's own pool, with its statement names. */
+  sql: SqlClient;
   /** The adapter's pool, for /metrics. */
   pool: PoolUse;
 }
@@ -45,12 +48,15 @@ export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions
     idleTimeoutMillis: 30_000,
     options: SESSION_OPTIONS,
   });
+  const counted = countDatabaseTraffic(pool);
+  const nameOf = statementNamer();
   return {
-    adapter: new PrismaPg(countDatabaseTraffic(pool), {
+    adapter: new PrismaPg(counted, {
       schema,
       disposeExternalPool: true,
-      statementNameGenerator: statementNamer(),
+      statementNameGenerator: nameOf,
     }),
+    sql: createSqlClient(counted, nameOf),
     pool,
   };
 }

@@ -2,12 +2,18 @@ import path from 'node:path';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { parseDatabaseUrl } from './database-url';
 import { createPrismaAdapter, type PoolUse } from './prisma-adapter';
+import type { SqlClient } from './sql-client';
 
 /** A subgraph's Prisma client with the PostgreSQL schema it lives in. */
 export interface PrismaDatabase<Client> {
   prisma: Client;
   /** For the few raw queries, which must name their tables with it. */
   schema: string;
+  /**
+   * The hot paths' raw statements, sent by node-postgres on the client's own
+   * pool (Prisma's client costs more than such a statement; see sql-client.ts).
+   */
+  sql: SqlClient;
   /** The client's connection pool, as /metrics shows it. */
   pool: PoolUse;
 }
@@ -18,9 +24,10 @@ export function connectPrismaDatabase<Client>(
   databaseUrl: string,
   poolSize: number,
 ): PrismaDatabase<Client> {
-  const { adapter, pool } = createPrismaAdapter(databaseUrl, { poolSize });
+  const { adapter, sql, pool } = createPrismaAdapter(databaseUrl, { poolSize });
   return {
     prisma: new PrismaClient({ adapter }),
+    sql,
     schema: parseDatabaseUrl(databaseUrl).schema,
     pool,
   };

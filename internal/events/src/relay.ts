@@ -3,16 +3,11 @@ import type { EventBus } from './bus';
 import type { Stream } from './catalog';
 import type { EventEnvelope } from './envelope';
 import type { Outbox } from './outbox';
-import { SQL_NOW_TEXT } from '@shop/database';
-
-/** The raw-SQL part of a Prisma client. */
-export interface RawSqlClient {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
+import { SQL_NOW_TEXT, statement, type SqlSession } from '@shop/database';
 
 export interface RelayDatabase {
-  prisma: RawSqlClient;
+  /** Its claims run on every pass of every relay: straight through node-postgres. */
+  sql: SqlSession;
   /** The PostgreSQL schema holding this subgraph's OutboxEvent table. */
   schema: string;
 }
@@ -95,10 +90,11 @@ export function startOutboxRelay(options: {
 
   const publishBatch = async (): Promise<number> => {
     const marking = unmarked;
-    const rows = await db.prisma.$queryRawUnsafe<OutboxRow[]>(
+    const rows = await db.sql.rows<OutboxRow>(
       // The batch as a CTE, chosen once: a LIMIT … SKIP LOCKED subquery a plan ran again could
       // differ. The rows marked are still claimed, so the batch cannot take them.
-      `WITH marked AS (${markPublished('$2')}),
+      statement(
+        `WITH marked AS (${markPublished('$2')}),
        batch AS MATERIALIZED (
          SELECT id FROM ${table}
           WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${SQL_NOW_TEXT})
@@ -107,8 +103,8 @@ export function startOutboxRelay(options: {
        UPDATE ${table} AS o SET "claimedUntil" = ${SQL_NOW_TEXT} + make_interval(secs => $1::float8)
          FROM batch WHERE o.id = batch.id
        RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
-      leaseMs / 1_000,
-      marking,
+        [leaseMs / 1_000, marking],
+      ),
     );
     unmarked = unmarked.slice(marking.length);
     if (rows.length === 0) return 0;
@@ -116,9 +112,8 @@ export function startOutboxRelay(options: {
     try {
       await bus.publish(stream, rows.sort(inOutboxOrder).map(toEnvelope));
     } catch (error) {
-      await db.prisma.$executeRawUnsafe(
-        `UPDATE ${table} SET "claimedUntil" = NULL WHERE id = ANY($1::uuid[])`,
-        ids,
+      await db.sql.execute(
+        statement(`UPDATE ${table} SET "claimedUntil" = NULL WHERE id = ANY($1::uuid[])`, [ids]),
       );
       throw error;
     }
@@ -192,7 +187,7 @@ export function startOutboxRelay(options: {
       await current;
       if (unmarked.length === 0) return;
       try {
-        await db.prisma.$executeRawUnsafe(markPublished('$1'), unmarked);
+        await db.sql.execute(statement(markPublished('$1'), [unmarked]));
       } catch (error) {
         // Published again by the next relay once their lease is over; consumers skip them.
         log.warn({ err: error, stream, events: unmarked.length }, 'published events not marked');

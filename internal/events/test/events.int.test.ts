@@ -271,14 +271,14 @@ describe.each(TRANSPORTS)(
       const statements: ('claim' | 'other')[] = [];
       const counted: RelayDatabase = {
         schema: db.schema,
-        prisma: {
-          $queryRawUnsafe: (query, ...values) => {
+        sql: {
+          rows: (statement) => {
             statements.push('claim');
-            return db.prisma.$queryRawUnsafe(query, ...values);
+            return db.sql.rows(statement);
           },
-          $executeRawUnsafe: (query, ...values) => {
+          execute: (statement) => {
             statements.push('other');
-            return db.prisma.$executeRawUnsafe(query, ...values);
+            return db.sql.execute(statement);
           },
         },
       };

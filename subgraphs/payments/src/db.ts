@@ -3,6 +3,7 @@ import {
   migrationsDirOf,
   rawSqlKit,
   type PrismaDatabase,
+  type TransactionOptions,
 } from '@shop/database';
 import type { Outbox } from '@shop/events';
 import { Prisma, PrismaClient, type $Enums } from '../generated/prisma';
@@ -34,8 +35,13 @@ export const PAYMENT_TRANSACTION = {
   timeout: 15_000,
 } as const;
 
+/** The same bound for those run on the SqlClient (the charge's, the expiry sweep's). */
+export const PAYMENT_SQL_TRANSACTION = {
+  idleTimeoutMs: PAYMENT_TRANSACTION.timeout,
+} as const satisfies TransactionOptions;
+
 /** `tableOf(db, 'Model')`, `tableNameOf` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, tableNameOf, SQL_NOW, enumNameOf, timestampOf } = rawSqlKit<
+export const { tableOf, tableNameOf, SQL_NOW, enumNameOf, enumOf, timestampOf } = rawSqlKit<
   Prisma.Sql,
   Prisma.ModelName,
   keyof typeof $Enums

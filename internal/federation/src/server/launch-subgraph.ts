@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyMigrations, type PoolUse } from '@shop/database';
+import { applyMigrations, type PoolUse, type SqlSession } from '@shop/database';
 import {
   createEventBus,
   createLivePubSub,
@@ -8,7 +8,6 @@ import {
   type EventBus,
   type LivePubSub,
   type OutboxRelay,
-  type RawSqlClient,
   type Stream,
 } from '@shop/events';
 import {
@@ -77,12 +76,13 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-interface PrismaLike extends RawSqlClient {
-  $transaction<R>(work: (tx: RawSqlClient) => Promise<R>): Promise<R>;
+/** What launching a subgraph asks of its Prisma client: the readiness and backlog reads, the disconnect. */
+interface PrismaLike {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
   $disconnect(): Promise<void>;
 }
 
-type Db = { prisma: PrismaLike; schema: string; pool: PoolUse };
+type Db = { prisma: PrismaLike; sql: SqlSession; schema: string; pool: PoolUse };
 
 /**
  * A subgraph, described by what differs between subgraphs. launchSubgraph

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid, idempotencyKeyOf, uuidOf } from '@shop/federation';
+import { statement } from '@shop/database';
 import {
   BadUserInputError,
   ConflictError,
@@ -119,8 +120,9 @@ export class ReservationService {
     const lines = validLines(request.lines);
     const id = randomUUID();
     const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
-    const [outcome] = await this.db.prisma.$queryRawUnsafe<ReserveOutcome[]>(
-      `WITH wanted AS (
+    const [outcome] = await this.db.sql.rows<ReserveOutcome>(
+      statement(
+        `WITH wanted AS (
          SELECT w."productId", w."quantity", w.asked
            FROM unnest($5::uuid[], $6::int[]) WITH ORDINALITY AS w("productId", "quantity", asked)
        ), locked AS MATERIALIZED (
@@ -175,13 +177,16 @@ export class ReservationService {
               (SELECT COALESCE(json_agg(json_build_object('productId', "productId",
                         'warehouseId', "warehouseId", 'quantity', quantity)), '[]'::json)
                  FROM allocation) AS lines`,
-      id,
-      orderId,
-      idempotencyKey,
-      ttlSeconds,
-      lines.map((line) => line.productId),
-      lines.map((line) => line.quantity),
-      request.correlationId ?? null,
+        [
+          id,
+          orderId,
+          idempotencyKey,
+          ttlSeconds,
+          lines.map((line) => line.productId),
+          lines.map((line) => line.quantity),
+          request.correlationId ?? null,
+        ],
+      ),
     );
     if (outcome!.expiresAt !== null) {
       this.outbox.committed();

@@ -13,7 +13,7 @@ import { orderColumns } from '../order/order.mapper';
 import { SagaInventory, type ReservationAnswer } from './saga-inventory';
 import { SagaPayments, type PaymentAnswer } from './saga-payments';
 import type { SiblingClient } from './sibling-client';
-import { sqlUtc } from '@shop/database';
+import { sqlUtc, statement } from '@shop/database';
 import type { EventDataOf } from '@shop/events';
 
 /** How long stock stays held for a checkout; a saga still unfinished then has failed. */
@@ -407,8 +407,9 @@ export class CheckoutSaga {
         correlationId: end.event.correlationId,
       },
     );
-    const [{ count }] = await this.db.prisma.$queryRawUnsafe<[{ count: number }]>(
-      `WITH moved AS (
+    const [{ count }] = (await this.db.sql.rows<{ count: number }>(
+      statement(
+        `WITH moved AS (
          UPDATE ${table('Order')}
             SET status = $4::${enumNameOf(this.db, 'OrderStatus')},
                 "sagaStep" = $5::${enumNameOf(this.db, 'SagaStep')},
@@ -424,9 +425,9 @@ export class CheckoutSaga {
          ${event.sql}
        )${also ? `, extra AS (${also.sql})` : ''}
        SELECT count(*)::int AS count FROM moved`,
-      ...values,
-      ...event.values,
-    );
+        [...values, ...event.values],
+      ),
+    )) as [{ count: number }];
     return count > 0;
   }
 
@@ -516,21 +517,25 @@ export class CheckoutSaga {
     change: Partial<Pick<SagaOrder, 'sagaStep' | 'reservationId' | 'paymentId' | 'failureCode'>>,
   ): Promise<SagaOrder | undefined> {
     const updatedAt = new Date();
-    const count = await this.db.prisma.$executeRawUnsafe(
-      `UPDATE ${tableNameOf(this.db, 'Order')}
+    const count = await this.db.sql.execute(
+      statement(
+        `UPDATE ${tableNameOf(this.db, 'Order')}
           SET "updatedAt" = ${sqlUtc('$3')},
               "sagaStep" = COALESCE($4::${enumNameOf(this.db, 'SagaStep')}, "sagaStep"),
               "reservationId" = COALESCE($5::uuid, "reservationId"),
               "paymentId" = COALESCE($6::uuid, "paymentId"),
               "failureCode" = COALESCE($7, "failureCode")
         WHERE id = $1::uuid AND "sagaStep" = $2::${enumNameOf(this.db, 'SagaStep')}`,
-      order.id,
-      from,
-      updatedAt.toISOString(),
-      change.sagaStep ?? null,
-      change.reservationId ?? null,
-      change.paymentId ?? null,
-      change.failureCode ?? null,
+        [
+          order.id,
+          from,
+          updatedAt.toISOString(),
+          change.sagaStep ?? null,
+          change.reservationId ?? null,
+          change.paymentId ?? null,
+          change.failureCode ?? null,
+        ],
+      ),
     );
     return count > 0 ? { ...order, updatedAt, ...change } : undefined;
   }

@@ -16,7 +16,7 @@ import {
   PaymentDeclinedError,
 } from '@shop/platform';
 import { noLongerSold } from '../cart/cart.service';
-import { tableOf, timestampOf, type Database } from '../db';
+import { Prisma, tableOf, timestampOf, type Database } from '../db';
 import { toOrder, toOrderItem } from '../order/order.mapper';
 import type { OrderItem } from '../order/order-item.type';
 import type { Order } from '../order/order.type';
@@ -231,7 +231,7 @@ export class CheckoutService {
     const itemIds = lines.map(() => randomUUID());
     const now = new Date();
     const at = timestampOf(now);
-    const [row] = await this.db.prisma.$queryRaw<{ number: number }[]>`
+    const [row] = await this.db.sql.rows<{ number: number }>(Prisma.sql`
       WITH created AS (
         INSERT INTO ${tableOf(this.db, 'Order')} AS o (
           id, "userId", status, "sagaStep", "totalAmount", "totalCurrency", "idempotencyKey",
@@ -260,7 +260,7 @@ export class CheckoutService {
         INSERT INTO ${tableOf(this.db, 'OrderStatusHistory')} (id, "orderId", status, actor, at)
         SELECT gen_random_uuid(), created.id, created.status, ${userId}, ${at} FROM created
       )
-      SELECT number FROM created`;
+      SELECT number FROM created`);
     return row ? { id, number: row.number, createdAt: now, updatedAt: now, itemIds } : null;
   }
 
@@ -280,14 +280,14 @@ export class CheckoutService {
     lines: CartLine[];
     address: ShippingAddress | null;
   }> {
-    const rows = await this.db.prisma.$queryRaw<
-      ({
+    const rows = await this.db.sql.rows<
+      {
         orderId: string | null;
         productId: string | null;
         name: string | null;
         address: ShippingAddress | null;
-      } & Omit<CartLine, 'productId' | 'name'>)[]
-    >`
+      } & Omit<CartLine, 'productId' | 'name'>
+    >(Prisma.sql`
       SELECT o.id::text AS "orderId", i."productId"::text AS "productId", i.quantity, p.name,
              p.amount, p.currency, p.archived,
              (SELECT json_build_object('id', a.id, 'line1', a.line1, 'line2', a.line2,
@@ -305,7 +305,7 @@ export class CheckoutService {
                    LEFT JOIN ${tableOf(this.db, 'ProductPrice')} p
                      ON p."productId" = i."productId")
                ON o.id IS NULL
-       ORDER BY i."productId"`;
+       ORDER BY i."productId"`);
     const existingOrderId = rows[0]?.orderId ?? null;
     if (existingOrderId) return { existingOrderId, lines: [], address: null };
     const lines = rows.flatMap(({ productId, name, quantity, amount, currency, archived }) => {

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/platform';
-import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox } from '../db';
+import { PAYMENT_SQL_TRANSACTION, type Database, type PaymentOutbox } from '../db';
 import { UNCAPTURED, type Settlement } from './settlement';
 
 /**
@@ -27,11 +27,11 @@ export class AuthorizationExpiry {
     });
     for (const { id } of due) {
       try {
-        await this.db.prisma.$transaction(async (tx) => {
+        await this.db.sql.transaction(async (tx) => {
           const payment = await this.settlement.lock(tx, id);
           if (!payment || !UNCAPTURED.includes(payment.status) || !payment.expired) return;
           await this.settlement.void(tx, payment, 'authorization_expired', null);
-        }, PAYMENT_TRANSACTION);
+        }, PAYMENT_SQL_TRANSACTION);
       } catch (error) {
         log.warn(
           { err: error, paymentId: id },

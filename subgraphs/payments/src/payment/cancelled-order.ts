@@ -1,3 +1,4 @@
+import { sqlSessionOf } from '@shop/database';
 import type { DomainEvent } from '@shop/events';
 import { SQL_NOW, tableOf, type Database, type Prisma } from '../db';
 import type { RefundService } from '../refund/refund.service';
@@ -41,9 +42,11 @@ export class CancelledOrderSettlement {
       SELECT "id"::text FROM ${payments}
        WHERE "orderId" = ${orderId}::uuid AND "status" IN ('AUTHORIZED', 'AWAITING_REVIEW')
          FOR UPDATE`;
+    const session = sqlSessionOf(tx);
     for (const { id } of uncaptured) {
-      const payment = await this.settlement.lock(tx, id);
-      if (payment) await this.settlement.void(tx, payment, 'order_cancelled', event.correlationId);
+      const payment = await this.settlement.lock(session, id);
+      if (payment)
+        await this.settlement.void(session, payment, 'order_cancelled', event.correlationId);
     }
     const captured = await tx.payment.findMany({
       select: { id: true, amount: true },

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { isUuid, idempotencyKeyOf, uuidOf } from '@shop/federation';
 import { ConflictError, NotFoundError, integerIn } from '@shop/platform';
 import type { FraudSettings } from '../config';
+import { sqlSessionOf, type SqlSession } from '@shop/database';
 import {
+  PAYMENT_SQL_TRANSACTION,
   PAYMENT_TRANSACTION,
+  Prisma,
   SQL_NOW,
   tableOf,
   timestampOf,
   type Database,
   type PaymentOutbox,
-  type Prisma,
 } from '../db';
 import { toPaymentMethod, type PaymentMethodRow } from '../payment-method/payment-method.mapper';
 import type { PaymentMethod } from '../payment-method/payment-method.type';
@@ -88,9 +90,9 @@ export class ChargeService {
     };
     const ttlSeconds = integerIn(request.ttlSeconds, 'ttlSeconds', 1, MAX_TTL_SECONDS);
     const settled = isUuid(input.paymentMethodId)
-      ? await this.db.prisma.$transaction(
+      ? await this.db.sql.transaction(
           (tx) => this.settle(tx, input, ttlSeconds, correlationId),
-          PAYMENT_TRANSACTION,
+          PAYMENT_SQL_TRANSACTION,
         )
       : undefined;
     if (settled) {
@@ -117,15 +119,17 @@ export class ChargeService {
    * token), or nothing when the key was taken or the card is not the user's.
    */
   private async settle(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     input: ChargeInput,
     ttlSeconds: number,
     correlationId: string | null,
   ): Promise<{ row: ChargeRow; method: PaymentMethodRow } | undefined> {
     const paymentId = randomUUID();
-    const [claim] = await tx.$queryRaw<
-      { token: string | null; method: PaymentMethodRow | null; claimed: boolean }[]
-    >`
+    const [claim] = await tx.rows<{
+      token: string | null;
+      method: PaymentMethodRow | null;
+      claimed: boolean;
+    }>(Prisma.sql`
       WITH method AS (
         SELECT "token", "id", "userId", "brand", "last4", "expMonth", "expYear"
           FROM ${tableOf(this.db, 'PaymentMethod')}
@@ -149,16 +153,18 @@ export class ChargeService {
              (SELECT json_build_object('id', "id", 'userId', "userId", 'brand', "brand",
                                        'last4', "last4", 'expMonth', "expMonth",
                                        'expYear', "expYear") FROM method) AS "method",
-             EXISTS (SELECT 1 FROM claimed) AS "claimed"`;
+             EXISTS (SELECT 1 FROM claimed) AS "claimed"`);
     if (!claim?.token || !claim.method || !claim.claimed) return undefined;
     const { method } = claim;
 
     // Read after the user's turn began, so what an earlier turn committed counts.
     const now = new Date();
     const reviewRequired = input.amount > this.fraud.reviewThreshold;
-    const [history] = await tx.$queryRaw<
-      { orderCancelled: boolean; declines: number[]; awaitingReview: number }[]
-    >`
+    const [history] = await tx.rows<{
+      orderCancelled: boolean;
+      declines: number[];
+      awaitingReview: number;
+    }>(Prisma.sql`
       SELECT EXISTS (
                SELECT 1 FROM ${tableOf(this.db, 'CancelledOrder')}
                 WHERE "orderId" = ${input.orderId}::uuid) AS "orderCancelled",
@@ -173,7 +179,7 @@ export class ChargeService {
                 WHERE "userId" = ${input.userId}::uuid AND "reviewRequired"
                   AND "status"::text = ANY(${[...UNCAPTURED]}::text[])
                   AND "authorizationExpiresAt" > ${SQL_NOW})
-             ELSE 0 END AS "awaitingReview"`;
+             ELSE 0 END AS "awaitingReview"`);
     // The order was cancelled and its payments settled before this charge got its turn (its
     // saga's driver was slow): nothing is charged, and the claim is rolled back with the rest.
     if (history!.orderCancelled) {
@@ -222,12 +228,13 @@ export class ChargeService {
     correlationId: string | null,
   ): Promise<Payment> {
     const row = await this.db.prisma.$transaction(async (tx) => {
-      const payment = await this.settlement.lock(tx, paymentId);
+      const session = sqlSessionOf(tx);
+      const payment = await this.settlement.lock(session, paymentId);
       if (payment?.status !== 'AUTHORIZED') {
         return tx.payment.findUniqueOrThrow({ select: chargeColumns, where: { id: paymentId } });
       }
-      if (payment.reviewRequired) return this.settlement.putBeforeReview(tx, payment);
-      return this.settlement.capture(tx, payment, correlationId);
+      if (payment.reviewRequired) return this.settlement.putBeforeReview(session, payment);
+      return this.settlement.capture(session, payment, correlationId);
     }, PAYMENT_TRANSACTION);
     this.outbox.committed();
     return answer(row);

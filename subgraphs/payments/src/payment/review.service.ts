@@ -1,3 +1,4 @@
+import { sqlSessionOf } from '@shop/database';
 import { isUuid } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox } from '../db';
@@ -40,7 +41,8 @@ export class ReviewService {
   ): Promise<Payment> {
     if (!isUuid(paymentId)) throw new NotFoundError('Payment not found');
     const row = await this.db.prisma.$transaction(async (tx) => {
-      const payment = await this.settlement.lock(tx, paymentId);
+      const session = sqlSessionOf(tx);
+      const payment = await this.settlement.lock(session, paymentId);
       if (!payment) throw new NotFoundError('Payment not found');
       if (payment.status !== 'AWAITING_REVIEW' || payment.expired) {
         throw new ConflictError('The payment is not awaiting review', {
@@ -50,10 +52,10 @@ export class ReviewService {
       }
       // The log names the ADMIN who decided.
       const decision = approve ? `approved by ${adminId}` : `review_rejected by ${adminId}`;
-      await this.settlement.log(tx, payment, 'REVIEW', approve, decision);
+      await this.settlement.log(session, payment, 'REVIEW', approve, decision);
       const decided = approve
-        ? await this.settlement.capture(tx, payment, correlationId)
-        : await this.settlement.void(tx, payment, 'review_rejected', correlationId);
+        ? await this.settlement.capture(session, payment, correlationId)
+        : await this.settlement.void(session, payment, 'review_rejected', correlationId);
       // Tells the order's saga to go on now, rather than at its recovery's next look.
       const { orderId, userId } = payment;
       await this.outbox.record(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventDataOf, EventTypeOf } from '@shop/events';
 import {
   enumNameOf,
+  enumOf,
   type PAYMENTS_STREAM,
   SQL_NOW,
   tableNameOf,
@@ -9,12 +10,12 @@ import {
   type Database,
   type PaymentOutbox,
   type PaymentStatus,
-  type Prisma,
+  Prisma,
   type TransactionKind,
 } from '../db';
 import type { CardProcessor } from '../processor/card-processor';
 import { paymentColumns, type PaymentRow } from './payment.mapper';
-import { sqlUtc } from '@shop/database';
+import { sqlUtc, statement, type SqlSession } from '@shop/database';
 
 /**
  * Why a payment was refused or given back: the processor's code, the fraud
@@ -82,7 +83,8 @@ type EventOf = (offset: number) => { sql: string; values: unknown[] };
 export const UNCAPTURED: readonly PaymentStatus[] = ['AUTHORIZED', 'AWAITING_REVIEW'];
 
 /**
- * How a payment moves, in the caller's transaction: the processor's calls,
+ * How a payment moves, in the caller's transaction (an SqlSession: the
+ * charge's own, or a Prisma one's through sqlSessionOf): the processor's calls,
  * then the payment's new status, its log entries and its event in one
  * statement (`move`). Charging, capturing (an ADMIN's approval), voiding and
  * declining of any cause go through here alike. Every processor call carries a key derived from the payment's own, so one
@@ -98,13 +100,13 @@ export class Settlement {
   ) {}
 
   /** The payment, its row locked for the rest of the transaction; undefined if there is none. */
-  async lock(tx: Prisma.TransactionClient, paymentId: string): Promise<LockedPayment | undefined> {
-    const [locked] = await tx.$queryRaw<LockedPayment[]>`
+  async lock(tx: SqlSession, paymentId: string): Promise<LockedPayment | undefined> {
+    const [locked] = await tx.rows<LockedPayment>(Prisma.sql`
       SELECT "id"::text AS "paymentId", "orderId"::text, "orderNumber", "userId"::text, "amount",
              "currency",
              "status"::text, "idempotencyKey", "processorRef", "reviewRequired",
              coalesce("authorizationExpiresAt" <= ${SQL_NOW}, false) AS "expired"
-        FROM ${tableOf(this.db, 'Payment')} WHERE "id" = ${paymentId}::uuid FOR UPDATE`;
+        FROM ${tableOf(this.db, 'Payment')} WHERE "id" = ${paymentId}::uuid FOR UPDATE`);
     return locked;
   }
 
@@ -116,7 +118,7 @@ export class Settlement {
    * with the processor's code and PaymentDeclined.
    */
   async charge(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     payment: Settling,
     card: { token: string; idempotencyKey: string },
     hold: { reviewRequired: boolean; expiresAt: Date },
@@ -175,7 +177,7 @@ export class Settlement {
    * if the processor refuses.
    */
   async capture(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     payment: LockedPayment,
     correlationId: string | null,
   ): Promise<ChargeRow> {
@@ -202,7 +204,7 @@ export class Settlement {
    * PaymentVoided): the card was good, the order did not go ahead.
    */
   async void(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     payment: LockedPayment,
     reason: Extract<DeclineReason, 'review_rejected' | 'order_cancelled' | 'authorization_expired'>,
     correlationId: string | null,
@@ -230,7 +232,7 @@ export class Settlement {
 
   /** DECLINED with its code, the log entry of `kind` (its detail the code unless given) and PaymentDeclined. */
   async decline(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     payment: Settling,
     code: DeclineReason,
     kind: 'DECLINE' | 'FRAUD_BLOCK' | 'REVIEW',
@@ -250,7 +252,7 @@ export class Settlement {
    * Puts an authorization before an ADMIN (AWAITING_REVIEW), logged as
    * REVIEW: its capture waits for the decision (ReviewService).
    */
-  putBeforeReview(tx: Prisma.TransactionClient, payment: LockedPayment): Promise<ChargeRow> {
+  putBeforeReview(tx: SqlSession, payment: LockedPayment): Promise<ChargeRow> {
     return this.move(tx, payment.paymentId, { status: 'AWAITING_REVIEW' }, [reviewEntry()]);
   }
 
@@ -305,7 +307,7 @@ export class Settlement {
    * made in.
    */
   private async move(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     paymentId: string,
     move: Move,
     entries: LogEntry[],
@@ -326,8 +328,9 @@ export class Settlement {
       entries.map((logged) => logged.at.toISOString()),
     ];
     const event = eventOf?.(values.length);
-    const [row] = await tx.$queryRawUnsafe<ChargeRow[]>(
-      `WITH moved AS (
+    const [row] = await tx.rows<ChargeRow>(
+      statement(
+        `WITH moved AS (
          UPDATE ${tableNameOf(this.db, 'Payment')} SET
            "status" = $2::${enumNameOf(this.db, 'PaymentStatus')},
            "processorRef" = COALESCE($3, "processorRef"),
@@ -351,8 +354,8 @@ export class Settlement {
               "status"::text, "amount", "refundedAmount", "currency", "createdAt",
               "idempotencyKey", "declineCode"
          FROM moved`,
-      ...values,
-      ...(event?.values ?? []),
+        [...values, ...(event?.values ?? [])],
+      ),
     );
     if (!row) throw new Error(`Payment ${paymentId} vanished while it was being settled`);
     return { ...row, createdAt: new Date(row.createdAt) };
@@ -360,16 +363,19 @@ export class Settlement {
 
   /** An entry of the append-only transaction log. */
   async log(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     payment: Settling,
     kind: TransactionKind,
     success: boolean,
     detail: string,
   ): Promise<void> {
     const { paymentId, userId, amount, currency } = payment;
-    await tx.paymentTransaction.create({
-      data: { paymentId, userId, amount, currency, kind, success, detail },
-    });
+    await tx.execute(Prisma.sql`
+      INSERT INTO ${tableOf(this.db, 'PaymentTransaction')}
+        ("id", "paymentId", "userId", "kind", "amount", "currency", "success", "detail", "createdAt")
+      VALUES (${randomUUID()}::uuid, ${paymentId}::uuid, ${userId}::uuid,
+              ${kind}::text::${enumOf(this.db, 'TransactionKind')}, ${amount}::int, ${currency},
+              ${success}, ${detail}, ${SQL_NOW})`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { sqlSessionOf } from '@shop/database';
 import { isUuid } from '@shop/federation';
 import { ConflictError, NotFoundError } from '@shop/platform';
 import { PAYMENT_TRANSACTION, type Database, type PaymentOutbox } from '../db';
@@ -22,10 +23,11 @@ export class VoidService {
   async void(paymentId: string, correlationId: string | null = null): Promise<Payment> {
     if (!isUuid(paymentId)) throw new NotFoundError('Payment not found');
     const row = await this.db.prisma.$transaction(async (tx) => {
-      const payment = await this.settlement.lock(tx, paymentId);
+      const session = sqlSessionOf(tx);
+      const payment = await this.settlement.lock(session, paymentId);
       if (!payment) throw new NotFoundError('Payment not found');
       if (UNCAPTURED.includes(payment.status)) {
-        return this.settlement.void(tx, payment, 'order_cancelled', correlationId);
+        return this.settlement.void(session, payment, 'order_cancelled', correlationId);
       }
       if (payment.status !== 'DECLINED' && payment.status !== 'VOIDED') {
         throw new ConflictError(`A ${payment.status} payment cannot be voided`, {
