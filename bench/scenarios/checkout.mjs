@@ -58,13 +58,15 @@ export async function checkout({
   const options = { seconds, runs, postgres, cpuProfDir, connections, serialCheckouts };
   const stacks = [];
   try {
-    // Both stacks up at once and their runs taken in turn (this, baseline, this, …): this
-    // machine's speed drifts by more from minute to minute than most changes move a figure,
-    // and a drift then weighs on both alike.
+    // Both stacks up at once and their runs taken in turn, the order swapped every round (this,
+    // baseline, baseline, this, this, …): this machine's speed drifts by more from minute to
+    // minute than most changes move a figure, and a drift then weighs on both alike, as does
+    // what one stack's run leaves its database to do (autovacuum) while the other's runs.
     for (const target of targets) stacks.push(await openStack(target.root, options));
     const measured = stacks.map(() => []);
     for (let run = 0; run < runs; run++) {
-      for (const [index, stack] of stacks.entries()) measured[index].push(await stack.measure());
+      const order = run % 2 === 0 ? [...stacks.keys()] : [...stacks.keys()].reverse();
+      for (const index of order) measured[index].push(await stacks[index].measure());
     }
     const serials = [];
     for (const stack of stacks) serials.push(await stack.serial());
