@@ -70,3 +70,24 @@ export function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown
     return send.apply(client, [...args.slice(0, -1), answer]);
   });
 }
+
+/**
+ * Runs `meanwhile` once, right before the first statement whose text matches
+ * `pattern` is sent (a commit landing just before a request's later
+ * statement, every time, even when its statements run side by side);
+ * answers the undo.
+ */
+export function beforeStatement(pattern: RegExp, meanwhile: () => Promise<unknown>): () => void {
+  let done = false;
+  return wrapQueries((client, text, args, send) => {
+    if (done || !pattern.test(text)) return send.apply(client, args);
+    done = true;
+    const callback = args.at(-1);
+    if (typeof callback !== 'function') return meanwhile().then(() => send.apply(client, args));
+    void meanwhile().then(
+      () => send.apply(client, args),
+      (error: unknown) => callback(error),
+    );
+    return undefined;
+  });
+}

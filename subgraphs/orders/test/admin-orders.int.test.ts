@@ -4,6 +4,7 @@ import { loadOrdersConfig, startOrdersSubgraph } from '@shop/orders';
 import { seedData } from '@shop/seed';
 import {
   ADMIN_IDENTITY,
+  beforeStatement,
   errorCodes,
   graphqlRequest,
   identityHeaders,
@@ -144,5 +145,23 @@ describe('orders: numbers and the ADMIN list (real PostgreSQL)', () => {
     expect(errorCodes(await call(ANONYMOUS, ALL_ORDERS, { first: 10 }))).toEqual([
       'UNAUTHENTICATED',
     ]);
+  });
+
+  // Last: it adds an order. The count waits for it to commit, so read apart they would disagree.
+  it('counts what it lists: an order committed while the list is read is in neither or both', async () => {
+    const lateBuyer = randomUUID();
+    await insertPaidOrder(databaseUrl, lateBuyer, products);
+    const restore = beforeStatement(/count\(\*\)[\s\S]*"Order"/i, () =>
+      insertPaidOrder(databaseUrl, lateBuyer, products),
+    );
+    let page: OrdersPage;
+    try {
+      page = await allOrders({ first: 10, filter: { buyerId: lateBuyer } });
+    } finally {
+      restore();
+    }
+    expect([page.edges.length, page.totalCount]).toEqual([1, 1]);
+    const after = await allOrders({ first: 10, filter: { buyerId: lateBuyer } });
+    expect([after.edges.length, after.totalCount]).toEqual([2, 2]);
   });
 });

@@ -11,7 +11,7 @@ import {
   requireUserOrService,
 } from '@shop/federation';
 import { BadUserInputError, ConflictError, NotFoundError } from '@shop/platform';
-import { type Prisma, type Database, type SagaStep, tableOf } from '../db';
+import { Prisma, type Database, type SagaStep, tableOf } from '../db';
 import type { OrderOutbox } from '../db';
 import type { OrderFilter } from './order.input';
 import type { OrderItem } from './order-item.type';
@@ -195,15 +195,20 @@ export class OrderService {
         AND: [where, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] }],
       };
     }
-    const [rows, totalCount] = await Promise.all([
-      this.db.prisma.order.findMany({
-        select: orderColumns,
-        where: page,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: first + 1,
-      }),
-      this.db.prisma.order.count({ where }),
-    ]);
+    // One snapshot for both, so an order placed meanwhile is in the page and the count or in
+    // neither; the two reads then run one after the other, which an ADMIN's list can afford.
+    const [rows, totalCount] = await this.db.prisma.$transaction(
+      [
+        this.db.prisma.order.findMany({
+          select: orderColumns,
+          where: page,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: first + 1,
+        }),
+        this.db.prisma.order.count({ where }),
+      ],
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
     return this.toConnection(rows, first, totalCount, after);
   }
 
