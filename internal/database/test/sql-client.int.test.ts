@@ -1,6 +1,4 @@
-import pg from 'pg';
-import { testDatabaseUrl } from '@shop/testing';
-import { parseDatabaseUrl } from '../src/database-url';
+import { createDatabaseIfMissing, testDatabaseUrl } from '@shop/testing';
 import { databaseTraffic } from '../src/database-traffic';
 import { createPrismaAdapter, type PrismaAdapter } from '../src/prisma-adapter';
 import { statement } from '../src/sql-client';
@@ -8,22 +6,12 @@ import { statement } from '../src/sql-client';
 /** The raw statements' client, on the pool Prisma's adapter uses. */
 describe('the SQL client', () => {
   const url = testDatabaseUrl('sql_client');
-  const { connectionString } = parseDatabaseUrl(url);
-  const database = new URL(connectionString).pathname.slice(1);
   let setup: PrismaAdapter;
 
   beforeAll(async () => {
-    const admin = new pg.Client({
-      connectionString: connectionString.replace(database, 'postgres'),
-    });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${database}"`);
-      await admin.query(`CREATE DATABASE "${database}"`);
-    } finally {
-      await admin.end();
-    }
+    await createDatabaseIfMissing(url);
     setup = createPrismaAdapter(url, { poolSize: 2 });
+    await setup.sql.execute(statement('DROP TABLE IF EXISTS note', []));
     await setup.sql.execute(
       statement('CREATE TABLE note (id int PRIMARY KEY, at timestamp(3), body text)', []),
     );

@@ -44,20 +44,35 @@ export function spyOnStatements(): { statements: SentStatement[]; stop: () => vo
 }
 
 /**
+ * Hands `wrapper` the arguments of the first statement whose text matches
+ * `pattern`, and how to send it; every other statement is sent as it is.
+ * Prisma's adapter passes node-postgres a callback, or awaits the answer
+ * (in a transaction), so the last argument may be a callback. Answers the
+ * undo.
+ */
+function wrapFirstMatching(
+  pattern: RegExp,
+  wrapper: (args: unknown[], send: (args: unknown[]) => unknown) => unknown,
+): () => void {
+  let done = false;
+  return wrapQueries((client, text, args, send) => {
+    if (done || !pattern.test(text)) return send.apply(client, args);
+    done = true;
+    return wrapper(args, (sent) => send.apply(client, sent));
+  });
+}
+
+/**
  * Runs `meanwhile` once, right after the first statement whose text matches
  * `pattern` has answered and before its answer goes back to the caller (a
  * commit landing between two statements of one request, every time);
  * answers the undo.
  */
 export function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown>): () => void {
-  let done = false;
-  return wrapQueries((client, text, args, send) => {
-    if (done || !pattern.test(text)) return send.apply(client, args);
-    done = true;
+  return wrapFirstMatching(pattern, (args, send) => {
     const callback = args.at(-1);
-    // Prisma's adapter passes a callback, or awaits the answer in a transaction.
     if (typeof callback !== 'function') {
-      return (send.apply(client, args) as Promise<unknown>).then(async (result) => {
+      return (send(args) as Promise<unknown>).then(async (result) => {
         await meanwhile();
         return result;
       });
@@ -67,7 +82,7 @@ export function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown
         () => callback(...results),
         (error: unknown) => callback(error),
       );
-    return send.apply(client, [...args.slice(0, -1), answer]);
+    return send([...args.slice(0, -1), answer]);
   });
 }
 
@@ -78,14 +93,11 @@ export function afterStatement(pattern: RegExp, meanwhile: () => Promise<unknown
  * answers the undo.
  */
 export function beforeStatement(pattern: RegExp, meanwhile: () => Promise<unknown>): () => void {
-  let done = false;
-  return wrapQueries((client, text, args, send) => {
-    if (done || !pattern.test(text)) return send.apply(client, args);
-    done = true;
+  return wrapFirstMatching(pattern, (args, send) => {
     const callback = args.at(-1);
-    if (typeof callback !== 'function') return meanwhile().then(() => send.apply(client, args));
+    if (typeof callback !== 'function') return meanwhile().then(() => send(args));
     void meanwhile().then(
-      () => send.apply(client, args),
+      () => send(args),
       (error: unknown) => callback(error),
     );
     return undefined;
