@@ -25,6 +25,12 @@ export interface PrismaAdapter {
   sql: SqlClient;
   /** The adapter's pool, for /metrics. */
   pool: PoolUse;
+  /**
+   * Closes the pool: the adapter leaves it open, since Prisma's client
+   * disposes its adapter only if it ever connected, and statements on `sql`
+   * alone never connect it.
+   */
+  end(): Promise<void>;
 }
 
 /**
@@ -53,10 +59,11 @@ export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions
   return {
     adapter: new PrismaPg(counted, {
       schema,
-      disposeExternalPool: true,
+      disposeExternalPool: false,
       statementNameGenerator: nameOf,
     }),
     sql: createSqlClient(counted, nameOf),
     pool,
+    end: () => pool.end(),
   };
 }

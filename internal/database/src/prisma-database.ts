@@ -16,18 +16,25 @@ export interface PrismaDatabase<Client> {
   sql: SqlClient;
   /** The client's connection pool, as /metrics shows it. */
   pool: PoolUse;
+  /** Disconnects Prisma's client, then closes the pool both it and `sql` use. */
+  disconnect(): Promise<void>;
 }
 
 /** Connects a subgraph's generated PrismaClient through the pg driver adapter. */
-export function connectPrismaDatabase<Client>(
+export function connectPrismaDatabase<Client extends { $disconnect(): Promise<void> }>(
   PrismaClient: new (options: { adapter: PrismaPg }) => Client,
   databaseUrl: string,
   poolSize: number,
 ): PrismaDatabase<Client> {
-  const { adapter, sql, pool } = createPrismaAdapter(databaseUrl, { poolSize });
+  const { adapter, sql, pool, end } = createPrismaAdapter(databaseUrl, { poolSize });
+  const prisma = new PrismaClient({ adapter });
   return {
-    prisma: new PrismaClient({ adapter }),
+    prisma,
     sql,
+    async disconnect() {
+      await prisma.$disconnect();
+      await end();
+    },
     schema: parseDatabaseUrl(databaseUrl).schema,
     pool,
   };

@@ -37,7 +37,8 @@ describe('the Prisma adapter’s connections', () => {
     await plain.end();
     expect(rows[0]!.level).toBe('serializable');
 
-    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
+    const setup = createPrismaAdapter(url, { poolSize: 1 });
+    const adapter = await setup.adapter.connect();
     try {
       const result = await adapter.queryRaw({
         sql: 'SELECT current_setting($1) AS level',
@@ -47,11 +48,13 @@ describe('the Prisma adapter’s connections', () => {
       expect(result.rows).toEqual([['read committed']]);
     } finally {
       await adapter.dispose();
+      await setup.end();
     }
   });
 
   it('count each query as a round trip, and those that are not transaction control as statements', async () => {
-    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
+    const setup = createPrismaAdapter(url, { poolSize: 1 });
+    const adapter = await setup.adapter.connect();
     const before = { ...databaseTraffic };
     try {
       const transaction = await adapter.startTransaction();
@@ -62,6 +65,7 @@ describe('the Prisma adapter’s connections', () => {
       await adapter.queryRaw({ sql: 'SELECT 2', args: [], argTypes: [] });
     } finally {
       await adapter.dispose();
+      await setup.end();
     }
     // BEGIN, SELECT 1, COMMIT, SELECT 2.
     expect(databaseTraffic.roundTrips - before.roundTrips).toBe(4);
@@ -69,7 +73,8 @@ describe('the Prisma adapter’s connections', () => {
   });
 
   it('prepare a statement on its second run: each connection then parses it once', async () => {
-    const adapter = await createPrismaAdapter(url, { poolSize: 1 }).adapter.connect();
+    const setup = createPrismaAdapter(url, { poolSize: 1 });
+    const adapter = await setup.adapter.connect();
     const query = (sql: string, ...args: number[]) =>
       adapter.queryRaw({
         sql,
@@ -88,6 +93,7 @@ describe('the Prisma adapter’s connections', () => {
       expect(prepared.rows).toEqual([[repeated]]);
     } finally {
       await adapter.dispose();
+      await setup.end();
     }
   });
 });

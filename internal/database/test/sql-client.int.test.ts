@@ -17,10 +17,7 @@ describe('the SQL client', () => {
     );
   });
 
-  afterAll(async () => {
-    const adapter = await setup.adapter.connect();
-    await adapter.dispose();
-  });
+  afterAll(() => setup.end());
 
   // Prisma's DateTime columns are `timestamp` holding UTC: a Date written is stored as its UTC
   // reading and read back as the same instant.

@@ -90,7 +90,7 @@ beforeAll(async () => {
   db = connectDatabase(url, 4);
 });
 afterAll(async () => {
-  await db.prisma.$disconnect();
+  await db.disconnect();
 });
 
 describe.each(TRANSPORTS)(

@@ -72,7 +72,7 @@ describe('notification deliveries, sent in batches (real PostgreSQL)', () => {
     mailbox = mkdtempSync(path.join(tmpdir(), 'dispatcher-mailbox-'));
   });
   afterAll(async () => {
-    await db.prisma.$disconnect();
+    await db.disconnect();
     rmSync(mailbox, { recursive: true, force: true });
   });
 

@@ -11,7 +11,7 @@ describe('the in-app feed (real PostgreSQL)', () => {
     databaseUrl = await prepareTestDatabase('notifications');
     db = connectDatabase(databaseUrl, 2);
   });
-  afterAll(() => db.prisma.$disconnect());
+  afterAll(() => db.disconnect());
 
   const insertNotification = (userId: string) =>
     queryTestDatabase(

@@ -17,7 +17,7 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
     silent = await silentPort();
   });
   afterAll(async () => {
-    await ordersDb.prisma.$disconnect();
+    await ordersDb.disconnect();
     await saga.stop();
     silent.server.close();
   });

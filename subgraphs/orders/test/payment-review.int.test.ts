@@ -36,7 +36,7 @@ describe('checkout of an order whose payment needs an ADMIN review (real Postgre
     services = saga.anotherOrdersInstance(ordersDb);
   });
   afterAll(async () => {
-    await ordersDb.prisma.$disconnect();
+    await ordersDb.disconnect();
     await saga.stop();
   });
 

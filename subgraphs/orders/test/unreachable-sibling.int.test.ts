@@ -14,7 +14,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
     silent = await silentPort();
   });
   afterAll(async () => {
-    await ordersDb.prisma.$disconnect();
+    await ordersDb.disconnect();
     await saga.stop();
     silent.server.close();
   });

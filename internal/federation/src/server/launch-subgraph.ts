@@ -76,13 +76,18 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-/** What launching a subgraph asks of its Prisma client: the readiness and backlog reads, the disconnect. */
+/** What launching a subgraph asks of its Prisma client: the readiness and backlog reads. */
 interface PrismaLike {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-  $disconnect(): Promise<void>;
 }
 
-type Db = { prisma: PrismaLike; sql: SqlSession; schema: string; pool: PoolUse };
+type Db = {
+  prisma: PrismaLike;
+  sql: SqlSession;
+  schema: string;
+  pool: PoolUse;
+  disconnect(): Promise<void>;
+};
 
 /**
  * A subgraph, described by what differs between subgraphs. launchSubgraph
@@ -234,7 +239,7 @@ export async function launchSubgraph<
         await stopBackground();
         await closePubSub();
         await closeBus();
-        await db.prisma.$disconnect();
+        await db.disconnect();
         await observability.shutdown();
       },
     };
@@ -242,7 +247,7 @@ export async function launchSubgraph<
     await stopBackground();
     await closePubSub();
     await closeBus();
-    await db.prisma.$disconnect();
+    await db.disconnect();
     await observability.shutdown();
     throw error;
   }

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     log.info(result, 'search index rebuilt');
   } finally {
     await source.close();
-    await db.prisma.$disconnect();
+    await db.disconnect();
   }
 }
 
