@@ -1,5 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyMigrations, type PoolUse, type SqlSession } from '@shop/database';
+import {
+  applyMigrations,
+  type PoolUse,
+  type PrismaRawStatements,
+  type SqlSession,
+} from '@shop/database';
 import {
   createEventBus,
   createLivePubSub,
@@ -76,13 +81,9 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-/** What launching a subgraph asks of its Prisma client: the readiness and backlog reads. */
-interface PrismaLike {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-}
-
 type Db = {
-  prisma: PrismaLike;
+  /** Its readiness and backlog reads. */
+  prisma: Pick<PrismaRawStatements, '$queryRawUnsafe'>;
   sql: SqlSession;
   schema: string;
   pool: PoolUse;
