@@ -16,6 +16,7 @@ export function sqlUtc(value: string): string {
 /** What of a generated client's `Prisma` namespace the raw-SQL fragments are made with. */
 export interface RawSqlNamespace<Sql> {
   raw(text: string): Sql;
+  sql(strings: readonly string[], ...values: unknown[]): Sql;
 }
 
 /** The fragments every subgraph's raw statements share, as its own client's `Prisma.Sql`. */
@@ -34,7 +35,12 @@ export interface RawSqlKit<Sql, Model extends string, Enum extends string> {
   /** SQL_NOW_TEXT, for tagged statements. */
   SQL_NOW: Sql;
   SQL_NOW_TEXT: string;
-  /** A moment of this process's clock as Prisma stores DateTime, for tagged statements. */
+  /**
+   * A moment of this process's clock as Prisma stores DateTime, for tagged
+   * statements: a parameter, so the statement's text stays the same from
+   * call to call and is prepared once (as a literal, every checkout's order
+   * insert was a text of its own, parsed and planned anew).
+   */
   timestampOf(moment: Date): Sql;
 }
 
@@ -55,7 +61,7 @@ export function rawSqlKit<Sql, Model extends string, Enum extends string = never
     enumNameOf: qualifiedName,
     SQL_NOW: Prisma.raw(SQL_NOW_TEXT),
     SQL_NOW_TEXT,
-    // An ISO string holds only digits, '-', ':', '.', 'T' and 'Z': safe as a literal.
-    timestampOf: (moment) => Prisma.raw(sqlUtc(`'${moment.toISOString()}'`)),
+    timestampOf: (moment) =>
+      Prisma.sql(['', `::timestamptz AT TIME ZONE 'UTC'`], moment.toISOString()),
   };
 }
