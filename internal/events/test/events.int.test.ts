@@ -8,13 +8,12 @@ import {
   startOutboxRelay,
   type EventBus,
   type EventEnvelope,
-  type ProcessedEventsTransaction,
   type Subscription,
   type RelayDatabase,
 } from '@shop/events';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { parseDatabaseUrl } from '@shop/database';
+import { parseDatabaseUrl, statement, type SqlSession } from '@shop/database';
 import { createLogger } from '@shop/platform';
 import {
   deleteTestStreams,
@@ -494,13 +493,15 @@ describe.each(TRANSPORTS)(
           handlers: {
             ProductCreated: async (event, tx) => {
               attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
-              const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
-                'SELECT txid_current()::text AS id',
+              const [row] = await tx.rows<{ id: string }>(
+                statement('SELECT txid_current()::text AS id', []),
               );
               transactions.set(event.id, [...(transactions.get(event.id) ?? []), row!.id]);
-              await tx.$executeRawUnsafe(
-                `INSERT INTO "${db.schema}"."ProcessedEvent" (id, consumer) VALUES (gen_random_uuid(), $1)`,
-                `trace:${event.id}`,
+              await tx.execute(
+                statement(
+                  `INSERT INTO "${db.schema}"."ProcessedEvent" (id, consumer) VALUES (gen_random_uuid(), $1)`,
+                  [`trace:${event.id}`],
+                ),
               );
               if (fail(event.id)) throw new Error(`handler failed for ${event.id}`);
             },
@@ -599,13 +600,9 @@ describe.each(TRANSPORTS)(
      */
     function batchingConsumer(bus: EventBus, stream: string, fail: (events: string[]) => boolean) {
       const calls: { type: string; events: string[]; tx: string }[] = [];
-      const note = async (
-        type: string,
-        events: EventEnvelope[],
-        tx: ProcessedEventsTransaction,
-      ) => {
-        const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
-          'SELECT txid_current()::text AS id',
+      const note = async (type: string, events: EventEnvelope[], tx: SqlSession) => {
+        const [row] = await tx.rows<{ id: string }>(
+          statement('SELECT txid_current()::text AS id', []),
         );
         calls.push({ type, events: ids(events), tx: row!.id });
         if (fail(ids(events))) throw new Error('batch failed');

@@ -2,7 +2,7 @@ import { consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { ReservationSweepSettings } from './config';
 import type { InventoryServices } from './context';
-import type { Database, Prisma } from './db';
+import type { Database } from './db';
 import { startStockLiveFeed } from './live/stock-live.feed';
 import { commitPaidOrders } from './reservation/paid-orders';
 import { startReservationSweeper } from './reservation/reservation.sweeper';
@@ -21,7 +21,7 @@ export function startInventoryBackground(
 ): Stoppable {
   const live = startStockLiveFeed(runtime);
   const ordersLog = runtime.log.child({ job: 'orders-consumer' });
-  const paidOrders = consumeEvents<'orders.events', Prisma.TransactionClient>({
+  const paidOrders = consumeEvents<'orders.events'>({
     bus: runtime.bus,
     stream: 'orders.events',
     group: 'inventory',

@@ -36,7 +36,7 @@ export function createServices(
   return {
     notifications: new NotificationService(db),
     preferences,
-    recipients: new RecipientService(),
+    recipients: new RecipientService(db),
     productNames: new ProductNameService(db),
     triggers: new TriggerService(db, {
       storeName: config.mail.storeName,

@@ -1,7 +1,7 @@
 import { consumeEvents } from '@shop/events';
 import { startPeriodicJob, type Stoppable, type SubgraphRuntime } from '@shop/federation';
 import type { OrdersServices } from './context';
-import type { Database, Prisma } from './db';
+import type { Database } from './db';
 import { startOrderLiveFeed } from './live/order-live.feed';
 
 /** The consumer group of this subgraph on other domains' streams. */
@@ -23,7 +23,7 @@ export function startOrdersBackground(
   { bus, pubSub, log }: SubgraphRuntime,
 ): Stoppable {
   const live = startOrderLiveFeed({ bus, pubSub, log });
-  const prices = consumeEvents<'products.events', Prisma.TransactionClient>({
+  const prices = consumeEvents<'products.events'>({
     bus,
     stream: 'products.events',
     group: GROUP,
@@ -36,7 +36,7 @@ export function startOrdersBackground(
     },
     log,
   });
-  const addresses = consumeEvents<'users.events', Prisma.TransactionClient>({
+  const addresses = consumeEvents<'users.events'>({
     bus,
     stream: 'users.events',
     group: GROUP,
@@ -47,7 +47,7 @@ export function startOrdersBackground(
   // Orders whose payment review was decided: their sagas go on once the event is recorded.
   const reviewed = new Set<string>();
   const resuming = new Set<Promise<void>>();
-  const reviews = consumeEvents<'payments.events', Prisma.TransactionClient>({
+  const reviews = consumeEvents<'payments.events'>({
     bus,
     stream: 'payments.events',
     group: GROUP,

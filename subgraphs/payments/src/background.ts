@@ -1,7 +1,7 @@
 import { consumeEvents } from '@shop/events';
 import { startPeriodicJob, type Stoppable, type SubgraphRuntime } from '@shop/federation';
 import type { PaymentsServices } from './context';
-import type { Database, Prisma } from './db';
+import type { Database } from './db';
 
 /** How often expired authorizations are looked for. */
 const EXPIRY_INTERVAL_MS = 5_000;
@@ -16,7 +16,7 @@ export function startPaymentsBackground(
   services: PaymentsServices,
   runtime: SubgraphRuntime,
 ): Stoppable {
-  const cancelledOrders = consumeEvents<'orders.events', Prisma.TransactionClient>({
+  const cancelledOrders = consumeEvents<'orders.events'>({
     bus: runtime.bus,
     stream: 'orders.events',
     group: 'payments',

@@ -1,7 +1,7 @@
 import { changesInStockFlag, consumeEvents } from '@shop/events';
 import type { Stoppable, SubgraphRuntime } from '@shop/federation';
 import type { ProductsServices } from './context';
-import type { Database, Prisma } from './db';
+import type { Database } from './db';
 import { startProductLiveFeed } from './live/product-live.feed';
 
 /** The consumer group of this subgraph on other domains' streams. */
@@ -20,7 +20,7 @@ export function startProductsBackground(
   const { bus, log } = runtime;
   const subscriptions = [
     startProductLiveFeed(runtime),
-    consumeEvents<'orders.events', Prisma.TransactionClient>({
+    consumeEvents<'orders.events'>({
       bus,
       stream: 'orders.events',
       group: GROUP,
@@ -28,7 +28,7 @@ export function startProductsBackground(
       handlers: { OrderDelivered: (event, tx) => purchases.recordDelivery(tx, event) },
       log,
     }),
-    consumeEvents<'inventory.events', Prisma.TransactionClient>({
+    consumeEvents<'inventory.events'>({
       bus,
       stream: 'inventory.events',
       group: GROUP,

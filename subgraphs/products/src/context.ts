@@ -20,7 +20,7 @@ export function createServices(db: Database, { outbox }: ServiceRuntime<typeof P
     products: new ProductService(db, categories, outbox),
     reviews: new ReviewService(db),
     // The projections the background keeps from other domains' events.
-    purchases: new DeliveredPurchaseService(),
+    purchases: new DeliveredPurchaseService(db),
     stock: new ProductStockService(db),
   };
 }

@@ -23,4 +23,4 @@ export function connectDatabase(databaseUrl: string, poolSize: number): Database
 }
 
 /** `tableOf(db, 'Model')` and `SQL_NOW` for this subgraph's raw statements. */
-export const { tableOf, SQL_NOW } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);
+export const { tableOf, SQL_NOW, timestampOf } = rawSqlKit<Prisma.Sql, Prisma.ModelName>(Prisma);

@@ -1,5 +1,6 @@
+import type { SqlSession } from '@shop/database';
 import type { EventDataOf } from '@shop/events';
-import type { Prisma } from '../db';
+import { Prisma, SQL_NOW, tableOf, type Database } from '../db';
 
 /**
  * The projection of users.events: who may be written to. An e-mail address
@@ -7,24 +8,26 @@ import type { Prisma } from '../db';
  * whichever arrives last, which for one user is the newest.
  */
 export class RecipientService {
-  async apply(
-    tx: Prisma.TransactionClient,
-    user: EventDataOf<'users.events', 'UserRegistered'>,
-  ): Promise<void> {
-    const data = { email: user.email, name: user.name, role: user.role };
-    await tx.recipient.upsert({
-      where: { userId: user.userId },
-      create: { userId: user.userId, ...data },
-      update: data,
-    });
+  private readonly recipients: Prisma.Sql;
+
+  constructor(db: Pick<Database, 'schema'>) {
+    this.recipients = tableOf(db, 'Recipient');
+  }
+
+  async apply(tx: SqlSession, user: EventDataOf<'users.events', 'UserRegistered'>): Promise<void> {
+    await tx.execute(Prisma.sql`
+      INSERT INTO ${this.recipients} ("userId", "email", "name", "role", "updatedAt")
+      VALUES (${user.userId}::uuid, ${user.email}, ${user.name}, ${user.role}, ${SQL_NOW})
+      ON CONFLICT ("userId") DO UPDATE SET
+        "email" = EXCLUDED."email", "name" = EXCLUDED."name", "role" = EXCLUDED."role",
+        "updatedAt" = EXCLUDED."updatedAt"`);
   }
 
   /** Every ADMIN, for alerts about the store (low stock). */
-  async adminIds(tx: Prisma.TransactionClient): Promise<string[]> {
-    const rows = await tx.recipient.findMany({
-      select: { userId: true },
-      where: { role: 'ADMIN' },
-    });
+  async adminIds(tx: SqlSession): Promise<string[]> {
+    const rows = await tx.rows<{ userId: string }>(
+      Prisma.sql`SELECT "userId"::text FROM ${this.recipients} WHERE "role" = 'ADMIN'`,
+    );
     return rows.map((row) => row.userId);
   }
 }

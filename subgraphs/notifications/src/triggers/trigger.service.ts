@@ -1,4 +1,5 @@
-import { enumOf, SQL_NOW, tableOf, timestampOf, type Database, type Prisma } from '../db';
+import type { SqlSession } from '@shop/database';
+import { enumOf, Prisma, SQL_NOW, tableOf, timestampOf, type Database } from '../db';
 import { CHANNELS, DEFAULT_CHANNELS } from '../preference/preference.service';
 import { renderMessage, TRANSACTIONAL_KINDS, type MessageFacts } from '../templates/templates';
 
@@ -42,7 +43,7 @@ export class TriggerService {
   }
 
   async notify(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     cause: Cause,
     userIds: readonly string[],
     facts: MessageFacts,
@@ -56,7 +57,7 @@ export class TriggerService {
       // One statement: the user's channels, the notification and its deliveries. A
       // preferences findMany and a nested create took 2.8-3.3 ms of CPU per notify in its
       // transaction against 1.5-1.7 ms here (500 calls, 2026-12-06); checkout makes one each.
-      await tx.$executeRaw`
+      await tx.execute(Prisma.sql`
         WITH channels AS (
           SELECT c.channel, c.position
             FROM unnest(${CHANNELS}::text[]::${channelType}[], ${ON_BY_DEFAULT}::boolean[])
@@ -80,7 +81,7 @@ export class TriggerService {
                '<' || d.id || '@' || ${this.settings.messageIdDomain} || '>', ${SQL_NOW}, ${SQL_NOW}
           FROM notification n,
                (SELECT gen_random_uuid() AS id, channel, position FROM channels) d
-         ORDER BY d.position`;
+         ORDER BY d.position`);
     }
   }
 }

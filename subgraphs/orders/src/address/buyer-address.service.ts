@@ -1,6 +1,7 @@
+import type { SqlSession } from '@shop/database';
 import type { EventEnvelope, EventDataOf } from '@shop/events';
 import { isUuid } from '@shop/federation';
-import { tableOf, type Database, type Prisma } from '../db';
+import { Prisma, tableOf, type Database } from '../db';
 
 type AddressAdded = EventEnvelope<'AddressAdded', EventDataOf<'users.events', 'AddressAdded'>>;
 
@@ -16,16 +17,16 @@ export class BuyerAddressService {
   constructor(private readonly db: Database) {}
 
   /** Keeps the address, in the consumer's transaction; a redelivered event changes nothing. */
-  async apply(tx: Prisma.TransactionClient, { data }: AddressAdded): Promise<void> {
+  async apply(tx: SqlSession, { data }: AddressAdded): Promise<void> {
     // A malformed event cannot be stored; failing would only retry it forever.
     if (!isUuid(data.addressId) || !isUuid(data.userId) || !/^[A-Z]{2}$/.test(data.country)) {
       return;
     }
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       INSERT INTO ${tableOf(this.db, 'BuyerAddress')}
         ("id", "userId", "line1", "line2", "city", "postalCode", "country")
       VALUES (${data.addressId}::uuid, ${data.userId}::uuid, ${data.line1}, ${data.line2},
               ${data.city}, ${data.postalCode}, ${data.country})
-      ON CONFLICT ("id") DO NOTHING`;
+      ON CONFLICT ("id") DO NOTHING`);
   }
 }

@@ -1,6 +1,7 @@
+import type { SqlSession } from '@shop/database';
 import type { EventEnvelope, ProductSnapshot } from '@shop/events';
 import { isUuid } from '@shop/federation';
-import { SQL_NOW, tableOf, type Database, type Prisma } from '../db';
+import { Prisma, SQL_NOW, tableOf, type Database } from '../db';
 
 type ProductEvent = EventEnvelope<
   'ProductCreated' | 'ProductPriceChanged' | 'ProductUpdated' | 'ProductArchived',
@@ -28,14 +29,14 @@ export class ProductPriceService {
    * arrive out of order (redelivery, several relays), and an old snapshot must
    * not overwrite a newer one.
    */
-  async apply(tx: Prisma.TransactionClient, event: ProductEvent): Promise<void> {
+  async apply(tx: SqlSession, event: ProductEvent): Promise<void> {
     const { productId, name, price } = event.data;
     // A malformed event cannot be stored; failing would only retry it forever.
     if (!isUuid(productId) || !/^[A-Z]{3}$/.test(price.currency)) return;
     // Snapshots written before archiving existed carry no flag: only ProductArchived archived then.
     const archived = event.data.archived ?? event.type === 'ProductArchived';
     const table = tableOf(this.db, 'ProductPrice');
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       INSERT INTO ${table} AS p ("productId", "name", "amount", "currency", "archived", "version", "updatedAt")
       VALUES (${productId}::uuid, ${name}, ${price.amount}, ${price.currency}, ${archived}, ${event.version}, ${SQL_NOW})
       ON CONFLICT ("productId") DO UPDATE SET
@@ -45,6 +46,6 @@ export class ProductPriceService {
         "archived" = EXCLUDED."archived",
         "version" = EXCLUDED."version",
         "updatedAt" = EXCLUDED."updatedAt"
-      WHERE p."version" < EXCLUDED."version"`;
+      WHERE p."version" < EXCLUDED."version"`);
   }
 }

@@ -1,6 +1,6 @@
-import { sqlSessionOf } from '@shop/database';
+import type { SqlSession } from '@shop/database';
 import type { DomainEvent } from '@shop/events';
-import { SQL_NOW, tableOf, type Database, type Prisma } from '../db';
+import { Prisma, SQL_NOW, tableOf, type Database } from '../db';
 import type { RefundService } from '../refund/refund.service';
 import type { Settlement } from './settlement';
 import { userTurn } from './user-turn';
@@ -23,7 +23,7 @@ export class CancelledOrderSettlement {
   ) {}
 
   async settle(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     event: Extract<DomainEvent<'orders.events'>, { type: 'OrderCancelled' }>,
   ): Promise<void> {
     const { orderId, userId } = event.data;
@@ -31,27 +31,24 @@ export class CancelledOrderSettlement {
     // The buyer's turn first: a charge of theirs in flight commits before what follows reads, so
     // its payment is found and given back; one that comes after finds the order recorded here
     // as cancelled, and charges nothing.
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       WITH turn AS (SELECT 1 FROM ${userTurn(userId)})
       INSERT INTO ${tableOf(this.db, 'CancelledOrder')} ("orderId", "cancelledAt")
       SELECT ${orderId}::uuid, ${SQL_NOW} FROM turn
-      ON CONFLICT ("orderId") DO NOTHING`;
+      ON CONFLICT ("orderId") DO NOTHING`);
     // Locked, so a review or capture waiting on the row finds it voided; one captured while this
     // waited no longer matches here, and the refund below finds it.
-    const uncaptured = await tx.$queryRaw<{ id: string }[]>`
+    const uncaptured = await tx.rows<{ id: string }>(Prisma.sql`
       SELECT "id"::text FROM ${payments}
        WHERE "orderId" = ${orderId}::uuid AND "status" IN ('AUTHORIZED', 'AWAITING_REVIEW')
-         FOR UPDATE`;
-    const session = sqlSessionOf(tx);
+         FOR UPDATE`);
     for (const { id } of uncaptured) {
-      const payment = await this.settlement.lock(session, id);
-      if (payment)
-        await this.settlement.void(session, payment, 'order_cancelled', event.correlationId);
+      const payment = await this.settlement.lock(tx, id);
+      if (payment) await this.settlement.void(tx, payment, 'order_cancelled', event.correlationId);
     }
-    const captured = await tx.payment.findMany({
-      select: { id: true, amount: true },
-      where: { orderId, status: 'SUCCEEDED' },
-    });
+    const captured = await tx.rows<{ id: string; amount: number }>(Prisma.sql`
+      SELECT "id"::text, "amount" FROM ${payments}
+       WHERE "orderId" = ${orderId}::uuid AND "status" = 'SUCCEEDED'`);
     for (const payment of captured) {
       await this.refunds.refund(
         {

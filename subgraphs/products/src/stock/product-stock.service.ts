@@ -1,6 +1,7 @@
+import type { SqlSession } from '@shop/database';
 import type { EventDataOf, EventEnvelope } from '@shop/events';
 import { isUuid } from '@shop/federation';
-import { type Prisma, type Database, tableOf } from '../db';
+import { Prisma, type Database, tableOf } from '../db';
 
 type StockChanged = EventEnvelope<'StockChanged', EventDataOf<'inventory.events', 'StockChanged'>>;
 
@@ -16,16 +17,16 @@ export class ProductStockService {
    * versions apply, so a producer that does not count versions still has
    * its latest event win.
    */
-  async applyStockChange(tx: Prisma.TransactionClient, event: StockChanged): Promise<void> {
+  async applyStockChange(tx: SqlSession, event: StockChanged): Promise<void> {
     const { productId, inStock } = event.data;
     if (!isUuid(productId)) return;
     const stock = tableOf(this.db, 'ProductStock');
     const products = tableOf(this.db, 'Product');
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       INSERT INTO ${stock} ("productId", "inStock", "stockVersion", "updatedAt")
       SELECT p.id, ${inStock}, ${event.version}, now() FROM ${products} p WHERE p.id = ${productId}::uuid
       ON CONFLICT ("productId") DO UPDATE
         SET "inStock" = EXCLUDED."inStock", "stockVersion" = EXCLUDED."stockVersion", "updatedAt" = now()
-        WHERE "ProductStock"."stockVersion" <= EXCLUDED."stockVersion"`;
+        WHERE "ProductStock"."stockVersion" <= EXCLUDED."stockVersion"`);
   }
 }

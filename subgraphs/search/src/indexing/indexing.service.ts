@@ -1,11 +1,6 @@
+import type { SqlSession } from '@shop/database';
 import type { ProductSnapshot } from '@shop/events';
-import { SQL_NOW, type Prisma, type Database, tableOf } from '../db';
-
-/**
- * The database's clock as Prisma stores DateTime (UTC in a timestamp without
- * time zone), so rows written here and rows written through the client
- * compare correctly, and a rebuild's start time comes from the same clock.
- */
+import { Prisma, SQL_NOW, type Database, tableOf } from '../db';
 
 /**
  * Applies product and stock events to the index, inside the consumer's
@@ -29,12 +24,8 @@ export class IndexingService {
    * product's document stays, flagged, so an older event arriving late
    * cannot bring it back into search.
    */
-  async applyProduct(
-    tx: Prisma.TransactionClient,
-    product: ProductSnapshot,
-    version: number,
-  ): Promise<void> {
-    await tx.$executeRaw`
+  async applyProduct(tx: SqlSession, product: ProductSnapshot, version: number): Promise<void> {
+    await tx.execute(Prisma.sql`
       INSERT INTO ${this.documents} AS d
         ("productId", "name", "description", "categoryId", "categoryName", "priceAmount",
          "priceCurrency", "inStock", "archived", "productVersion", "stockVersion", "updatedAt")
@@ -54,7 +45,7 @@ export class IndexingService {
         "archived" = excluded."archived",
         "productVersion" = excluded."productVersion",
         "updatedAt" = excluded."updatedAt"
-      WHERE d."productVersion" < excluded."productVersion"`;
+      WHERE d."productVersion" < excluded."productVersion"`);
   }
 
   /**
@@ -64,12 +55,12 @@ export class IndexingService {
    * consumer leaves the others out).
    */
   async applyStock(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     productId: string,
     inStock: boolean,
     version: number,
   ): Promise<void> {
-    await tx.$executeRaw`
+    await tx.execute(Prisma.sql`
       WITH projected AS (
         INSERT INTO ${this.stock} AS s ("productId", "inStock", "version", "updatedAt")
         VALUES (${productId}::uuid, ${inStock}, ${version}::int, ${SQL_NOW})
@@ -81,6 +72,6 @@ export class IndexingService {
       )
       UPDATE ${this.documents}
       SET "inStock" = ${inStock}, "stockVersion" = ${version}::int, "updatedAt" = ${SQL_NOW}
-      WHERE "productId" = ${productId}::uuid AND "stockVersion" < ${version}::int`;
+      WHERE "productId" = ${productId}::uuid AND "stockVersion" < ${version}::int`);
   }
 }
