@@ -326,8 +326,9 @@ export class ReservationService {
     const table = (name: Prisma.ModelName) => tableNameOf(this.db, name);
     const status = enumNameOf(this.db, 'ReservationStatus');
     const announced = movesAvailability(unit);
-    const rows = await this.db.prisma.$queryRawUnsafe<SettleOutcome[]>(
-      `WITH movable AS MATERIALIZED (
+    const rows = await this.db.sql.rows<SettleOutcome>(
+      statement(
+        `WITH movable AS MATERIALIZED (
          SELECT "id" FROM ${table('Reservation')}
           WHERE "id" = ANY($1::uuid[]) AND "status" = $3::${status}
           ORDER BY "id"
@@ -373,12 +374,15 @@ export class ReservationService {
                         'warehouseId', l."warehouseId", 'quantity', l."quantity")), '[]'::json)
                  FROM lines l WHERE l."reservationId" = r."id") AS lines
          FROM ${table('Reservation')} r WHERE r."id" = ANY($1::uuid[])`,
-      reservationIds,
-      outcome,
-      from,
-      unit.onHand,
-      unit.reserved,
-      ...(announced ? [correlationId] : []),
+        [
+          reservationIds,
+          outcome,
+          from,
+          unit.onHand,
+          unit.reserved,
+          ...(announced ? [correlationId] : []),
+        ],
+      ),
     );
     const answered = new Map<string, Reservation>();
     // Read before this statement's update waited, if it did: their status may have moved since.

@@ -3,7 +3,7 @@ import type { Stoppable } from '@shop/federation';
 import type { DeliverySettings } from '../config';
 import {
   enumOf,
-  type Prisma,
+  Prisma,
   SQL_NOW,
   tableOf,
   type AttemptOutcome,
@@ -109,7 +109,7 @@ export class DeliveryDispatcher {
    * at this moment; a lease another committed makes a row no longer due.
    */
   private claim(): Promise<DueDelivery[]> {
-    return this.db.prisma.$queryRaw<DueDelivery[]>`
+    return this.db.sql.rows<DueDelivery>(Prisma.sql`
       WITH claimed AS (
         UPDATE ${this.deliveries} d
            SET "nextAttemptAt" = ${SQL_NOW} + ${this.settings.leaseMs}::int * interval '1 millisecond'
@@ -127,7 +127,7 @@ export class DeliveryDispatcher {
              c."leasedUntil", n."userId"::text AS "userId", n."occurredAt", r."email"
         FROM claimed c
         JOIN ${tableOf(this.db, 'Notification')} n ON n."id" = c."notificationId"
-        LEFT JOIN ${tableOf(this.db, 'Recipient')} r ON r."userId" = n."userId"`;
+        LEFT JOIN ${tableOf(this.db, 'Recipient')} r ON r."userId" = n."userId"`);
   }
 
   /** Sends one delivery through its channel: what its row and log line become. */
@@ -181,7 +181,7 @@ export class DeliveryDispatcher {
    */
   private async record(attempts: Attempt[]): Promise<Set<string>> {
     const column = <T>(of: (attempt: Attempt) => T) => attempts.map(of);
-    const recorded = await this.db.prisma.$queryRaw<{ id: string }[]>`
+    const recorded = await this.db.sql.rows<{ id: string }>(Prisma.sql`
       WITH outcome AS (
         SELECT * FROM unnest(
           ${column((a) => a.delivery.id)}::uuid[], ${column((a) => a.number)}::int[],
@@ -206,7 +206,7 @@ export class DeliveryDispatcher {
       SELECT gen_random_uuid(), o."id", o."attempt",
              o."outcome"::${enumOf(this.db, 'AttemptOutcome')}, o."error", ${SQL_NOW}
         FROM outcome o JOIN updated u ON u."id" = o."id"
-      RETURNING "deliveryId"::text AS "id"`;
+      RETURNING "deliveryId"::text AS "id"`);
     return new Set(recorded.map(({ id }) => id));
   }
 

@@ -4,16 +4,17 @@ export interface Money {
   currency: string;
 }
 
-const formats = new Map<string, Intl.NumberFormat>();
+/** Each format with its currency's decimals, read once: resolvedOptions() builds a new object per call. */
+const formats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
 
 /** "$1,234.50", "¥1,200": the amount in its currency's own number of decimals. */
 export function formatMoney({ amount, currency }: Money, locale = 'en-US'): string {
   const key = `${locale} ${currency}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    formats.set(key, format);
+  let known = formats.get(key);
+  if (!known) {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    known = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    formats.set(key, known);
   }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
+  return known.format.format(amount / 10 ** known.digits);
 }
