@@ -23,6 +23,17 @@ const CHECKOUT = contractOperation('Checkout');
 const TARGET_RPS = 100;
 /** In flight at once: what the target needs at p95 = 250 ms (Little's law: 100/s × 0.25 s = 25). */
 const CONNECTIONS = 24;
+/**
+ * Warm-up checkouts per connection, before any run is measured: the stack's
+ * CPU per checkout falls until some hundreds have run (V8's optimizing tiers,
+ * every pooled connection's prepared statements and caches). With 48 (2 per
+ * connection), a first run of 690 checkouts cost 23 ms of the stack's CPU
+ * each where the next three cost 16 (2026-12-07), and the figures measured
+ * start-up more than the code.
+ */
+const WARMUP_PER_CONNECTION = 20;
+/** The longest the warm-up may take: its checkouts run at a cold stack's pace. */
+const WARMUP_MAX_SECONDS = 60;
 /** Checkouts sent one at a time after the loaded run: latency without queueing. */
 const SERIAL_CHECKOUTS = 40;
 /** The longest wait for the stack to drain the work of one phase before the next. */
@@ -35,11 +46,11 @@ const isError = (body) => body.data?.checkout?.status !== 'PAID';
  * PostgreSQL server and its event streams; `cpuProfDir`: the stack writes V8
  * CPU profiles there (at its stop); `runs`: measured loads on the one stack,
  * each of fresh shoppers, reported with their medians; `baseline`: the stack
- * built in that checkout runs beside this one's, measured the same way, each
- * run of one followed by a run of the other, with the ratios of the medians. `connections` in flight (their double is the
- * warm-up's checkouts) and `serialCheckouts` are smaller in a smoke run, which
- * still starts a stack of its own: the figures read each subgraph's /metrics
- * at ports chosen here.
+ * built in that checkout runs beside this one's, measured the same way (runs
+ * of as many checkouts, taken in turn), with the ratios of the medians.
+ * `connections` in flight (20 warm-up checkouts each) and `serialCheckouts`
+ * are smaller in a smoke run, which still starts a stack of its own: the
+ * figures read each subgraph's /metrics at ports chosen here.
  */
 export async function checkout({
   seconds = 10,
@@ -63,10 +74,13 @@ export async function checkout({
     // minute than most changes move a figure, and a drift then weighs on both alike, as does
     // what one stack's run leaves its database to do (autovacuum) while the other's runs.
     for (const target of targets) stacks.push(await openStack(target.root, options));
+    // Every run of both stacks as long, in checkouts: a run of fewer spends more of itself
+    // ramping up (2,400 checkouts ran at 82-93/s where 1,100 on the same code ran at 69-83/s).
+    const shoppers = Math.max(...stacks.map((stack) => stack.shoppersPerRun));
     const measured = stacks.map(() => []);
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? [...stacks.keys()] : [...stacks.keys()].reverse();
-      for (const index of order) measured[index].push(await stacks[index].measure());
+      for (const index of order) measured[index].push(await stacks[index].measure(shoppers));
     }
     const serials = [];
     for (const stack of stacks) serials.push(await stack.serial());
@@ -123,15 +137,16 @@ function medianRow(runs) {
 
 /**
  * The stack built in `checkoutRoot`, started, watched idle, stocked for
- * `runs` loads at the target and warmed up: `measure()` loads it with fresh
- * shoppers once, `serial()` checks out one at a time, `close()` stops it.
+ * `runs` loads at the target and warmed up: `measure(count)` loads it with
+ * `count` fresh shoppers once (`shoppersPerRun`: as many as its warm-up's
+ * pace suggests), `serial()` checks out one at a time, `close()` stops it.
  */
 async function openStack(
   checkoutRoot,
   { seconds, runs, postgres, cpuProfDir, connections, serialCheckouts },
 ) {
   // Warm-up checkouts, which also tell how many shoppers the measured runs can use.
-  const warmupCheckouts = 2 * connections;
+  const warmupCheckouts = WARMUP_PER_CONNECTION * connections;
   const services = postgres ? await startServices() : undefined;
   const embeddedPort = postgres ? undefined : await freePort();
   // The embedded server holds only the stack's databases; the machine's, the run's own.
@@ -173,12 +188,13 @@ async function openStack(
       requests: warmup.map(checkoutOf),
       connections,
       // Long enough for its checkouts to finish rather than run on into the measured one.
-      seconds: 3 * seconds,
+      seconds: WARMUP_MAX_SECONDS,
       isError,
     });
     // A shopper checks out once, and making one costs about as much as its checkout: make
-    // twice what the (still cold) warm-up's pace needs, and never more than the target's.
-    const count = Math.max(
+    // twice what the warm-up's pace needs (its start was still cold), and never more than the
+    // target's.
+    const shoppersPerRun = Math.max(
       warmupCheckouts,
       Math.min(seconds * TARGET_RPS, Math.ceil(probe.rps * seconds * 2)),
     );
@@ -186,7 +202,8 @@ async function openStack(
     const setupSeconds = Number(((performance.now() - setupStartedAt) / 1000).toFixed(1));
     const opened = stack;
     return {
-      measure: async () => {
+      shoppersPerRun,
+      measure: async (count) => {
         const shoppers = await prepareShoppers(url, products, { count });
         // Events of the setup (registrations, restocks, earlier orders) are handled by now.
         await settle(opened, idleCores);
