@@ -13,19 +13,6 @@ const MAX_LENGTH = 100_000;
 /** How often one process trims a stream it publishes to: trimming needs no precision. */
 const TRIM_EVERY_MS = 60_000;
 const POOL_SIZE = 4;
-/**
- * Every statement of this transport finds its rows by key (stream, group,
- * entry), and none may read a whole table: the pending entries are inserted
- * and deleted on every claim, so between autovacuum's passes (a minute
- * apart) the table holds thousands of dead rows for a few dozen live ones,
- * and with statistics that count only those the planner chose a sequential
- * scan of all its pages. Under the checkout bench, a claim's acknowledgement
- * read 67 pages that way against 2 through the primary key (EXPLAIN
- * ANALYZE on the embedded server, 2026-12-07), and the event streams'
- * database cost more CPU per checkout with every run on one stack (1.7,
- * 2.3, 3.5 ms). Sequential scans are only made dear, not forbidden.
- */
-const PREFER_INDEX_SCANS = '-c enable_seqscan=off';
 
 /** The channel publishers of a stream notify and its consumers listen to. */
 function streamChannel(stream: string): string {
@@ -71,7 +58,6 @@ export class PostgresStreamsEventBus implements EventBus {
         connectionString: this.database.connectionString,
         max: POOL_SIZE,
         application_name: 'shop-events',
-        options: PREFER_INDEX_SCANS,
       }),
     );
     // An idle connection that breaks is replaced on next use; unhandled, it would end the process.
