@@ -374,7 +374,10 @@ describe('checkout saga across users, inventory, payments and orders (real Postg
         ]),
       );
       expect(await saga.paymentsOf(orderId)).toEqual([{ status: 'SUCCEEDED', amount: 1_000 }]);
-      expect(await saga.stockOf(productId)).toEqual({ onHand: 1, reserved: 0 });
+      // Inventory commits the hold when it hears OrderPaid, after the order is PAID.
+      await eventually(async () =>
+        expect(await saga.stockOf(productId)).toEqual({ onHand: 1, reserved: 0 }),
+      );
     },
   );
 });
