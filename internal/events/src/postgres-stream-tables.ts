@@ -97,15 +97,20 @@ export class PostgresStreamTables {
     acknowledged: readonly string[],
   ): Promise<{ entries: StreamEntry[]; scanned: number }> {
     // The group's row is locked first: group-mates claiming at once take turns, and
-    // the one that waited reads the cursor the other advanced.
+    // the one that waited reads the cursor the other advanced. The cursor is a scalar
+    // subquery, so the entries' key bounds the scan (stream, id > cursor): joined to it
+    // instead, the prepared statement's generic plan walked every entry of the stream
+    // and filtered (144 buffers and 4.5 ms per claim at 4,458 entries, against 3 and 0.1
+    // ms, EXPLAIN ANALYZE on the embedded server, 2026-12-07), a cost that grew with the
+    // stream's history up to its 100,000 kept entries.
     const { rows } = await this.query<StreamEntry & { wanted: boolean }>(
       `WITH cursor AS (
          SELECT last_delivered_id FROM ${this.group}
           WHERE stream = $1 AND consumer_group = $2 FOR UPDATE
        ), batch AS (
          SELECT e.id, e.event, ($6::text[] IS NULL OR e.event->>'type' = ANY($6::text[])) AS wanted
-           FROM ${this.entry} e, cursor
-          WHERE e.stream = $1 AND e.id > cursor.last_delivered_id
+           FROM ${this.entry} e
+          WHERE e.stream = $1 AND e.id > (SELECT last_delivered_id FROM cursor)
           ORDER BY e.id LIMIT ${CLAIM_BATCH}
        ), advanced AS (
          UPDATE ${this.group} SET last_delivered_id = (SELECT max(id) FROM batch)
@@ -188,9 +193,11 @@ export class PostgresStreamTables {
 
   /** Deletes all but the newest `keep` entries, except those still pending somewhere. */
   async trim(stream: string, keep: number): Promise<void> {
+    // The bound as a scalar subquery, so the key bounds the scan (as in claimNew).
     await this.query(
-      `DELETE FROM ${this.entry} e USING ${this.stream} s
-        WHERE s.stream = $1 AND e.stream = $1 AND e.id <= s.last_id - $2::bigint
+      `DELETE FROM ${this.entry} e
+        WHERE e.stream = $1
+          AND e.id <= (SELECT last_id FROM ${this.stream} WHERE stream = $1) - $2::bigint
           AND NOT EXISTS (SELECT FROM ${this.pending} p WHERE p.stream = $1 AND p.entry_id = e.id)`,
       [stream, keep],
     );
