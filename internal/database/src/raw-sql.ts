@@ -61,7 +61,7 @@ export function rawSqlKit<Sql, Model extends string, Enum extends string = never
     enumNameOf: qualifiedName,
     SQL_NOW: Prisma.raw(SQL_NOW_TEXT),
     SQL_NOW_TEXT,
-    timestampOf: (moment) =>
-      Prisma.sql(['', `::timestamptz AT TIME ZONE 'UTC'`], moment.toISOString()),
+    // sqlUtc's conversion after the parameter: the moment is sent as its ISO text.
+    timestampOf: (moment) => Prisma.sql(['', sqlUtc('')], moment.toISOString()),
   };
 }

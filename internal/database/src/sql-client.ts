@@ -159,9 +159,9 @@ export interface PrismaRawStatements {
 /**
  * A Prisma interactive transaction as an SqlSession, for statements shared
  * by a hot path (on the SqlClient) and work that runs inside a transaction
- * Prisma's client holds (an event consumer's, which records the events it
- * handled with what they changed). Prisma's raw queries read values as the
- * SqlClient does.
+ * Prisma's client holds because it also makes model queries (payments'
+ * capture, review and void, around the settlement's statements). Prisma's raw
+ * queries read values as the SqlClient does.
  */
 export function sqlSessionOf(tx: PrismaRawStatements): SqlSession {
   return {
