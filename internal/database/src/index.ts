@@ -1,3 +1,4 @@
+export * from './connection-pool';
 export * from './database-traffic';
 export * from './database-url';
 export * from './embedded-postgres';

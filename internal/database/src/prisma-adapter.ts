@@ -1,6 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { countDatabaseTraffic } from './database-traffic';
+import { createConnectionPool } from './connection-pool';
 import { parseDatabaseUrl } from './database-url';
 import { createSqlClient, type SqlClient } from './sql-client';
 import { statementNamer } from './statement-names';
@@ -48,21 +47,19 @@ const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
  */
 export function createPrismaAdapter(databaseUrl: string, options: AdapterOptions): PrismaAdapter {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
-  const pool = new pg.Pool({
+  const pool = createConnectionPool({
     connectionString,
     max: options.poolSize,
-    idleTimeoutMillis: 30_000,
     options: SESSION_OPTIONS,
   });
-  const counted = countDatabaseTraffic(pool);
   const nameOf = statementNamer();
   return {
-    adapter: new PrismaPg(counted, {
+    adapter: new PrismaPg(pool, {
       schema,
       disposeExternalPool: false,
       statementNameGenerator: nameOf,
     }),
-    sql: createSqlClient(counted, nameOf),
+    sql: createSqlClient(pool, nameOf),
     pool,
     end: () => pool.end(),
   };

@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { countDatabaseTraffic } from '@shop/database';
+import type pg from 'pg';
+import { createConnectionPool } from '@shop/database';
 import type { Logger } from '@shop/platform';
 import { eventsDatabase } from './events-database';
 import {
@@ -143,13 +143,11 @@ export class PostgresLivePubSub implements LivePubSub {
 
   private connectPublisher(): pg.Pool {
     // One connection: messages are notified in the order they were published, as over Redis.
-    const pool = countDatabaseTraffic(
-      new pg.Pool({
-        connectionString: this.connectionString,
-        max: 1,
-        application_name: 'shop-live',
-      }),
-    );
+    const pool = createConnectionPool({
+      connectionString: this.connectionString,
+      max: 1,
+      applicationName: 'shop-live',
+    });
     // An idle connection that breaks is replaced on next use; unhandled, it would end the process.
     pool.on('error', (error) => this.log.warn({ err: error }, 'live pub/sub connection lost'));
     return pool;

@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { countDatabaseTraffic } from '@shop/database';
+import type pg from 'pg';
+import { createConnectionPool } from '@shop/database';
 import type { Logger } from '@shop/platform';
 import type { EventBus, SubscribeOptions, Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
@@ -53,13 +53,11 @@ export class PostgresStreamsEventBus implements EventBus {
     private readonly lingerMs = 0,
   ) {
     this.database = eventsDatabase(databaseUrl);
-    this.pool = countDatabaseTraffic(
-      new pg.Pool({
-        connectionString: this.database.connectionString,
-        max: POOL_SIZE,
-        application_name: 'shop-events',
-      }),
-    );
+    this.pool = createConnectionPool({
+      connectionString: this.database.connectionString,
+      max: POOL_SIZE,
+      applicationName: 'shop-events',
+    });
     // An idle connection that breaks is replaced on next use; unhandled, it would end the process.
     this.pool.on('error', (error) => log.warn({ err: error }, 'events database connection lost'));
     this.tables = new PostgresStreamTables(this.pool, this.database.schema);
