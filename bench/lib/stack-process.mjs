@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { clearInterval, setInterval } from 'node:timers';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { descendantsOf } from '@shop/testing';
 
@@ -135,24 +135,39 @@ export async function startProcess({ command, env = {}, readyLine, url }) {
   }
 }
 
-/** How often the memory of a started process group is sampled for its peak. */
+/** The most often the memory of a started process group is sampled for its peak. */
 const MEMORY_SAMPLE_MS = 250;
+/**
+ * The share of one core the sampler may take: it waits this many times as
+ * long as its last sample took. Reading smaps_rollup walks every page table
+ * of the group: for the embedded stack (some 50 processes, PostgreSQL's
+ * backends among them) 15-30 ms a sample, and at every 250 ms the kernel's
+ * smaps_account and its kin were 7% of the machine's CPU under perf during a
+ * checkout load (2026-12-07), taken from what the benchmark measures.
+ */
+const MEMORY_SAMPLER_SHARE = 0.02;
 
 function handle(child, url, startedAt) {
   // Sampled, as no counter keeps the peak of a sum over processes; the sampler ends with them.
   let peak = 0;
-  const sampler = setInterval(() => {
+  let sampler;
+  const sample = () => {
+    const startedMs = performance.now();
     peak = Math.max(peak, sumPss(child.pid));
-  }, MEMORY_SAMPLE_MS).unref();
-  child.once('exit', () => clearInterval(sampler));
+    const tookMs = performance.now() - startedMs;
+    sampler = setTimeout(sample, Math.max(MEMORY_SAMPLE_MS, tookMs / MEMORY_SAMPLER_SHARE));
+    sampler.unref();
+  };
+  sampler = setTimeout(sample, MEMORY_SAMPLE_MS).unref();
+  child.once('exit', () => clearTimeout(sampler));
   return {
     url,
     pid: child.pid,
     startupSeconds: (performance.now() - startedAt) / 1000,
     /**
-     * The largest memory the group held at a sample (every 250 ms): the sum
-     * of its processes' PSS, which counts a page shared by several processes
-     * once in all. Summing each process's peak RSS (VmHWM) counted the
+     * The largest memory the group held at a sample (every 250 ms, less
+     * often where a sample is slow): the sum of its processes' PSS, which
+     * counts a page shared by several processes once in all. Summing each process's peak RSS (VmHWM) counted the
      * embedded PostgreSQL's shared buffers once per backend: 3.4 GiB for a
      * stack whose PSS peaked under 1.5 GiB.
      */
