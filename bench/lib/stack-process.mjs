@@ -167,9 +167,10 @@ function handle(child, url, startedAt) {
     /**
      * The largest memory the group held at a sample (every 250 ms, less
      * often where a sample is slow): the sum of its processes' PSS, which
-     * counts a page shared by several processes once in all. Summing each process's peak RSS (VmHWM) counted the
-     * embedded PostgreSQL's shared buffers once per backend: 3.4 GiB for a
-     * stack whose PSS peaked under 1.5 GiB.
+     * counts a page shared by several processes once in all. Summing each
+     * process's peak RSS (VmHWM) counted the embedded PostgreSQL's shared
+     * buffers once per backend: 3.4 GiB for a stack whose PSS peaked under
+     * 1.5 GiB.
      */
     peakMemoryBytes: () => Math.max(peak, sumPss(child.pid)),
     /** The group's memory now (its processes' PSS, summed). */

@@ -16,6 +16,12 @@ export interface PoolUse {
   readonly idleCount: number;
   /** Queries waiting for a connection because every one the pool may open is in use. */
   readonly waitingCount: number;
+  /**
+   * An idle connection broke (the server restarted, or ended it): the pool
+   * has dropped it and opens another on next use. Unheard, the error would
+   * end the process, as any EventEmitter's.
+   */
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 export interface PrismaAdapter {

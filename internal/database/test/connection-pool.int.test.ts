@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabaseIfMissing, testDatabaseUrl } from '@shop/testing';
+import pg from 'pg';
+import { createDatabaseIfMissing, eventually, testDatabaseUrl } from '@shop/testing';
 import { createConnectionPool } from '../src/connection-pool';
 import { parseDatabaseUrl } from '../src/database-url';
 
@@ -40,4 +41,25 @@ describe('a connection pool', () => {
       await pool.end();
     }
   }, 30_000);
+
+  it('drops a connection the server ended while idle, tells its listener, and serves on another', async () => {
+    const pool = createConnectionPool({ connectionString, max: 1, applicationName: 'pool-test' });
+    const lost: Error[] = [];
+    pool.on('error', (error) => lost.push(error));
+    const admin = new pg.Client({ connectionString });
+    await admin.connect();
+    try {
+      const backendOf = async () =>
+        (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const first = await backendOf();
+      await admin.query('SELECT pg_terminate_backend($1)', [first]);
+      await eventually(() => expect(lost).toHaveLength(1));
+      expect(pool.totalCount).toBe(0);
+      const next = await backendOf();
+      expect(next).not.toBe(first);
+    } finally {
+      await admin.end();
+      await pool.end();
+    }
+  });
 });

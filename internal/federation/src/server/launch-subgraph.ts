@@ -163,6 +163,9 @@ export async function launchSubgraph<
     },
   );
   const db = definition.connect(settings.databaseUrl, settings.poolSize);
+  db.pool.on('error', (error) =>
+    log.warn({ err: error }, 'idle database connection lost; another opens on next use'),
+  );
   const observability = createServiceObservability(
     definition.name,
     // As observabilitySettingsOf: never /metrics on a production subgraph's public port.
