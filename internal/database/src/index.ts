@@ -1,5 +1,6 @@
 export * from './connection-pool';
-export * from './database-traffic';
+// The traffic counter only: every pool is counted by createConnectionPool, never wrapped by hand.
+export { databaseTraffic, type DatabaseTraffic } from './database-traffic';
 export * from './database-url';
 export * from './embedded-postgres';
 export * from './migrations';
