@@ -32,6 +32,35 @@ describe('createResultStringifier', () => {
     }
   });
 
+  it('serializes a data object shared by requests in turn with others once', () => {
+    const stringify = createResultStringifier();
+    const shared = { product: { id: '1' } };
+    const other = { product: { id: '2' } };
+    const serialize = jest.spyOn(JSON, 'stringify');
+    try {
+      const texts = [shared, other, shared, other, shared].map((data) => stringify({ data }));
+      expect(texts[4]).toBe(texts[0]);
+      expect(serialize).toHaveBeenCalledTimes(2);
+    } finally {
+      serialize.mockRestore();
+    }
+  });
+
+  it('keeps the texts of the last few data objects only', () => {
+    const stringify = createResultStringifier();
+    const first = { product: { id: '0' } };
+    stringify({ data: first });
+    for (let index = 1; index <= 8; index++)
+      stringify({ data: { product: { id: String(index) } } });
+    const serialize = jest.spyOn(JSON, 'stringify');
+    try {
+      expect(stringify({ data: first })).toBe('{"data":{"product":{"id":"0"}}}\n');
+      expect(serialize).toHaveBeenCalledTimes(1);
+    } finally {
+      serialize.mockRestore();
+    }
+  });
+
   it('serializes equal but distinct data objects each on their own', () => {
     const stringify = createResultStringifier();
     expect(stringify({ data: { n: 1 } })).toBe('{"data":{"n":1}}\n');

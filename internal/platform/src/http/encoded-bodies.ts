@@ -1,3 +1,5 @@
+import { RecentValues } from '../recent-values';
+
 /** Bodies shorter than this are encoded every time: a lookup would cost about as much. */
 const MIN_REUSED_LENGTH = 8 * 1024;
 const REMEMBERED = 8;
@@ -10,16 +12,15 @@ const REMEMBERED = 8;
  * string-encoding path.
  */
 export class EncodedBodies {
-  private readonly recent: { text: string; bytes: Buffer }[] = [];
+  // Identical text objects compare by reference first, so a hit costs no scan of the text.
+  private readonly recent = new RecentValues<string, Buffer>(REMEMBERED);
 
   bytesOf(text: string): Buffer {
     if (text.length < MIN_REUSED_LENGTH) return Buffer.from(text);
-    // Identical text objects compare by reference first, so a hit costs no scan of the text.
-    const hit = this.recent.find((entry) => entry.text === text);
-    if (hit) return hit.bytes;
+    const known = this.recent.get(text);
+    if (known) return known;
     const bytes = Buffer.from(text);
-    this.recent.unshift({ text, bytes });
-    if (this.recent.length > REMEMBERED) this.recent.pop();
+    this.recent.remember(text, bytes);
     return bytes;
   }
 }
