@@ -64,8 +64,13 @@ COPY --from=build /app/clients/storefront/dist ./clients/storefront/dist
 # A request's objects die young: with 64 MiB semi-spaces (V8's default is
 # 16) fewer of them live through a scavenge and get copied, and the
 # benchmark's query cost 2.1 ms of CPU per request against 2.9, for a peak
-# of 235 MiB against 144 (docs/BENCHMARKS.md, 2026-12-07).
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=64"
+# of 235 MiB against 144 (docs/BENCHMARKS.md, 2026-12-07). Capped at 256
+# MiB, V8 let the old space grow little past what each major collection
+# left alive: one every 217 requests, whose concurrent
+# marking cost 0.73 ms of CPU per request; at 512 (half the pod's limit),
+# one every 303 requests and 0.46 ms, for 8 MiB more at the peak (`--trace-gc-nvp`,
+# docs/BENCHMARKS.md, 2026-12-07 afternoon).
+ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=64"
 ENV PORT=4000 SUPERGRAPH_PATH=supergraph.graphql
 EXPOSE 4000
 CMD ["node", "router/dist/main.js"]

@@ -35,7 +35,7 @@ const LEAK_TOLERANCE = 0.1;
  * is sized for the image's rate. The stock gateway, and the baseline's
  * routers, get the same flags, so all are measured alike.
  */
-const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=64'];
+const HEAP_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=64'];
 const ROUTER = ['router/dist/main.js'];
 /**
  * The query's estimated cost is above the router's default limit, and one
