@@ -154,7 +154,12 @@ export async function gateway({
       for (const target of targets) {
         const subgraphCpuBefore = subgraphs.cpuSeconds();
         const callsBefore = await subgraphCalls(subgraphs.url);
+        const collectionsBefore = await collections(target);
         const row = await loadProcess(target.served, { ...options, seconds });
+        Object.assign(
+          row,
+          collectionsPerRequest(collectionsBefore, await collections(target), row),
+        );
         row.subgraphsCpuCores = Number(
           ((subgraphs.cpuSeconds() - subgraphCpuBefore) / seconds).toFixed(2),
         );
@@ -183,6 +188,33 @@ async function workersServing(url, workers) {
     const serving = sampleOf(await metricsOf(url), 'router_supergraph_info');
     if (serving !== workers) throw new Error(`${serving} of ${workers} workers serve`);
   }, 60_000);
+}
+
+/**
+ * The garbage collections a router has run so far (its /metrics; for the
+ * forked one, all workers'), undefined for the stock gateway, which has no
+ * /metrics: major ones and the main thread's pauses. Unlike requests per
+ * second, these hardly move with the machine's speed, and under this load
+ * a major collection's concurrent marking costs more CPU than its pause shows.
+ */
+async function collections(target) {
+  if (target.path !== '/graphql') return undefined;
+  const metrics = await metricsOf(target.served.url);
+  return {
+    major: sampleOf(metrics, 'nodejs_gc_duration_seconds_count', { kind: 'major' }),
+    pauseSeconds: sampleOf(metrics, 'nodejs_gc_duration_seconds_sum'),
+  };
+}
+
+/** Major collections per 1,000 requests and pause ms per request over one run. */
+function collectionsPerRequest(before, after, { requests }) {
+  if (!before || !after || requests === 0) return {};
+  return {
+    majorGcsPer1000: Number((((after.major - before.major) * 1000) / requests).toFixed(1)),
+    gcPauseMsPerRequest: Number(
+      (((after.pauseSeconds - before.pauseSeconds) * 1000) / requests).toFixed(3),
+    ),
+  };
 }
 
 /** The calls the benchmark's subgraphs have answered so far. */
@@ -219,12 +251,23 @@ function report(targets, runs, seconds) {
     ...medianRow(target.runs),
     callsPerQuery: target.callsPerQuery,
     callsPerRequest: median(target.runs.map((run) => run.subgraphCallsPerRequest)),
+    ...(target.runs[0]?.majorGcsPer1000 !== undefined && {
+      majorGcsPer1000: median(target.runs.map((run) => run.majorGcsPer1000)),
+      gcPauseMsPerRequest: median(target.runs.map((run) => run.gcPauseMsPerRequest)),
+    }),
   }));
   const [stock, ...routers] = rows;
   console.log(
     `\ngateway: medians of ${runs} run(s) of ${seconds} s, ${CONNECTIONS} connections each`,
   );
-  console.table(rows, ['name', ...COLUMNS, 'callsPerQuery', 'callsPerRequest']);
+  console.table(rows, [
+    'name',
+    ...COLUMNS,
+    'callsPerQuery',
+    'callsPerRequest',
+    'majorGcsPer1000',
+    'gcPauseMsPerRequest',
+  ]);
   for (const router of routers) {
     console.log(
       `${router.name} / stock: throughput ${ratio(router.rps, stock.rps)}, ` +

@@ -76,6 +76,10 @@ describe('the benchmarks still run (bench/run.mjs --smoke)', () => {
       `gateway: router, no dedup, ${availableParallelism()} workers`,
     ]);
     for (const row of gateway) expect(row).toMatchObject({ errors: 0, callsPerQuery: figure });
+    // The routers' collections, read from their /metrics; the stock gateway has none.
+    for (const row of gateway.slice(1)) {
+      expect(row).toMatchObject({ majorGcsPer1000: figure, gcPauseMsPerRequest: figure });
+    }
 
     expect(store.map((row) => row.scenario.replace(/^store \(embedded stack\): /, ''))).toEqual([
       'ProductPage',
