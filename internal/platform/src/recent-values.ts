@@ -1,9 +1,9 @@
 /**
  * The values of the last few keys remembered, found by `===`: an object by
- * identity, a string by its text. Holding only the last few bounds how long
- * a value outlives its use, which a WeakMap does not: its values stay for as
- * long as the collector has not yet found their keys dead, which under load
- * is past a scavenge or two, so they are promoted (see stringify-result.ts).
+ * identity, a string by its text. Keys and values are held until they are
+ * among the oldest: a value lives a few uses past its last, which a WeakMap
+ * did not bound (its texts outlived their keys' scavenges and were promoted;
+ * router/src/execution/stringify-result.ts).
  */
 export class RecentValues<Key, Value> {
   private readonly entries: { key: Key; value: Value }[] = [];
