@@ -18,32 +18,34 @@ describe('createResultStringifier', () => {
     expect(createResultStringifier()(result)).toBe(apolloText(result));
   });
 
-  it('serializes one data object once, however many responses carry it', () => {
-    const stringify = createResultStringifier();
-    const data = { product: { id: '1' } };
+  /** What `run` returns, and how many times it called JSON.stringify. */
+  function counted<T>(run: () => T): { value: T; serializations: number } {
     const serialize = jest.spyOn(JSON, 'stringify');
     try {
-      const first = stringify({ data });
-      const second = stringify({ data });
-      expect(second).toBe(first);
-      expect(serialize).toHaveBeenCalledTimes(1);
+      const value = run();
+      return { value, serializations: serialize.mock.calls.length };
     } finally {
       serialize.mockRestore();
     }
+  }
+
+  it('serializes one data object once, however many responses carry it', () => {
+    const stringify = createResultStringifier();
+    const data = { product: { id: '1' } };
+    const { value, serializations } = counted(() => [stringify({ data }), stringify({ data })]);
+    expect(value[1]).toBe(value[0]);
+    expect(serializations).toBe(1);
   });
 
   it('serializes a data object shared by requests in turn with others once', () => {
     const stringify = createResultStringifier();
     const shared = { product: { id: '1' } };
     const other = { product: { id: '2' } };
-    const serialize = jest.spyOn(JSON, 'stringify');
-    try {
-      const texts = [shared, other, shared, other, shared].map((data) => stringify({ data }));
-      expect(texts[4]).toBe(texts[0]);
-      expect(serialize).toHaveBeenCalledTimes(2);
-    } finally {
-      serialize.mockRestore();
-    }
+    const { value, serializations } = counted(() =>
+      [shared, other, shared, other, shared].map((data) => stringify({ data })),
+    );
+    expect(value[4]).toBe(value[0]);
+    expect(serializations).toBe(2);
   });
 
   it('keeps the texts of the last few data objects only', () => {
@@ -52,13 +54,9 @@ describe('createResultStringifier', () => {
     stringify({ data: first });
     for (let index = 1; index <= 8; index++)
       stringify({ data: { product: { id: String(index) } } });
-    const serialize = jest.spyOn(JSON, 'stringify');
-    try {
-      expect(stringify({ data: first })).toBe('{"data":{"product":{"id":"0"}}}\n');
-      expect(serialize).toHaveBeenCalledTimes(1);
-    } finally {
-      serialize.mockRestore();
-    }
+    const { value, serializations } = counted(() => stringify({ data: first }));
+    expect(value).toBe('{"data":{"product":{"id":"0"}}}\n');
+    expect(serializations).toBe(1);
   });
 
   it('serializes equal but distinct data objects each on their own', () => {
