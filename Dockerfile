@@ -59,17 +59,16 @@ FROM runtime AS router
 # The storefront and GraphiQL, bundled by Vite in the build stage; the router serves them.
 COPY --from=build /app/clients/storefront/dist ./clients/storefront/dist
 # V8 sizes its heap for the machine, not the container, and lets a busy
-# router's heap grow far past what it keeps alive (peak RSS ~300 MiB under
-# the gateway benchmark's load, ~175 MiB with this cap at the same rate).
-# A request's objects die young: with 64 MiB semi-spaces (V8's default is
-# 16) fewer of them live through a scavenge and get copied, and the
-# benchmark's query cost 2.1 ms of CPU per request against 2.9, for a peak
-# of 235 MiB against 144 (docs/BENCHMARKS.md, 2026-12-07). Capped at 256
-# MiB, V8 let the old space grow little past what each major collection
-# left alive: one every 217 requests, whose concurrent
-# marking cost 0.73 ms of CPU per request; at 512 (half the pod's limit),
-# one every 303 requests and 0.46 ms, for 8 MiB more at the peak (`--trace-gc-nvp`,
-# docs/BENCHMARKS.md, 2026-12-07 afternoon).
+# router's heap grow far past what it keeps alive; these flags bound it
+# (peak ~240 MiB under the gateway benchmark's load). A request's objects
+# die young: with 64 MiB semi-spaces (V8's default is 16) fewer of them live
+# through a scavenge and get copied, and the benchmark's query cost 2.1 ms
+# of CPU per request against 2.9, for a peak of 235 MiB against 144. With
+# the old space capped at 256 MiB, V8 let it grow little past what each
+# major collection left alive: one every 217 requests, whose concurrent
+# marking cost 0.73 ms of CPU per request. At 512 (half the pod's limit):
+# one every 303 requests, 0.46 ms, 8 MiB more at the peak (docs/BENCHMARKS.md,
+# 2026-12-07).
 ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=64"
 ENV PORT=4000 SUPERGRAPH_PATH=supergraph.graphql
 EXPOSE 4000
