@@ -200,9 +200,18 @@ async function workersServing(url, workers) {
 async function collections(target) {
   if (target.path !== '/graphql') return undefined;
   const metrics = await metricsOf(target.served.url);
+  // prom-client shows a kind of collection only once one has run: none yet is 0.
+  const hasSeries = (labels) =>
+    metrics
+      .split('\n')
+      .some(
+        (line) => line.startsWith(`nodejs_gc_duration_seconds_count{`) && line.includes(labels),
+      );
   return {
-    major: sampleOf(metrics, 'nodejs_gc_duration_seconds_count', { kind: 'major' }),
-    pauseSeconds: sampleOf(metrics, 'nodejs_gc_duration_seconds_sum'),
+    major: hasSeries('kind="major"')
+      ? sampleOf(metrics, 'nodejs_gc_duration_seconds_count', { kind: 'major' })
+      : 0,
+    pauseSeconds: hasSeries('') ? sampleOf(metrics, 'nodejs_gc_duration_seconds_sum') : 0,
   };
 }
 
