@@ -54,11 +54,15 @@ type Selection =
       responseName: string;
       /** Where the result tree holds it: its response name, or the alias the executor gave it. */
       inputName: string;
+      /** The input is read through own properties only: its name is an Object.prototype member's. */
+      inputIsPrototypeName: boolean;
+      /** Another selection may have written the response name into the same object first. */
+      mayBeWritten: boolean;
       skip?: Skip;
       type: OutputType;
       selections?: Selection[];
     }
-  | { kind: 'typename'; responseName: string; skip?: Skip }
+  | { kind: 'typename'; responseName: string; mayBeWritten: boolean; skip?: Skip }
   | { kind: 'fragment'; typeCondition?: string; skip?: Skip; selections: Selection[] };
 
 export interface ShapedResponse {
@@ -126,34 +130,50 @@ export class ResponseShaper {
           return { kind: Kind.Leaf, isValid: leafValidator(schema, type), text: type.toString() };
       }
     };
-    const compile = (selectionSet: SelectionSet): Selection[] =>
-      selectionSet.selections().map((selection): Selection => {
-        const skip = skipOf(selection.element);
-        if (selection.kind === 'FieldSelection') {
-          const field = selection.element;
-          const inputName = field.responseName();
-          const responseName = renamed.get(inputName) ?? inputName;
-          if (field.definition.isSchemaIntrospectionField()) seen.introspection = true;
-          if (responseName === '__proto__') seen.unsafeName = true;
-          if (field.name === typenameFieldName) return { kind: 'typename', responseName, skip };
+    const responseNameOf = (inputName: string) => renamed.get(inputName) ?? inputName;
+    /**
+     * `shared`: the object these selections write into may be written by
+     * other selections too (its field is selected more than once).
+     */
+    const compile = (selectionSet: SelectionSet, shared: boolean): Selection[] => {
+      const writes = responseNameCounts(selectionSet, responseNameOf);
+      const compileOne = (set: SelectionSet): Selection[] =>
+        set.selections().map((selection): Selection => {
+          const skip = skipOf(selection.element);
+          if (selection.kind === 'FieldSelection') {
+            const field = selection.element;
+            const inputName = field.responseName();
+            const responseName = responseNameOf(inputName);
+            const mayBeWritten = shared || writes.get(responseName)! > 1;
+            if (field.definition.isSchemaIntrospectionField()) seen.introspection = true;
+            if (responseName === '__proto__') seen.unsafeName = true;
+            if (field.name === typenameFieldName) {
+              return { kind: 'typename', responseName, mayBeWritten, skip };
+            }
+            return {
+              kind: 'field',
+              responseName,
+              inputName,
+              inputIsPrototypeName: inputName in Object.prototype,
+              mayBeWritten,
+              skip,
+              type: outputType(field.definition.type!),
+              selections: selection.selectionSet
+                ? compile(selection.selectionSet, mayBeWritten)
+                : undefined,
+            };
+          }
           return {
-            kind: 'field',
-            responseName,
-            inputName,
+            kind: 'fragment',
+            typeCondition: selection.element.typeCondition?.name,
             skip,
-            type: outputType(field.definition.type!),
-            selections: selection.selectionSet ? compile(selection.selectionSet) : undefined,
+            selections: compileOne(selection.selectionSet),
           };
-        }
-        return {
-          kind: 'fragment',
-          typeCondition: selection.element.typeCondition?.name,
-          skip,
-          selections: compile(selection.selectionSet),
-        };
-      });
+        });
+      return compileOne(selectionSet);
+    };
 
-    this.selections = compile(operation.selectionSet);
+    this.selections = compile(operation.selectionSet, false);
     this.rootType = schema.schemaDefinition.rootType(operation.rootKind)!.name;
     this.defaultedVariables = operation.collectDefaultedVariableValues();
     this.usesIntrospection = seen.introspection;
@@ -170,6 +190,29 @@ export class ResponseShaper {
     const bubbled = run.applySelections(input, this.selections, data, this.rootType);
     return { data: bubbled ? null : data, errors: run.errors };
   }
+}
+
+/**
+ * How many selections write each response name into one object: its fields',
+ * and those of its fragments, which write into the same object.
+ */
+function responseNameCounts(
+  selectionSet: SelectionSet,
+  responseNameOf: (inputName: string) => string,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  const count = (selections: SelectionSet) => {
+    for (const selection of selections.selections()) {
+      if (selection.kind === 'FieldSelection') {
+        const name = responseNameOf(selection.element.responseName());
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      } else {
+        count(selection.selectionSet);
+      }
+    }
+  };
+  count(selectionSet);
+  return counts;
 }
 
 /**
@@ -245,10 +288,16 @@ class ShapingRun {
       if (selection.kind === 'field') {
         const { responseName, inputName } = selection;
         this.path.push(responseName);
+        // Own-property checks only where a plain read could differ: without
+        // them a shaping of the gateway benchmark's TestQuery took 126-150 µs
+        // against 146-174 (medians of 80 rounds, both builds in one process).
+        const inputValue = selection.inputIsPrototypeName
+          ? getOwn(input, inputName)
+          : input[inputName];
         output[responseName] = this.complete(
-          getOwn(output, responseName),
+          selection.mayBeWritten ? getOwn(output, responseName) : undefined,
           selection.type,
-          getOwn(input, inputName) ?? null,
+          inputValue ?? null,
           selection.selections,
           parentType,
         );
@@ -256,7 +305,7 @@ class ShapingRun {
         if (this.invalid) return true;
       } else if (selection.kind === 'typename') {
         const { responseName } = selection;
-        if (getOwn(output, responseName) !== undefined) continue;
+        if (selection.mayBeWritten && getOwn(output, responseName) !== undefined) continue;
         let value = getOwn(input, responseName) ?? null;
         if (value === null && responseName !== typenameFieldName) value = input.__typename ?? null;
         const typeName = typeof value === 'string' && this.types.exists(value) ? value : parentType;
