@@ -26,7 +26,13 @@ export async function startBrowserStack(
   });
   mkdirSync(artifacts, { recursive: true });
   const stack = await startTestStack();
-  // Root in CI: chromium's sandbox needs user namespaces a container may not give.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  return { stack, browser };
+  try {
+    // Root in CI: chromium's sandbox needs user namespaces a container may not give.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    return { stack, browser };
+  } catch (error) {
+    // The test gets no stack to stop: left running, it served the worker's later test files.
+    await stack.stop();
+    throw error;
+  }
 }
