@@ -19,7 +19,7 @@ describe("checkout's shipping address, from orders' copy of the buyers' addresse
   afterAll(async () => {
     await ordersDb.disconnect();
     await saga.stop();
-    silent.server.close();
+    await silent.close();
   });
 
   const instance = (services?: ServiceUrls) => saga.anotherOrdersInstance(ordersDb, services);

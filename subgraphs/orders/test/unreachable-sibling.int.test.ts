@@ -16,7 +16,7 @@ describe('a checkout whose sibling does not answer (real PostgreSQL)', () => {
   afterAll(async () => {
     await ordersDb.disconnect();
     await saga.stop();
-    silent.server.close();
+    await silent.close();
   });
 
   it('answers the order PENDING instead of an error, and recovery finishes it PAID', async () => {
