@@ -17,7 +17,7 @@ import { GATEWAY_QUERY } from '../gateway/test-query.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
 import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
-import { eventually, metricsOf, sampleOf } from '@shop/testing';
+import { eventually, metricsOf, sampleIfAny, sampleOf } from '@shop/testing';
 
 /** The same for every target; enough to keep a Node gateway's one core busy. */
 const CONNECTIONS = 50;
@@ -201,17 +201,9 @@ async function collections(target) {
   if (target.path !== '/graphql') return undefined;
   const metrics = await metricsOf(target.served.url);
   // prom-client shows a kind of collection only once one has run: none yet is 0.
-  const hasSeries = (labels) =>
-    metrics
-      .split('\n')
-      .some(
-        (line) => line.startsWith(`nodejs_gc_duration_seconds_count{`) && line.includes(labels),
-      );
   return {
-    major: hasSeries('kind="major"')
-      ? sampleOf(metrics, 'nodejs_gc_duration_seconds_count', { kind: 'major' })
-      : 0,
-    pauseSeconds: hasSeries('') ? sampleOf(metrics, 'nodejs_gc_duration_seconds_sum') : 0,
+    major: sampleIfAny(metrics, 'nodejs_gc_duration_seconds_count', { kind: 'major' }) ?? 0,
+    pauseSeconds: sampleIfAny(metrics, 'nodejs_gc_duration_seconds_sum') ?? 0,
   };
 }
 

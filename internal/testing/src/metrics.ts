@@ -4,16 +4,27 @@ import { readFileSync } from 'node:fs';
 
 /** The sum of a series' samples whose labels include all of `labels`. */
 export function sampleOf(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  let found = false;
+  const sum = sampleIfAny(text, name, labels);
+  if (sum === undefined) throw new Error(`no sample of ${name} ${JSON.stringify(labels)}`);
+  return sum;
+}
+
+/**
+ * `sampleOf`, or undefined when no sample matches: prom-client shows some
+ * series (a kind of garbage collection) only once they have a value.
+ */
+export function sampleIfAny(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  let sum: number | undefined;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)))
       continue;
-    found = true;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
-  if (!found) throw new Error(`no sample of ${name} ${JSON.stringify(labels)}`);
   return sum;
 }
 

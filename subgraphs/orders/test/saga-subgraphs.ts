@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { createEventBus, Outbox, type EventEnvelope } from '@shop/events';
 import type { Identity } from '@shop/identity';
 import { loadInventoryConfig, startInventorySubgraph, type InventoryConfig } from '@shop/inventory';
@@ -20,6 +19,7 @@ import {
   identityHeaders,
   prepareTestDatabase,
   queryTestDatabase,
+  TcpRelay,
   testEventsSettings,
   testSubgraphSettings,
   unreachableGraphqlUrl,
@@ -51,22 +51,11 @@ const [warehouse] = seedData.warehouses;
 
 /** A port that accepts connections and never answers: a sibling hung, overloaded or away. */
 export async function silentPort(): Promise<{ url: string; close(): Promise<void> }> {
-  const accepted = new Set<Socket>();
-  const server = createServer((socket) => {
-    accepted.add(socket);
-    socket.once('close', () => accepted.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    // server.close() leaves accepted connections open: they outlived the test file.
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of accepted) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  // A relay in front of nothing: blackholed, it never connects onward.
+  const relay = new TcpRelay(0);
+  await relay.listen();
+  await relay.switchTo('blackhole');
+  return { url: `http://127.0.0.1:${relay.port}/graphql`, close: () => relay.close() };
 }
 
 export interface SagaSubgraphsOptions {
