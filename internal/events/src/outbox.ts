@@ -55,7 +55,7 @@ export class Outbox<S extends Stream> {
     this.insert = `INSERT INTO "${schema}"."OutboxEvent"
         (id, type, "aggregateId", version, "occurredAt", data, "correlationId")
       VALUES ($1::uuid, $2, $3, $4::int, ${sqlUtc('$5')}, $6::jsonb, $7)`;
-    // The relay's own index ("publishedAt", "occurredAt") answers it; occurredAt is UTC.
+    // The relay's own index ("publishedAt", "sequence") finds the rows waiting; occurredAt is UTC.
     this.backlogQuery = `SELECT count(*)::int AS events,
         COALESCE(EXTRACT(EPOCH FROM ${SQL_NOW_TEXT} - min("occurredAt")), 0)::float8
           AS "oldestAgeSeconds"

@@ -24,6 +24,8 @@ interface OutboxRow {
   aggregateId: string;
   version: number;
   occurredAt: Date | string;
+  /** A bigint, as node-postgres reads it: text. */
+  sequence: string;
   data: unknown;
   correlationId: string | null;
 }
@@ -98,11 +100,12 @@ export function startOutboxRelay(options: {
        batch AS MATERIALIZED (
          SELECT id FROM ${table}
           WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${SQL_NOW_TEXT})
-          ORDER BY "occurredAt", id LIMIT ${batchSize}
+          ORDER BY "sequence" LIMIT ${batchSize}
             FOR UPDATE SKIP LOCKED)
        UPDATE ${table} AS o SET "claimedUntil" = ${SQL_NOW_TEXT} + make_interval(secs => $1::float8)
          FROM batch WHERE o.id = batch.id
-       RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o.data, o."correlationId"`,
+       RETURNING o.id, o.type, o."aggregateId", o.version, o."occurredAt", o."sequence", o.data,
+         o."correlationId"`,
         [leaseMs / 1_000, marking],
       ),
     );
@@ -196,10 +199,15 @@ export function startOutboxRelay(options: {
   };
 }
 
-/** The order the outbox is published in: as the events occurred (an UPDATE's RETURNING has none). */
+/**
+ * The order the outbox is published in: as the events were recorded (an
+ * UPDATE's RETURNING has none). Not by occurredAt: the events one
+ * transaction records often share its millisecond, and ties then went by
+ * their random ids (a payment's PaymentReviewed was published before the
+ * PaymentDeclined recorded ahead of it).
+ */
 function inOutboxOrder(a: OutboxRow, b: OutboxRow): number {
-  const at = new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime();
-  return at !== 0 ? at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return Number(BigInt(a.sequence) - BigInt(b.sequence));
 }
 
 function toEnvelope(row: OutboxRow): EventEnvelope {

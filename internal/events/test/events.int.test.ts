@@ -262,6 +262,32 @@ describe.each(TRANSPORTS)(
       expect(row!.publishedAt).not.toBeNull();
     });
 
+    it('publishes the events one transaction recorded in the order it recorded them', async () => {
+      const stream = uniqueStream();
+      const bus = open();
+      const outbox = outboxOf(stream);
+      const productId = randomUUID();
+      // Recorded faster than the clock's milliseconds pass: many share one occurredAt.
+      const recorded = await db.prisma.$transaction(async (tx) => {
+        const envelopes: EventEnvelope[] = [];
+        for (let index = 0; index < 30; index++) {
+          envelopes.push(await outbox.record(tx, 'ProductCreated', productId, snapshot(productId)));
+        }
+        return ids(envelopes);
+      });
+      const seen: string[] = [];
+      subscribe(bus, {
+        stream,
+        group: 'g',
+        handler: async (events) =>
+          void seen.push(...ids(events.filter((event) => event.aggregateId === productId))),
+      });
+      const relay = startOutboxRelay({ db, outbox, bus, log, intervalMs: 50 });
+      await until(() => seen.length === recorded.length);
+      await relay.stop();
+      expect(seen).toEqual(recorded);
+    });
+
     it('marks what it published in its next claim, with no statement of its own, and the rest at stop', async () => {
       const stream = uniqueStream();
       const bus = open();
