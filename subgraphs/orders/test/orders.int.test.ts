@@ -307,6 +307,38 @@ describe('orders subgraph (real PostgreSQL)', () => {
     });
   });
 
+  it('lists status changes made within one millisecond in the order they were made', async () => {
+    const order = seedData.deliveredOrders[1]!;
+    // A saga step that fails at once moves an order twice within a millisecond of `at`.
+    const at = '2031-01-01T00:00:00.000Z';
+    const made = ['CANCELLED', 'PENDING', 'SHIPPED', 'PAID', 'DELIVERED', 'CANCELLED', 'PAID'];
+    for (const status of made) {
+      await queryTestDatabase(
+        databaseUrl,
+        `INSERT INTO "OrderStatusHistory" (id, "orderId", status, actor, at)
+         VALUES (gen_random_uuid(), $1, $2::"OrderStatus", 'system', $3)`,
+        [order.id, status, at],
+      );
+    }
+    try {
+      const result = await query(
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { statusHistory { status at } } } }`,
+        { reps: [{ __typename: 'Order', id: order.id }] },
+      );
+      expect(result.errors).toBeUndefined();
+      const [entity] = (result.data as { _entities: Pick<OrderEntity, 'statusHistory'>[] })
+        ._entities;
+      const history = entity!.statusHistory.map((change) => change.status);
+      expect(history).toEqual(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', ...made]);
+    } finally {
+      await queryTestDatabase(
+        databaseUrl,
+        `DELETE FROM "OrderStatusHistory" WHERE "orderId" = $1 AND at = $2`,
+        [order.id, at],
+      );
+    }
+  });
+
   it('refuses an order item with quantity 0 at the database', async () => {
     const order = seedData.deliveredOrders[0]!;
     await expect(

@@ -134,12 +134,15 @@ export class OrderService {
     return rows.map(toOrderItem);
   }
 
-  /** The status changes of the orders, oldest first. */
+  /**
+   * The status changes of the orders, oldest first; those made within one
+   * millisecond in the order they were made, not by their random ids.
+   */
   statusHistoryOf(orderIds: readonly string[]): Promise<OrderStatusChange[]> {
     return this.db.prisma.orderStatusHistory.findMany({
       select: statusChangeColumns,
       where: { orderId: { in: [...orderIds] } },
-      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      orderBy: [{ at: 'asc' }, { sequence: 'asc' }],
     });
   }
 

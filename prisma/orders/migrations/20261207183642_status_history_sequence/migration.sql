@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrderStatusHistory" ADD COLUMN     "sequence" BIGSERIAL NOT NULL;
+
