@@ -3,12 +3,14 @@
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
-import { descendantsOf } from '@shop/testing';
+import { descendantsOf, freePort } from '@shop/testing';
+
+// A port for a process that must be told its port (@shop/platform's freePort).
+export { freePort };
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */
@@ -267,15 +269,6 @@ async function answersWithin(url, ms, child) {
       await delay(100);
     }
   }
-}
-
-/** A port free on 127.0.0.1 now, for a process that must be told its port. */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The PSS of every process of the group, from /proc/<pid>/smaps_rollup, in bytes. */

@@ -34,11 +34,11 @@ import {
   statSync,
   type Stats,
 } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import { freePort } from '@shop/platform';
 
 export interface EmbeddedPostgresLog {
   info(o: object, m: string): void;
@@ -490,7 +490,7 @@ async function startServer(
     const server = new ServerProcess(
       binaries.postgres,
       dataDir,
-      port || (await freePort()),
+      port || (await freePort(HOST)),
       account,
       log,
     );
@@ -742,16 +742,6 @@ async function createDatabase(client: pg.Client, name: string): Promise<void> {
     // Another caller created it meanwhile.
     if ((error as { code?: string }).code !== '42P04') throw error;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {

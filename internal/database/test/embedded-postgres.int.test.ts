@@ -19,12 +19,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import ts from 'typescript';
+import { freePort } from '@shop/platform';
 import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
   type EmbeddedPostgresLog,
   type EmbeddedPostgresOptions,
 } from '../src/embedded-postgres';
+
+// The port the module chooses, replaceable by a test: one taken before the server binds it.
+jest.mock('@shop/platform', () => {
+  const actual = jest.requireActual<{ freePort: typeof freePort }>('@shop/platform');
+  return { ...actual, freePort: jest.fn(actual.freePort) };
+});
 
 // Real servers on a busy 2-core machine: initdb, crash recovery and shutdowns take seconds.
 const TIMEOUT_MS = 120_000;
@@ -361,7 +368,7 @@ describe('the embedded PostgreSQL server', () => {
       await once(holder, 'listening');
       const taken = holder.address() as net.AddressInfo;
       // The next free port the module asks for is the one held here, as if taken meanwhile.
-      jest.spyOn(net.Server.prototype, 'address').mockReturnValueOnce(taken);
+      jest.mocked(freePort).mockResolvedValueOnce(taken.port);
       try {
         const logs = captureLog();
         const server = await start(dataDir, logs.log);
@@ -370,7 +377,6 @@ describe('the embedded PostgreSQL server', () => {
         expect(server.port).not.toBe(taken.port);
         expect(await query(server.urlOf('postgres'), 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
       } finally {
-        jest.restoreAllMocks();
         holder.close();
       }
     },

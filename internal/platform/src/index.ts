@@ -17,6 +17,7 @@ export * from './validation/numbers';
 export * from './async-queue';
 export * from './attempt-backoff';
 export * from './recent-values';
+export * from './free-port';
 export * from './http/request-id';
 export * from './observability';
 export * from './images/placeholder-image';

@@ -1,13 +1,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { freePort } from '@shop/platform';
 
-/** A port on 127.0.0.1 nothing listens on: one the system gave and took back. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** A GraphQL endpoint on 127.0.0.1 nothing listens on: a sibling subgraph that is down. */
 export async function unreachableGraphqlUrl(): Promise<string> {
