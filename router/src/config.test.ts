@@ -32,6 +32,16 @@ describe('router configuration', () => {
     expect(loadRouterConfig({ INTROSPECTION: 'false' }).server.introspection).toBe(false);
   });
 
+  it("keeps @apollo/gateway's usage reports to Apollo off unless APOLLO_TELEMETRY_DISABLED=false", () => {
+    expect(loadRouterConfig({}).server.apolloTelemetry).toBe(false);
+    expect(loadRouterConfig({ APOLLO_TELEMETRY_DISABLED: 'false' }).server.apolloTelemetry).toBe(
+      true,
+    );
+    expect(() => loadRouterConfig({ APOLLO_TELEMETRY_DISABLED: 'no' })).toThrow(
+      /APOLLO_TELEMETRY_DISABLED/,
+    );
+  });
+
   it('reads the supergraph from a file, watched, or from a URL, polled', () => {
     expect(loadRouterConfig({}).supergraph).toEqual({
       path: 'supergraph.graphql',

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   hideSuggestions?: boolean;
   /** Metrics of the fetches and calls of each executed operation's plan. */
   planCalls?: PlanCallsObserver;
+  /** @apollo/gateway's usage reports to Apollo (APOLLO_TELEMETRY_DISABLED=false); off when absent. */
+  apolloTelemetry?: boolean;
 }
 
 export interface GatewaySetup {
@@ -78,6 +80,8 @@ export function createGateway(
       new SubgraphDataSource({ url, fetcher: http.fetch as never }, name, identitySecret),
     ]),
   );
+  // The gateway reads this when it is constructed; it has no option for it.
+  process.env.APOLLO_TELEMETRY_DISABLED = options.apolloTelemetry ? 'false' : 'true';
   const loader = new ApolloGateway({
     supergraphSdl,
     logger: log,

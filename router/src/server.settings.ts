@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  booleanFlag,
   commaList,
   logLevel,
   nodeEnv,
@@ -45,6 +46,15 @@ export const serverVariables = {
    * @default true outside production, false in it
    */
   INTROSPECTION: optionalBooleanFlag,
+  /**
+   * @apollo/gateway's own usage reports to Apollo: OpenTelemetry metrics
+   * sent to Apollo's endpoint, after probing the AWS, GCP and Azure metadata
+   * addresses for where it runs. Apollo's variable, which the gateway reads
+   * itself; here on only when set to false, as a store's router tells no
+   * third party about its traffic unless its operators choose to.
+   * @default true
+   */
+  APOLLO_TELEMETRY_DISABLED: booleanFlag(true),
 };
 
 export function serverSettingsOf(variables: VariablesOf<typeof serverVariables>) {
@@ -58,6 +68,7 @@ export function serverSettingsOf(variables: VariablesOf<typeof serverVariables>)
       ? variables.CORS_ORIGINS
       : [...variables.CORS_ORIGINS, APOLLO_STUDIO_ORIGIN],
     introspection: variables.INTROSPECTION ?? !production,
+    apolloTelemetry: !variables.APOLLO_TELEMETRY_DISABLED,
   };
 }
 

@@ -131,6 +131,7 @@ export async function startRouter(
       observer: subgraphCallObserver(observability.registry, observability.tracing?.tracer),
       planCalls: planCallMetrics(observability.registry),
       hideSuggestions: !config.server.introspection,
+      apolloTelemetry: config.server.apolloTelemetry,
     },
   };
   const supergraph = new CurrentSupergraph(

@@ -51,6 +51,8 @@ describe('the router’s executor over HTTP, with in-flight de-duplication', () 
     fixture = await startFederatedFixture();
     deduplicating = await routerWith({});
     notDeduplicating = await routerWith({ SUBGRAPH_DEDUPLICATION: 'false' });
+    // Without Apollo's usage reports, as the router runs (APOLLO_TELEMETRY_DISABLED).
+    process.env.APOLLO_TELEMETRY_DISABLED = 'true';
     stock = new ApolloServer({
       // The router's fetcher (undici), so transport errors are worded alike.
       gateway: new ApolloGateway({

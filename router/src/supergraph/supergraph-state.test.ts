@@ -1,4 +1,6 @@
 import { composeServices } from '@apollo/composition';
+// Where @apollo/gateway starts its usage reports to Apollo, when its constructor reads that it may.
+import * as gatewayTelemetry from '@apollo/gateway/dist/utilities/opentelemetry';
 import { parse } from 'graphql';
 import { createLogger } from '@shop/platform';
 import { createSubgraphHttpClient, type SubgraphHttpClient } from '../datasources/http-client';
@@ -69,6 +71,25 @@ describe('building the state of a supergraph, or refusing it', () => {
       scopes: null,
     });
     await state.retire();
+  });
+
+  it("starts @apollo/gateway's usage reports to Apollo only when asked (APOLLO_TELEMETRY_DISABLED=false)", async () => {
+    const reports = jest
+      .spyOn(gatewayTelemetry, 'createDataCollectionExporter')
+      .mockImplementation(() => ({ shutdown: async () => undefined }) as never);
+    try {
+      const quiet = await buildSupergraphState(valid, dependencies);
+      await quiet.retire();
+      expect(reports).not.toHaveBeenCalled();
+      const asked = await buildSupergraphState(valid, {
+        ...dependencies,
+        gateway: { apolloTelemetry: true },
+      });
+      await asked.retire();
+      expect(reports).toHaveBeenCalledTimes(1);
+    } finally {
+      reports.mockRestore();
+    }
   });
 
   it('gives the same supergraph the same hash, and another one another', async () => {
