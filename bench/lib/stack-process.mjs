@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
-import { descendantsOf, freePort } from '@shop/testing';
-
-// A port for a process that must be told its port (@shop/platform's freePort).
-export { freePort };
+import { freePort } from '@shop/platform';
+import { descendantsOf } from '@shop/testing';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 /** USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux. */

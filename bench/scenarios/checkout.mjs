@@ -11,12 +11,8 @@ import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices, SUBGRAPHS } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import {
-  CLOCK_TICKS_PER_SECOND,
-  freePort,
-  root,
-  startStackProcess,
-} from '../lib/stack-process.mjs';
+import { CLOCK_TICKS_PER_SECOND, root, startStackProcess } from '../lib/stack-process.mjs';
+import { freePort } from '@shop/platform';
 
 const CHECKOUT = contractOperation('Checkout');
 

@@ -16,7 +16,8 @@ import { composeSupergraph } from '../gateway/subgraphs.mjs';
 import { GATEWAY_QUERY } from '../gateway/test-query.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
-import { freePort, graphql, startProcess } from '../lib/stack-process.mjs';
+import { freePort } from '@shop/platform';
+import { graphql, startProcess } from '../lib/stack-process.mjs';
 import { eventually, metricsOf, sampleIfAny, sampleOf } from '@shop/testing';
 
 /** The same for every target; enough to keep a Node gateway's one core busy. */

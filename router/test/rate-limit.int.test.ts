@@ -8,11 +8,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import Redis from 'ioredis';
 import { createAccessTokenIssuer, developmentKeyPair } from '@shop/identity';
-import { createLogger } from '@shop/platform';
+import { createLogger, freePort } from '@shop/platform';
 import {
   errorCodes,
   eventually,
-  freePort,
   graphqlRequest,
   metricsOf,
   sampleOf,

@@ -9,7 +9,8 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { eventually, freePort } from '@shop/testing';
+import { freePort } from '@shop/platform';
+import { eventually } from '@shop/testing';
 
 const ROUTER_MAIN = path.resolve(__dirname, '../dist/main.js');
 

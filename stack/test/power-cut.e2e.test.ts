@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { descendantsOf, eventually, freePort, graphqlRequest, isRunning } from '@shop/testing';
+import { freePort } from '@shop/platform';
+import { descendantsOf, eventually, graphqlRequest, isRunning } from '@shop/testing';
 import {
   AddToCartDocument,
   CheckoutDocument,

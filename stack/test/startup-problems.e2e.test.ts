@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@shop/stack';
+import { freePort } from '@shop/platform';
 import {
   eventually,
-  freePort,
   prepareTestDatabase,
   TEST_IDENTITY_SECRET,
   testEventsDatabaseUrl,

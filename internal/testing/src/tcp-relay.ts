@@ -1,8 +1,6 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { freePort } from '@shop/platform';
 
-export { freePort };
-
 /** A GraphQL endpoint on 127.0.0.1 nothing listens on: a sibling subgraph that is down. */
 export async function unreachableGraphqlUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}/graphql`;

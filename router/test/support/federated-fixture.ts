@@ -10,8 +10,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, GraphQLScalarType, parse, type DocumentNode } from 'graphql';
 import { IDENTITY_HEADER } from '@shop/identity';
-import { freePort } from '@shop/testing';
-import { createLogger, type Logger } from '@shop/platform';
+import { createLogger, freePort, type Logger } from '@shop/platform';
 import { loadRouterConfig, startRouter, type RunningRouter } from '@shop/router';
 
 /**

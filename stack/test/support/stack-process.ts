@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@shop/stack';
-import { freePort, testLogFile } from '@shop/testing';
+import { freePort } from '@shop/platform';
+import { testLogFile } from '@shop/testing';
 
 const ENTRY = path.join(REPO_ROOT, 'stack', 'dist', 'main.js');
 const READY_TIMEOUT_MS = 180_000;
