@@ -13,7 +13,9 @@
 # start from prisma/<subgraph>/migrations, so neither the Prisma CLI nor an
 # engine binary is in the runtime image.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The Node.js release package.json pins for every npm script (node-linux-*,
+# docs/operations.md, "Runtime"): the image runs the same one.
+ARG NODE_IMAGE=node:26.12.1-trixie-slim
 
 # --- The lockfile and every workspace's package.json, alone, so the install
 # layers below are rebuilt only when dependencies change.
@@ -35,11 +37,14 @@ COPY . .
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 RUN npm run build
 
-# --- Production dependencies only, with the workspace links.
+# --- Production dependencies only, with the workspace links. The optional
+# ones are platform binaries that no image runs: Node itself (the image has
+# it), the embedded mode's PostgreSQL (pods use a real server), pg's
+# Cloudflare socket.
 FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY --from=manifests /manifests ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # --- What every service runs from: compiled workspaces, generated Prisma
 # clients, migrations and the composed supergraph.

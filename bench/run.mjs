@@ -10,7 +10,9 @@
 // summarizes them. --baseline <checkout> loads the router (gateway: two more
 // targets, alternating with this one's) or the stack (checkout: after this
 // one's) built in another checkout (e.g. a git worktree of an earlier commit,
-// after `npm run build` there), for ratios in one command.
+// after `npm run build` there), for ratios in one command. Each checkout runs
+// on the Node its package.json pins, or the machine's if it pins none
+// (runtimeOf in lib/stack-process.mjs).
 // --smoke runs each scenario at a tiny size (a few requests per load, all
 // answered) on one shared stack (the startup scenario keeps the build;
 // checkout starts its own): it proves they still run, its figures mean

@@ -5,10 +5,10 @@
 //   node scripts/codegen.mjs --check    exits 1 when the committed file differs
 //
 // It drives @graphql-codegen/core, the generator inside @graphql-codegen/cli,
-// with the schema file and the operations read here. The CLI adds loaders for
-// URLs, GitHub, git and Apollo Studio that this never uses, and those need
-// Node 22 (@whatwg-node/fetch, sync-fetch, listr2), while this project runs on
-// Node 20. The output is byte for byte what the CLI wrote.
+// with the schema file and the operations read here. The CLI would add loaders
+// for URLs, GitHub, git and Apollo Studio, with their fetch and prompt
+// packages (@whatwg-node/fetch, sync-fetch, listr2), that this never uses.
+// The output is byte for byte what the CLI wrote.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -2,7 +2,7 @@
 // benchmark loads, as a child process on free ports, so the load generator
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -15,6 +15,26 @@ export const root = path.resolve(import.meta.dirname, '../..');
 export const CLOCK_TICKS_PER_SECOND = Number(
   execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(),
 );
+
+/**
+ * The node a checkout runs on: the release its package.json pins
+ * (node_modules/.bin/node), else the machine's, the first `node` on PATH
+ * outside any node_modules (npm puts this checkout's pinned one first). So
+ * a --baseline checkout from before the pin runs on what it ran on then.
+ */
+export function runtimeOf(checkoutRoot) {
+  const pinned = path.join(checkoutRoot, 'node_modules/.bin/node');
+  if (existsSync(pinned)) return realpathSync(pinned);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'node');
+    if (!dir.split(path.sep).includes('node_modules') && existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+/** The version of the node at `runtime`, as `node --version` prints it. */
+export const versionOf = (runtime) =>
+  execFileSync(runtime, ['--version'], { encoding: 'utf8' }).trim();
 
 /**
  * Checkouts still in flight at SIGTERM have kept the stack from exiting for
@@ -62,7 +82,7 @@ const FREE_PORTS = Object.fromEntries(
  */
 export async function startStackProcess({
   nodeArgs = [],
-  command = [process.execPath, ...nodeArgs, 'stack/dist/main.js'],
+  command = [runtimeOf(root), ...nodeArgs, 'stack/dist/main.js'],
   env = {},
   dataDir: given,
 } = {}) {

@@ -11,7 +11,12 @@ import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices, SUBGRAPHS } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import { CLOCK_TICKS_PER_SECOND, root, startStackProcess } from '../lib/stack-process.mjs';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  root,
+  runtimeOf,
+  startStackProcess,
+} from '../lib/stack-process.mjs';
 import { freePort } from '@shop/platform';
 
 const CHECKOUT = contractOperation('Checkout');
@@ -157,7 +162,11 @@ async function openStack(
   let stack;
   try {
     stack = await startStackProcess({
-      command: [process.execPath, ...nodeArgs, path.join(checkoutRoot, 'stack/dist/main.js')],
+      command: [
+        runtimeOf(checkoutRoot),
+        ...nodeArgs,
+        path.join(checkoutRoot, 'stack/dist/main.js'),
+      ],
       env: {
         ...(services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) }),
         ...Object.fromEntries(

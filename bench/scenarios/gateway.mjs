@@ -17,7 +17,7 @@ import { GATEWAY_QUERY } from '../gateway/test-query.mjs';
 import { loadProcess } from '../lib/load.mjs';
 import { COLUMNS, markdownTable, median, medianRow, ratio } from '../lib/report.mjs';
 import { freePort } from '@shop/platform';
-import { graphql, startProcess } from '../lib/stack-process.mjs';
+import { graphql, root, runtimeOf, startProcess, versionOf } from '../lib/stack-process.mjs';
 import { eventually, metricsOf, sampleIfAny, sampleOf } from '@shop/testing';
 
 /** The same for every target; enough to keep a Node gateway's one core busy. */
@@ -100,6 +100,7 @@ function baselineTargets(checkout) {
     ...target,
     name: `baseline ${target.name}`,
     script,
+    checkout,
   }));
 }
 
@@ -119,7 +120,7 @@ export async function gateway({
   const started = [];
   try {
     const subgraphs = await startProcess({
-      command: [process.execPath, 'bench/gateway/subgraph-server.mjs'],
+      command: [runtimeOf(root), 'bench/gateway/subgraph-server.mjs'],
       readyLine: /subgraphs at (\S+)/,
     });
     started.push(subgraphs);
@@ -134,8 +135,12 @@ export async function gateway({
         cpuProfDir && target.script !== TARGETS[0].script
           ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfDir, slug(target.name))}`]
           : [];
+      // Each checkout on its own runtime (runtimeOf): a baseline from before
+      // package.json pinned Node runs on the machine's, as it did then.
+      const runtime = runtimeOf(target.checkout ?? root);
+      console.log(`gateway: ${target.name} runs on node ${versionOf(runtime)}`);
       const served = await startProcess({
-        command: [process.execPath, ...HEAP_FLAGS, ...profile, ...target.script],
+        command: [runtime, ...HEAP_FLAGS, ...profile, ...target.script],
         env: { ...target.env, SUPERGRAPH_PATH: supergraphPath, PORT: String(port) },
         url: `http://127.0.0.1:${port}${target.path}`,
       });
