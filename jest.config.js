@@ -24,11 +24,12 @@ module.exports = {
   // worker (3 to 19 native contexts over 18 files, after forced collections).
   // A heap snapshot after four such files, in band, found three held: two by
   // Node's own vm bookkeeping (a ContextifyContext in its cleanup queue), one
-  // through a socket a test left open (not yet traced). By the end of a run each
-  // worker's heap was 1.2-1.4 GB, and freeing it took 620-740 ms, past the
-  // 500 ms jest waits: "A worker process has failed to exit gracefully".
-  // Jest's own remedy until the holder is found: a worker past this heap
-  // after a file is replaced by a fresh one.
+  // through a socket (a later tracer of every pg pool and client found none
+  // left open 3 s after each products file, so likely a pool still closing).
+  // By the end of a run each worker's heap was 1.2-1.4 GB, and freeing it took
+  // 620-740 ms, past the 500 ms jest waits: "A worker process has failed to
+  // exit gracefully". Jest's own remedy for contexts Node keeps: a worker past
+  // this heap after a file is replaced by a fresh one.
   workerIdleMemoryLimit: '512MB',
   testTimeout: 30_000,
   // A log directory for the run; after it, every test database and log is scanned for
