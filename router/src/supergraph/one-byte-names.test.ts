@@ -26,8 +26,9 @@ function nameRepresentation(intern: boolean): string {
   const printed = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], {
     encoding: 'utf8',
   });
-  // V8 names the types ONE_BYTE_INTERNALIZED_STRING_TYPE and INTERNALIZED_STRING_TYPE
-  // up to V8 12, INTERNALIZED_ONE_BYTE_STRING_TYPE and INTERNALIZED_TWO_BYTE_STRING_TYPE since.
+  // V8 11 (Node 20) names the types ONE_BYTE_INTERNALIZED_STRING_TYPE and
+  // INTERNALIZED_STRING_TYPE; V8 13 and 14 (Node 24, 26) INTERNALIZED_ONE_BYTE_STRING_TYPE
+  // and INTERNALIZED_TWO_BYTE_STRING_TYPE.
   const type = /- type: (\w+)/.exec(printed)?.[1];
   if (type === undefined || !type.includes('INTERNALIZED')) return printed;
   return type.includes('ONE_BYTE') ? 'one-byte' : 'two-byte';
