@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -331,6 +332,8 @@ describe('failed sign-ins per client address (issue #16: 237 wrong passwords in 
           },
         } as never,
       }),
+      // A subgraph traces inline by default, and says so on the console.
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
     });
     const { url } = await startStandaloneServer(accounts, {
       listen: { port: 0, host: '127.0.0.1' },
