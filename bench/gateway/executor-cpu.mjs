@@ -1,4 +1,4 @@
-// node bench/gateway/executor-cpu.mjs [--baseline <checkout>] [--seconds N] [--rounds N]
+// npx node bench/gateway/executor-cpu.mjs [--baseline <checkout>] [--seconds N] [--rounds N]
 //   [--allocations]
 //
 // The router's executor alone on the gateway benchmark's TestQuery, without
