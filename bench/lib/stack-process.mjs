@@ -2,7 +2,7 @@
 // benchmark loads, as a child process on free ports, so the load generator
 // does not share its event loop; reads its memory and CPU from /proc.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -24,7 +24,7 @@ export const CLOCK_TICKS_PER_SECOND = Number(
  */
 export function runtimeOf(checkoutRoot) {
   const pinned = path.join(checkoutRoot, 'node_modules/.bin/node');
-  if (existsSync(pinned)) return realpathSync(pinned);
+  if (existsSync(pinned)) return pinned;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, 'node');
     if (!dir.split(path.sep).includes('node_modules') && existsSync(candidate)) return candidate;
@@ -75,14 +75,16 @@ const FREE_PORTS = Object.fromEntries(
 );
 
 /**
- * Starts `command` (default: the built stack, its node given `nodeArgs` such
- * as `--cpu-prof`, which NODE_OPTIONS refuses) and resolves once it prints its URL.
+ * Starts `command` (default: the stack built in `checkout`, this one unless
+ * told, on that checkout's runtime, its node given `nodeArgs` such as
+ * `--cpu-prof`, which NODE_OPTIONS refuses) and resolves once it prints its URL.
  * Its data is in a directory of its own, removed at stop, unless `dataDir`
  * names one to start on (and keep).
  */
 export async function startStackProcess({
+  checkout = root,
   nodeArgs = [],
-  command = [runtimeOf(root), ...nodeArgs, 'stack/dist/main.js'],
+  command = [runtimeOf(checkout), ...nodeArgs, path.join(checkout, 'stack/dist/main.js')],
   env = {},
   dataDir: given,
 } = {}) {

@@ -11,12 +11,7 @@ import { contractOperation } from '../lib/contract.mjs';
 import { loadEach } from '../lib/load.mjs';
 import { startServices, SUBGRAPHS } from '../lib/services.mjs';
 import { prepareShoppers, stockUp } from '../lib/shoppers.mjs';
-import {
-  CLOCK_TICKS_PER_SECOND,
-  root,
-  runtimeOf,
-  startStackProcess,
-} from '../lib/stack-process.mjs';
+import { CLOCK_TICKS_PER_SECOND, root, startStackProcess } from '../lib/stack-process.mjs';
 import { freePort } from '@shop/platform';
 
 const CHECKOUT = contractOperation('Checkout');
@@ -162,11 +157,8 @@ async function openStack(
   let stack;
   try {
     stack = await startStackProcess({
-      command: [
-        runtimeOf(checkoutRoot),
-        ...nodeArgs,
-        path.join(checkoutRoot, 'stack/dist/main.js'),
-      ],
+      checkout: checkoutRoot,
+      nodeArgs,
       env: {
         ...(services?.env ?? { EMBEDDED_DB_PORT: String(embeddedPort) }),
         ...Object.fromEntries(
